@@ -1,0 +1,506 @@
+// SPDX-License-Identifier: MIT
+/*
+ * capture.c - the per-queue capture thread.
+ *
+ * The loop: recvmmsg() without blocking while packets keep coming, decode
+ * each into the pending batch; when the socket runs dry (or the batch is
+ * full) send ONE verdict-batch message accepting every id up to the
+ * newest, and only then push the events to the sinks' rings.  No timer:
+ * an idle SYN waits for nothing but its own read and verdict.
+ */
+#include "capture.h"
+
+#include <arpa/inet.h>
+#include <endian.h>
+#include <errno.h>
+#include <net/if.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nfnetlink_queue.h>
+#include <libnetfilter_queue/libnetfilter_queue.h>
+
+#include "decode.h"
+#include "log.h"
+#include "ring.h"
+#include "sink.h"
+#include "util.h"
+
+#define RX_BATCH	64		/* datagrams per recvmmsg() */
+#define RX_SLOT		4096		/* bytes per datagram buffer */
+#define PENDING_MAX	(4 * RX_BATCH)	/* events held until a verdict */
+#define IFCACHE_SLOTS	64
+#define IFCACHE_TTL_NS	1000000000ull	/* names are re-read once a second */
+#define RCVBUF_PER_PKT	2048		/* skb truesize of one queued SYN, roughly */
+
+struct ifcache_ent {
+	uint32_t idx;
+	uint64_t at_ns;
+	char name[IF_NAMESIZE];
+};
+
+struct capture_rx {
+	char bufs[RX_BATCH][RX_SLOT];
+	struct iovec iov[RX_BATCH];
+	struct mmsghdr msgs[RX_BATCH];
+	struct syn_event pending[PENDING_MAX];
+	size_t n_pending;		/* events waiting for the verdict */
+	uint32_t pending_pkts;		/* packets waiting for the verdict */
+	uint32_t pending_id;		/* newest id among them */
+	uint32_t last_id;
+	int have_id;
+	int unbound;			/* no verdicts are possible any more */
+	struct ifcache_ent ifc[IFCACHE_SLOTS];
+	struct ratelimit rl_decode, rl_kerr, rl_enobufs, rl_verdict;
+	char txbuf[8192];
+};
+
+static void ifname(struct capture_rx *rx, uint32_t idx, uint64_t now,
+		   char *out)
+{
+	struct ifcache_ent *e = &rx->ifc[idx % IFCACHE_SLOTS];
+
+	if (e->idx != idx || now - e->at_ns > IFCACHE_TTL_NS) {
+		e->idx = idx;
+		e->at_ns = now;
+		if (!if_indextoname(idx, e->name))
+			e->name[0] = '\0';
+	}
+	memcpy(out, e->name, SYNSINK_IFNAMSIZ);
+	out[SYNSINK_IFNAMSIZ - 1] = '\0';
+}
+
+static uint32_t attr_u32(const struct nlattr *a)
+{
+	return ntohl(mnl_attr_get_u32(a));
+}
+
+static void publish(struct capture *c);
+
+static void handle_packet(struct capture *c, const struct nlmsghdr *nlh,
+			  uint64_t now_real, uint64_t now_mono)
+{
+	struct capture_rx *rx = c->rx;
+	struct nlattr *attr[NFQA_MAX + 1] = { NULL };
+	const struct nfqnl_msg_packet_hdr *ph;
+	struct syn_event *ev;
+	enum syn_decode_err derr;
+	uint32_t id;
+
+	if (nfq_nlmsg_parse(nlh, attr) < 0 || !attr[NFQA_PACKET_HDR]) {
+		stat_add(&c->st.decode_errors[SYN_ERR_SHORT_IP], 1);
+		log_ratelimited(&rx->rl_decode, SYNSINK_LOG_WARN,
+				"queue %u: malformed packet message", c->queue);
+		return;
+	}
+	ph = mnl_attr_get_payload(attr[NFQA_PACKET_HDR]);
+	id = ntohl(ph->packet_id);
+	stat_add(&c->st.received, 1);
+
+	/* Ids grow by one per queued packet: a jump is a packet the kernel
+	 * queued but could not deliver to us (and, fail-open, let through). */
+	if (rx->have_id && id - rx->last_id > 1 && id - rx->last_id < 0x80000000u)
+		stat_add(&c->st.id_gaps, id - rx->last_id - 1);
+	rx->last_id = id;
+	rx->have_id = 1;
+	rx->pending_id = id;
+	rx->pending_pkts++;
+
+	if (rx->n_pending == PENDING_MAX)
+		publish(c);
+	ev = &rx->pending[rx->n_pending];
+	memset(ev, 0, sizeof(*ev));
+	if (!attr[NFQA_PAYLOAD]) {
+		derr = SYN_ERR_SHORT_IP;
+	} else {
+		derr = syn_decode(mnl_attr_get_payload(attr[NFQA_PAYLOAD]),
+				  mnl_attr_get_payload_len(attr[NFQA_PAYLOAD]),
+				  ev);
+	}
+	if (derr != SYN_OK) {
+		stat_add(&c->st.decode_errors[derr], 1);
+		log_ratelimited(&rx->rl_decode, SYNSINK_LOG_WARN,
+				"queue %u: packet %u not decoded: %s", c->queue,
+				id, syn_decode_errname(derr));
+		return;
+	}
+
+	ev->packet_id = id;
+	ev->queue = c->queue;
+	ev->ts_ns = now_real;
+	if (attr[NFQA_TIMESTAMP]) {
+		const struct nfqnl_msg_packet_timestamp *ts =
+			mnl_attr_get_payload(attr[NFQA_TIMESTAMP]);
+
+		ev->ts_ns = be64toh(ts->sec) * 1000000000ull +
+			    be64toh(ts->usec) * 1000ull;
+		ev->flags |= SYN_F_KERNEL_TS;
+	}
+	if (attr[NFQA_MARK])
+		ev->mark = attr_u32(attr[NFQA_MARK]);
+	if (attr[NFQA_IFINDEX_INDEV]) {
+		ev->indev = attr_u32(attr[NFQA_IFINDEX_INDEV]);
+		ifname(rx, ev->indev, now_mono, ev->indev_name);
+	}
+	if (attr[NFQA_IFINDEX_OUTDEV]) {
+		ev->outdev = attr_u32(attr[NFQA_IFINDEX_OUTDEV]);
+		ifname(rx, ev->outdev, now_mono, ev->outdev_name);
+	}
+	if (attr[NFQA_HWADDR]) {
+		const struct nfqnl_msg_packet_hw *hw =
+			mnl_attr_get_payload(attr[NFQA_HWADDR]);
+		uint16_t hl = ntohs(hw->hw_addrlen);
+
+		if (hl > sizeof(ev->hwaddr))
+			hl = sizeof(ev->hwaddr);
+		memcpy(ev->hwaddr, hw->hw_addr, hl);
+		ev->hwaddr_len = (uint8_t)hl;
+		ev->flags |= SYN_F_HAS_HW;
+	}
+	if (attr[NFQA_CAP_LEN] && attr_u32(attr[NFQA_CAP_LEN]) >
+	    mnl_attr_get_payload_len(attr[NFQA_PAYLOAD]))
+		ev->flags |= SYN_F_TRUNC;
+	if (ev->flags & SYN_F_OPT_BAD)
+		stat_add(&c->st.opt_bad, 1);
+	stat_add(&c->st.events, 1);
+	rx->n_pending++;
+}
+
+/* Walks one datagram; returns the result of an ack matching seq (0 or a
+ * negative errno), or 1 when no such ack was in it. */
+static int handle_datagram(struct capture *c, const char *buf, size_t len,
+			   uint32_t seq)
+{
+	const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
+	int left = (int)len, ack = 1;
+	uint64_t now_real = clock_real_ns(), now_mono = clock_mono_ns();
+
+	for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
+		if (nlh->nlmsg_type == NLMSG_ERROR) {
+			const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+
+			if (seq && nlh->nlmsg_seq == seq) {
+				ack = e->error;
+				continue;
+			}
+			if (e->error) {
+				stat_add(&c->st.verdict_errors, 1);
+				log_ratelimited(&c->rx->rl_kerr, SYNSINK_LOG_WARN,
+						"queue %u: kernel refused a message: %s",
+						c->queue, strerror(-e->error));
+			}
+			continue;
+		}
+		if (nlh->nlmsg_type ==
+		    ((NFNL_SUBSYS_QUEUE << 8) | NFQNL_MSG_PACKET))
+			handle_packet(c, nlh, now_real, now_mono);
+	}
+	return ack;
+}
+
+static int send_verdict(struct capture *c, uint32_t id)
+{
+	struct nlmsghdr *nlh;
+
+	nlh = nfq_nlmsg_put(c->rx->txbuf, NFQNL_MSG_VERDICT_BATCH, c->queue);
+	nfq_nlmsg_verdict_put(nlh, (int)id, NF_ACCEPT);
+	if (mnl_socket_sendto(c->nl, nlh, nlh->nlmsg_len) < 0) {
+		stat_add(&c->st.verdict_errors, 1);
+		log_ratelimited(&c->rx->rl_verdict, SYNSINK_LOG_WARN,
+				"queue %u: sending a verdict: %s", c->queue,
+				strerror(errno));
+		return -errno;
+	}
+	stat_add(&c->st.verdict_msgs, 1);
+	return 0;
+}
+
+/* Verdict first, then the events go to the sinks. */
+static void publish(struct capture *c)
+{
+	struct capture_rx *rx = c->rx;
+	size_t i;
+
+	/* A failed verdict is not retried here: the next batch verdict
+	 * covers every id up to its own, these included. */
+	if (rx->pending_pkts && !rx->unbound &&
+	    send_verdict(c, rx->pending_id) == 0)
+		stat_add(&c->st.verdicts, rx->pending_pkts);
+	rx->pending_pkts = 0;
+	if (!rx->n_pending)
+		return;
+	for (i = 0; i < c->n_sinks; i++) {
+		ring_push(&c->sinks[i]->rings[c->ring_idx], rx->pending,
+			  rx->n_pending);
+		sink_wake(c->sinks[i]);
+	}
+	rx->n_pending = 0;
+}
+
+/* Reads every datagram waiting; returns 0 when the socket is dry, or a
+ * negative errno the loop cannot carry on from. */
+static int read_available(struct capture *c)
+{
+	struct capture_rx *rx = c->rx;
+	int fd = mnl_socket_get_fd(c->nl);
+
+	for (;;) {
+		int i, n;
+
+		n = recvmmsg(fd, rx->msgs, RX_BATCH, MSG_DONTWAIT, NULL);
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return 0;
+			if (errno == EINTR)
+				continue;
+			if (errno == ENOBUFS) {
+				/* The kernel lost messages for us; the id gaps
+				 * will say how many.  Carry on. */
+				stat_add(&c->st.enobufs, 1);
+				log_ratelimited(&rx->rl_enobufs, SYNSINK_LOG_WARN,
+						"queue %u: receive buffer overrun (ENOBUFS)",
+						c->queue);
+				continue;
+			}
+			return -errno;
+		}
+		for (i = 0; i < n; i++) {
+			if (rx->msgs[i].msg_hdr.msg_flags & MSG_TRUNC)
+				stat_add(&c->st.msg_trunc, 1);
+			handle_datagram(c, rx->bufs[i], rx->msgs[i].msg_len, 0);
+			rx->msgs[i].msg_hdr.msg_flags = 0;
+		}
+		if (rx->n_pending + RX_BATCH > PENDING_MAX)
+			publish(c);
+	}
+}
+
+static void queue_unbind(struct capture *c)
+{
+	struct nlmsghdr *nlh;
+
+	nlh = nfq_nlmsg_put(c->rx->txbuf, NFQNL_MSG_CONFIG, c->queue);
+	nfq_nlmsg_cfg_put_cmd(nlh, AF_UNSPEC, NFQNL_CFG_CMD_UNBIND);
+	if (mnl_socket_sendto(c->nl, nlh, nlh->nlmsg_len) < 0)
+		log_msg(SYNSINK_LOG_WARN, "queue %u: unbind: %s", c->queue,
+			strerror(errno));
+	c->rx->unbound = 1;
+}
+
+/*
+ * Leaving without losing a SYN: unbinding destroys the kernel queue and
+ * drops what it still holds.  So read what is there, accept everything the
+ * kernel has queued up to its newest id (even what we have not read yet),
+ * unbind, and only then read the rest, whose verdicts are already given.
+ */
+static void capture_finish(struct capture *c)
+{
+	struct nfq_kstats ks;
+
+	read_available(c);
+	publish(c);
+	if (!nfq_kstats_read(NFQ_PROC_PATH, c->queue, &ks)) {
+		if (ks.queue_total > 0 && send_verdict(c, ks.id_sequence) == 0)
+			stat_add(&c->st.verdicts, ks.queue_total);
+		c->kfinal = ks;
+		c->have_kfinal = 1;
+	}
+	queue_unbind(c);
+	read_available(c);
+	publish(c);
+}
+
+static void *capture_thread(void *arg)
+{
+	struct capture *c = arg;
+	struct pollfd pfd[2] = {
+		{ .fd = mnl_socket_get_fd(c->nl), .events = POLLIN },
+		{ .fd = c->stop_fd, .events = POLLIN },
+	};
+
+	for (;;) {
+		int ret = read_available(c);
+
+		publish(c);
+		if (ret) {
+			log_msg(SYNSINK_LOG_ERR, "queue %u: receive: %s",
+				c->queue, strerror(-ret));
+			goto out_failed;
+		}
+		if (poll(pfd, 2, -1) < 0 && errno != EINTR) {
+			log_msg(SYNSINK_LOG_ERR, "queue %u: poll: %s", c->queue,
+				strerror(errno));
+			goto out_failed;
+		}
+		if (pfd[1].revents)
+			break;
+	}
+	capture_finish(c);
+	return NULL;
+
+out_failed:
+	atomic_store(&c->failed, 1);
+	kill(getpid(), SIGUSR2);	/* tell the main thread */
+	return NULL;
+}
+
+/* Sends a config message and waits for its ack; packets that arrive in
+ * between are handled normally.  Returns 0 or the kernel's -errno. */
+static int config_request(struct capture *c, struct nlmsghdr *nlh)
+{
+	struct capture_rx *rx = c->rx;
+	int fd = mnl_socket_get_fd(c->nl);
+
+	nlh->nlmsg_flags |= NLM_F_ACK;
+	nlh->nlmsg_seq = ++c->seq;
+	if (mnl_socket_sendto(c->nl, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	for (;;) {
+		ssize_t n = recv(fd, rx->bufs[0], RX_SLOT, 0);
+		int ack;
+
+		if (n < 0) {
+			if (errno == EINTR || errno == ENOBUFS)
+				continue;
+			return -errno;
+		}
+		ack = handle_datagram(c, rx->bufs[0], (size_t)n, c->seq);
+		if (ack != 1)
+			return ack;
+	}
+}
+
+static void bind_error(struct capture *c, int ret, char *err, size_t errlen)
+{
+	struct nfq_kstats ks;
+
+	if ((ret == -EPERM || ret == -EBUSY) &&
+	    !nfq_kstats_read(NFQ_PROC_PATH, c->queue, &ks) &&
+	    ks.portid != c->portid)
+		snprintf(err, errlen,
+			 "queue %u is already bound by another process (netlink port %u)",
+			 c->queue, ks.portid);
+	else if (ret == -EPERM)
+		snprintf(err, errlen,
+			 "queue %u: permission denied (binding a queue needs CAP_NET_ADMIN)",
+			 c->queue);
+	else
+		snprintf(err, errlen, "queue %u: bind: %s", c->queue,
+			 strerror(-ret));
+}
+
+int capture_open(struct capture *c, uint16_t queue, uint32_t maxlen,
+		 struct sink **sinks, size_t n_sinks, size_t ring_idx,
+		 char *err, size_t errlen)
+{
+	struct nlmsghdr *nlh;
+	int i, ret, rcvbuf;
+
+	memset(c, 0, sizeof(*c));
+	c->queue = queue;
+	c->stop_fd = -1;
+	c->sinks = sinks;
+	c->n_sinks = n_sinks;
+	c->ring_idx = ring_idx;
+	c->rx = calloc(1, sizeof(*c->rx));
+	if (!c->rx) {
+		snprintf(err, errlen, "queue %u: out of memory", queue);
+		return -ENOMEM;
+	}
+	for (i = 0; i < RX_BATCH; i++) {
+		c->rx->iov[i].iov_base = c->rx->bufs[i];
+		c->rx->iov[i].iov_len = RX_SLOT;
+		c->rx->msgs[i].msg_hdr.msg_iov = &c->rx->iov[i];
+		c->rx->msgs[i].msg_hdr.msg_iovlen = 1;
+	}
+
+	c->nl = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
+	if (!c->nl) {
+		ret = -errno;
+		snprintf(err, errlen, "queue %u: netlink socket: %s", queue,
+			 strerror(errno));
+		goto out_free;
+	}
+	if (mnl_socket_bind(c->nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		ret = -errno;
+		snprintf(err, errlen, "queue %u: netlink bind: %s", queue,
+			 strerror(errno));
+		goto out_close;
+	}
+	c->portid = mnl_socket_get_portid(c->nl);
+
+	/* Room for a full kernel queue of SYNs.  FORCE needs CAP_NET_ADMIN,
+	 * which we have if the bind below is to succeed. */
+	rcvbuf = maxlen > (1u << 26) / RCVBUF_PER_PKT ? 1 << 26 :
+		 (int)(maxlen * RCVBUF_PER_PKT);
+	if (rcvbuf < 1 << 20)
+		rcvbuf = 1 << 20;
+	if (setsockopt(mnl_socket_get_fd(c->nl), SOL_SOCKET, SO_RCVBUFFORCE,
+		       &rcvbuf, sizeof(rcvbuf)) < 0)
+		setsockopt(mnl_socket_get_fd(c->nl), SOL_SOCKET, SO_RCVBUF,
+			   &rcvbuf, sizeof(rcvbuf));
+
+	/* One message: bind, copy mode, maxlen, and both flags in ONE
+	 * NFQA_CFG_FLAGS attribute (a second attribute of the same type
+	 * would silently replace the first). */
+	nlh = nfq_nlmsg_put(c->rx->txbuf, NFQNL_MSG_CONFIG, queue);
+	nfq_nlmsg_cfg_put_cmd(nlh, AF_UNSPEC, NFQNL_CFG_CMD_BIND);
+	nfq_nlmsg_cfg_put_params(nlh, NFQNL_COPY_PACKET, CAPTURE_COPY_RANGE);
+	nfq_nlmsg_cfg_put_qmaxlen(nlh, maxlen);
+	mnl_attr_put_u32(nlh, NFQA_CFG_FLAGS,
+			 htonl(NFQA_CFG_F_FAIL_OPEN | NFQA_CFG_F_GSO));
+	mnl_attr_put_u32(nlh, NFQA_CFG_MASK,
+			 htonl(NFQA_CFG_F_FAIL_OPEN | NFQA_CFG_F_GSO));
+	ret = config_request(c, nlh);
+	if (ret) {
+		bind_error(c, ret, err, errlen);
+		goto out_close;
+	}
+	return 0;
+
+out_close:
+	mnl_socket_close(c->nl);
+	c->nl = NULL;
+out_free:
+	free(c->rx);
+	c->rx = NULL;
+	return ret;
+}
+
+int capture_start(struct capture *c, int stop_fd)
+{
+	int ret;
+
+	c->stop_fd = stop_fd;
+	ret = pthread_create(&c->thread, NULL, capture_thread, c);
+	if (ret)
+		return -ret;
+	c->started = 1;
+	return 0;
+}
+
+void capture_join(struct capture *c)
+{
+	if (c->started)
+		pthread_join(c->thread, NULL);
+	c->started = 0;
+}
+
+void capture_close(struct capture *c)
+{
+	if (c->nl) {
+		if (!c->rx->unbound)
+			queue_unbind(c);
+		mnl_socket_close(c->nl);
+		c->nl = NULL;
+	}
+	free(c->rx);
+	c->rx = NULL;
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * capture.h - one NFQUEUE: bind, read packets in batches, accept them all
+ * with one batch verdict whenever the socket runs dry, then hand the
+ * decoded events to the sinks' rings.
+ */
+#ifndef SYNSINK_CAPTURE_H
+#define SYNSINK_CAPTURE_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "stats.h"
+
+struct sink;
+struct capture_rx;
+
+/* Enough for a long IPv6 extension-header chain plus a 60-byte TCP header. */
+#define CAPTURE_COPY_RANGE 1024
+
+struct capture {
+	uint16_t queue;
+	struct mnl_socket *nl;
+	uint32_t portid;
+	uint32_t seq;
+	int stop_fd;		/* readable: stop (shared, not owned) */
+	struct sink **sinks;	/* every sink; ring ring_idx of each is ours */
+	size_t n_sinks, ring_idx;
+	struct queue_stats st;
+	struct nfq_kstats kfinal;	/* the kernel's counters just before unbind */
+	int have_kfinal;
+	atomic_int failed;	/* the thread stopped on an error */
+	pthread_t thread;
+	int started;
+	struct capture_rx *rx;	/* buffers and per-thread state */
+};
+
+/*
+ * Opens a netlink socket and binds queue: copy mode packet with
+ * CAPTURE_COPY_RANGE bytes, fail-open and GSO, maxlen, a receive buffer
+ * sized for maxlen packets.  Events go to ring ring_idx of every sink.
+ * Returns 0, or a negative errno with one line
+ * in err (a queue held by another process is named as such).
+ */
+int capture_open(struct capture *c, uint16_t queue, uint32_t maxlen,
+		 struct sink **sinks, size_t n_sinks, size_t ring_idx,
+		 char *err, size_t errlen);
+
+/* Starts the capture thread.  Returns 0 or a negative errno. */
+int capture_start(struct capture *c, int stop_fd);
+
+/* Waits for the thread (which drains, accepts what is queued and unbinds
+ * once stop_fd is readable). */
+void capture_join(struct capture *c);
+
+/* Unbinds if still bound, closes the socket, frees the buffers. */
+void capture_close(struct capture *c);
+
+#endif

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+/* cli.h - the command line.  Pure: parses into struct config. */
+#ifndef SYNSINK_CLI_H
+#define SYNSINK_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define CLI_MAX_SINKS 16
+#define CLI_MAX_QUEUES 64
+
+struct config {
+	uint16_t queue_lo, queue_hi;
+	const char *sinks[CLI_MAX_SINKS];	/* point into argv */
+	size_t n_sinks;
+	const char *plugin_dir;
+	uint32_t stats_interval;	/* seconds, 0: off */
+	uint32_t queue_maxlen;
+	uint32_t ring_size;
+	uint32_t flush_timeout_ms;
+	bool list_sinks, help, version;
+};
+
+#define DEFAULT_QUEUE		1
+#define DEFAULT_QUEUE_MAXLEN	16384
+#define DEFAULT_RING_SIZE	8192
+#define DEFAULT_FLUSH_MS	5000
+
+/* Fills *cfg from argv (defaults first).  Returns 0, or -EINVAL with one
+ * line in err naming the problem. */
+int cli_parse(int argc, char **argv, struct config *cfg, char *err, size_t errlen);
+
+/* Parses "N" or "N-M" (0-65535, N <= M, at most CLI_MAX_QUEUES).
+ * Returns 0 or -EINVAL with err. */
+int cli_parse_queues(const char *s, uint16_t *lo, uint16_t *hi, char *err,
+		     size_t errlen);
+
+void cli_usage(FILE *out);
+
+#endif

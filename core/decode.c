@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: MIT
+/*
+ * decode.c - a bounds-checked SYN decoder.
+ *
+ * Every read goes through get8/get16/get32 against an explicit end, so no
+ * header field can move the cursor past the bytes the kernel copied.
+ */
+#include "decode.h"
+
+#include <string.h>
+#include <sys/socket.h>
+
+#define IPPROTO_TCP_ 6
+#define TH_FIN 0x01
+#define TH_SYN 0x02
+#define TH_ACK 0x10
+#define TH_ECE 0x40
+#define TH_CWR 0x80
+
+static inline uint16_t get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static inline uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+
+static const char *const errnames[SYN_ERR__COUNT] = {
+	[SYN_OK] = "ok",
+	[SYN_ERR_SHORT_IP] = "short_ip",
+	[SYN_ERR_IP_VERSION] = "ip_version",
+	[SYN_ERR_IP_HDRLEN] = "ip_hdrlen",
+	[SYN_ERR_NOT_TCP] = "not_tcp",
+	[SYN_ERR_FRAGMENT] = "fragment",
+	[SYN_ERR_EXTHDR] = "ipv6_exthdr",
+	[SYN_ERR_SHORT_TCP] = "short_tcp",
+	[SYN_ERR_TCP_DOFF] = "tcp_doff",
+	[SYN_ERR_NOT_SYN] = "not_syn",
+};
+
+const char *syn_decode_errname(enum syn_decode_err err)
+{
+	if ((unsigned int)err >= SYN_ERR__COUNT)
+		return "unknown";
+	return errnames[err];
+}
+
+/* Records one option kind; option space bounds n_opts by itself. */
+static void opt_record(struct syn_event *ev, uint8_t kind)
+{
+	if (ev->n_opts < SYNSINK_MAX_OPTS)
+		ev->opt_order[ev->n_opts++] = kind;
+}
+
+/* Parses the option bytes [p, end).  Stops at EOL, and at the first
+ * length that is zero, one, or runs past the end (flagged SYN_F_OPT_BAD). */
+static void decode_options(const uint8_t *p, const uint8_t *end,
+			   struct syn_event *ev)
+{
+	while (p < end) {
+		uint8_t kind = p[0];
+		uint8_t olen;
+
+		if (kind == TCPOPT_K_EOL) {
+			opt_record(ev, kind);
+			return;
+		}
+		if (kind == TCPOPT_K_NOP) {
+			opt_record(ev, kind);
+			p++;
+			continue;
+		}
+		if (end - p < 2) {
+			ev->flags |= SYN_F_OPT_BAD;
+			return;
+		}
+		olen = p[1];
+		if (olen < 2 || olen > end - p) {
+			ev->flags |= SYN_F_OPT_BAD;
+			return;
+		}
+		opt_record(ev, kind);
+		switch (kind) {
+		case TCPOPT_K_MSS:
+			if (olen != 4)
+				goto bad_len;
+			ev->mss = get16(p + 2);
+			ev->opt_present |= SYN_OPT_MSS;
+			break;
+		case TCPOPT_K_WSCALE:
+			if (olen != 3)
+				goto bad_len;
+			ev->wscale = p[2];
+			ev->opt_present |= SYN_OPT_WSCALE;
+			break;
+		case TCPOPT_K_SACKOK:
+			if (olen != 2)
+				goto bad_len;
+			ev->opt_present |= SYN_OPT_SACKOK;
+			break;
+		case TCPOPT_K_TS:
+			if (olen != 10)
+				goto bad_len;
+			ev->tsval = get32(p + 2);
+			ev->tsecr = get32(p + 6);
+			ev->opt_present |= SYN_OPT_TS;
+			break;
+		default:
+			break;
+		}
+		p += olen;
+		continue;
+bad_len:
+		/* A known kind with the wrong length: keep walking, it is
+		 * well framed, but its value is not believed. */
+		ev->flags |= SYN_F_OPT_BAD;
+		p += olen;
+	}
+}
+
+/* TCP header at tcp, with avail bytes up to the end of the IP datagram as
+ * far as it was copied, and total the datagram's length from its header. */
+static enum syn_decode_err decode_tcp(const uint8_t *tcp, size_t avail,
+				      size_t total, struct syn_event *ev)
+{
+	size_t doff;
+
+	if (avail < 20)
+		return SYN_ERR_SHORT_TCP;
+	doff = (size_t)(tcp[12] >> 4) * 4;
+	if (doff < 20 || doff > avail || doff > total)
+		return SYN_ERR_TCP_DOFF;
+
+	ev->sport = get16(tcp);
+	ev->dport = get16(tcp + 2);
+	ev->seq = get32(tcp + 4);
+	ev->ack = get32(tcp + 8);
+	ev->tcp_flags = tcp[13];
+	ev->win = get16(tcp + 14);
+	ev->payload_len = (uint16_t)(total - doff);
+	if ((ev->tcp_flags & (TH_ECE | TH_CWR)) == (TH_ECE | TH_CWR))
+		ev->flags |= SYN_F_ECN_SETUP;
+	if (!(ev->tcp_flags & TH_SYN) || (ev->tcp_flags & TH_ACK))
+		return SYN_ERR_NOT_SYN;
+
+	decode_options(tcp + 20, tcp + doff, ev);
+	return SYN_OK;
+}
+
+static enum syn_decode_err decode_ipv4(const uint8_t *pkt, size_t len,
+				       struct syn_event *ev)
+{
+	size_t ihl, total;
+	uint16_t frag;
+
+	if (len < 20)
+		return SYN_ERR_SHORT_IP;
+	ihl = (size_t)(pkt[0] & 0x0f) * 4;
+	total = get16(pkt + 2);
+	if (ihl < 20 || ihl > len || total < ihl)
+		return SYN_ERR_IP_HDRLEN;
+
+	ev->family = AF_INET;
+	ev->tos = pkt[1];
+	ev->ip_id = get16(pkt + 4);
+	ev->ttl = pkt[8];
+	ev->ipopt_len = (uint8_t)(ihl - 20);
+	memcpy(ev->saddr, pkt + 12, 4);
+	memcpy(ev->daddr, pkt + 16, 4);
+	frag = get16(pkt + 6);
+	if (frag & 0x4000)
+		ev->flags |= SYN_F_IP_DF;
+	if (frag & 0x2000)
+		ev->flags |= SYN_F_IP_MF;
+	if (pkt[9] != IPPROTO_TCP_)
+		return SYN_ERR_NOT_TCP;
+	if (frag & 0x1fff)
+		return SYN_ERR_FRAGMENT;
+
+	if (len > total)	/* link-layer padding */
+		len = total;
+	return decode_tcp(pkt + ihl, len - ihl, total - ihl, ev);
+}
+
+static enum syn_decode_err decode_ipv6(const uint8_t *pkt, size_t len,
+				       struct syn_event *ev)
+{
+	size_t off = 40, total;
+	uint8_t next;
+
+	if (len < 40)
+		return SYN_ERR_SHORT_IP;
+	ev->family = AF_INET6;
+	ev->tos = (uint8_t)((get16(pkt) >> 4) & 0xff);
+	ev->flowlabel = get32(pkt) & 0xfffff;
+	ev->ttl = pkt[7];
+	memcpy(ev->saddr, pkt + 8, 16);
+	memcpy(ev->daddr, pkt + 24, 16);
+	next = pkt[6];
+	total = 40 + (size_t)get16(pkt + 4);
+	if (total == 40)	/* jumbogram or empty: trust what is present */
+		total = len;
+	if (len > total)
+		len = total;
+
+	for (;;) {
+		size_t hlen;
+
+		switch (next) {
+		case IPPROTO_TCP_:
+			return decode_tcp(pkt + off, len - off, total - off, ev);
+		case 0:		/* hop-by-hop */
+		case 43:	/* routing */
+		case 60:	/* destination options */
+		case 44:	/* fragment */
+		case 51:	/* authentication header */
+			break;
+		default:	/* 59 no-next-header, ESP, UDP, ... */
+			return SYN_ERR_NOT_TCP;
+		}
+		if (ev->n_exthdr >= SYN_MAX_EXTHDR || len - off < 8)
+			return SYN_ERR_EXTHDR;
+		if (next == 44) {
+			uint16_t fo = get16(pkt + off + 2);
+
+			hlen = 8;
+			if (fo & 1)
+				ev->flags |= SYN_F_IP_MF;
+			if (fo & 0xfff8)
+				return SYN_ERR_FRAGMENT;
+		} else if (next == 51) {
+			hlen = ((size_t)pkt[off + 1] + 2) * 4;
+		} else {
+			hlen = ((size_t)pkt[off + 1] + 1) * 8;
+		}
+		if (hlen > len - off)
+			return SYN_ERR_EXTHDR;
+		ev->n_exthdr++;
+		next = pkt[off];
+		off += hlen;
+	}
+}
+
+enum syn_decode_err syn_decode(const uint8_t *pkt, size_t len,
+			       struct syn_event *ev)
+{
+	if (len < 1)
+		return SYN_ERR_SHORT_IP;
+	switch (pkt[0] >> 4) {
+	case 4:
+		return decode_ipv4(pkt, len, ev);
+	case 6:
+		return decode_ipv6(pkt, len, ev);
+	default:
+		return SYN_ERR_IP_VERSION;
+	}
+}

@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: MIT
+/*
+ * format.c - the two output formats.
+ *
+ * A tiny append-only writer (struct out) keeps every write bounded; once a
+ * write does not fit, the writer is spent and the caller gets 0.
+ */
+#include "format.h"
+
+#include <arpa/inet.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#define TEXT_PREFIX "A new tcp connection will be established: "
+
+struct out {
+	char *p;
+	size_t left;	/* bytes left, the NUL included */
+	int spent;
+};
+
+static void put_mem(struct out *o, const char *s, size_t n)
+{
+	if (o->spent || n >= o->left) {
+		o->spent = 1;
+		return;
+	}
+	memcpy(o->p, s, n);
+	o->p += n;
+	o->left -= n;
+}
+
+static void put_str(struct out *o, const char *s)
+{
+	put_mem(o, s, strlen(s));
+}
+
+static void put_ch(struct out *o, char c)
+{
+	put_mem(o, &c, 1);
+}
+
+/* Decimal, zero-padded to at least width digits. */
+static void put_uint(struct out *o, unsigned long long v, int width)
+{
+	char tmp[24];
+	int i = sizeof(tmp);
+
+	do {
+		tmp[--i] = (char)('0' + v % 10);
+		v /= 10;
+		width--;
+	} while (v || width > 0);
+	put_mem(o, tmp + i, sizeof(tmp) - i);
+}
+
+static void put_addr(struct out *o, int family, const uint8_t *addr)
+{
+	char tmp[INET6_ADDRSTRLEN];
+
+	if (!inet_ntop(family, addr, tmp, sizeof(tmp))) {
+		o->spent = 1;
+		return;
+	}
+	put_str(o, tmp);
+}
+
+/* addr:port, IPv6 in brackets. */
+static void put_endpoint(struct out *o, int family, const uint8_t *addr,
+			 unsigned int port)
+{
+	if (family == AF_INET6)
+		put_ch(o, '[');
+	put_addr(o, family, addr);
+	if (family == AF_INET6)
+		put_ch(o, ']');
+	put_ch(o, ':');
+	put_uint(o, port, 0);
+}
+
+static size_t finish(struct out *o, char *buf)
+{
+	if (o->spent || o->left < 1)
+		return 0;
+	*o->p = '\0';
+	return (size_t)(o->p - buf);
+}
+
+size_t syn_format_text(const struct syn_event *ev, char *buf, size_t len)
+{
+	struct out o = { buf, len, 0 };
+
+	put_str(&o, TEXT_PREFIX);
+	put_endpoint(&o, ev->family, ev->saddr, ev->sport);
+	put_str(&o, " -> ");
+	put_endpoint(&o, ev->family, ev->daddr, ev->dport);
+	put_ch(&o, '\n');
+	return finish(&o, buf);
+}
+
+/* A JSON string.  Bytes outside printable ASCII become \u00XX, so the
+ * output is valid JSON (and ASCII) whatever an interface is called. */
+static void put_json_str(struct out *o, const char *s, size_t max)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i;
+
+	put_ch(o, '"');
+	for (i = 0; i < max && s[i]; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '"' || c == '\\') {
+			put_ch(o, '\\');
+			put_ch(o, (char)c);
+		} else if (c < 0x20 || c >= 0x7f) {
+			char esc[6] = { '\\', 'u', '0', '0',
+					hex[c >> 4], hex[c & 15] };
+			put_mem(o, esc, sizeof(esc));
+		} else {
+			put_ch(o, (char)c);
+		}
+	}
+	put_ch(o, '"');
+}
+
+static void put_key(struct out *o, const char *key)
+{
+	put_str(o, ",\"");
+	put_str(o, key);
+	put_str(o, "\":");
+}
+
+static void put_kuint(struct out *o, const char *key, unsigned long long v)
+{
+	put_key(o, key);
+	put_uint(o, v, 0);
+}
+
+static void put_kbool(struct out *o, const char *key, int v)
+{
+	put_key(o, key);
+	put_str(o, v ? "true" : "false");
+}
+
+/* RFC 3339, UTC, microseconds: 2026-11-26T14:08:25.123456Z */
+static void put_ts(struct out *o, uint64_t ts_ns)
+{
+	time_t sec = (time_t)(ts_ns / 1000000000u);
+	struct tm tm;
+
+	if (!gmtime_r(&sec, &tm)) {
+		o->spent = 1;
+		return;
+	}
+	put_ch(o, '"');
+	put_uint(o, (unsigned long long)tm.tm_year + 1900, 4);
+	put_ch(o, '-');
+	put_uint(o, (unsigned long long)tm.tm_mon + 1, 2);
+	put_ch(o, '-');
+	put_uint(o, (unsigned long long)tm.tm_mday, 2);
+	put_ch(o, 'T');
+	put_uint(o, (unsigned long long)tm.tm_hour, 2);
+	put_ch(o, ':');
+	put_uint(o, (unsigned long long)tm.tm_min, 2);
+	put_ch(o, ':');
+	put_uint(o, (unsigned long long)tm.tm_sec, 2);
+	put_ch(o, '.');
+	put_uint(o, ts_ns % 1000000000u / 1000u, 6);
+	put_str(o, "Z\"");
+}
+
+const char *syn_optname(unsigned int kind)
+{
+	switch (kind) {
+	case TCPOPT_K_EOL:	return "eol";
+	case TCPOPT_K_NOP:	return "nop";
+	case TCPOPT_K_MSS:	return "mss";
+	case TCPOPT_K_WSCALE:	return "wscale";
+	case TCPOPT_K_SACKOK:	return "sackok";
+	case TCPOPT_K_SACK:	return "sack";
+	case TCPOPT_K_TS:	return "ts";
+	default:		return NULL;
+	}
+}
+
+static void put_opts(struct out *o, const struct syn_event *ev)
+{
+	unsigned int i;
+
+	put_key(o, "opts");
+	put_ch(o, '[');
+	for (i = 0; i < ev->n_opts && i < SYNSINK_MAX_OPTS; i++) {
+		const char *name = syn_optname(ev->opt_order[i]);
+
+		if (i)
+			put_ch(o, ',');
+		if (name) {
+			put_ch(o, '"');
+			put_str(o, name);
+			put_ch(o, '"');
+		} else {
+			put_uint(o, ev->opt_order[i], 0);
+		}
+	}
+	put_ch(o, ']');
+}
+
+static void put_mac(struct out *o, const struct syn_event *ev)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned int i;
+
+	put_key(o, "mac");
+	if (!(ev->flags & SYN_F_HAS_HW)) {
+		put_str(o, "null");
+		return;
+	}
+	put_ch(o, '"');
+	for (i = 0; i < ev->hwaddr_len && i < sizeof(ev->hwaddr); i++) {
+		if (i)
+			put_ch(o, ':');
+		put_ch(o, hex[ev->hwaddr[i] >> 4]);
+		put_ch(o, hex[ev->hwaddr[i] & 15]);
+	}
+	put_ch(o, '"');
+}
+
+static void put_dev(struct out *o, const char *key, uint32_t ifindex,
+		    const char *name)
+{
+	put_key(o, key);
+	if (!ifindex) {
+		put_str(o, "null");
+		return;
+	}
+	put_json_str(o, name, SYNSINK_IFNAMSIZ);
+}
+
+size_t syn_format_json(const struct syn_event *ev, char *buf, size_t len)
+{
+	struct out o = { buf, len, 0 };
+	int v6 = ev->family == AF_INET6;
+
+	put_str(&o, "{\"v\":");
+	put_uint(&o, SYN_JSON_SCHEMA, 0);
+	put_key(&o, "ts");
+	put_ts(&o, ev->ts_ns);
+	put_kuint(&o, "queue", ev->queue);
+	put_kuint(&o, "id", ev->packet_id);
+	put_key(&o, "family");
+	put_str(&o, v6 ? "\"ipv6\"" : "\"ipv4\"");
+	put_key(&o, "src");
+	put_ch(&o, '"');
+	put_addr(&o, ev->family, ev->saddr);
+	put_ch(&o, '"');
+	put_kuint(&o, "sport", ev->sport);
+	put_key(&o, "dst");
+	put_ch(&o, '"');
+	put_addr(&o, ev->family, ev->daddr);
+	put_ch(&o, '"');
+	put_kuint(&o, "dport", ev->dport);
+	put_kuint(&o, "ttl", ev->ttl);
+	put_kuint(&o, "tos", ev->tos);
+	if (v6)
+		put_kuint(&o, "flowlabel", ev->flowlabel);
+	else
+		put_kuint(&o, "ip_id", ev->ip_id);
+	put_kbool(&o, "df", ev->flags & SYN_F_IP_DF);
+	put_kuint(&o, "win", ev->win);
+	put_kuint(&o, "seq", ev->seq);
+	put_kuint(&o, "flags", ev->tcp_flags);
+	put_kbool(&o, "ecn", ev->flags & SYN_F_ECN_SETUP);
+	put_kuint(&o, "payload", ev->payload_len);
+	if (ev->opt_present & SYN_OPT_MSS)
+		put_kuint(&o, "mss", ev->mss);
+	if (ev->opt_present & SYN_OPT_WSCALE)
+		put_kuint(&o, "wscale", ev->wscale);
+	put_kbool(&o, "sackok", ev->opt_present & SYN_OPT_SACKOK);
+	if (ev->opt_present & SYN_OPT_TS) {
+		put_kuint(&o, "tsval", ev->tsval);
+		put_kuint(&o, "tsecr", ev->tsecr);
+	}
+	put_opts(&o, ev);
+	put_kbool(&o, "opt_bad", ev->flags & SYN_F_OPT_BAD);
+	put_dev(&o, "in", ev->indev, ev->indev_name);
+	put_dev(&o, "out", ev->outdev, ev->outdev_name);
+	put_kuint(&o, "mark", ev->mark);
+	put_mac(&o, ev);
+	put_str(&o, "}\n");
+	return finish(&o, buf);
+}

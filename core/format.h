@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: MIT */
+/* format.h - an event as the origin's text line or as a JSON object. Pure. */
+#ifndef SYNSINK_FORMAT_H
+#define SYNSINK_FORMAT_H
+
+#include <stddef.h>
+
+#include <synsink/event.h>
+
+#define SYN_JSON_SCHEMA 1
+
+/*
+ * Both write one line, newline included, and a terminating NUL that is not
+ * counted.  They return the line's length, or 0 when it would not fit in
+ * len bytes (buf then holds nothing useful).  No heap, no printf.
+ */
+size_t syn_format_text(const struct syn_event *ev, char *buf, size_t len);
+size_t syn_format_json(const struct syn_event *ev, char *buf, size_t len);
+
+/* The name JSON uses for a TCP option kind ("mss", ..., or NULL if it has
+ * none and is written as its number). */
+const char *syn_optname(unsigned int kind);
+
+#endif

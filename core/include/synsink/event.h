@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * synsink/event.h - one decoded TCP SYN, as every sink receives it.
+ *
+ * The struct is fixed-size and self-contained (no pointers), so it can be
+ * copied through the core's rings and handed to plugins in batches.  Its
+ * layout is part of the plugin ABI: any change bumps SYNSINK_PLUGIN_ABI.
+ */
+#ifndef SYNSINK_EVENT_H
+#define SYNSINK_EVENT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define SYNSINK_IFNAMSIZ 16	/* same as the kernel's IFNAMSIZ */
+#define SYNSINK_MAX_OPTS 40	/* TCP option space is 40 bytes */
+#define SYNSINK_LINE_MAX 1024	/* longest text or JSON line of one event */
+
+/* Bits of syn_event.opt_present. */
+#define SYN_OPT_MSS	(1u << 0)
+#define SYN_OPT_WSCALE	(1u << 1)
+#define SYN_OPT_SACKOK	(1u << 2)
+#define SYN_OPT_TS	(1u << 3)
+
+/* Bits of syn_event.flags. */
+#define SYN_F_ECN_SETUP	(1u << 0)	/* ECE and CWR both set (RFC 3168) */
+#define SYN_F_IP_DF	(1u << 1)	/* IPv4 don't-fragment */
+#define SYN_F_IP_MF	(1u << 2)	/* first fragment of a fragmented IPv4/IPv6 packet */
+#define SYN_F_OPT_BAD	(1u << 3)	/* option parsing stopped at a bad length */
+#define SYN_F_TRUNC	(1u << 4)	/* NFQA_CAP_LEN < packet length (copy range) */
+#define SYN_F_HAS_HW	(1u << 5)	/* hwaddr is valid */
+#define SYN_F_KERNEL_TS	(1u << 6)	/* ts_ns came from NFQA_TIMESTAMP */
+
+/* TCP option kinds the decoder names; any other kind is kept by number. */
+#define TCPOPT_K_EOL	0
+#define TCPOPT_K_NOP	1
+#define TCPOPT_K_MSS	2
+#define TCPOPT_K_WSCALE	3
+#define TCPOPT_K_SACKOK	4
+#define TCPOPT_K_SACK	5
+#define TCPOPT_K_TS	8
+
+struct syn_event {
+	uint64_t ts_ns;		/* CLOCK_REALTIME, nanoseconds */
+	uint32_t packet_id;	/* NFQUEUE packet id */
+	uint16_t queue;		/* NFQUEUE number */
+	uint8_t family;		/* AF_INET or AF_INET6 */
+	uint8_t ttl;		/* IPv4 TTL or IPv6 hop limit */
+	uint8_t saddr[16];	/* network order; IPv4 in the first 4 bytes */
+	uint8_t daddr[16];
+	uint16_t sport;		/* host order */
+	uint16_t dport;
+	uint32_t seq;
+	uint32_t ack;		/* the ack field as sent (0 for a well-behaved SYN) */
+	uint16_t win;		/* raw window, not scaled */
+	uint8_t tcp_flags;	/* CWR ECE URG ACK PSH RST SYN FIN */
+	uint8_t tos;		/* IPv4 TOS or IPv6 traffic class */
+	uint16_t ip_id;		/* IPv4 identification (0 for IPv6) */
+	uint16_t payload_len;	/* TCP payload bytes (SYN with data) */
+	uint8_t ipopt_len;	/* IPv4 header option bytes */
+	uint8_t n_exthdr;	/* IPv6 extension headers walked */
+	uint16_t flags;		/* SYN_F_* */
+	uint32_t flowlabel;	/* IPv6 flow label */
+	/* TCP options */
+	uint16_t mss;
+	uint8_t wscale;
+	uint8_t opt_present;	/* SYN_OPT_* */
+	uint32_t tsval;
+	uint32_t tsecr;
+	uint8_t n_opts;		/* entries used in opt_order */
+	uint8_t opt_order[SYNSINK_MAX_OPTS]; /* option kinds, in wire order */
+	/* queue metadata */
+	uint8_t hwaddr_len;
+	uint8_t hwaddr[8];
+	uint32_t mark;
+	uint32_t indev;		/* ifindex, 0 when absent */
+	uint32_t outdev;
+	char indev_name[SYNSINK_IFNAMSIZ];	/* NUL-terminated, "" when unknown */
+	char outdev_name[SYNSINK_IFNAMSIZ];
+};
+
+#endif /* SYNSINK_EVENT_H */

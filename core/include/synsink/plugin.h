@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * synsink/plugin.h - the sink plugin interface.
+ *
+ * A sink plugin is a shared object named NAME.so that exports one function,
+ * SYNSINK_PLUGIN_ENTRY, returning a pointer to a static const
+ * struct synsink_plugin whose name is NAME.  The core reads abi_version
+ * first and refuses any other value, then checks struct_size and the
+ * binary-compatibility fields, then the option table, before it calls
+ * anything.  Plugins never link against the core: what they need (logging,
+ * formatting, the clock) arrives through struct synsink_host.
+ *
+ * Threading: open, write, flush, stats and close of one instance are all
+ * called from that instance's own sink thread (stats may also be called
+ * from the main thread while the sink thread is parked; the core serialises
+ * them with a lock, so a plugin needs no locking of its own).
+ */
+#ifndef SYNSINK_PLUGIN_H
+#define SYNSINK_PLUGIN_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <synsink/event.h>
+
+#define SYNSINK_PLUGIN_ABI	1
+#define SYNSINK_PLUGIN_SYMBOL	"synsink_plugin_entry"
+
+/* Return values of write(). */
+#define SYNSINK_OK	0	/* every event of the batch was taken */
+#define SYNSINK_ERROR	(-1)	/* the batch was not delivered: count it failed */
+
+enum synsink_opt_type {
+	SYNSINK_OPT_STRING,	/* any non-empty string */
+	SYNSINK_OPT_UINT,	/* decimal, within [min, max] */
+	SYNSINK_OPT_BOOL,	/* true/false, yes/no, on/off, 1/0 */
+	SYNSINK_OPT_ENUM,	/* one of choices[] */
+};
+
+struct synsink_option {
+	const char *name;
+	enum synsink_opt_type type;
+	const char *def;		/* default as text; NULL: no default (unset) */
+	const char *help;		/* one line */
+	const char *const *choices;	/* ENUM: NULL-terminated list */
+	uint64_t min, max;		/* UINT: inclusive range */
+};
+
+/* A parsed option value, one per entry of the plugin's option table. */
+struct synsink_value {
+	const char *str;	/* the text (NULL when unset and no default) */
+	uint64_t num;		/* UINT: the number; ENUM: index in choices; BOOL: 0/1 */
+	int set;		/* given on the command line (not the default) */
+};
+
+enum synsink_log_level { SYNSINK_LOG_ERR = 3, SYNSINK_LOG_WARN = 4,
+			 SYNSINK_LOG_INFO = 6, SYNSINK_LOG_DEBUG = 7 };
+
+/* What the core offers a plugin instance. */
+struct synsink_host {
+	uint32_t struct_size;	/* sizeof(struct synsink_host) of the core */
+	void *ctx;		/* the core's, pass back unchanged */
+	/* One log line, prefixed with the instance name. */
+	void (*log)(const struct synsink_host *h, int level, const char *fmt, ...)
+		__attribute__((format(printf, 3, 4)));
+	/* The origin's text line, newline included.  Returns its length, or
+	 * 0 when len is too small (nothing useful is written then). */
+	size_t (*format_text)(const struct syn_event *ev, char *buf, size_t len);
+	/* One JSON object (schema v1) and a newline; same return rule. */
+	size_t (*format_json)(const struct syn_event *ev, char *buf, size_t len);
+	/* CLOCK_MONOTONIC in nanoseconds. */
+	uint64_t (*now_ns)(void);
+};
+
+/* Called by a plugin's stats() once per counter. */
+typedef void (*synsink_emit_fn)(void *arg, const char *name, uint64_t value);
+
+struct synsink_plugin {
+	uint32_t abi_version;	/* SYNSINK_PLUGIN_ABI; read before anything else */
+	uint32_t struct_size;	/* sizeof(struct synsink_plugin) */
+	uint16_t ptr_size;	/* sizeof(void *) */
+	uint16_t event_size;	/* sizeof(struct syn_event) */
+	uint32_t reserved0;
+	const char *name;	/* equals the file name without ".so" */
+	const char *description; /* one line */
+	const struct synsink_option *options;
+	uint32_t n_options;
+	/* Returns 0 and sets *state, or a negative errno after logging why. */
+	int (*open)(void **state, const struct synsink_value *values,
+		    const struct synsink_host *host);
+	/* Delivers n events; SYNSINK_OK or SYNSINK_ERROR. */
+	int (*write)(void *state, const struct syn_event *ev, size_t n);
+	/* Pushes out what is buffered, waiting at most timeout_ms.  Returns 0,
+	 * or -ETIMEDOUT / a negative errno when something stays undelivered. */
+	int (*flush)(void *state, int timeout_ms);
+	void (*close)(void *state);
+	/* Reports the plugin's own counters through emit; may be NULL. */
+	void (*stats)(void *state, synsink_emit_fn emit, void *arg);
+	void *reserved[4];	/* zero; room to grow without a new ABI */
+};
+
+#define SYNSINK_PLUGIN_INIT						\
+	.abi_version = SYNSINK_PLUGIN_ABI,				\
+	.struct_size = sizeof(struct synsink_plugin),			\
+	.ptr_size = sizeof(void *),					\
+	.event_size = sizeof(struct syn_event)
+
+/* Declares the exported entry point returning desc. */
+#define SYNSINK_PLUGIN_DEFINE(desc)					\
+	__attribute__((visibility("default")))				\
+	const struct synsink_plugin *synsink_plugin_entry(void);	\
+	const struct synsink_plugin *synsink_plugin_entry(void)		\
+	{								\
+		return &(desc);						\
+	}
+
+#endif /* SYNSINK_PLUGIN_H */

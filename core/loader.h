@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/* loader.h - finding, trusting and loading sink plugins. */
+#ifndef SYNSINK_LOADER_H
+#define SYNSINK_LOADER_H
+
+#include <limits.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include <synsink/plugin.h>
+
+struct plugin {
+	void *dl;
+	const struct synsink_plugin *desc;
+	char path[PATH_MAX];
+};
+
+/*
+ * The plugin directory: the flag if given, else $SYNSINK_PLUGIN_DIR, else
+ * the directory beside the executable (rel is bin -> plugin dir, fixed at
+ * configure time).  A relative directory is refused.  Returns 0, or
+ * -EINVAL with err.
+ */
+int plugin_dir_resolve(const char *flag, const char *rel, char *out,
+		       size_t len, char *err, size_t errlen);
+
+/*
+ * Loads DIR/NAME.so and checks it: the file and DIR not writable by group
+ * or others and owned by root or us; the ABI version (read first); the
+ * descriptor's size, pointer and event sizes; the name; the functions; the
+ * option table.  On any failure everything is rolled back.
+ * Returns 0; -ENOENT when there is no such plugin; -EPERM when the file or
+ * directory is not trusted; -EINVAL when the plugin is not a valid one.
+ * err always says which file and why.
+ */
+int plugin_load(const char *dir, const char *name, struct plugin *pl,
+		char *err, size_t errlen);
+void plugin_unload(struct plugin *pl);
+
+/* Prints every plugin in dir with its options; a plugin that does not load
+ * is listed with the reason.  Returns the number listed, or -errno. */
+int plugin_list(const char *dir, FILE *out);
+
+#endif

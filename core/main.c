@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: MIT
+/*
+ * main.c - wiring: parse the command line, open the sinks, bind the
+ * queues, start the threads, wait for signals, shut down in order.
+ *
+ * Order matters.  Sinks open before any queue is bound, so a sink that
+ * cannot start costs no packet.  At shutdown the capture threads stop first
+ * (accepting everything still queued), then the sinks drain their rings
+ * and flush, then the final counters are printed.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sysexits.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "capture.h"
+#include "cli.h"
+#include "loader.h"
+#include "log.h"
+#include "sink.h"
+#include "util.h"
+
+#ifndef SYNSINK_VERSION
+#define SYNSINK_VERSION "0.0.0"
+#endif
+#ifndef SYNSINK_PLUGIN_RELDIR
+#define SYNSINK_PLUGIN_RELDIR "../lib/synsink"
+#endif
+
+struct daemon {
+	struct config cfg;
+	char plugin_dir[PATH_MAX];
+	struct sink sinks[CLI_MAX_SINKS];
+	struct sink *sinkp[CLI_MAX_SINKS];
+	size_t n_sinks;
+	struct capture caps[CLI_MAX_QUEUES];
+	size_t n_caps;
+	int stop_fd;
+	uint64_t started_ns;
+};
+
+static void print_stats(struct daemon *d, int final)
+{
+	struct strbuf sb = { 0 };
+	size_t i;
+
+	sb_printf(&sb, "{\"stats\":{\"final\":%s,\"uptime_ms\":%llu,\"queues\":[",
+		  final ? "true" : "false",
+		  (unsigned long long)((clock_mono_ns() - d->started_ns) / 1000000));
+	for (i = 0; i < d->n_caps; i++) {
+		struct capture *c = &d->caps[i];
+		struct nfq_kstats ks;
+		const struct nfq_kstats *k = NULL;
+
+		if (c->have_kfinal)
+			k = &c->kfinal;
+		else if (!nfq_kstats_read(NFQ_PROC_PATH, c->queue, &ks))
+			k = &ks;
+		if (i)
+			sb_printf(&sb, ",");
+		stats_queue_json(&sb, c->queue, &c->st, k);
+	}
+	sb_printf(&sb, "],\"sinks\":[");
+	for (i = 0; i < d->n_sinks; i++) {
+		if (i)
+			sb_printf(&sb, ",");
+		sink_stats_json(&d->sinks[i], &sb);
+	}
+	sb_printf(&sb, "]}}\n");
+	if (sb.oom)
+		log_msg(SYNSINK_LOG_ERR, "stats: out of memory");
+	else if (write(STDERR_FILENO, sb.s, sb.len) < 0) {
+		/* stderr is gone; nothing to tell. */
+	}
+	sb_free(&sb);
+}
+
+/* Gives each sink a unique label: a second "stdout" becomes "stdout#2". */
+static void label_sinks(struct daemon *d)
+{
+	size_t i, j;
+
+	for (i = 0; i < d->n_sinks; i++) {
+		int same = 1;
+
+		for (j = 0; j < i; j++)
+			if (!strcmp(d->sinks[j].spec.name, d->sinks[i].spec.name))
+				same++;
+		if (same > 1)
+			snprintf(d->sinks[i].label, sizeof(d->sinks[i].label),
+				 "%s#%d", d->sinks[i].spec.name, same);
+	}
+}
+
+static int open_sinks(struct daemon *d)
+{
+	static const char *const dflt[] = { "stdout" };
+	const char *const *specs = d->cfg.n_sinks ? d->cfg.sinks : dflt;
+	size_t n = d->cfg.n_sinks ? d->cfg.n_sinks : 1;
+	size_t nq = (size_t)d->cfg.queue_hi - d->cfg.queue_lo + 1;
+	char err[768];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		int ret = sink_open(&d->sinks[i], specs[i], d->plugin_dir, nq,
+				    d->cfg.ring_size, (int)d->cfg.flush_timeout_ms,
+				    err, sizeof(err));
+		if (ret) {
+			log_msg(SYNSINK_LOG_ERR, "%s", err);
+			while (i--)
+				sink_close(&d->sinks[i]);
+			return ret == SINK_E_USAGE ? EX_USAGE : 1;
+		}
+		d->sinkp[i] = &d->sinks[i];
+		d->n_sinks = i + 1;
+	}
+	label_sinks(d);
+	return 0;
+}
+
+static int open_queues(struct daemon *d)
+{
+	char err[512];
+	unsigned int q;
+
+	for (q = d->cfg.queue_lo; q <= d->cfg.queue_hi; q++) {
+		struct capture *c = &d->caps[d->n_caps];
+
+		if (capture_open(c, (uint16_t)q, d->cfg.queue_maxlen, d->sinkp,
+				 d->n_sinks, d->n_caps, err, sizeof(err))) {
+			log_msg(SYNSINK_LOG_ERR, "%s", err);
+			return -1;
+		}
+		d->n_caps++;
+	}
+	return 0;
+}
+
+static void close_all(struct daemon *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n_caps; i++)
+		capture_close(&d->caps[i]);
+	for (i = 0; i < d->n_sinks; i++)
+		sink_close(&d->sinks[i]);
+}
+
+/* Waits for signals; returns 0 on SIGTERM/SIGINT, 1 when a thread failed. */
+static int wait_signals(struct daemon *d, const sigset_t *set)
+{
+	uint64_t next = 0, period = (uint64_t)d->cfg.stats_interval * 1000000000u;
+
+	if (period)
+		next = clock_mono_ns() + period;
+	for (;;) {
+		struct timespec ts = { .tv_sec = 3600 };
+		siginfo_t si;
+		int sig;
+
+		if (period) {
+			uint64_t now = clock_mono_ns();
+			uint64_t wait = next > now ? next - now : 0;
+
+			ts.tv_sec = (time_t)(wait / 1000000000u);
+			ts.tv_nsec = (long)(wait % 1000000000u);
+		}
+		sig = sigtimedwait(set, &si, &ts);
+		if (sig < 0) {
+			if (errno == EAGAIN && period) {
+				print_stats(d, 0);
+				next += period;
+			}
+			continue;
+		}
+		switch (sig) {
+		case SIGTERM:
+		case SIGINT:
+			return 0;
+		case SIGUSR1:
+			print_stats(d, 0);
+			break;
+		case SIGUSR2:
+			return 1;
+		default:	/* SIGHUP: nothing to reload yet */
+			break;
+		}
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static struct daemon d;	/* large; keep it off the stack */
+	char err[512];
+	sigset_t set;
+	size_t i;
+	int ret, status;
+
+	if (cli_parse(argc, argv, &d.cfg, err, sizeof(err))) {
+		log_msg(SYNSINK_LOG_ERR, "%s", err);
+		return EX_USAGE;
+	}
+	if (d.cfg.help) {
+		cli_usage(stdout);
+		return 0;
+	}
+	if (d.cfg.version) {
+		printf("synsink %s (plugin ABI %d)\n", SYNSINK_VERSION,
+		       SYNSINK_PLUGIN_ABI);
+		return 0;
+	}
+	if (plugin_dir_resolve(d.cfg.plugin_dir, SYNSINK_PLUGIN_RELDIR,
+			       d.plugin_dir, sizeof(d.plugin_dir), err,
+			       sizeof(err))) {
+		log_msg(SYNSINK_LOG_ERR, "%s", err);
+		return EX_USAGE;
+	}
+	if (d.cfg.list_sinks) {
+		ret = plugin_list(d.plugin_dir, stdout);
+		if (ret < 0) {
+			log_msg(SYNSINK_LOG_ERR, "plugin directory %s: %s",
+				d.plugin_dir, strerror(-ret));
+			return 1;
+		}
+		return 0;
+	}
+
+	/* Every thread inherits this mask; only the main thread takes them. */
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGUSR2);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+
+	d.started_ns = clock_mono_ns();
+	ret = open_sinks(&d);
+	if (ret)
+		return ret;
+	d.stop_fd = eventfd(0, EFD_CLOEXEC);
+	if (d.stop_fd < 0 || open_queues(&d)) {
+		if (d.stop_fd < 0)
+			log_msg(SYNSINK_LOG_ERR, "eventfd: %s", strerror(errno));
+		close_all(&d);
+		return 1;
+	}
+	for (i = 0; i < d.n_sinks; i++) {
+		ret = sink_start(&d.sinks[i]);
+		if (ret) {
+			log_msg(SYNSINK_LOG_ERR, "%s: thread: %s",
+				d.sinks[i].label, strerror(-ret));
+			goto out_stop_sinks;
+		}
+	}
+	for (i = 0; i < d.n_caps; i++) {
+		ret = capture_start(&d.caps[i], d.stop_fd);
+		if (ret) {
+			log_msg(SYNSINK_LOG_ERR, "queue %u: thread: %s",
+				d.caps[i].queue, strerror(-ret));
+			goto out_stop_caps;
+		}
+	}
+	if (d.n_caps > 1)
+		log_msg(SYNSINK_LOG_INFO, "listening on queues %u-%u, %zu sink(s)",
+			d.cfg.queue_lo, d.cfg.queue_hi, d.n_sinks);
+	else
+		log_msg(SYNSINK_LOG_INFO, "listening on queue %u, %zu sink(s)",
+			d.cfg.queue_lo, d.n_sinks);
+
+	status = wait_signals(&d, &set);
+	goto out_shutdown;
+
+out_stop_caps:
+out_stop_sinks:
+	status = 1;
+out_shutdown:
+	{
+		static const uint64_t one = 1;
+
+		if (write(d.stop_fd, &one, sizeof(one)) < 0)
+			log_msg(SYNSINK_LOG_ERR, "stop: %s", strerror(errno));
+	}
+	for (i = 0; i < d.n_caps; i++)
+		capture_join(&d.caps[i]);
+	for (i = 0; i < d.n_caps; i++)
+		if (atomic_load(&d.caps[i].failed))
+			status = 1;
+	for (i = 0; i < d.n_sinks; i++)
+		sink_stop(&d.sinks[i]);
+	print_stats(&d, 1);
+	close_all(&d);
+	close(d.stop_fd);
+	return status;
+}

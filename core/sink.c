@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: MIT
+/*
+ * sink.c - sink threads.
+ *
+ * Wake-up protocol (no lost wake-ups, no syscall while the sink is busy):
+ * the sink sets `sleeping`, then looks at its rings once more, and only
+ * then polls its eventfd; a producer publishes events, then reads
+ * `sleeping` and writes the eventfd only if it was set.  Both sides use
+ * sequentially consistent operations, so at least one sees the other.
+ */
+#include "sink.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include "format.h"
+#include "log.h"
+#include "util.h"
+
+#define SINK_IDLE_TICK_MS 100	/* plugins get flush(0) this often when idle */
+
+__attribute__((format(printf, 3, 4)))
+static void host_log(const struct synsink_host *h, int level, const char *fmt, ...)
+{
+	const struct sink *s = h->ctx;
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vmsg(level, s->label, fmt, ap);
+	va_end(ap);
+}
+
+static int sink_fail(struct sink *s, int code)
+{
+	sink_close(s);
+	return code;
+}
+
+int sink_open(struct sink *s, const char *spec_arg, const char *dir,
+	      size_t n_rings, size_t ring_size, int flush_timeout_ms,
+	      char *err, size_t errlen)
+{
+	size_t i;
+	int ret;
+
+	memset(s, 0, sizeof(*s));
+	s->efd = -1;
+	pthread_mutex_init(&s->lock, NULL);
+	s->flush_timeout_ms = flush_timeout_ms;
+	if (sinkspec_parse(spec_arg, &s->spec, err, errlen))
+		return sink_fail(s, SINK_E_USAGE);
+	snprintf(s->label, sizeof(s->label), "%s", s->spec.name);
+
+	ret = plugin_load(dir, s->spec.name, &s->pl, err, errlen);
+	if (ret)
+		return sink_fail(s, ret == -ENOENT ? SINK_E_USAGE : SINK_E_START);
+	s->vals = calloc(s->pl.desc->n_options + 1, sizeof(*s->vals));
+	if (!s->vals) {
+		snprintf(err, errlen, "out of memory");
+		return sink_fail(s, SINK_E_START);
+	}
+	if (sink_values_parse(s->pl.desc, &s->spec, s->vals, err, errlen))
+		return sink_fail(s, SINK_E_USAGE);
+
+	s->rings = calloc(n_rings, sizeof(*s->rings));
+	if (!s->rings) {
+		snprintf(err, errlen, "out of memory");
+		return sink_fail(s, SINK_E_START);
+	}
+	for (i = 0; i < n_rings; i++) {
+		if (ring_init(&s->rings[i], ring_size)) {
+			snprintf(err, errlen, "cannot allocate a ring of %zu events",
+				 ring_size);
+			return sink_fail(s, SINK_E_START);
+		}
+		s->n_rings = i + 1;
+	}
+	s->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (s->efd < 0) {
+		snprintf(err, errlen, "eventfd: %s", strerror(errno));
+		return sink_fail(s, SINK_E_START);
+	}
+
+	s->host.struct_size = sizeof(s->host);
+	s->host.ctx = s;
+	s->host.log = host_log;
+	s->host.format_text = syn_format_text;
+	s->host.format_json = syn_format_json;
+	s->host.now_ns = clock_mono_ns;
+	ret = s->pl.desc->open(&s->state, s->vals, &s->host);
+	if (ret) {
+		snprintf(err, errlen, "sink %s cannot start: %s", s->label,
+			 strerror(ret < 0 ? -ret : ret));
+		return sink_fail(s, SINK_E_START);
+	}
+	s->opened = 1;
+	return 0;
+}
+
+static void deliver(struct sink *s, const struct syn_event *ev, size_t n)
+{
+	int ret;
+
+	pthread_mutex_lock(&s->lock);
+	ret = s->pl.desc->write(s->state, ev, n);
+	pthread_mutex_unlock(&s->lock);
+	if (ret == SYNSINK_OK)
+		stat_add(&s->written, n);
+	else
+		stat_add(&s->failed, n);
+}
+
+/* One pass over all rings; returns how many events went out. */
+static size_t drain_once(struct sink *s)
+{
+	size_t i, total = 0;
+
+	for (i = 0; i < s->n_rings; i++) {
+		const struct syn_event *ev;
+		size_t n = ring_peek(&s->rings[i], &ev);
+
+		if (!n)
+			continue;
+		deliver(s, ev, n);
+		ring_release(&s->rings[i], n);
+		total += n;
+	}
+	return total;
+}
+
+static int rings_empty(struct sink *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_rings; i++)
+		if (!ring_empty(&s->rings[i]))
+			return 0;
+	return 1;
+}
+
+static void *sink_thread(void *arg)
+{
+	struct sink *s = arg;
+	struct pollfd pfd = { .fd = s->efd, .events = POLLIN };
+	uint64_t junk;
+
+	for (;;) {
+		if (drain_once(s))
+			continue;
+		atomic_store(&s->sleeping, 1);
+		if (!rings_empty(s)) {
+			atomic_store(&s->sleeping, 0);
+			continue;
+		}
+		if (atomic_load(&s->stopping))
+			break;
+		if (poll(&pfd, 1, SINK_IDLE_TICK_MS) == 0) {
+			pthread_mutex_lock(&s->lock);
+			s->pl.desc->flush(s->state, 0);
+			pthread_mutex_unlock(&s->lock);
+		}
+		if (read(s->efd, &junk, sizeof(junk)) < 0 && errno != EAGAIN)
+			log_msg(SYNSINK_LOG_ERR, "%s: eventfd: %s", s->label,
+				strerror(errno));
+		atomic_store(&s->sleeping, 0);
+	}
+
+	pthread_mutex_lock(&s->lock);
+	if (s->pl.desc->flush(s->state, s->flush_timeout_ms)) {
+		atomic_store(&s->flush_failed, 1);
+		log_msg(SYNSINK_LOG_WARN,
+			"%s: flush did not finish within %d ms", s->label,
+			s->flush_timeout_ms);
+	}
+	pthread_mutex_unlock(&s->lock);
+	return NULL;
+}
+
+int sink_start(struct sink *s)
+{
+	int ret = pthread_create(&s->thread, NULL, sink_thread, s);
+
+	if (ret)
+		return -ret;
+	s->started = 1;
+	return 0;
+}
+
+void sink_wake(struct sink *s)
+{
+	static const uint64_t one = 1;
+
+	if (atomic_exchange(&s->sleeping, 0) &&
+	    write(s->efd, &one, sizeof(one)) < 0 && errno != EAGAIN) {
+		/* The counter is saturated: the sink is awake anyway. */
+	}
+}
+
+void sink_stop(struct sink *s)
+{
+	static const uint64_t one = 1;
+
+	if (!s->started)
+		return;
+	atomic_store(&s->stopping, 1);
+	if (write(s->efd, &one, sizeof(one)) < 0) {
+		/* Saturated means already signalled. */
+	}
+	pthread_join(s->thread, NULL);
+	s->started = 0;
+}
+
+void sink_close(struct sink *s)
+{
+	size_t i;
+
+	if (s->opened)
+		s->pl.desc->close(s->state);
+	s->opened = 0;
+	plugin_unload(&s->pl);
+	for (i = 0; i < s->n_rings; i++)
+		ring_free(&s->rings[i]);
+	free(s->rings);
+	s->rings = NULL;
+	s->n_rings = 0;
+	free(s->vals);
+	s->vals = NULL;
+	if (s->efd >= 0)
+		close(s->efd);
+	s->efd = -1;
+	sinkspec_free(&s->spec);
+	pthread_mutex_destroy(&s->lock);
+}
+
+struct emit_ctx {
+	struct strbuf *sb;
+	int n;
+};
+
+static void emit_json(void *arg, const char *name, uint64_t value)
+{
+	struct emit_ctx *e = arg;
+
+	sb_printf(e->sb, "%s\"%s\":%llu", e->n++ ? "," : "", name,
+		  (unsigned long long)value);
+}
+
+void sink_stats_json(struct sink *s, struct strbuf *sb)
+{
+	unsigned long long dropped = 0;
+	size_t i;
+
+	for (i = 0; i < s->n_rings; i++)
+		dropped += stat_get(&s->rings[i].dropped);
+	sb_printf(sb, "{\"sink\":\"%s\",\"written\":%llu,\"dropped\":%llu,"
+		  "\"failed\":%llu,\"flush_failed\":%s", s->label,
+		  stat_get(&s->written), dropped, stat_get(&s->failed),
+		  stat_get(&s->flush_failed) ? "true" : "false");
+	if (s->opened && s->pl.desc->stats) {
+		struct emit_ctx e = { sb, 0 };
+
+		sb_printf(sb, ",\"plugin\":{");
+		pthread_mutex_lock(&s->lock);
+		s->pl.desc->stats(s->state, emit_json, &e);
+		pthread_mutex_unlock(&s->lock);
+		sb_printf(sb, "}");
+	}
+	sb_printf(sb, "}");
+}

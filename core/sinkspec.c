@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: MIT
+/* sinkspec.c - sink specifications and plugin option values. */
+#include "sinkspec.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "util.h"
+
+int sink_name_valid(const char *name)
+{
+	size_t i, n = strlen(name);
+
+	if (n == 0 || n >= SINK_NAME_MAX)
+		return 0;
+	for (i = 0; i < n; i++) {
+		char c = name[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		      c == '_' || c == '-'))
+			return 0;
+	}
+	return 1;
+}
+
+int sinkspec_parse(const char *arg, struct sink_spec *spec,
+		   char *err, size_t errlen)
+{
+	char *p, *seg, *next;
+	size_t i;
+
+	memset(spec, 0, sizeof(*spec));
+	spec->buf = strdup(arg);
+	if (!spec->buf) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	p = strchr(spec->buf, ':');
+	if (p)
+		*p++ = '\0';
+	spec->name = spec->buf;
+	if (!sink_name_valid(spec->name)) {
+		snprintf(err, errlen, "--sink '%s': bad sink name '%s'",
+			 arg, spec->name);
+		goto fail;
+	}
+	if (!p)
+		return 0;
+	if (!*p) {
+		snprintf(err, errlen, "--sink '%s': nothing after ':'", arg);
+		goto fail;
+	}
+	for (seg = p; seg; seg = next) {
+		char *eq;
+
+		next = strchr(seg, ',');
+		if (next)
+			*next++ = '\0';
+		if (!*seg) {
+			snprintf(err, errlen, "--sink '%s': empty option", arg);
+			goto fail;
+		}
+		eq = strchr(seg, '=');
+		if (!eq) {
+			if (spec->n_kv == 0) {
+				snprintf(err, errlen,
+					 "sink %s: option '%s' needs a value (%s=...)",
+					 spec->name, seg, seg);
+				goto fail;
+			}
+			/* A list continues the previous value: undo the cut. */
+			seg[-1] = ',';
+			continue;
+		}
+		*eq = '\0';
+		if (!*seg) {
+			snprintf(err, errlen, "sink %s: empty option name in '%s'",
+				 spec->name, arg);
+			goto fail;
+		}
+		for (i = 0; i < spec->n_kv; i++) {
+			if (!strcmp(spec->kv[i].key, seg)) {
+				snprintf(err, errlen,
+					 "sink %s: option '%s' given twice",
+					 spec->name, seg);
+				goto fail;
+			}
+		}
+		if (spec->n_kv == SINKSPEC_MAX_KV) {
+			snprintf(err, errlen, "sink %s: more than %d options",
+				 spec->name, SINKSPEC_MAX_KV);
+			goto fail;
+		}
+		spec->kv[spec->n_kv].key = seg;
+		spec->kv[spec->n_kv].val = eq + 1;
+		spec->n_kv++;
+	}
+	if (spec->n_kv == 0) {
+		snprintf(err, errlen, "--sink '%s': no options after ':'", arg);
+		goto fail;
+	}
+	return 0;
+fail:
+	sinkspec_free(spec);
+	return -EINVAL;
+}
+
+void sinkspec_free(struct sink_spec *spec)
+{
+	free(spec->buf);
+	memset(spec, 0, sizeof(*spec));
+}
+
+static int parse_bool(const char *s, uint64_t *out)
+{
+	static const char *const yes[] = { "1", "true", "yes", "on" };
+	static const char *const no[] = { "0", "false", "no", "off" };
+	size_t i;
+
+	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		if (!strcasecmp(s, yes[i])) {
+			*out = 1;
+			return 0;
+		}
+		if (!strcasecmp(s, no[i])) {
+			*out = 0;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+static void choices_join(const char *const *c, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (; c && *c && used < len; c++) {
+		int n = snprintf(buf + used, len - used, "%s%s",
+				 used ? "|" : "", *c);
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
+}
+
+int option_value_parse(const struct synsink_option *opt, const char *text,
+		       struct synsink_value *v, char *err, size_t errlen)
+{
+	char list[256];
+	size_t i;
+
+	v->str = text;
+	v->num = 0;
+	switch (opt->type) {
+	case SYNSINK_OPT_STRING:
+		if (!*text) {
+			snprintf(err, errlen, "option '%s' must not be empty",
+				 opt->name);
+			return -EINVAL;
+		}
+		return 0;
+	case SYNSINK_OPT_UINT:
+		if (parse_u64(text, opt->min, opt->max, &v->num)) {
+			snprintf(err, errlen,
+				 "option '%s': '%s' is not a number in %llu-%llu",
+				 opt->name, text,
+				 (unsigned long long)opt->min,
+				 (unsigned long long)opt->max);
+			return -EINVAL;
+		}
+		return 0;
+	case SYNSINK_OPT_BOOL:
+		if (parse_bool(text, &v->num)) {
+			snprintf(err, errlen,
+				 "option '%s': '%s' is not true or false",
+				 opt->name, text);
+			return -EINVAL;
+		}
+		return 0;
+	case SYNSINK_OPT_ENUM:
+		for (i = 0; opt->choices && opt->choices[i]; i++) {
+			if (!strcmp(text, opt->choices[i])) {
+				v->num = i;
+				return 0;
+			}
+		}
+		choices_join(opt->choices, list, sizeof(list));
+		snprintf(err, errlen, "option '%s': '%s' is not one of %s",
+			 opt->name, text, list);
+		return -EINVAL;
+	}
+	snprintf(err, errlen, "option '%s' has an unknown type %d",
+		 opt->name, (int)opt->type);
+	return -EINVAL;
+}
+
+int option_table_check(const struct synsink_plugin *p, char *err, size_t errlen)
+{
+	uint32_t i, j;
+
+	if (p->n_options && !p->options) {
+		snprintf(err, errlen, "declares %u options but no table",
+			 p->n_options);
+		return -EINVAL;
+	}
+	for (i = 0; i < p->n_options; i++) {
+		const struct synsink_option *o = &p->options[i];
+		struct synsink_value v;
+		char why[256];
+
+		if (!o->name || !sink_name_valid(o->name)) {
+			snprintf(err, errlen, "option %u has a bad name", i);
+			return -EINVAL;
+		}
+		for (j = 0; j < i; j++) {
+			if (!strcmp(p->options[j].name, o->name)) {
+				snprintf(err, errlen, "option '%s' declared twice",
+					 o->name);
+				return -EINVAL;
+			}
+		}
+		if (o->type == SYNSINK_OPT_ENUM && (!o->choices || !o->choices[0])) {
+			snprintf(err, errlen, "enum option '%s' has no choices",
+				 o->name);
+			return -EINVAL;
+		}
+		if (o->def && option_value_parse(o, o->def, &v, why, sizeof(why))) {
+			snprintf(err, errlen, "bad default: %s", why);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+int sink_values_parse(const struct synsink_plugin *p,
+		      const struct sink_spec *spec,
+		      struct synsink_value *vals, char *err, size_t errlen)
+{
+	char why[256];
+	size_t k;
+	uint32_t i;
+
+	for (i = 0; i < p->n_options; i++) {
+		const struct synsink_option *o = &p->options[i];
+
+		memset(&vals[i], 0, sizeof(vals[i]));
+		/* Defaults were checked by option_table_check(). */
+		if (o->def)
+			option_value_parse(o, o->def, &vals[i], why, sizeof(why));
+	}
+	for (k = 0; k < spec->n_kv; k++) {
+		const struct sink_kv *kv = &spec->kv[k];
+
+		for (i = 0; i < p->n_options; i++)
+			if (!strcmp(p->options[i].name, kv->key))
+				break;
+		if (i == p->n_options) {
+			snprintf(err, errlen,
+				 "sink %s: unknown option '%s' (see --list-sinks)",
+				 spec->name, kv->key);
+			return -EINVAL;
+		}
+		if (option_value_parse(&p->options[i], kv->val, &vals[i],
+				       why, sizeof(why))) {
+			snprintf(err, errlen, "sink %s: %s", spec->name, why);
+			return -EINVAL;
+		}
+		vals[i].set = 1;
+	}
+	return 0;
+}

@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: MIT
+#include "stats.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int nfq_kstats_parse(const char *line, struct nfq_kstats *ks)
+{
+	unsigned int v[9];
+	int n;
+
+	n = sscanf(line, "%u %u %u %u %u %u %u %u %u", &v[0], &v[1], &v[2],
+		   &v[3], &v[4], &v[5], &v[6], &v[7], &v[8]);
+	if (n < 8)
+		return -EINVAL;
+	ks->queue = v[0];
+	ks->portid = v[1];
+	ks->queue_total = v[2];
+	ks->copy_mode = v[3];
+	ks->copy_range = v[4];
+	ks->queue_dropped = v[5];
+	ks->user_dropped = v[6];
+	ks->id_sequence = v[7];
+	return 0;
+}
+
+int nfq_kstats_read(const char *path, uint16_t queue, struct nfq_kstats *ks)
+{
+	char line[256];
+	FILE *f = fopen(path, "re");
+	int ret = -ENOENT;
+
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		struct nfq_kstats k;
+
+		if (!nfq_kstats_parse(line, &k) && k.queue == queue) {
+			*ks = k;
+			ret = 0;
+			break;
+		}
+	}
+	fclose(f);
+	return ret;
+}
+
+void sb_printf(struct strbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (sb->oom)
+		return;
+	for (;;) {
+		size_t room = sb->cap - sb->len;
+
+		va_start(ap, fmt);
+		n = vsnprintf(sb->s ? sb->s + sb->len : NULL, room, fmt, ap);
+		va_end(ap);
+		if (n < 0) {
+			sb->oom = 1;
+			return;
+		}
+		if ((size_t)n < room) {
+			sb->len += (size_t)n;
+			return;
+		}
+		size_t cap = (sb->cap ? sb->cap * 2 : 1024) + (size_t)n;
+		char *s = realloc(sb->s, cap);
+
+		if (!s) {
+			sb->oom = 1;
+			return;
+		}
+		sb->s = s;
+		sb->cap = cap;
+	}
+}
+
+void sb_free(struct strbuf *sb)
+{
+	free(sb->s);
+	memset(sb, 0, sizeof(*sb));
+}
+
+void stats_queue_json(struct strbuf *sb, uint16_t queue,
+		      const struct queue_stats *st, const struct nfq_kstats *ks)
+{
+	int i;
+
+	sb_printf(sb, "{\"queue\":%u,\"received\":%llu,\"events\":%llu,"
+		  "\"verdicts\":%llu,\"verdict_msgs\":%llu,\"verdict_errors\":%llu,"
+		  "\"id_gaps\":%llu,\"enobufs\":%llu,\"msg_trunc\":%llu,"
+		  "\"opt_bad\":%llu,\"decode_errors\":{",
+		  queue, stat_get(&st->received), stat_get(&st->events),
+		  stat_get(&st->verdicts), stat_get(&st->verdict_msgs),
+		  stat_get(&st->verdict_errors), stat_get(&st->id_gaps),
+		  stat_get(&st->enobufs), stat_get(&st->msg_trunc),
+		  stat_get(&st->opt_bad));
+	for (i = 1; i < SYN_ERR__COUNT; i++)
+		sb_printf(sb, "%s\"%s\":%llu", i > 1 ? "," : "",
+			  syn_decode_errname((enum syn_decode_err)i),
+			  stat_get(&st->decode_errors[i]));
+	sb_printf(sb, "}");
+	if (ks)
+		sb_printf(sb, ",\"kernel\":{\"queue_total\":%u,\"queue_dropped\":%u,"
+			  "\"user_dropped\":%u,\"id_sequence\":%u}",
+			  ks->queue_total, ks->queue_dropped, ks->user_dropped,
+			  ks->id_sequence);
+	else
+		sb_printf(sb, ",\"kernel\":null");
+	sb_printf(sb, "}");
+}

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: MIT */
+/* stats.h - counters, the kernel's view of a queue, and the stats line. */
+#ifndef SYNSINK_STATS_H
+#define SYNSINK_STATS_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "decode.h"
+
+/* Per-queue counters.  Only the queue's capture thread writes them (with
+ * stat_add); any thread may read them. */
+struct queue_stats {
+	atomic_ullong received;		/* packet messages read */
+	atomic_ullong events;		/* SYNs decoded into events */
+	atomic_ullong verdicts;		/* packets covered by sent verdicts */
+	atomic_ullong verdict_msgs;	/* verdict batches sent */
+	atomic_ullong verdict_errors;	/* verdict sends or kernel errors */
+	atomic_ullong id_gaps;		/* packet ids never delivered to us */
+	atomic_ullong enobufs;		/* ENOBUFS from the socket */
+	atomic_ullong msg_trunc;	/* messages cut by our buffer */
+	atomic_ullong opt_bad;		/* events whose options stopped early */
+	atomic_ullong decode_errors[SYN_ERR__COUNT];
+};
+
+/* Single-writer add: no locked read-modify-write needed. */
+static inline void stat_add(atomic_ullong *c, unsigned long long n)
+{
+	atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + n,
+			      memory_order_relaxed);
+}
+
+static inline unsigned long long stat_get(const atomic_ullong *c)
+{
+	return atomic_load_explicit((atomic_ullong *)c, memory_order_relaxed);
+}
+
+/* One line of /proc/net/netfilter/nfnetlink_queue. */
+struct nfq_kstats {
+	uint32_t queue, portid, queue_total, copy_mode, copy_range;
+	uint32_t queue_dropped, user_dropped, id_sequence;
+};
+
+/* Parses one line of that file.  Returns 0 or -EINVAL. */
+int nfq_kstats_parse(const char *line, struct nfq_kstats *ks);
+/* Finds queue's line in path.  Returns 0, -ENOENT (not bound), or -errno. */
+int nfq_kstats_read(const char *path, uint16_t queue, struct nfq_kstats *ks);
+
+#define NFQ_PROC_PATH "/proc/net/netfilter/nfnetlink_queue"
+
+/* A growing text buffer for the stats line (not on any hot path). */
+struct strbuf {
+	char *s;
+	size_t len, cap;
+	int oom;
+};
+
+void sb_printf(struct strbuf *sb, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void sb_free(struct strbuf *sb);
+
+/* Appends "name":{...} counters of one queue (without kernel stats). */
+void stats_queue_json(struct strbuf *sb, uint16_t queue,
+		      const struct queue_stats *st, const struct nfq_kstats *ks);
+
+#endif

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: MIT */
+/* util.h - small helpers shared by the core. */
+#ifndef SYNSINK_UTIL_H
+#define SYNSINK_UTIL_H
+
+#include <stdint.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Parses a whole decimal string (no sign, no spaces) within [min, max].
+ * Returns 0, or -EINVAL / -ERANGE with *out untouched. */
+int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
+
+uint64_t clock_mono_ns(void);
+uint64_t clock_real_ns(void);
+
+#endif

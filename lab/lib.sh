@@ -1,0 +1,126 @@
+# SPDX-License-Identifier: MIT
+# lab/lib.sh - the namespace lab, sourced by lab/lab, lab/demo and tests/e2e.
+#
+#   client namespace  $LAB_CLI                 server namespace  $LAB_SRV
+#   +------------------------+                 +------------------------------+
+#   | c0 198.18.0.1/24       |    veth pair    | s0 198.18.0.2/24             |
+#   |    fd00:5e::1/64       |<--------------->|    fd00:5e::2/64             |
+#   |    (+ .10-.41, ::10-)  |                 | raw PREROUTING: SYN->NFQUEUE |
+#   | syngen connect/raw/odd |                 | synsink, syngen listen,      |
+#   +------------------------+                 | redis/kafka/rsyslog on lo    |
+#                                              +------------------------------+
+#
+# Addresses come from 198.18.0.0/15 and fd00::/8 only; nothing leaves the
+# namespaces.  Names carry a per-run suffix; lab_down is idempotent and is
+# meant to run from a trap.  Readiness is polled (lab_busywait), never slept.
+
+LAB_V4_CLI=198.18.0.1
+LAB_V4_SRV=198.18.0.2
+LAB_V6_CLI=fd00:5e::1
+LAB_V6_SRV=fd00:5e::2
+LAB_EXTRA_SRC=32	# extra client addresses per family, for --queue-balance
+
+lab_log() { printf '[lab] %s\n' "$*" >&2; }
+
+# lab_busywait TIMEOUT_MS CMD...: run CMD until it succeeds or time is up.
+lab_busywait() {
+	local timeout_ms=$1 start now
+	shift
+	start=$(date +%s%3N)
+	while :; do
+		"$@" && return 0
+		now=$(date +%s%3N)
+		[ $((now - start)) -ge "$timeout_ms" ] && return 1
+		sleep 0.02	# poll interval, not a wait for readiness
+	done
+}
+
+# lab_link_up NS DEV: the link has carrier on both sides.
+lab_link_up() { ip -n "$1" -o link show dev "$2" | grep -q 'state UP'; }
+
+lab_cli() { ip netns exec "$LAB_CLI" "$@"; }
+lab_srv() { ip netns exec "$LAB_SRV" "$@"; }
+
+# lab_up [ID]: build the topology.  Sets LAB_ID, LAB_CLI, LAB_SRV.
+lab_up() {
+	LAB_ID=${1:-$(head -c4 /dev/urandom | od -An -tx1 | tr -d ' \n')}
+	LAB_CLI=synsink-cli-$LAB_ID
+	LAB_SRV=synsink-srv-$LAB_ID
+	export LAB_ID LAB_CLI LAB_SRV
+	ip netns add "$LAB_CLI" || return 1
+	ip netns add "$LAB_SRV" || return 1
+	ip link add c0 netns "$LAB_CLI" type veth peer name s0 netns "$LAB_SRV" || return 1
+	local ns
+	for ns in "$LAB_CLI" "$LAB_SRV"; do
+		ip -n "$ns" link set lo up
+		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.accept_dad=0 \
+			net.ipv6.conf.default.accept_dad=0 >/dev/null
+	done
+	ip -n "$LAB_CLI" addr add $LAB_V4_CLI/24 dev c0
+	ip -n "$LAB_CLI" addr add $LAB_V6_CLI/64 dev c0 nodad
+	ip -n "$LAB_SRV" addr add $LAB_V4_SRV/24 dev s0
+	ip -n "$LAB_SRV" addr add $LAB_V6_SRV/64 dev s0 nodad
+	local i
+	for i in $(seq 10 $((10 + LAB_EXTRA_SRC - 1))); do
+		ip -n "$LAB_CLI" addr add 198.18.0.$i/24 dev c0
+		ip -n "$LAB_CLI" addr add fd00:5e::$i/64 dev c0 nodad
+	done
+	ip -n "$LAB_CLI" link set c0 up
+	ip -n "$LAB_SRV" link set s0 up
+	lab_busywait 5000 lab_link_up "$LAB_CLI" c0 || {
+		lab_log "c0 did not come up"; return 1; }
+	lab_busywait 5000 lab_link_up "$LAB_SRV" s0 || {
+		lab_log "s0 did not come up"; return 1; }
+	lab_log "up: $LAB_CLI <-> $LAB_SRV"
+}
+
+# lab_rules_add [--queue N | --balance A:B [--fanout]] [--no-bypass]
+# NFQUEUE for SYNs in the server's raw PREROUTING, IPv4 and IPv6.
+lab_rules_add() {
+	local target="--queue-num 1" bypass="--queue-bypass" fanout=""
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--queue) target="--queue-num $2"; shift ;;
+		--balance) target="--queue-balance $2"; shift ;;
+		--fanout) fanout="--queue-cpu-fanout" ;;
+		--no-bypass) bypass="" ;;
+		*) lab_log "lab_rules_add: unknown '$1'"; return 1 ;;
+		esac
+		shift
+	done
+	local t
+	for t in iptables ip6tables; do
+		# shellcheck disable=SC2086
+		lab_srv $t -w -t raw -I PREROUTING -p tcp --syn -j NFQUEUE \
+			$target $bypass $fanout || return 1
+	done
+}
+
+lab_rules_del() {
+	local t
+	for t in iptables ip6tables; do
+		lab_srv $t -w -t raw -F PREROUTING 2>/dev/null
+	done
+	return 0
+}
+
+# lab_rules_dump: what a failing test shows.
+lab_rules_dump() {
+	lab_srv iptables-save -t raw -c 2>&1
+	lab_srv ip6tables-save -t raw -c 2>&1
+	cat /proc/net/netfilter/nfnetlink_queue 2>/dev/null
+}
+
+# lab_down: remove the namespaces (the veth pair goes with them).  Safe to
+# call twice and with nothing up.
+lab_down() {
+	local ns pid
+	for ns in ${LAB_CLI:-} ${LAB_SRV:-}; do
+		ip netns list 2>/dev/null | grep -qw -- "$ns" || continue
+		for pid in $(ip netns pids "$ns" 2>/dev/null); do
+			kill -KILL "$pid" 2>/dev/null
+		done
+		ip netns del "$ns" 2>/dev/null
+	done
+	return 0
+}

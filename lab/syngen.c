@@ -1,0 +1,309 @@
+// SPDX-License-Identifier: MIT
+/*
+ * syngen - the lab's traffic generator.  Every mode is bounded in count
+ * and in time and stops by itself.
+ *
+ *   syngen listen  -a ADDR -p PORT [-n COUNT] [-t SEC]
+ *   syngen connect -a ADDR -p PORT [-n COUNT] [-c CONCURRENCY] [-t SEC] [-b SRCADDR]
+ *   syngen raw     ... (see raw.c)
+ *   syngen odd     ... (see odd.c)
+ *
+ * listen prints "listening ADDR PORT" once it accepts, then accepts and
+ * closes connections until COUNT were accepted or SEC passed.  connect
+ * makes COUNT real TCP connections, C at a time, prints one line
+ * "ok SRC:SPORT -> DST:DPORT" per completed handshake and a last line
+ * "connect: N ok, M failed" on stderr; it exits 0 only if all succeeded.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "syngen.h"
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+int sg_parse_u32(const char *what, const char *s, uint32_t min, uint32_t max,
+		 uint32_t *out)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	if (*s < '0' || *s > '9')
+		goto bad;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		goto bad;
+	*out = (uint32_t)v;
+	return 0;
+bad:
+	fprintf(stderr, "syngen: %s: '%s' is not a number in %u-%u\n", what, s,
+		min, max);
+	return -1;
+}
+
+int sg_parse_addr(const char *s, uint16_t port, struct sockaddr_storage *ss,
+		  socklen_t *len)
+{
+	struct sockaddr_in *in4 = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, s, &in4->sin_addr) == 1) {
+		in4->sin_family = AF_INET;
+		in4->sin_port = htons(port);
+		*len = sizeof(*in4);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, s, &in6->sin6_addr) == 1) {
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons(port);
+		*len = sizeof(*in6);
+		return 0;
+	}
+	fprintf(stderr, "syngen: '%s' is not an IPv4 or IPv6 address\n", s);
+	return -1;
+}
+
+void sg_format_sa(const struct sockaddr_storage *ss, char *buf, size_t len)
+{
+	char a[INET6_ADDRSTRLEN] = "?";
+
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *in4 = (const void *)ss;
+
+		inet_ntop(AF_INET, &in4->sin_addr, a, sizeof(a));
+		snprintf(buf, len, "%s:%u", a, ntohs(in4->sin_port));
+	} else {
+		const struct sockaddr_in6 *in6 = (const void *)ss;
+
+		inet_ntop(AF_INET6, &in6->sin6_addr, a, sizeof(a));
+		snprintf(buf, len, "[%s]:%u", a, ntohs(in6->sin6_port));
+	}
+}
+
+struct common {
+	const char *addr, *src;
+	uint32_t port, count, conc, timeout;
+};
+
+static int parse_common(int argc, char **argv, struct common *c)
+{
+	int o;
+
+	c->port = 0;
+	c->count = 1;
+	c->conc = 1;
+	c->timeout = 10;
+	while ((o = getopt(argc, argv, "a:p:n:c:t:b:")) != -1) {
+		switch (o) {
+		case 'a': c->addr = optarg; break;
+		case 'b': c->src = optarg; break;
+		case 'p':
+			if (sg_parse_u32("-p", optarg, 1, 65535, &c->port))
+				return -1;
+			break;
+		case 'n':
+			if (sg_parse_u32("-n", optarg, 1, 10000000, &c->count))
+				return -1;
+			break;
+		case 'c':
+			if (sg_parse_u32("-c", optarg, 1, 1024, &c->conc))
+				return -1;
+			break;
+		case 't':
+			if (sg_parse_u32("-t", optarg, 1, 3600, &c->timeout))
+				return -1;
+			break;
+		default:
+			return -1;
+		}
+	}
+	if (!c->addr || !c->port) {
+		fprintf(stderr, "syngen: -a ADDR and -p PORT are required\n");
+		return -1;
+	}
+	return 0;
+}
+
+static int do_listen(int argc, char **argv)
+{
+	struct sockaddr_storage ss;
+	struct common c;
+	socklen_t len;
+	uint64_t deadline;
+	uint32_t accepted = 0;
+	int fd, one = 1;
+
+	if (parse_common(argc, argv, &c) ||
+	    sg_parse_addr(c.addr, (uint16_t)c.port, &ss, &len))
+		return 2;
+	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    bind(fd, (struct sockaddr *)&ss, len) || listen(fd, 4096)) {
+		fprintf(stderr, "syngen: listen on %s port %u: %s\n", c.addr,
+			c.port, strerror(errno));
+		return 1;
+	}
+	printf("listening %s %u\n", c.addr, c.port);
+	fflush(stdout);
+	deadline = now_ms() + (uint64_t)c.timeout * 1000;
+	while (accepted < c.count) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		uint64_t now = now_ms();
+		int cfd;
+
+		if (now >= deadline)
+			break;
+		if (poll(&p, 1, (int)(deadline - now)) <= 0)
+			continue;
+		cfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
+		if (cfd < 0)
+			continue;
+		close(cfd);
+		accepted++;
+	}
+	fprintf(stderr, "listen: %u accepted\n", accepted);
+	close(fd);
+	return 0;
+}
+
+struct slot {
+	int fd;
+};
+
+static int start_connect(const struct common *c, const struct sockaddr_storage *dst,
+			 socklen_t dlen, const struct sockaddr_storage *src,
+			 socklen_t slen)
+{
+	int fd = socket(dst->ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+	(void)c;
+	if (fd < 0)
+		return -1;
+	if (src && bind(fd, (const struct sockaddr *)src, slen)) {
+		close(fd);
+		return -1;
+	}
+	if (connect(fd, (const struct sockaddr *)dst, dlen) && errno != EINPROGRESS) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int do_connect(int argc, char **argv)
+{
+	struct sockaddr_storage dst, src;
+	socklen_t dlen, slen = 0;
+	struct common c;
+	struct pollfd *pfd;
+	uint32_t started = 0, ok = 0, failed = 0, live = 0, i;
+	uint64_t deadline;
+
+	if (parse_common(argc, argv, &c) ||
+	    sg_parse_addr(c.addr, (uint16_t)c.port, &dst, &dlen) ||
+	    (c.src && sg_parse_addr(c.src, 0, &src, &slen)))
+		return 2;
+	pfd = calloc(c.conc, sizeof(*pfd));
+	if (!pfd)
+		return 1;
+	for (i = 0; i < c.conc; i++)
+		pfd[i].fd = -1;
+	deadline = now_ms() + (uint64_t)c.timeout * 1000;
+	while ((started < c.count || live) && now_ms() < deadline) {
+		for (i = 0; i < c.conc && started < c.count; i++) {
+			if (pfd[i].fd >= 0)
+				continue;
+			pfd[i].fd = start_connect(&c, &dst, dlen,
+						  c.src ? &src : NULL, slen);
+			pfd[i].events = POLLOUT;
+			started++;
+			if (pfd[i].fd < 0) {
+				fprintf(stderr, "connect: %s\n", strerror(errno));
+				failed++;
+			} else {
+				live++;
+			}
+		}
+		if (!live)
+			continue;
+		if (poll(pfd, c.conc, 100) <= 0)
+			continue;
+		for (i = 0; i < c.conc; i++) {
+			struct sockaddr_storage me;
+			socklen_t ml = sizeof(me);
+			int err = 0;
+			socklen_t el = sizeof(err);
+			char a[80], b[80];
+
+			if (pfd[i].fd < 0 || !pfd[i].revents)
+				continue;
+			getsockopt(pfd[i].fd, SOL_SOCKET, SO_ERROR, &err, &el);
+			if (err) {
+				fprintf(stderr, "connect: %s\n", strerror(err));
+				failed++;
+			} else {
+				getsockname(pfd[i].fd, (struct sockaddr *)&me, &ml);
+				sg_format_sa(&me, a, sizeof(a));
+				sg_format_sa(&dst, b, sizeof(b));
+				printf("ok %s -> %s\n", a, b);
+				ok++;
+			}
+			close(pfd[i].fd);
+			pfd[i].fd = -1;
+			pfd[i].revents = 0;
+			live--;
+		}
+	}
+	for (i = 0; i < c.conc; i++) {
+		if (pfd[i].fd >= 0) {
+			close(pfd[i].fd);
+			failed++;	/* timed out */
+		}
+	}
+	failed += c.count - started;
+	free(pfd);
+	fflush(stdout);
+	fprintf(stderr, "connect: %u ok, %u failed\n", ok, failed);
+	return failed ? 1 : 0;
+}
+
+static void usage(void)
+{
+	fputs("usage: syngen listen|connect|raw|odd [options]  (see lab/README.md)\n",
+	      stderr);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage();
+		return 2;
+	}
+	if (!strcmp(argv[1], "listen"))
+		return do_listen(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "connect"))
+		return do_connect(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "raw"))
+		return sg_raw(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "odd"))
+		return sg_odd(argc - 1, argv + 1);
+	usage();
+	return 2;
+}

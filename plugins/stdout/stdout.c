@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: MIT
+/*
+ * stdout.c - the default sink: one line per event on standard output.
+ *
+ * Lines of a batch are gathered in one buffer and written with as few
+ * write(2) calls as it takes, so `synsink | grep` sees each batch at once
+ * and a reader never gets half a line.  A closed pipe (EPIPE) ends the
+ * sink quietly: later batches are counted as failed.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <synsink/plugin.h>
+
+#define OUTBUF_SIZE (64 * 1024)
+
+enum { OPT_FORMAT, OPT_FD };
+enum { FMT_TEXT, FMT_JSON };
+
+static const char *const formats[] = { "text", "json", NULL };
+
+static const struct synsink_option options[] = {
+	[OPT_FORMAT] = { .name = "format", .type = SYNSINK_OPT_ENUM,
+			 .def = "text", .choices = formats,
+			 .help = "text: the origin's line; json: one object per line (schema v1)" },
+	[OPT_FD] = { .name = "fd", .type = SYNSINK_OPT_UINT, .def = "1",
+		     .min = 1, .max = 1023,
+		     .help = "file descriptor to write to (1 is standard output)" },
+};
+
+struct stdout_sink {
+	const struct synsink_host *host;
+	size_t (*format)(const struct syn_event *ev, char *buf, size_t len);
+	int fd;
+	int closed;		/* EPIPE or another hard error seen */
+	unsigned long long lines, bytes, write_errors, epipe;
+	char buf[OUTBUF_SIZE];
+};
+
+static int stdout_open(void **state, const struct synsink_value *v,
+		       const struct synsink_host *host)
+{
+	struct stdout_sink *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return -ENOMEM;
+	s->host = host;
+	s->format = v[OPT_FORMAT].num == FMT_JSON ? host->format_json :
+						    host->format_text;
+	s->fd = (int)v[OPT_FD].num;
+	*state = s;
+	return 0;
+}
+
+/* Writes all of buf; returns 0 or a negative errno. */
+static int write_all(struct stdout_sink *s, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(s->fd, buf, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		buf += n;
+		len -= (size_t)n;
+		s->bytes += (size_t)n;
+	}
+	return 0;
+}
+
+static int fail(struct stdout_sink *s, int err)
+{
+	if (err == -EPIPE) {
+		if (!s->closed)
+			s->host->log(s->host, SYNSINK_LOG_INFO,
+				     "reader went away (EPIPE); output stops here");
+		s->epipe++;
+		s->closed = 1;
+	} else {
+		if (!s->write_errors)
+			s->host->log(s->host, SYNSINK_LOG_ERR, "write: %s",
+				     strerror(-err));
+		s->write_errors++;
+	}
+	return SYNSINK_ERROR;
+}
+
+static int stdout_write(void *state, const struct syn_event *ev, size_t n)
+{
+	struct stdout_sink *s = state;
+	size_t used = 0, i;
+	int ret;
+
+	if (s->closed)
+		return SYNSINK_ERROR;
+	for (i = 0; i < n; i++) {
+		if (sizeof(s->buf) - used < SYNSINK_LINE_MAX) {
+			ret = write_all(s, s->buf, used);
+			if (ret)
+				return fail(s, ret);
+			used = 0;
+		}
+		used += s->format(&ev[i], s->buf + used, sizeof(s->buf) - used);
+	}
+	ret = write_all(s, s->buf, used);
+	if (ret)
+		return fail(s, ret);
+	s->lines += n;
+	return SYNSINK_OK;
+}
+
+static int stdout_flush(void *state, int timeout_ms)
+{
+	(void)state;
+	(void)timeout_ms;
+	return 0;	/* nothing is held between batches */
+}
+
+static void stdout_close(void *state)
+{
+	free(state);
+}
+
+static void stdout_stats(void *state, synsink_emit_fn emit, void *arg)
+{
+	struct stdout_sink *s = state;
+
+	emit(arg, "lines", s->lines);
+	emit(arg, "bytes", s->bytes);
+	emit(arg, "write_errors", s->write_errors);
+	emit(arg, "epipe", s->epipe);
+}
+
+static const struct synsink_plugin stdout_plugin = {
+	SYNSINK_PLUGIN_INIT,
+	.name = "stdout",
+	.description = "one line per event on standard output (text or JSON)",
+	.options = options,
+	.n_options = sizeof(options) / sizeof(options[0]),
+	.open = stdout_open,
+	.write = stdout_write,
+	.flush = stdout_flush,
+	.close = stdout_close,
+	.stats = stdout_stats,
+};
+
+SYNSINK_PLUGIN_DEFINE(stdout_plugin)

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Every bad command line: one line on stderr, exit 64, nothing queued.
+# A queue held by another process: one clear line, exit 1.
+. "$(dirname "$0")/lib.sh"
+e2e_init
+check() {
+	local out rc=0
+	out=$(ip netns exec "$LAB_SRV" "$SYNSINK" "$@" 2>&1 >/dev/null) || rc=$?
+	[ "$rc" = 64 ] || e2e_fail "'$*' exited $rc, expected 64"
+	[ "$(printf '%s\n' "$out" | wc -l)" = 1 ] || e2e_fail "'$*' printed: $out"
+	printf '  %-40s -> %s\n' "$*" "$out"
+}
+check --queue 70000
+check --queue 5-2
+check --queue abc
+check --bogus
+check --sink nope
+check --sink stdout:format
+check --sink stdout:format=xml
+check --sink stdout:colour=red
+check --stats-interval -1
+check --plugin-dir relative/dir
+grep -q "" /proc/net/netfilter/nfnetlink_queue && e2e_fail "a queue was left bound"
+out=$(ip netns exec "$LAB_SRV" "$SYNSINK" --sink nope 2>&1) || true
+case $out in *"'nope'"*) ;; *) e2e_fail "unknown sink not named: $out" ;; esac
+"$SYNSINK" --list-sinks | grep -q "^stdout - " || e2e_fail "--list-sinks lacks stdout"
+"$SYNSINK" --list-sinks | grep -q "format .*(text|json) default: text" ||
+	e2e_fail "--list-sinks lacks stdout's options"
+ss_start "$E2E_TMP/out" "$E2E_TMP/err" --queue 7
+rc=0
+out=$(ip netns exec "$LAB_SRV" "$SYNSINK" --queue 7 2>&1 >/dev/null) || rc=$?
+[ "$rc" = 1 ] || e2e_fail "second synsink on queue 7 exited $rc"
+case $out in *"queue 7 is already bound by another process"*) ;;
+*) e2e_fail "unclear error: $out" ;; esac
+ss_stop
+e2e_pass "bad input refused; busy queue named"

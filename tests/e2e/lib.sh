@@ -1,0 +1,118 @@
+# SPDX-License-Identifier: MIT
+# tests/e2e/lib.sh - shared by the end-to-end tests.  Each test sources
+# this, calls e2e_init, and ends with e2e_pass.  Any failure prints the
+# reason, the ruleset, the queue table and synsink's stderr, and exits 1;
+# the trap tears the lab down, pass or fail.
+#
+# Environment (set by ctest): SYNSINK, SYNGEN - the binaries under test.
+
+set -u
+E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=../../lab/lib.sh
+. "$E2E_DIR/../../lab/lib.sh"
+
+: "${SYNSINK:?set SYNSINK to the synsink binary}"
+: "${SYNGEN:?set SYNGEN to the syngen binary}"
+E2E_NAME=$(basename "$0" .sh)
+SS_PID=""
+LISTEN_PID=""
+
+e2e_cleanup() {
+	local rc=$?
+	[ -n "$SS_PID" ] && kill -KILL "$SS_PID" 2>/dev/null
+	[ -n "$LISTEN_PID" ] && kill -KILL "$LISTEN_PID" 2>/dev/null
+	wait 2>/dev/null
+	lab_down
+	[ -n "${E2E_TMP:-}" ] && rm -rf "$E2E_TMP"
+	exit $rc
+}
+
+e2e_init() {
+	if [ "$(id -u)" != 0 ]; then
+		echo "FAIL: $E2E_NAME: needs root (network namespaces, iptables)"
+		exit 1
+	fi
+	E2E_TMP=$(mktemp -d /tmp/synsink-e2e.XXXXXX)
+	trap e2e_cleanup EXIT
+	trap 'exit 1' INT TERM
+	lab_up >/dev/null 2>"$E2E_TMP/lab.err" || e2e_fail "lab_up: $(cat "$E2E_TMP/lab.err")"
+}
+
+e2e_fail() {
+	echo "FAIL: $E2E_NAME: $*"
+	echo "--- ruleset and queues:"
+	lab_rules_dump 2>/dev/null
+	if [ -n "${SS_ERR:-}" ] && [ -f "$SS_ERR" ]; then
+		echo "--- synsink stderr (last 30 lines):"
+		tail -n 30 "$SS_ERR"
+	fi
+	exit 1
+}
+
+e2e_pass() { echo "PASS: $E2E_NAME${1:+: $1}"; }
+
+# ss_start OUT ERR ARGS...: synsink in the server namespace; returns once it
+# says it listens (it prints that after binding and starting its threads).
+ss_start() {
+	SS_OUT=$1 SS_ERR=$2
+	shift 2
+	ip netns exec "$LAB_SRV" "$SYNSINK" "$@" >"$SS_OUT" 2>"$SS_ERR" &
+	SS_PID=$!
+	lab_busywait 5000 grep -q "synsink: listening on" "$SS_ERR" ||
+		e2e_fail "synsink did not start"
+}
+
+# ss_stop: SIGTERM, expect exit 0 and the final counters on stderr.
+ss_stop() {
+	local rc=0
+	kill -TERM "$SS_PID"
+	wait "$SS_PID" || rc=$?
+	SS_PID=""
+	[ "$rc" = 0 ] || e2e_fail "synsink exited $rc after SIGTERM"
+	grep -q '"final":true' "$SS_ERR" || e2e_fail "no final counters"
+}
+
+# ss_stat PATH: one number from the final stats line, e.g. queues.0.events
+ss_stat() {
+	grep '"final":true' "$SS_ERR" | python3 -c '
+import json, sys
+v = json.load(sys.stdin)["stats"]
+for k in sys.argv[1].split("."):
+    v = v[int(k)] if isinstance(v, list) else v[k]
+print(v)' "$1"
+}
+
+# listen_start PORT COUNT: a listener on every server address.
+listen_start() {
+	local out=$E2E_TMP/listen.$1
+	ip netns exec "$LAB_SRV" "$SYNGEN" listen -a :: -p "$1" -n "$2" -t 60 >"$out" 2>&1 &
+	LISTEN_PID=$!
+	lab_busywait 5000 grep -q listening "$out" || e2e_fail "listener did not start"
+}
+
+# connect ADDR PORT N [extra args]: N real connections from the client;
+# appends "ok SRC -> DST" lines to $E2E_TMP/made.
+connect() {
+	local addr=$1 port=$2 n=$3
+	shift 3
+	ip netns exec "$LAB_CLI" "$SYNGEN" connect -a "$addr" -p "$port" -n "$n" "$@" \
+		>>"$E2E_TMP/made" 2>>"$E2E_TMP/connect.err" ||
+		e2e_fail "connect to $addr: $(tail -n1 "$E2E_TMP/connect.err")"
+}
+
+# wait_lines FILE N: FILE reaches N lines (the sink thread may lag).
+wait_lines() {
+	lab_busywait 10000 test "$(wc -l <"$1")" -ge "$2" ||
+		e2e_fail "$1 has $(wc -l <"$1") lines, expected $2"
+}
+
+# expect_origin_lines: synsink's text output equals, line for line, what
+# the client says it made (in any order).
+expect_origin_lines() {
+	sed 's/^ok /A new tcp connection will be established: /' "$E2E_TMP/made" |
+		sort >"$E2E_TMP/expected"
+	sort "$1" >"$E2E_TMP/got"
+	diff -u "$E2E_TMP/expected" "$E2E_TMP/got" >"$E2E_TMP/diff" ||
+		e2e_fail "events differ from connections made:
+$(head -n 20 "$E2E_TMP/diff")"
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/* Shared bodies of the loader's test plugins: they do nothing. */
+#include <synsink/plugin.h>
+
+static int tp_open(void **st, const struct synsink_value *v,
+		   const struct synsink_host *h)
+{
+	(void)v;
+	(void)h;
+	*st = NULL;
+	return 0;
+}
+
+static int tp_write(void *st, const struct syn_event *ev, size_t n)
+{
+	(void)st;
+	(void)ev;
+	(void)n;
+	return SYNSINK_OK;
+}
+
+static int tp_flush(void *st, int timeout_ms)
+{
+	(void)st;
+	(void)timeout_ms;
+	return 0;
+}
+
+static void tp_close(void *st)
+{
+	(void)st;
+}
+
+static const char *const tp_modes[] = { "a", "b", NULL };
+
+#define TP_FUNCS .open = tp_open, .write = tp_write, .flush = tp_flush, \
+		 .close = tp_close

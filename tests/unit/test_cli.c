@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: MIT
+/* The command line and sink specifications: what is accepted, and one
+ * clear error for each thing that is not. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "cli.h"
+#include "sinkspec.h"
+
+#define ARGV(...) ((char *[]){ "synsink", __VA_ARGS__, NULL })
+#define ARGC(...) ((int)(sizeof((char *[]){ "synsink", __VA_ARGS__ }) / sizeof(char *)))
+#define PARSE(cfg, err, ...) cli_parse(ARGC(__VA_ARGS__), ARGV(__VA_ARGS__), cfg, err, sizeof(err))
+
+static void test_defaults(void **state)
+{
+	struct config cfg;
+	char err[256];
+	char *argv[] = { "synsink", NULL };
+
+	(void)state;
+	assert_int_equal(cli_parse(1, argv, &cfg, err, sizeof(err)), 0);
+	assert_int_equal(cfg.queue_lo, 1);
+	assert_int_equal(cfg.queue_hi, 1);
+	assert_int_equal(cfg.n_sinks, 0);
+	assert_int_equal(cfg.queue_maxlen, DEFAULT_QUEUE_MAXLEN);
+	assert_int_equal(cfg.ring_size, DEFAULT_RING_SIZE);
+	assert_int_equal(cfg.stats_interval, 0);
+}
+
+static void test_good_lines(void **state)
+{
+	struct config cfg;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(PARSE(&cfg, err, "-q", "0-3", "-s", "stdout:format=json",
+			       "--sink", "stdout", "--stats-interval", "5",
+			       "--ring-size", "1024", "--queue-maxlen", "4096"), 0);
+	assert_int_equal(cfg.queue_lo, 0);
+	assert_int_equal(cfg.queue_hi, 3);
+	assert_int_equal(cfg.n_sinks, 2);
+	assert_string_equal(cfg.sinks[0], "stdout:format=json");
+	assert_int_equal(cfg.stats_interval, 5);
+	assert_int_equal(cfg.ring_size, 1024);
+	assert_int_equal(PARSE(&cfg, err, "--queue=65535"), 0);
+	assert_int_equal(cfg.queue_lo, 65535);
+	assert_int_equal(PARSE(&cfg, err, "--list-sinks", "--plugin-dir", "/x"), 0);
+	assert_true(cfg.list_sinks);
+	assert_string_equal(cfg.plugin_dir, "/x");
+}
+
+static void expect_error(int argc, char **argv, const char *needle)
+{
+	struct config cfg;
+	char err[256] = "";
+
+	assert_int_equal(cli_parse(argc, argv, &cfg, err, sizeof(err)), -22);
+	if (!strstr(err, needle))
+		fail_msg("error '%s' does not mention '%s'", err, needle);
+	assert_null(strchr(err, '\n'));		/* one line */
+}
+
+#define EXPECT_ERROR(needle, ...) expect_error(ARGC(__VA_ARGS__), ARGV(__VA_ARGS__), needle)
+
+static void test_bad_lines(void **state)
+{
+	(void)state;
+	EXPECT_ERROR("outside 0-65535", "--queue", "65536");
+	EXPECT_ERROR("outside 0-65535", "--queue", "1-70000");
+	EXPECT_ERROR("reversed", "--queue", "5-2");
+	EXPECT_ERROR("not a number", "--queue", "abc");
+	EXPECT_ERROR("not a number", "--queue", "-1");
+	EXPECT_ERROR("not a number", "--queue", "1-");
+	EXPECT_ERROR("not a number", "--queue", "");
+	EXPECT_ERROR("not a number", "--queue", " 1");
+	EXPECT_ERROR("more than 64 queues", "--queue", "0-64");
+	EXPECT_ERROR("unknown option '--bogus'", "--bogus");
+	EXPECT_ERROR("needs a value", "--queue");
+	EXPECT_ERROR("not a number in 0-86400", "--stats-interval", "-1");
+	EXPECT_ERROR("not a number in 0-86400", "--stats-interval", "1x");
+	EXPECT_ERROR("power of two", "--ring-size", "1000");
+	EXPECT_ERROR("unexpected argument 'extra'", "extra");
+	EXPECT_ERROR("not a number in 1-16777216", "--queue-maxlen", "0");
+}
+
+static void test_sinkspec(void **state)
+{
+	struct sink_spec s;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(sinkspec_parse("stdout", &s, err, sizeof(err)), 0);
+	assert_string_equal(s.name, "stdout");
+	assert_int_equal(s.n_kv, 0);
+	sinkspec_free(&s);
+
+	assert_int_equal(sinkspec_parse("kafka:brokers=a:1,b:2,topic=syn", &s,
+					err, sizeof(err)), 0);
+	assert_string_equal(s.name, "kafka");
+	assert_int_equal(s.n_kv, 2);
+	assert_string_equal(s.kv[0].key, "brokers");
+	assert_string_equal(s.kv[0].val, "a:1,b:2");
+	assert_string_equal(s.kv[1].key, "topic");
+	assert_string_equal(s.kv[1].val, "syn");
+	sinkspec_free(&s);
+
+	assert_int_equal(sinkspec_parse("x:k=", &s, err, sizeof(err)), 0);
+	assert_string_equal(s.kv[0].val, "");
+	sinkspec_free(&s);
+}
+
+static void spec_error(const char *arg, const char *needle)
+{
+	struct sink_spec s;
+	char err[256] = "";
+
+	assert_int_equal(sinkspec_parse(arg, &s, err, sizeof(err)), -22);
+	if (!strstr(err, needle))
+		fail_msg("error '%s' does not mention '%s'", err, needle);
+}
+
+static void test_sinkspec_errors(void **state)
+{
+	(void)state;
+	spec_error("stdout:format", "option 'format' needs a value");
+	spec_error("Std", "bad sink name");
+	spec_error("../x", "bad sink name");
+	spec_error("", "bad sink name");
+	spec_error("stdout:", "nothing after");
+	spec_error("stdout:a=1,,b=2", "empty option");
+	spec_error("stdout:=1", "empty option name");
+	spec_error("stdout:a=1,a=2", "given twice");
+}
+
+static const char *const modes[] = { "text", "json", NULL };
+static const struct synsink_option opts[] = {
+	{ .name = "format", .type = SYNSINK_OPT_ENUM, .def = "text", .choices = modes },
+	{ .name = "n", .type = SYNSINK_OPT_UINT, .def = "3", .min = 1, .max = 9 },
+	{ .name = "flag", .type = SYNSINK_OPT_BOOL, .def = "no" },
+	{ .name = "name", .type = SYNSINK_OPT_STRING },
+};
+static const struct synsink_plugin plug = {
+	SYNSINK_PLUGIN_INIT, .name = "t", .options = opts, .n_options = 4,
+};
+
+static int values(const char *arg, struct synsink_value *v, char *err, size_t len)
+{
+	struct sink_spec s;
+	int ret;
+
+	assert_int_equal(sinkspec_parse(arg, &s, err, len), 0);
+	ret = sink_values_parse(&plug, &s, v, err, len);
+	if (!ret) {
+		/* keep strings valid after the spec is freed */
+		static char keep[4][64];
+		int i;
+
+		for (i = 0; i < 4; i++) {
+			if (v[i].str) {
+				strncpy(keep[i], v[i].str, sizeof(keep[i]) - 1);
+				v[i].str = keep[i];
+			}
+		}
+	}
+	sinkspec_free(&s);
+	return ret;
+}
+
+static void test_values(void **state)
+{
+	struct synsink_value v[4];
+	char err[256];
+
+	(void)state;
+	assert_int_equal(option_table_check(&plug, err, sizeof(err)), 0);
+	assert_int_equal(values("t", v, err, sizeof(err)), 0);
+	assert_int_equal(v[0].num, 0);
+	assert_int_equal(v[1].num, 3);
+	assert_int_equal(v[2].num, 0);
+	assert_null(v[3].str);
+	assert_false(v[0].set);
+
+	assert_int_equal(values("t:format=json,n=9,flag=ON,name=x", v, err, sizeof(err)), 0);
+	assert_int_equal(v[0].num, 1);
+	assert_true(v[0].set);
+	assert_int_equal(v[1].num, 9);
+	assert_int_equal(v[2].num, 1);
+	assert_string_equal(v[3].str, "x");
+
+	assert_int_equal(values("t:format=xml", v, err, sizeof(err)), -22);
+	assert_non_null(strstr(err, "'xml' is not one of text|json"));
+	assert_int_equal(values("t:n=10", v, err, sizeof(err)), -22);
+	assert_non_null(strstr(err, "not a number in 1-9"));
+	assert_int_equal(values("t:n=-1", v, err, sizeof(err)), -22);
+	assert_int_equal(values("t:flag=maybe", v, err, sizeof(err)), -22);
+	assert_int_equal(values("t:name=", v, err, sizeof(err)), -22);
+	assert_int_equal(values("t:colour=red", v, err, sizeof(err)), -22);
+	assert_non_null(strstr(err, "unknown option 'colour'"));
+}
+
+static void test_table_check(void **state)
+{
+	static const struct synsink_option dup[] = {
+		{ .name = "a", .type = SYNSINK_OPT_STRING },
+		{ .name = "a", .type = SYNSINK_OPT_STRING },
+	};
+	static const struct synsink_option baddef[] = {
+		{ .name = "n", .type = SYNSINK_OPT_UINT, .def = "x", .max = 5 },
+	};
+	struct synsink_plugin p = plug;
+	char err[256];
+
+	(void)state;
+	p.options = dup;
+	p.n_options = 2;
+	assert_int_equal(option_table_check(&p, err, sizeof(err)), -22);
+	assert_non_null(strstr(err, "declared twice"));
+	p.options = baddef;
+	p.n_options = 1;
+	assert_int_equal(option_table_check(&p, err, sizeof(err)), -22);
+	assert_non_null(strstr(err, "bad default"));
+	p.options = NULL;
+	assert_int_equal(option_table_check(&p, err, sizeof(err)), -22);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_good_lines),
+		cmocka_unit_test(test_bad_lines),
+		cmocka_unit_test(test_sinkspec),
+		cmocka_unit_test(test_sinkspec_errors),
+		cmocka_unit_test(test_values),
+		cmocka_unit_test(test_table_check),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

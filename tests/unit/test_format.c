@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: MIT
+/* The formatters: the origin's text line byte for byte, and JSON that a
+ * real parser (jansson) accepts with every field as documented. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "decode.h"
+#include "format.h"
+#include "pkt.h"
+
+static struct syn_event ev4(void)
+{
+	struct syn_event ev = { 0 };
+
+	ev.family = AF_INET;
+	inet_pton(AF_INET, "198.18.0.1", ev.saddr);
+	inet_pton(AF_INET, "198.18.0.2", ev.daddr);
+	ev.sport = 40000;
+	ev.dport = 22;
+	return ev;
+}
+
+static struct syn_event ev6(void)
+{
+	struct syn_event ev = { 0 };
+
+	ev.family = AF_INET6;
+	inet_pton(AF_INET6, "fd00:5e::1", ev.saddr);
+	inet_pton(AF_INET6, "fd00:5e::2", ev.daddr);
+	ev.sport = 40000;
+	ev.dport = 22;
+	return ev;
+}
+
+static void test_text_v4(void **state)
+{
+	struct syn_event ev = ev4();
+	char buf[256];
+	size_t n = syn_format_text(&ev, buf, sizeof(buf));
+
+	(void)state;
+	assert_string_equal(buf,
+		"A new tcp connection will be established: 198.18.0.1:40000 -> 198.18.0.2:22\n");
+	assert_int_equal(n, strlen(buf));
+}
+
+static void test_text_v6(void **state)
+{
+	struct syn_event ev = ev6();
+	char buf[256];
+
+	(void)state;
+	assert_true(syn_format_text(&ev, buf, sizeof(buf)) > 0);
+	assert_string_equal(buf,
+		"A new tcp connection will be established: [fd00:5e::1]:40000 -> [fd00:5e::2]:22\n");
+}
+
+static void test_text_short_buffer(void **state)
+{
+	struct syn_event ev = ev6();
+	char buf[256];
+	size_t full = syn_format_text(&ev, buf, sizeof(buf));
+
+	(void)state;
+	assert_int_equal(syn_format_text(&ev, buf, full), 0);	/* no room for NUL */
+	assert_int_equal(syn_format_text(&ev, buf, full + 1), full);
+	assert_int_equal(syn_format_text(&ev, buf, 10), 0);
+}
+
+static json_t *parse(const char *line)
+{
+	json_error_t err;
+	json_t *j = json_loads(line, JSON_REJECT_DUPLICATES, &err);
+
+	if (!j)
+		fail_msg("invalid JSON (%s at %d): %s", err.text, err.position, line);
+	return j;
+}
+
+static void test_json_v4_full(void **state)
+{
+	static const uint8_t opts[] = { 2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 9,
+					0, 0, 0, 0, 1, 3, 3, 7, 200, 2 };
+	struct tcp_spec t = { .sport = 40000, .dport = 22, .seq = 4000000000u,
+			      .win = 64240, .flags = 0x02, .opts = opts,
+			      .optlen = sizeof(opts) };
+	static const uint8_t s[4] = { 198, 18, 0, 1 }, d[4] = { 198, 18, 0, 2 };
+	uint8_t b[PKT_MAX];
+	struct syn_event ev = { 0 };
+	char buf[SYNSINK_LINE_MAX];
+	size_t n = pkt_ipv4(b, sizeof(b), s, d, 64, 0x4000, NULL, 0, &t);
+	json_t *j, *o;
+
+	(void)state;
+	assert_int_equal(syn_decode(b, n, &ev), SYN_OK);
+	ev.ts_ns = 1795701600123456789ull;	/* 2026-11-26T14:00:00.123456Z */
+	ev.queue = 1;
+	ev.packet_id = 7;
+	ev.mark = 0x10;
+	ev.indev = 3;
+	strcpy(ev.indev_name, "s0");
+	ev.flags |= SYN_F_HAS_HW;
+	ev.hwaddr_len = 6;
+	memcpy(ev.hwaddr, "\x02\x00\x5e\x00\x00\x01", 6);
+
+	n = syn_format_json(&ev, buf, sizeof(buf));
+	assert_true(n > 0 && buf[n - 1] == '\n');
+	j = parse(buf);
+	assert_int_equal(json_integer_value(json_object_get(j, "v")), 1);
+	assert_string_equal(json_string_value(json_object_get(j, "ts")),
+			    "2026-11-26T14:00:00.123456Z");
+	assert_string_equal(json_string_value(json_object_get(j, "family")), "ipv4");
+	assert_string_equal(json_string_value(json_object_get(j, "src")), "198.18.0.1");
+	assert_string_equal(json_string_value(json_object_get(j, "dst")), "198.18.0.2");
+	assert_int_equal(json_integer_value(json_object_get(j, "sport")), 40000);
+	assert_int_equal(json_integer_value(json_object_get(j, "dport")), 22);
+	assert_int_equal(json_integer_value(json_object_get(j, "seq")), 4000000000u);
+	assert_int_equal(json_integer_value(json_object_get(j, "ttl")), 64);
+	assert_int_equal(json_integer_value(json_object_get(j, "win")), 64240);
+	assert_int_equal(json_integer_value(json_object_get(j, "mss")), 1460);
+	assert_int_equal(json_integer_value(json_object_get(j, "wscale")), 7);
+	assert_true(json_is_true(json_object_get(j, "sackok")));
+	assert_true(json_is_true(json_object_get(j, "df")));
+	assert_int_equal(json_integer_value(json_object_get(j, "tsval")), 9);
+	assert_int_equal(json_integer_value(json_object_get(j, "queue")), 1);
+	assert_int_equal(json_integer_value(json_object_get(j, "id")), 7);
+	assert_int_equal(json_integer_value(json_object_get(j, "mark")), 16);
+	assert_string_equal(json_string_value(json_object_get(j, "in")), "s0");
+	assert_true(json_is_null(json_object_get(j, "out")));
+	assert_string_equal(json_string_value(json_object_get(j, "mac")),
+			    "02:00:5e:00:00:01");
+	o = json_object_get(j, "opts");
+	assert_int_equal(json_array_size(o), 7);	/* padding reads as EOL */
+	assert_string_equal(json_string_value(json_array_get(o, 0)), "mss");
+	assert_string_equal(json_string_value(json_array_get(o, 1)), "sackok");
+	assert_string_equal(json_string_value(json_array_get(o, 2)), "ts");
+	assert_string_equal(json_string_value(json_array_get(o, 3)), "nop");
+	assert_string_equal(json_string_value(json_array_get(o, 4)), "wscale");
+	assert_int_equal(json_integer_value(json_array_get(o, 5)), 200);
+	assert_string_equal(json_string_value(json_array_get(o, 6)), "eol");
+	json_decref(j);
+}
+
+static void test_json_v6_minimal(void **state)
+{
+	struct syn_event ev = ev6();
+	char buf[SYNSINK_LINE_MAX];
+	json_t *j;
+
+	(void)state;
+	assert_true(syn_format_json(&ev, buf, sizeof(buf)) > 0);
+	j = parse(buf);
+	assert_string_equal(json_string_value(json_object_get(j, "family")), "ipv6");
+	assert_string_equal(json_string_value(json_object_get(j, "src")), "fd00:5e::1");
+	assert_null(json_object_get(j, "mss"));		/* absent options are absent */
+	assert_null(json_object_get(j, "tsval"));
+	assert_true(json_is_false(json_object_get(j, "sackok")));
+	assert_true(json_is_null(json_object_get(j, "mac")));
+	assert_string_equal(json_string_value(json_object_get(j, "ts")),
+			    "1970-01-01T00:00:00.000000Z");
+	json_decref(j);
+}
+
+static void test_json_escapes_interface_names(void **state)
+{
+	struct syn_event ev = ev4();
+	char buf[SYNSINK_LINE_MAX];
+	json_t *j;
+
+	(void)state;
+	ev.indev = 5;
+	memcpy(ev.indev_name, "a\"b\\c\x01\xff", 8);	/* 15 chars max + NUL */
+	ev.outdev = 6;
+	memset(ev.outdev_name, 'x', sizeof(ev.outdev_name));	/* no NUL at all */
+	assert_true(syn_format_json(&ev, buf, sizeof(buf)) > 0);
+	j = parse(buf);
+	assert_string_equal(json_string_value(json_object_get(j, "in")),
+			    "a\"b\\c\x01\xc3\xbf");
+	assert_int_equal(strlen(json_string_value(json_object_get(j, "out"))), 16);
+	json_decref(j);
+}
+
+static void test_json_worst_case_fits(void **state)
+{
+	struct syn_event ev = ev6();
+	char buf[SYNSINK_LINE_MAX];
+	json_t *j;
+	int i;
+
+	(void)state;
+	memset(ev.saddr, 0xfe, 16);
+	memset(ev.daddr, 0xfe, 16);
+	ev.opt_present = 0xff;
+	ev.n_opts = SYNSINK_MAX_OPTS;
+	for (i = 0; i < SYNSINK_MAX_OPTS; i++)
+		ev.opt_order[i] = 253;
+	ev.indev = ev.outdev = 1;
+	memset(ev.indev_name, 0xff, sizeof(ev.indev_name));
+	memset(ev.outdev_name, 0x01, sizeof(ev.outdev_name));
+	ev.flags = 0xffff;
+	ev.hwaddr_len = 8;
+	ev.ts_ns = UINT64_MAX / 2;
+	assert_true(syn_format_json(&ev, buf, sizeof(buf)) > 0);
+	j = parse(buf);
+	json_decref(j);
+	assert_int_equal(syn_format_json(&ev, buf, 100), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_text_v4),
+		cmocka_unit_test(test_text_v6),
+		cmocka_unit_test(test_text_short_buffer),
+		cmocka_unit_test(test_json_v4_full),
+		cmocka_unit_test(test_json_v6_minimal),
+		cmocka_unit_test(test_json_escapes_interface_names),
+		cmocka_unit_test(test_json_worst_case_fits),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

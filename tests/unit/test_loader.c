@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: MIT
+/* The loader against plugins that are wrong in every way it checks, and
+ * against files it must not trust. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "loader.h"
+
+static void expect_refusal(const char *dir, const char *name, int code,
+			   const char *needle)
+{
+	struct plugin pl;
+	char err[1024] = "";
+
+	assert_int_equal(plugin_load(dir, name, &pl, err, sizeof(err)), code);
+	if (!strstr(err, needle))
+		fail_msg("error '%s' does not mention '%s'", err, needle);
+	assert_null(pl.dl);	/* rolled back */
+	assert_null(pl.desc);
+}
+
+static void test_good(void **state)
+{
+	struct plugin pl;
+	char err[1024];
+
+	(void)state;
+	assert_int_equal(plugin_load(TEST_PLUGIN_DIR, "good", &pl, err, sizeof(err)), 0);
+	assert_string_equal(pl.desc->name, "good");
+	assert_int_equal(pl.desc->n_options, 4);
+	plugin_unload(&pl);
+	assert_int_equal(plugin_load(STDOUT_PLUGIN_DIR, "stdout", &pl, err, sizeof(err)), 0);
+	plugin_unload(&pl);
+}
+
+static void test_bad_abi(void **state)
+{
+	(void)state;
+	expect_refusal(TEST_PLUGIN_DIR, "bad_abi", -EINVAL, "expected 1, found 99");
+}
+
+static void test_no_symbol(void **state)
+{
+	(void)state;
+	expect_refusal(TEST_PLUGIN_DIR, "no_symbol", -EINVAL,
+		       "no synsink_plugin_entry symbol");
+}
+
+static void test_bad_options(void **state)
+{
+	(void)state;
+	expect_refusal(TEST_PLUGIN_DIR, "bad_options", -EINVAL,
+		       "enum option 'mode' has no choices");
+}
+
+static void test_wrong_name(void **state)
+{
+	(void)state;
+	expect_refusal(TEST_PLUGIN_DIR, "wrong_name", -EINVAL,
+		       "calls itself 'someone_else'");
+}
+
+static void test_missing(void **state)
+{
+	(void)state;
+	expect_refusal(TEST_PLUGIN_DIR, "nope", -ENOENT, "unknown sink 'nope'");
+	expect_refusal("/nonexistent-dir", "good", -ENOENT, "unknown sink 'good'");
+	expect_refusal(TEST_PLUGIN_DIR, "../x", -EINVAL, "bad sink name");
+}
+
+static int copy_file(const char *from, const char *to, mode_t mode)
+{
+	char buf[65536];
+	FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
+	size_t n;
+
+	if (!in || !out)
+		return -1;
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		fwrite(buf, 1, n, out);
+	fclose(in);
+	fclose(out);
+	return chmod(to, mode);
+}
+
+static void test_untrusted(void **state)
+{
+	char dir[] = "/tmp/synsink-loader-XXXXXX", path[256];
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(chmod(dir, 0755), 0);
+	snprintf(path, sizeof(path), "%s/good.so", dir);
+	assert_int_equal(copy_file(TEST_PLUGIN_DIR "/good.so", path, 0664), 0);
+	expect_refusal(dir, "good", -EPERM, "writable by its group");
+	assert_int_equal(chmod(path, 0646), 0);
+	expect_refusal(dir, "good", -EPERM, "writable by others");
+	assert_int_equal(chmod(path, 0644), 0);
+	assert_int_equal(chmod(dir, 0777), 0);
+	expect_refusal(dir, "good", -EPERM, "refused: writable by others");
+	assert_int_equal(chmod(dir, 0755), 0);
+	{
+		struct plugin pl;
+		char err[512];
+
+		assert_int_equal(plugin_load(dir, "good", &pl, err, sizeof(err)), 0);
+		plugin_unload(&pl);
+	}
+	unlink(path);
+	rmdir(dir);
+}
+
+static void test_dir_resolve(void **state)
+{
+	char out[4096], err[256];
+
+	(void)state;
+	unsetenv("SYNSINK_PLUGIN_DIR");
+	assert_int_equal(plugin_dir_resolve("rel/dir", "x", out, sizeof(out), err,
+					    sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "is relative"));
+	assert_int_equal(plugin_dir_resolve("/abs", "x", out, sizeof(out), err,
+					    sizeof(err)), 0);
+	assert_string_equal(out, "/abs");
+	setenv("SYNSINK_PLUGIN_DIR", "/from/env", 1);
+	assert_int_equal(plugin_dir_resolve(NULL, "x", out, sizeof(out), err,
+					    sizeof(err)), 0);
+	assert_string_equal(out, "/from/env");
+	assert_int_equal(plugin_dir_resolve("/flag", "x", out, sizeof(out), err,
+					    sizeof(err)), 0);
+	assert_string_equal(out, "/flag");
+	unsetenv("SYNSINK_PLUGIN_DIR");
+	assert_int_equal(plugin_dir_resolve(NULL, "../lib/synsink", out, sizeof(out),
+					    err, sizeof(err)), 0);
+	assert_true(out[0] == '/');
+}
+
+static void test_list(void **state)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	(void)state;
+	assert_int_equal(plugin_list(TEST_PLUGIN_DIR, f), 1);	/* only good loads */
+	fclose(f);
+	assert_non_null(strstr(text, "good - a valid test plugin"));
+	assert_non_null(strstr(text, "mode         choice  (a|b) default: a"));
+	assert_non_null(strstr(text, "bad_abi - not loadable:"));
+	free(text);
+	assert_int_equal(plugin_list("/nonexistent-dir", stdout), -ENOENT);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_good),
+		cmocka_unit_test(test_bad_abi),
+		cmocka_unit_test(test_no_symbol),
+		cmocka_unit_test(test_bad_options),
+		cmocka_unit_test(test_wrong_name),
+		cmocka_unit_test(test_missing),
+		cmocka_unit_test(test_untrusted),
+		cmocka_unit_test(test_dir_resolve),
+		cmocka_unit_test(test_list),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
