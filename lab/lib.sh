@@ -5,7 +5,8 @@
 #   +------------------------+                 +------------------------------+
 #   | c0 198.18.0.1/24       |    veth pair    | s0 198.18.0.2/24             |
 #   |    fd00:5e::1/64       |<--------------->|    fd00:5e::2/64             |
-#   |    (+ .10-.41, ::10-)  |                 | raw PREROUTING: SYN->NFQUEUE |
+#   | + 198.18.0.10-41       |                 | raw PREROUTING: SYN->NFQUEUE |
+#   | + fd00:5e::10-2f       |                 |                              |
 #   | syngen connect/raw/odd |                 | synsink, syngen listen,      |
 #   +------------------------+                 | redis/kafka/rsyslog on lo    |
 #                                              +------------------------------+
@@ -60,10 +61,12 @@ lab_up() {
 	ip -n "$LAB_CLI" addr add $LAB_V6_CLI/64 dev c0 nodad
 	ip -n "$LAB_SRV" addr add $LAB_V4_SRV/24 dev s0
 	ip -n "$LAB_SRV" addr add $LAB_V6_SRV/64 dev s0 nodad
+	# Extra sources: 198.18.0.10 and fd00:5e::10 (hex) onwards, as many
+	# as LAB_EXTRA_SRC, consecutive in the last byte as syngen -k counts.
 	local i
-	for i in $(seq 10 $((10 + LAB_EXTRA_SRC - 1))); do
-		ip -n "$LAB_CLI" addr add 198.18.0.$i/24 dev c0
-		ip -n "$LAB_CLI" addr add fd00:5e::$i/64 dev c0 nodad
+	for i in $(seq 0 $((LAB_EXTRA_SRC - 1))); do
+		ip -n "$LAB_CLI" addr add 198.18.0.$((10 + i))/24 dev c0
+		ip -n "$LAB_CLI" addr add "fd00:5e::$(printf %x $((16 + i)))/64" dev c0 nodad
 	done
 	ip -n "$LAB_CLI" link set c0 up
 	ip -n "$LAB_SRV" link set s0 up

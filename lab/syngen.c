@@ -4,7 +4,8 @@
  * and in time and stops by itself.
  *
  *   syngen listen  -a ADDR -p PORT [-n COUNT] [-t SEC]
- *   syngen connect -a ADDR -p PORT [-n COUNT] [-c CONCURRENCY] [-t SEC] [-b SRCADDR]
+ *   syngen connect -a ADDR -p PORT [-n COUNT] [-c CONCURRENCY] [-t SEC]
+ *                  [-b SRCADDR [-k K]]   (K source addresses from SRCADDR, in turn)
  *   syngen raw     ... (see raw.c)
  *   syngen odd     ... (see odd.c)
  *
@@ -97,9 +98,24 @@ void sg_format_sa(const struct sockaddr_storage *ss, char *buf, size_t len)
 	}
 }
 
+void sg_addr_nth(const struct sockaddr_storage *base, uint32_t k, uint8_t *out)
+{
+	if (base->ss_family == AF_INET) {
+		memcpy(out, &((const struct sockaddr_in *)base)->sin_addr, 4);
+		out[3] = (uint8_t)(out[3] + k);
+	} else {
+		uint16_t last;
+
+		memcpy(out, &((const struct sockaddr_in6 *)base)->sin6_addr, 16);
+		last = (uint16_t)((out[14] << 8 | out[15]) + k);
+		out[14] = (uint8_t)(last >> 8);
+		out[15] = (uint8_t)last;
+	}
+}
+
 struct common {
 	const char *addr, *src;
-	uint32_t port, count, conc, timeout;
+	uint32_t port, count, conc, timeout, nsrc;
 };
 
 static int parse_common(int argc, char **argv, struct common *c)
@@ -110,7 +126,8 @@ static int parse_common(int argc, char **argv, struct common *c)
 	c->count = 1;
 	c->conc = 1;
 	c->timeout = 10;
-	while ((o = getopt(argc, argv, "a:p:n:c:t:b:")) != -1) {
+	c->nsrc = 1;
+	while ((o = getopt(argc, argv, "a:p:n:c:t:b:k:")) != -1) {
 		switch (o) {
 		case 'a': c->addr = optarg; break;
 		case 'b': c->src = optarg; break;
@@ -130,9 +147,17 @@ static int parse_common(int argc, char **argv, struct common *c)
 			if (sg_parse_u32("-t", optarg, 1, 3600, &c->timeout))
 				return -1;
 			break;
+		case 'k':
+			if (sg_parse_u32("-k", optarg, 1, 65535, &c->nsrc))
+				return -1;
+			break;
 		default:
 			return -1;
 		}
+	}
+	if (c->nsrc > 1 && !c->src) {
+		fprintf(stderr, "syngen: -k needs -b SRC, the first source address\n");
+		return -1;
 	}
 	if (!c->addr || !c->port) {
 		fprintf(stderr, "syngen: -a ADDR and -p PORT are required\n");
@@ -183,22 +208,27 @@ static int do_listen(int argc, char **argv)
 	return 0;
 }
 
-struct slot {
-	int fd;
-};
-
-static int start_connect(const struct common *c, const struct sockaddr_storage *dst,
-			 socklen_t dlen, const struct sockaddr_storage *src,
-			 socklen_t slen)
+/* A non-blocking connect, from the k-th source address after src when
+ * src is given.  Returns the socket or -1. */
+static int start_connect(const struct sockaddr_storage *dst, socklen_t dlen,
+			 const struct sockaddr_storage *src, socklen_t slen,
+			 uint32_t k)
 {
 	int fd = socket(dst->ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 
-	(void)c;
 	if (fd < 0)
 		return -1;
-	if (src && bind(fd, (const struct sockaddr *)src, slen)) {
-		close(fd);
-		return -1;
+	if (src) {
+		struct sockaddr_storage me = *src;
+
+		if (me.ss_family == AF_INET)
+			sg_addr_nth(src, k, (uint8_t *)&((struct sockaddr_in *)&me)->sin_addr);
+		else
+			sg_addr_nth(src, k, (uint8_t *)&((struct sockaddr_in6 *)&me)->sin6_addr);
+		if (bind(fd, (const struct sockaddr *)&me, slen)) {
+			close(fd);
+			return -1;
+		}
 	}
 	if (connect(fd, (const struct sockaddr *)dst, dlen) && errno != EINPROGRESS) {
 		close(fd);
@@ -230,8 +260,8 @@ static int do_connect(int argc, char **argv)
 		for (i = 0; i < c.conc && started < c.count; i++) {
 			if (pfd[i].fd >= 0)
 				continue;
-			pfd[i].fd = start_connect(&c, &dst, dlen,
-						  c.src ? &src : NULL, slen);
+			pfd[i].fd = start_connect(&dst, dlen, c.src ? &src : NULL,
+						  slen, started % c.nsrc);
 			pfd[i].events = POLLOUT;
 			started++;
 			if (pfd[i].fd < 0) {
