@@ -5,11 +5,12 @@
 N=20
 e2e_init
 lab_rules_add --queue 3
-ss_start "$E2E_TMP/out" "$E2E_TMP/err" --queue 3 --sink stdout:format=json
+ss_start "$E2E_TMP/out" "$E2E_TMP/err" --queue 3 --sink stdout:format=json --stats-interval 1
 listen_start 8080 $((2 * N))
 connect $LAB_V4_SRV 8080 $N -c 4
 connect $LAB_V6_SRV 8080 $N -c 4
 wait_lines "$E2E_TMP/out" $((2 * N))
+lab_busywait 5000 grep -q '"final":false' "$E2E_TMP/err" || e2e_fail "no periodic stats"
 ss_stop
 python3 - "$E2E_TMP/out" "$E2E_TMP/made" <<'PY' || e2e_fail "JSON check failed"
 import json, re, sys

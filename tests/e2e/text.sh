@@ -10,6 +10,9 @@ listen_start 22 $((2 * N))
 connect $LAB_V4_SRV 22 $N -c 5
 connect $LAB_V6_SRV 22 $N -c 5
 wait_lines "$E2E_TMP/out" $((2 * N))
+# SIGUSR1: the counters now, synsink carries on.
+kill -USR1 "$SS_PID"
+lab_busywait 5000 grep -q '"final":false' "$E2E_TMP/err" || e2e_fail "no stats on SIGUSR1"
 ss_stop
 expect_origin_lines "$E2E_TMP/out"
 [ "$(grep -c '198\.18\.0\.' "$E2E_TMP/out")" = $N ] || e2e_fail "IPv4 count"
