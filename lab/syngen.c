@@ -122,7 +122,7 @@ static int parse_common(int argc, char **argv, struct common *c)
 {
 	int o;
 
-	c->port = 0;
+	memset(c, 0, sizeof(*c));
 	c->count = 1;
 	c->conc = 1;
 	c->timeout = 10;
