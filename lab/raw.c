@@ -79,56 +79,6 @@ static size_t build(uint8_t *buf, int family, const uint8_t *src,
 	return pkt_ipv6(buf, PKT_MAX, src, dst, 64, 6, NULL, 0, t);
 }
 
-struct raw_args {
-	const char *dst, *src, *opts;
-	uint32_t port, count, rate, timeout, nsrc;
-};
-
-static int parse_raw(int argc, char **argv, struct raw_args *a)
-{
-	int o;
-
-	memset(a, 0, sizeof(*a));
-	a->count = 1;
-	a->timeout = 10;
-	a->nsrc = 1;
-	a->opts = "linux";
-	while ((o = getopt(argc, argv, "a:p:n:r:t:s:k:o:")) != -1) {
-		switch (o) {
-		case 'a': a->dst = optarg; break;
-		case 's': a->src = optarg; break;
-		case 'o': a->opts = optarg; break;
-		case 'p':
-			if (sg_parse_u32("-p", optarg, 1, 65535, &a->port))
-				return -1;
-			break;
-		case 'n':
-			if (sg_parse_u32("-n", optarg, 1, 100000000, &a->count))
-				return -1;
-			break;
-		case 'r':
-			if (sg_parse_u32("-r", optarg, 0, 10000000, &a->rate))
-				return -1;
-			break;
-		case 't':
-			if (sg_parse_u32("-t", optarg, 1, 3600, &a->timeout))
-				return -1;
-			break;
-		case 'k':
-			if (sg_parse_u32("-k", optarg, 1, 65535, &a->nsrc))
-				return -1;
-			break;
-		default:
-			return -1;
-		}
-	}
-	if (!a->dst || !a->port || !a->src) {
-		fprintf(stderr, "syngen: -a DST, -p PORT and -s SRC are required\n");
-		return -1;
-	}
-	return 0;
-}
-
 int sg_raw(int argc, char **argv)
 {
 	static uint8_t bufs[BATCH][PKT_MAX];
@@ -136,15 +86,20 @@ int sg_raw(int argc, char **argv)
 	struct iovec iov[BATCH];
 	struct sockaddr_storage dst, src;
 	socklen_t dlen, slen;
-	struct raw_args a;
+	struct sg_args a;
 	struct tcp_spec t = { .win = 64240, .flags = 0x02 };
 	uint8_t daddr[16], saddr[16];
 	uint64_t start, deadline;
 	uint32_t sent = 0;
 	int fd, i;
 
-	if (parse_raw(argc, argv, &a) ||
-	    sg_parse_addr(a.dst, 0, &dst, &dlen) ||
+	if (sg_parse_args(argc, argv, &a))
+		return 2;
+	if (!a.src) {
+		fprintf(stderr, "syngen raw: -s SRC is required\n");
+		return 2;
+	}
+	if (sg_parse_addr(a.addr, 0, &dst, &dlen) ||
 	    sg_parse_addr(a.src, 0, &src, &slen))
 		return 2;
 	if (dst.ss_family != src.ss_family) {

@@ -5,7 +5,7 @@
  *
  *   syngen listen  -a ADDR -p PORT [-n COUNT] [-t SEC]
  *   syngen connect -a ADDR -p PORT [-n COUNT] [-c CONCURRENCY] [-t SEC]
- *                  [-b SRCADDR [-k K]]   (K source addresses from SRCADDR, in turn)
+ *                  [-s SRCADDR [-k K]]   (K source addresses from SRCADDR, in turn)
  *   syngen raw     ... (see raw.c)
  *   syngen odd     ... (see odd.c)
  *
@@ -113,53 +113,54 @@ void sg_addr_nth(const struct sockaddr_storage *base, uint32_t k, uint8_t *out)
 	}
 }
 
-struct common {
-	const char *addr, *src;
-	uint32_t port, count, conc, timeout, nsrc;
-};
-
-static int parse_common(int argc, char **argv, struct common *c)
+int sg_parse_args(int argc, char **argv, struct sg_args *a)
 {
 	int o;
 
-	memset(c, 0, sizeof(*c));
-	c->count = 1;
-	c->conc = 1;
-	c->timeout = 10;
-	c->nsrc = 1;
-	while ((o = getopt(argc, argv, "a:p:n:c:t:b:k:")) != -1) {
+	memset(a, 0, sizeof(*a));
+	a->count = 1;
+	a->conc = 1;
+	a->timeout = 10;
+	a->nsrc = 1;
+	a->opts = "linux";
+	while ((o = getopt(argc, argv, "a:p:n:c:t:s:k:r:o:")) != -1) {
 		switch (o) {
-		case 'a': c->addr = optarg; break;
-		case 'b': c->src = optarg; break;
+		case 'a': a->addr = optarg; break;
+		case 's': a->src = optarg; break;
+		case 'o': a->opts = optarg; break;
 		case 'p':
-			if (sg_parse_u32("-p", optarg, 1, 65535, &c->port))
+			if (sg_parse_u32("-p", optarg, 1, 65535, &a->port))
 				return -1;
 			break;
 		case 'n':
-			if (sg_parse_u32("-n", optarg, 1, 10000000, &c->count))
+			if (sg_parse_u32("-n", optarg, 1, 100000000, &a->count))
 				return -1;
 			break;
 		case 'c':
-			if (sg_parse_u32("-c", optarg, 1, 1024, &c->conc))
+			if (sg_parse_u32("-c", optarg, 1, 1024, &a->conc))
 				return -1;
 			break;
 		case 't':
-			if (sg_parse_u32("-t", optarg, 1, 3600, &c->timeout))
+			if (sg_parse_u32("-t", optarg, 1, 3600, &a->timeout))
 				return -1;
 			break;
 		case 'k':
-			if (sg_parse_u32("-k", optarg, 1, 65535, &c->nsrc))
+			if (sg_parse_u32("-k", optarg, 1, 65535, &a->nsrc))
+				return -1;
+			break;
+		case 'r':
+			if (sg_parse_u32("-r", optarg, 0, 10000000, &a->rate))
 				return -1;
 			break;
 		default:
 			return -1;
 		}
 	}
-	if (c->nsrc > 1 && !c->src) {
-		fprintf(stderr, "syngen: -k needs -b SRC, the first source address\n");
+	if (a->nsrc > 1 && !a->src) {
+		fprintf(stderr, "syngen: -k needs -s SRC, the first source address\n");
 		return -1;
 	}
-	if (!c->addr || !c->port) {
+	if (!a->addr || !a->port) {
 		fprintf(stderr, "syngen: -a ADDR and -p PORT are required\n");
 		return -1;
 	}
@@ -169,13 +170,13 @@ static int parse_common(int argc, char **argv, struct common *c)
 static int do_listen(int argc, char **argv)
 {
 	struct sockaddr_storage ss;
-	struct common c;
+	struct sg_args c;
 	socklen_t len;
 	uint64_t deadline;
 	uint32_t accepted = 0;
 	int fd, one = 1;
 
-	if (parse_common(argc, argv, &c) ||
+	if (sg_parse_args(argc, argv, &c) ||
 	    sg_parse_addr(c.addr, (uint16_t)c.port, &ss, &len))
 		return 2;
 	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -241,12 +242,12 @@ static int do_connect(int argc, char **argv)
 {
 	struct sockaddr_storage dst, src;
 	socklen_t dlen, slen = 0;
-	struct common c;
+	struct sg_args c;
 	struct pollfd *pfd;
 	uint32_t started = 0, ok = 0, failed = 0, live = 0, i;
 	uint64_t deadline;
 
-	if (parse_common(argc, argv, &c) ||
+	if (sg_parse_args(argc, argv, &c) ||
 	    sg_parse_addr(c.addr, (uint16_t)c.port, &dst, &dlen) ||
 	    (c.src && sg_parse_addr(c.src, 0, &src, &slen)))
 		return 2;

@@ -14,6 +14,22 @@ int sg_parse_addr(const char *s, uint16_t port, struct sockaddr_storage *ss,
 void sg_addr_nth(const struct sockaddr_storage *base, uint32_t k, uint8_t *out);
 void sg_format_sa(const struct sockaddr_storage *ss, char *buf, size_t len);
 
+/* Options of every mode; a mode ignores those it has no use for. */
+struct sg_args {
+	const char *addr;	/* -a: destination (listen: local address) */
+	const char *src;	/* -s: (first) source address */
+	const char *opts;	/* -o: raw's TCP option layout */
+	uint32_t port;		/* -p */
+	uint32_t count;		/* -n */
+	uint32_t conc;		/* -c: connections at a time */
+	uint32_t timeout;	/* -t: seconds */
+	uint32_t nsrc;		/* -k: source addresses, counting up from -s */
+	uint32_t rate;		/* -r: packets per second, 0 flat out */
+};
+
+/* Parses the options; prints one line and returns -1 on a bad one. */
+int sg_parse_args(int argc, char **argv, struct sg_args *a);
+
 int sg_raw(int argc, char **argv);
 int sg_odd(int argc, char **argv);
 

@@ -7,8 +7,8 @@ e2e_init
 lab_rules_add --balance 0:1
 ss_start "$E2E_TMP/out" "$E2E_TMP/err" --queue 0-1
 listen_start 22 $((2 * N))
-connect $LAB_V4_SRV 22 $N -c 8 -b 198.18.0.10 -k $LAB_EXTRA_SRC
-connect $LAB_V6_SRV 22 $N -c 8 -b fd00:5e::10 -k $LAB_EXTRA_SRC
+connect $LAB_V4_SRV 22 $N -c 8 -s 198.18.0.10 -k $LAB_EXTRA_SRC
+connect $LAB_V6_SRV 22 $N -c 8 -s fd00:5e::10 -k $LAB_EXTRA_SRC
 wait_lines "$E2E_TMP/out" $((2 * N))
 ss_stop
 expect_origin_lines "$E2E_TMP/out"
