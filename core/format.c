@@ -262,16 +262,20 @@ size_t syn_format_json(const struct syn_event *ev, char *buf, size_t len)
 	put_kuint(&o, "dport", ev->dport);
 	put_kuint(&o, "ttl", ev->ttl);
 	put_kuint(&o, "tos", ev->tos);
-	if (v6)
+	if (v6) {
 		put_kuint(&o, "flowlabel", ev->flowlabel);
-	else
+		put_kuint(&o, "exthdrs", ev->n_exthdr);
+	} else {
 		put_kuint(&o, "ip_id", ev->ip_id);
+		put_kuint(&o, "ipopt_len", ev->ipopt_len);
+	}
 	put_kbool(&o, "df", ev->flags & SYN_F_IP_DF);
 	put_kuint(&o, "win", ev->win);
 	put_kuint(&o, "seq", ev->seq);
 	put_kuint(&o, "flags", ev->tcp_flags);
 	put_kbool(&o, "ecn", ev->flags & SYN_F_ECN_SETUP);
 	put_kuint(&o, "payload", ev->payload_len);
+	put_kbool(&o, "truncated", ev->flags & SYN_F_TRUNC);
 	if (ev->opt_present & SYN_OPT_MSS)
 		put_kuint(&o, "mss", ev->mss);
 	if (ev->opt_present & SYN_OPT_WSCALE)

@@ -44,14 +44,16 @@ o = e("opt_overlong")
 assert o["opt_bad"] and o["opts"] == ["mss"] and "wscale" not in o, o
 l = e("opt_length_one")
 assert l["opt_bad"] and l["opts"] == ["sackok"] and l["family"] == "ipv6", l
-assert e("ipv4_options")["mss"] == 1460
+i = e("ipv4_options")
+assert i["mss"] == 1460 and i["ipopt_len"] == 4, i
 c = e("ecn_setup")
 assert c["ecn"] is True and c["flags"] == 0xc2, c
-assert e("syn_with_data")["payload"] == 100
+d = e("syn_with_data")
+assert d["payload"] == 100 and d["truncated"] is False, d
 n = e("no_options")
 assert n["opts"] == [] and "mss" not in n and n["sackok"] is False, n
 x = e("ipv6_ext_chain")
-assert x["mss"] == 1460 and x["family"] == "ipv6", x
+assert x["mss"] == 1460 and x["family"] == "ipv6" and x["exthdrs"] == 5, x
 print("odd events checked:", len(cases))
 PY
 errs=$(grep -c " error:" "$E2E_TMP/odd")

@@ -129,6 +129,9 @@ static void test_json_v4_full(void **state)
 	assert_true(json_is_true(json_object_get(j, "sackok")));
 	assert_true(json_is_true(json_object_get(j, "df")));
 	assert_int_equal(json_integer_value(json_object_get(j, "tsval")), 9);
+	assert_int_equal(json_integer_value(json_object_get(j, "ipopt_len")), 0);
+	assert_true(json_is_false(json_object_get(j, "truncated")));
+	assert_null(json_object_get(j, "exthdrs"));
 	assert_int_equal(json_integer_value(json_object_get(j, "queue")), 1);
 	assert_int_equal(json_integer_value(json_object_get(j, "id")), 7);
 	assert_int_equal(json_integer_value(json_object_get(j, "mark")), 16);
@@ -163,6 +166,8 @@ static void test_json_v6_minimal(void **state)
 	assert_null(json_object_get(j, "tsval"));
 	assert_true(json_is_false(json_object_get(j, "sackok")));
 	assert_true(json_is_null(json_object_get(j, "mac")));
+	assert_int_equal(json_integer_value(json_object_get(j, "exthdrs")), 0);
+	assert_null(json_object_get(j, "ip_id"));
 	assert_string_equal(json_string_value(json_object_get(j, "ts")),
 			    "1970-01-01T00:00:00.000000Z");
 	json_decref(j);
