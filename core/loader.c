@@ -222,7 +222,7 @@ static void list_one(const struct synsink_plugin *d, FILE *out)
 	for (i = 0; i < d->n_options; i++) {
 		const struct synsink_option *o = &d->options[i];
 
-		fprintf(out, "    %-12s %-7s", o->name, type_name(o->type));
+		fprintf(out, "    %-16s %-7s", o->name, type_name(o->type));
 		if (o->type == SYNSINK_OPT_ENUM) {
 			const char *const *c;
 

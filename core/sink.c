@@ -27,11 +27,16 @@
 __attribute__((format(printf, 3, 4)))
 static void host_log(const struct synsink_host *h, int level, const char *fmt, ...)
 {
-	const struct sink *s = h->ctx;
+	struct sink *s = h->ctx;
 	va_list ap;
 
 	va_start(ap, fmt);
-	log_vmsg(level, s->label, fmt, ap);
+	if (s->opening && level <= SYNSINK_LOG_ERR) {
+		/* Why open failed goes into sink_open's one error line. */
+		vsnprintf(s->open_err, sizeof(s->open_err), fmt, ap);
+	} else {
+		log_vmsg(level, s->label, fmt, ap);
+	}
 	va_end(ap);
 }
 
@@ -92,10 +97,12 @@ int sink_open(struct sink *s, const char *spec_arg, const char *dir,
 	s->host.format_text = syn_format_text;
 	s->host.format_json = syn_format_json;
 	s->host.now_ns = clock_mono_ns;
+	s->opening = 1;
 	ret = s->pl.desc->open(&s->state, s->vals, &s->host);
+	s->opening = 0;
 	if (ret) {
 		snprintf(err, errlen, "sink %s cannot start: %s", s->label,
-			 strerror(ret < 0 ? -ret : ret));
+			 s->open_err[0] ? s->open_err : strerror(ret < 0 ? -ret : ret));
 		return sink_fail(s, SINK_E_START);
 	}
 	s->opened = 1;

@@ -23,6 +23,8 @@ struct sink {
 	struct synsink_host host;
 	void *state;			/* the plugin instance */
 	int opened;
+	int opening;			/* in open(): errors are held, not printed */
+	char open_err[256];		/* the last error open() logged */
 
 	struct ring *rings;		/* one per queue */
 	size_t n_rings;

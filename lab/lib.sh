@@ -24,6 +24,8 @@ LAB_EXTRA_SRC=32	# extra client addresses per family, for --queue-balance
 lab_log() { printf '[lab] %s\n' "$*" >&2; }
 
 # lab_busywait TIMEOUT_MS CMD...: run CMD until it succeeds or time is up.
+# CMD's arguments are expanded once, by the caller: poll a value through a
+# predicate function (lab_lines_ge below), never through "$(...)".
 lab_busywait() {
 	local timeout_ms=$1 start now
 	shift
@@ -38,6 +40,9 @@ lab_busywait() {
 
 # lab_link_up NS DEV: the link has carrier on both sides.
 lab_link_up() { ip -n "$1" -o link show dev "$2" | grep -q 'state UP'; }
+
+# lab_lines_ge FILE N: FILE has at least N lines.
+lab_lines_ge() { [ "$(wc -l <"$1" 2>/dev/null || echo 0)" -ge "$2" ]; }
 
 lab_cli() { ip netns exec "$LAB_CLI" "$@"; }
 lab_srv() { ip netns exec "$LAB_SRV" "$@"; }
@@ -78,7 +83,8 @@ lab_up() {
 }
 
 # lab_rules_add [--queue N | --balance A:B [--fanout]] [--no-bypass]
-# NFQUEUE for SYNs in the server's raw PREROUTING, IPv4 and IPv6.
+# NFQUEUE for SYNs arriving on s0 in the server's raw PREROUTING, IPv4 and
+# IPv6.  Only s0: the sink servers' own connections on lo stay out.
 lab_rules_add() {
 	local target="--queue-num 1" bypass="--queue-bypass" fanout=""
 	while [ $# -gt 0 ]; do
@@ -94,7 +100,7 @@ lab_rules_add() {
 	local t
 	for t in iptables ip6tables; do
 		# shellcheck disable=SC2086
-		lab_srv $t -w -t raw -I PREROUTING -p tcp --syn -j NFQUEUE \
+		lab_srv $t -w -t raw -I PREROUTING -i s0 -p tcp --syn -j NFQUEUE \
 			$target $bypass $fanout || return 1
 	done
 }

@@ -15,14 +15,14 @@ E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 : "${SYNGEN:?set SYNGEN to the syngen binary}"
 E2E_NAME=$(basename "$0" .sh)
 SS_PID=""
-LISTEN_PID=""
 
 e2e_cleanup() {
-	local rc=$?
-	[ -n "$SS_PID" ] && kill -KILL "$SS_PID" 2>/dev/null
-	[ -n "$LISTEN_PID" ] && kill -KILL "$LISTEN_PID" 2>/dev/null
+	local rc=$? job
+	lab_down	# ends every process in the lab's namespaces too
+	for job in $(jobs -p); do
+		kill -KILL "$job" 2>/dev/null
+	done
 	wait 2>/dev/null
-	lab_down
 	[ -n "${E2E_TMP:-}" ] && rm -rf "$E2E_TMP"
 	exit $rc
 }
@@ -40,6 +40,10 @@ e2e_init() {
 
 e2e_fail() {
 	echo "FAIL: $E2E_NAME: $*"
+	# A running synsink shows its counters as they are now.
+	if [ -n "$SS_PID" ] && kill -USR1 "$SS_PID" 2>/dev/null; then
+		lab_busywait 2000 grep -q '"final":false' "$SS_ERR"
+	fi
 	echo "--- ruleset and queues:"
 	lab_rules_dump 2>/dev/null
 	if [ -n "${SS_ERR:-}" ] && [ -f "$SS_ERR" ]; then
@@ -72,9 +76,31 @@ ss_stop() {
 	grep -q '"final":true' "$SS_ERR" || e2e_fail "no final counters"
 }
 
-# ss_stat PATH: one number from the final stats line, e.g. queues.0.events
+# ss_stat PATH: one value from the final stats line, e.g. queues.0.events
 ss_stat() {
-	grep '"final":true' "$SS_ERR" | python3 -c '
+	grep '"final":true' "$SS_ERR" | stats_get "$1"
+}
+
+# ss_live_stat PATH: the same from a fresh SIGUSR1 stats line.
+ss_live_stat() {
+	local before
+	before=$(grep -c '"final":false' "$SS_ERR")
+	kill -USR1 "$SS_PID" || return 1
+	lab_busywait 2000 stats_lines_gt "$before" || return 1
+	grep '"final":false' "$SS_ERR" | tail -n 1 | stats_get "$1"
+}
+
+stats_lines_gt() { [ "$(grep -c '"final":false' "$SS_ERR")" -gt "$1" ]; }
+
+# live_stat_ge PATH N: the live value of PATH is at least N.
+live_stat_ge() {
+	local v
+	v=$(ss_live_stat "$1") && [ "$v" -ge "$2" ]
+}
+
+# stats_get PATH: a value from the stats line on stdin.
+stats_get() {
+	python3 -c '
 import json, sys
 v = json.load(sys.stdin)["stats"]
 for k in sys.argv[1].split("."):
@@ -102,7 +128,7 @@ connect() {
 
 # wait_lines FILE N: FILE reaches N lines (the sink thread may lag).
 wait_lines() {
-	lab_busywait 10000 test "$(wc -l <"$1")" -ge "$2" ||
+	lab_busywait 10000 lab_lines_ge "$1" "$2" ||
 		e2e_fail "$1 has $(wc -l <"$1") lines, expected $2"
 }
 

@@ -154,7 +154,7 @@ static void test_list(void **state)
 	assert_int_equal(plugin_list(TEST_PLUGIN_DIR, f), 1);	/* only good loads */
 	fclose(f);
 	assert_non_null(strstr(text, "good - a valid test plugin"));
-	assert_non_null(strstr(text, "mode         choice  (a|b) default: a"));
+	assert_non_null(strstr(text, "mode             choice  (a|b) default: a"));
 	assert_non_null(strstr(text, "bad_abi - not loadable:"));
 	free(text);
 	assert_int_equal(plugin_list("/nonexistent-dir", stdout), -ENOENT);

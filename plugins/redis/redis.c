@@ -1,0 +1,414 @@
+// SPDX-License-Identifier: MIT
+/*
+ * redis.c - the Redis sink: XADD to a stream (default), PUBLISH to a
+ * channel, or LPUSH/RPUSH to a list, pipelined, reconnecting, accounted.
+ *
+ * Every event the core hands over enters a bounded FIFO; pump() sends the
+ * FIFO's head in pipelined chunks and pops only what Redis acknowledged.
+ * So at any moment:  seen = delivered + failed + dropped + pending.
+ *   delivered  Redis answered with a non-error reply
+ *   failed     Redis answered with an error (counted by kind too)
+ *   dropped    the FIFO was full (Redis away for too long)
+ *   pending    still in the FIFO
+ * When the connection breaks mid-pipeline, the unanswered events stay in
+ * the FIFO and are sent again after reconnecting: delivery is at least
+ * once (a command Redis ran just before it died may run twice).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/time.h>
+#include <time.h>
+
+#include <hiredis/hiredis.h>
+#include <synsink/plugin.h>
+
+#include "cmd.h"
+
+#define CHUNK		256		/* commands per pipeline round trip */
+#define BACKOFF_MIN_NS	(100ull * 1000000)
+#define BACKOFF_MAX_NS	(5000ull * 1000000)
+
+enum { OPT_HOST, OPT_PORT, OPT_SOCKET, OPT_DB, OPT_USERNAME, OPT_PASSWORD,
+       OPT_MODE, OPT_KEY, OPT_MAXLEN, OPT_BUFFER, OPT_CONNECT_TIMEOUT,
+       OPT_COMMAND_TIMEOUT, N_OPTS };
+
+static const char *const modes[] = { "xadd", "publish", "lpush", "rpush", NULL };
+
+static const struct synsink_option options[N_OPTS] = {
+	[OPT_HOST] = { "host", SYNSINK_OPT_STRING, "127.0.0.1", "server address", NULL, 0, 0 },
+	[OPT_PORT] = { "port", SYNSINK_OPT_UINT, "6379", "server port", NULL, 1, 65535 },
+	[OPT_SOCKET] = { "socket", SYNSINK_OPT_STRING, NULL,
+			 "unix socket path (instead of host and port)", NULL, 0, 0 },
+	[OPT_DB] = { "db", SYNSINK_OPT_UINT, "0", "database number (SELECT)", NULL, 0, 65535 },
+	[OPT_USERNAME] = { "username", SYNSINK_OPT_STRING, NULL,
+			   "ACL user for AUTH (needs password)", NULL, 0, 0 },
+	[OPT_PASSWORD] = { "password", SYNSINK_OPT_STRING, NULL, "AUTH password", NULL, 0, 0 },
+	[OPT_MODE] = { "mode", SYNSINK_OPT_ENUM, "xadd",
+		       "xadd: stream entry per event; publish: JSON to a channel; lpush/rpush: JSON to a list",
+		       modes, 0, 0 },
+	[OPT_KEY] = { "key", SYNSINK_OPT_STRING, "synsink", "stream, channel or list name", NULL, 0, 0 },
+	[OPT_MAXLEN] = { "maxlen", SYNSINK_OPT_UINT, "1000000",
+			 "xadd: trim the stream to about this many entries (0: never)",
+			 NULL, 0, UINT64_MAX },
+	[OPT_BUFFER] = { "buffer", SYNSINK_OPT_UINT, "100000",
+			 "events held while Redis is away; beyond that they are dropped and counted",
+			 NULL, 1, 100000000 },
+	[OPT_CONNECT_TIMEOUT] = { "connect_timeout", SYNSINK_OPT_UINT, "1000",
+				  "connect timeout, ms", NULL, 1, 600000 },
+	[OPT_COMMAND_TIMEOUT] = { "command_timeout", SYNSINK_OPT_UINT, "2000",
+				  "timeout of one pipeline round trip, ms", NULL, 1, 600000 },
+};
+
+enum { ERRK_WRONGTYPE, ERRK_OOM, ERRK_NOAUTH, ERRK_NOPERM, ERRK_OTHER, N_ERRK };
+static const char *const errk_names[N_ERRK] = {
+	"err_wrongtype", "err_oom", "err_noauth", "err_noperm", "err_other",
+};
+
+struct rsink {
+	const struct synsink_host *host;
+	const struct synsink_value *v;
+	enum redis_mode mode;
+	redisContext *c;
+	uint64_t next_try_ns, backoff_ns;
+	int down;			/* logged as down, not yet back */
+
+	struct syn_event *fifo;
+	size_t cap, head, count;
+
+	unsigned long long delivered, failed, dropped, reconnects, connect_errors,
+			   io_errors, build_errors, errk[N_ERRK];
+	char lines[CHUNK][SYNSINK_LINE_MAX];	/* must outlive the pipeline */
+	struct redis_cmd cmd;
+};
+
+static struct timeval ms_tv(uint64_t ms)
+{
+	struct timeval tv = { (time_t)(ms / 1000), (suseconds_t)(ms % 1000 * 1000) };
+
+	return tv;
+}
+
+static void disconnect(struct rsink *s)
+{
+	if (s->c)
+		redisFree(s->c);
+	s->c = NULL;
+}
+
+/* Runs one command right away (AUTH, SELECT).  Returns 0, or -1 with the
+ * reason in why. */
+static int simple_command(struct rsink *s, int argc, const char **argv,
+			  char *why, size_t len)
+{
+	redisReply *r = redisCommandArgv(s->c, argc, argv, NULL);
+	int ret = 0;
+
+	if (!r) {
+		snprintf(why, len, "%s: %s", argv[0], s->c->errstr);
+		return -1;
+	}
+	if (r->type == REDIS_REPLY_ERROR) {
+		snprintf(why, len, "%s refused: %s", argv[0], r->str);
+		ret = -1;
+	}
+	freeReplyObject(r);
+	return ret;
+}
+
+/* Connects, authenticates and selects the database.  Returns 0, -EACCES
+ * when AUTH was refused, or -ECONNREFUSED / -EIO with the reason in why. */
+static int try_connect(struct rsink *s, char *why, size_t len)
+{
+	const struct synsink_value *v = s->v;
+	struct timeval ctv = ms_tv(v[OPT_CONNECT_TIMEOUT].num);
+	struct timeval rtv = ms_tv(v[OPT_COMMAND_TIMEOUT].num);
+
+	if (v[OPT_SOCKET].str)
+		s->c = redisConnectUnixWithTimeout(v[OPT_SOCKET].str, ctv);
+	else
+		s->c = redisConnectWithTimeout(v[OPT_HOST].str,
+					       (int)v[OPT_PORT].num, ctv);
+	if (!s->c || s->c->err) {
+		snprintf(why, len, "connect to %s%s%s: %s",
+			 v[OPT_SOCKET].str ? v[OPT_SOCKET].str : v[OPT_HOST].str,
+			 v[OPT_SOCKET].str ? "" : ":",
+			 v[OPT_SOCKET].str ? "" : v[OPT_PORT].str,
+			 s->c ? s->c->errstr : "out of memory");
+		disconnect(s);
+		return -ECONNREFUSED;
+	}
+	redisSetTimeout(s->c, rtv);
+	if (!v[OPT_SOCKET].str)
+		redisEnableKeepAlive(s->c);
+	if (v[OPT_PASSWORD].str) {
+		const char *argv[3];
+		int argc = 0;
+
+		argv[argc++] = "AUTH";
+		if (v[OPT_USERNAME].str)
+			argv[argc++] = v[OPT_USERNAME].str;
+		argv[argc++] = v[OPT_PASSWORD].str;
+		if (simple_command(s, argc, argv, why, len)) {
+			disconnect(s);
+			return -EACCES;
+		}
+	}
+	if (v[OPT_DB].num) {
+		const char *argv[2] = { "SELECT", v[OPT_DB].str };
+
+		if (simple_command(s, 2, argv, why, len)) {
+			disconnect(s);
+			return -EIO;
+		}
+	}
+	return 0;
+}
+
+static uint64_t now_ns(const struct rsink *s)
+{
+	return s->host->now_ns();
+}
+
+/* Reconnects when due.  Returns whether there is a connection. */
+static int ensure_connected(struct rsink *s)
+{
+	char why[256];
+
+	if (s->c)
+		return 1;
+	if (now_ns(s) < s->next_try_ns)
+		return 0;
+	if (try_connect(s, why, sizeof(why))) {
+		s->connect_errors++;
+		s->backoff_ns = s->backoff_ns ? s->backoff_ns * 2 : BACKOFF_MIN_NS;
+		if (s->backoff_ns > BACKOFF_MAX_NS)
+			s->backoff_ns = BACKOFF_MAX_NS;
+		s->next_try_ns = now_ns(s) + s->backoff_ns;
+		if (!s->down)
+			s->host->log(s->host, SYNSINK_LOG_WARN,
+				     "%s; retrying, holding up to %llu events",
+				     why, (unsigned long long)s->cap);
+		s->down = 1;
+		return 0;
+	}
+	if (s->down) {
+		s->reconnects++;
+		s->host->log(s->host, SYNSINK_LOG_INFO,
+			     "reconnected; %zu events to send", s->count);
+	}
+	s->down = 0;
+	s->backoff_ns = 0;
+	return 1;
+}
+
+static void lost_connection(struct rsink *s)
+{
+	s->io_errors++;
+	s->host->log(s->host, SYNSINK_LOG_WARN, "connection lost: %s",
+		     s->c->errstr[0] ? s->c->errstr : "unknown error");
+	disconnect(s);
+	s->down = 1;
+	s->next_try_ns = now_ns(s) + BACKOFF_MIN_NS;
+	s->backoff_ns = BACKOFF_MIN_NS;
+}
+
+static void count_error(struct rsink *s, const char *msg)
+{
+	static const char *const prefixes[] = { "WRONGTYPE", "OOM", "NOAUTH", "NOPERM" };
+	size_t i;
+
+	s->failed++;
+	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+		if (!strncmp(msg, prefixes[i], strlen(prefixes[i]))) {
+			s->errk[i]++;
+			return;
+		}
+	}
+	if (!s->errk[ERRK_OTHER])
+		s->host->log(s->host, SYNSINK_LOG_WARN, "Redis error: %s", msg);
+	s->errk[ERRK_OTHER]++;
+}
+
+static void pop(struct rsink *s, size_t n)
+{
+	s->head = (s->head + n) % s->cap;
+	s->count -= n;
+}
+
+/* Sends one chunk from the FIFO's head and reads its replies.  Returns 0
+ * when the chunk went through, -1 when the connection broke. */
+static int send_chunk(struct rsink *s)
+{
+	size_t n = s->count < CHUNK ? s->count : CHUNK, i, sent = 0;
+	const char *key = s->v[OPT_KEY].str;
+	uint64_t maxlen = s->v[OPT_MAXLEN].num;
+
+	for (i = 0; i < n; i++) {
+		const struct syn_event *ev = &s->fifo[(s->head + i) % s->cap];
+		size_t len = s->host->format_json(ev, s->lines[i], SYNSINK_LINE_MAX);
+
+		if (!len || redis_cmd_build(&s->cmd, s->mode, key, maxlen,
+					    s->lines[i], len)) {
+			/* cannot happen with the core's formatter; stop here
+			 * so the accounting stays in order */
+			break;
+		}
+		if (redisAppendCommandArgv(s->c, s->cmd.argc, s->cmd.argv,
+					   s->cmd.argvlen) != REDIS_OK) {
+			lost_connection(s);
+			return -1;
+		}
+		sent++;
+	}
+	if (sent == 0) {
+		s->build_errors++;
+		s->failed++;
+		pop(s, 1);
+		return 0;
+	}
+	for (i = 0; i < sent; i++) {
+		redisReply *r;
+
+		if (redisGetReply(s->c, (void **)&r) != REDIS_OK) {
+			lost_connection(s);
+			return -1;
+		}
+		if (r->type == REDIS_REPLY_ERROR)
+			count_error(s, r->str);
+		else
+			s->delivered++;
+		freeReplyObject(r);
+		pop(s, 1);
+	}
+	return 0;
+}
+
+/* Sends what the FIFO holds while the connection lasts. */
+static void pump(struct rsink *s)
+{
+	while (s->count && ensure_connected(s))
+		if (send_chunk(s))
+			break;
+}
+
+static int redis_open(void **state, const struct synsink_value *v,
+		      const struct synsink_host *host)
+{
+	struct rsink *s = calloc(1, sizeof(*s));
+	char why[256];
+	int ret;
+
+	if (!s)
+		return -ENOMEM;
+	s->host = host;
+	s->v = v;
+	s->mode = (enum redis_mode)v[OPT_MODE].num;
+	s->cap = v[OPT_BUFFER].num;
+	if (v[OPT_USERNAME].str && !v[OPT_PASSWORD].str) {
+		host->log(host, SYNSINK_LOG_ERR, "username needs a password");
+		free(s);
+		return -EINVAL;
+	}
+	s->fifo = calloc(s->cap, sizeof(*s->fifo));
+	if (!s->fifo) {
+		free(s);
+		return -ENOMEM;
+	}
+	ret = try_connect(s, why, sizeof(why));
+	if (ret) {
+		host->log(host, SYNSINK_LOG_ERR, "%s", why);
+		free(s->fifo);
+		free(s);
+		return ret;
+	}
+	*state = s;
+	return 0;
+}
+
+static int redis_write(void *state, const struct syn_event *ev, size_t n)
+{
+	struct rsink *s = state;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (s->count == s->cap) {
+			pump(s);	/* makes room unless Redis is away */
+			if (s->count == s->cap) {
+				s->dropped += n - i;
+				break;
+			}
+		}
+		s->fifo[(s->head + s->count) % s->cap] = ev[i];
+		s->count++;
+	}
+	pump(s);
+	return SYNSINK_OK;
+}
+
+static int redis_flush(void *state, int timeout_ms)
+{
+	struct rsink *s = state;
+	uint64_t deadline = now_ns(s) + (uint64_t)timeout_ms * 1000000u;
+
+	pump(s);
+	while (s->count && now_ns(s) < deadline) {
+		uint64_t now = now_ns(s);
+		uint64_t wait = s->next_try_ns > now ? s->next_try_ns - now : 0;
+		struct timespec ts;
+
+		if (wait > deadline - now)
+			wait = deadline - now;
+		/* Waiting out the reconnect backoff, bounded by the deadline. */
+		ts.tv_sec = (time_t)(wait / 1000000000u);
+		ts.tv_nsec = (long)(wait % 1000000000u);
+		nanosleep(&ts, NULL);
+		pump(s);
+	}
+	if (s->count && timeout_ms > 0)
+		s->host->log(s->host, SYNSINK_LOG_WARN,
+			     "%zu events undelivered at the deadline", s->count);
+	return s->count ? -ETIMEDOUT : 0;
+}
+
+static void redis_close(void *state)
+{
+	struct rsink *s = state;
+
+	disconnect(s);
+	free(s->fifo);
+	free(s);
+}
+
+static void redis_stats(void *state, synsink_emit_fn emit, void *arg)
+{
+	struct rsink *s = state;
+	int i;
+
+	emit(arg, "delivered", s->delivered);
+	emit(arg, "failed", s->failed);
+	emit(arg, "dropped", s->dropped);
+	emit(arg, "pending", s->count);
+	emit(arg, "reconnects", s->reconnects);
+	emit(arg, "connect_errors", s->connect_errors);
+	emit(arg, "io_errors", s->io_errors);
+	emit(arg, "build_errors", s->build_errors);
+	for (i = 0; i < N_ERRK; i++)
+		emit(arg, errk_names[i], s->errk[i]);
+}
+
+static const struct synsink_plugin redis_plugin = {
+	SYNSINK_PLUGIN_INIT,
+	.name = "redis",
+	.description = "Redis: stream (XADD), channel (PUBLISH) or list (LPUSH/RPUSH), pipelined",
+	.options = options,
+	.n_options = N_OPTS,
+	.open = redis_open,
+	.write = redis_write,
+	.flush = redis_flush,
+	.close = redis_close,
+	.stats = redis_stats,
+};
+
+SYNSINK_PLUGIN_DEFINE(redis_plugin)
