@@ -4,6 +4,7 @@
 # its own directory, with an append-only file so a restart keeps the data.
 #
 #   redis_start NS DIR PORT [PASSWORD]   start; returns when it answers PING
+#                                        (REDIS_AOF=no: no append-only file)
 #   redis_stop                           SIGTERM and wait for the exit
 #   rcli ARGS...                         redis-cli against it
 
@@ -18,8 +19,10 @@ redis_start() {
 		echo "dir $REDIS_DIR"
 		echo "daemonize no"
 		echo "save \"\""
-		echo "appendonly yes"
-		echo "appendfsync always"
+		if [ "${REDIS_AOF:-yes}" = yes ]; then
+			echo "appendonly yes"
+			echo "appendfsync always"
+		fi
 		echo "logfile $REDIS_DIR/redis.log"
 		[ -n "$REDIS_PASS" ] && echo "requirepass $REDIS_PASS"
 	} >"$REDIS_DIR/redis.conf"

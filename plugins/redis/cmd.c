@@ -191,3 +191,44 @@ int redis_cmd_build(struct redis_cmd *cmd, enum redis_mode mode,
 	push_str(cmd, "*");
 	return flatten(cmd, line, len);
 }
+
+/* Writes "<prefix><n>\r\n"; returns the bytes written or 0. */
+static size_t put_len(char *out, size_t cap, char prefix, size_t n)
+{
+	char tmp[24];
+	size_t i = sizeof(tmp), len;
+
+	do {
+		tmp[--i] = (char)('0' + n % 10);
+		n /= 10;
+	} while (n);
+	len = sizeof(tmp) - i;
+	if (len + 3 > cap)
+		return 0;
+	out[0] = prefix;
+	memcpy(out + 1, tmp + i, len);
+	out[len + 1] = '\r';
+	out[len + 2] = '\n';
+	return len + 3;
+}
+
+size_t redis_cmd_resp(const struct redis_cmd *cmd, char *out, size_t cap)
+{
+	size_t used, n;
+	int i;
+
+	used = put_len(out, cap, '*', (size_t)cmd->argc);
+	if (!used)
+		return 0;
+	for (i = 0; i < cmd->argc; i++) {
+		n = put_len(out + used, cap - used, '$', cmd->argvlen[i]);
+		if (!n || cap - used - n < cmd->argvlen[i] + 2)
+			return 0;
+		used += n;
+		memcpy(out + used, cmd->argv[i], cmd->argvlen[i]);
+		used += cmd->argvlen[i];
+		out[used++] = '\r';
+		out[used++] = '\n';
+	}
+	return used;
+}

@@ -37,4 +37,8 @@ int redis_cmd_build(struct redis_cmd *cmd, enum redis_mode mode,
 		    const char *key, uint64_t maxlen, const char *line,
 		    size_t len);
 
+/* Encodes cmd in RESP (the Redis protocol) at out.  Returns the length, or
+ * 0 when it does not fit in cap bytes. */
+size_t redis_cmd_resp(const struct redis_cmd *cmd, char *out, size_t cap);
+
 #endif

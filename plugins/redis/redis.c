@@ -27,6 +27,7 @@
 #include "cmd.h"
 
 #define CHUNK		256		/* commands per pipeline round trip */
+#define RESP_BUF	(CHUNK * 2048)	/* room for a chunk of XADDs */
 #define BACKOFF_MIN_NS	(100ull * 1000000)
 #define BACKOFF_MAX_NS	(5000ull * 1000000)
 
@@ -79,8 +80,9 @@ struct rsink {
 
 	unsigned long long delivered, failed, dropped, reconnects, connect_errors,
 			   io_errors, build_errors, errk[N_ERRK];
-	char lines[CHUNK][SYNSINK_LINE_MAX];	/* must outlive the pipeline */
+	char line[SYNSINK_LINE_MAX];
 	struct redis_cmd cmd;
+	char *resp;			/* one chunk's commands, RESP-encoded */
 };
 
 static struct timeval ms_tv(uint64_t ms)
@@ -241,28 +243,31 @@ static void pop(struct rsink *s, size_t n)
  * when the chunk went through, -1 when the connection broke. */
 static int send_chunk(struct rsink *s)
 {
-	size_t n = s->count < CHUNK ? s->count : CHUNK, i, sent = 0;
+	size_t n = s->count < CHUNK ? s->count : CHUNK, i, sent = 0, used = 0;
 	const char *key = s->v[OPT_KEY].str;
 	uint64_t maxlen = s->v[OPT_MAXLEN].num;
 
+	/* Our own RESP encoding: hiredis' printf-style one was a fifth of
+	 * the sink's time. */
 	for (i = 0; i < n; i++) {
 		const struct syn_event *ev = &s->fifo[(s->head + i) % s->cap];
-		size_t len = s->host->format_json(ev, s->lines[i], SYNSINK_LINE_MAX);
+		size_t len = s->host->format_json(ev, s->line, sizeof(s->line));
+		size_t r;
 
 		if (!len || redis_cmd_build(&s->cmd, s->mode, key, maxlen,
-					    s->lines[i], len)) {
-			/* cannot happen with the core's formatter; stop here
-			 * so the accounting stays in order */
-			break;
-		}
-		if (redisAppendCommandArgv(s->c, s->cmd.argc, s->cmd.argv,
-					   s->cmd.argvlen) != REDIS_OK) {
-			lost_connection(s);
-			return -1;
-		}
+					    s->line, len))
+			break;	/* cannot happen with the core's formatter */
+		r = redis_cmd_resp(&s->cmd, s->resp + used, RESP_BUF - used);
+		if (!r)
+			break;	/* the chunk is full */
+		used += r;
 		sent++;
 	}
-	if (sent == 0) {
+	if (sent && redisAppendFormattedCommand(s->c, s->resp, used) != REDIS_OK) {
+		lost_connection(s);
+		return -1;
+	}
+	if (sent == 0) {	/* the head event cannot be encoded: count it */
 		s->build_errors++;
 		s->failed++;
 		pop(s, 1);
@@ -312,7 +317,10 @@ static int redis_open(void **state, const struct synsink_value *v,
 		return -EINVAL;
 	}
 	s->fifo = calloc(s->cap, sizeof(*s->fifo));
-	if (!s->fifo) {
+	s->resp = malloc(RESP_BUF);
+	if (!s->fifo || !s->resp) {
+		free(s->fifo);
+		free(s->resp);
 		free(s);
 		return -ENOMEM;
 	}
@@ -320,6 +328,7 @@ static int redis_open(void **state, const struct synsink_value *v,
 	if (ret) {
 		host->log(host, SYNSINK_LOG_ERR, "%s", why);
 		free(s->fifo);
+		free(s->resp);
 		free(s);
 		return ret;
 	}
@@ -378,6 +387,7 @@ static void redis_close(void *state)
 
 	disconnect(s);
 	free(s->fifo);
+	free(s->resp);
 	free(s);
 }
 
