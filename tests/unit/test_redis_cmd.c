@@ -147,6 +147,22 @@ static void test_too_many_fields(void **state)
 	assert_int_equal(redis_cmd_build(&cmd, MODE_XADD, "k", 0, line, n), -28);
 }
 
+static void test_resp(void **state)
+{
+	static const char want[] = "*3\r\n$7\r\nPUBLISH\r\n$2\r\nch\r\n$10\r\n{\"a\":\"b\"}\r\n";
+	char out[256];
+	size_t n;
+
+	(void)state;
+	assert_int_equal(redis_cmd_build(&cmd, MODE_PUBLISH, "ch", 0, "{\"a\":\"b\"}\n", 10), 0);
+	n = redis_cmd_resp(&cmd, out, sizeof(out));
+	assert_int_equal(n, sizeof(want) - 1);
+	assert_memory_equal(out, want, n);
+	assert_int_equal(redis_cmd_resp(&cmd, out, n), n);	/* exactly fits */
+	assert_int_equal(redis_cmd_resp(&cmd, out, n - 1), 0);
+	assert_int_equal(redis_cmd_resp(&cmd, out, 3), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -155,6 +171,7 @@ int main(void)
 		cmocka_unit_test(test_publish_and_lists),
 		cmocka_unit_test(test_bad_lines),
 		cmocka_unit_test(test_too_many_fields),
+		cmocka_unit_test(test_resp),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
