@@ -149,7 +149,7 @@ static void test_too_many_fields(void **state)
 
 static void test_resp(void **state)
 {
-	static const char want[] = "*3\r\n$7\r\nPUBLISH\r\n$2\r\nch\r\n$10\r\n{\"a\":\"b\"}\r\n";
+	static const char want[] = "*3\r\n$7\r\nPUBLISH\r\n$2\r\nch\r\n$9\r\n{\"a\":\"b\"}\r\n";
 	char out[256];
 	size_t n;
 
