@@ -101,6 +101,11 @@ int sink_open(struct sink *s, const char *spec_arg, const char *dir,
 	ret = s->pl.desc->open(&s->state, s->vals, &s->host);
 	s->opening = 0;
 	if (ret) {
+		if (ret == -EINVAL) {	/* an option value the plugin refused */
+			snprintf(err, errlen, "sink %s: %s", s->label,
+				 s->open_err[0] ? s->open_err : "bad option value");
+			return sink_fail(s, SINK_E_USAGE);
+		}
 		snprintf(err, errlen, "sink %s cannot start: %s", s->label,
 			 s->open_err[0] ? s->open_err : strerror(ret < 0 ? -ret : ret));
 		return sink_fail(s, SINK_E_START);

@@ -86,7 +86,10 @@ struct synsink_plugin {
 	const char *description; /* one line */
 	const struct synsink_option *options;
 	uint32_t n_options;
-	/* Returns 0 and sets *state, or a negative errno after logging why. */
+	/* Returns 0 and sets *state, or a negative errno after logging why:
+	 * -EINVAL for an option value it refuses (synsink exits 64, a usage
+	 * error), anything else for a sink that cannot start (exit 1).  What
+	 * open logs at SYNSINK_LOG_ERR becomes synsink's one error line. */
 	int (*open)(void **state, const struct synsink_value *values,
 		    const struct synsink_host *host);
 	/* Delivers n events; SYNSINK_OK or SYNSINK_ERROR. */

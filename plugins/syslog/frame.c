@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: MIT
+/* frame.c - syslog message formats. */
+#include "frame.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+const char *const syslog_facility_names[] = {
+	"kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news",
+	"uucp", "cron", "authpriv", "ftp", "ntp", "security", "console", "solaris-cron",
+	"local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7",
+	NULL,
+};
+
+const char *const syslog_severity_names[] = {
+	"emerg", "alert", "crit", "err", "warning", "notice", "info", "debug", NULL,
+};
+
+static int lookup(const char *const *names, const char *name)
+{
+	int i;
+
+	for (i = 0; names[i]; i++)
+		if (!strcmp(names[i], name))
+			return i;
+	return -1;
+}
+
+int syslog_facility(const char *name)
+{
+	return lookup(syslog_facility_names, name);
+}
+
+int syslog_severity(const char *name)
+{
+	return lookup(syslog_severity_names, name);
+}
+
+/* The header; returns its length or 0 if it does not fit in max. */
+static size_t header(const struct syslog_hdr *h, uint64_t ts_ns, char *out,
+		     size_t max)
+{
+	static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+					   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	time_t sec = (time_t)(ts_ns / 1000000000u);
+	unsigned int pri = h->facility * 8 + h->severity;
+	struct tm tm;
+	int n;
+
+	if (!gmtime_r(&sec, &tm))
+		return 0;
+	if (h->rfc == RFC_5424) {
+		/* <PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID SD MSG */
+		n = snprintf(out, max, "<%u>1 %04d-%02d-%02dT%02d:%02d:%02d.%06uZ %s %s %u syn - ",
+			     pri, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+			     tm.tm_hour, tm.tm_min, tm.tm_sec,
+			     (unsigned int)(ts_ns % 1000000000u / 1000u),
+			     h->hostname && *h->hostname ? h->hostname : "-",
+			     h->tag, h->pid);
+	} else {
+		/* <PRI>Mmm dd hh:mm:ss [HOSTNAME ]TAG[PID]: MSG  (UTC) */
+		n = snprintf(out, max, "<%u>%s %2d %02d:%02d:%02d %s%s%s[%u]: ",
+			     pri, mon[tm.tm_mon], tm.tm_mday, tm.tm_hour,
+			     tm.tm_min, tm.tm_sec, h->hostname ? h->hostname : "",
+			     h->hostname ? " " : "", h->tag, h->pid);
+	}
+	if (n < 0 || (size_t)n >= max)
+		return 0;
+	return (size_t)n;
+}
+
+/* The longest prefix of s (at most n bytes, s[n] existing) that does not
+ * end inside a UTF-8 character: back off over continuation bytes. */
+static size_t utf8_cut(const char *s, size_t n)
+{
+	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	return n;
+}
+
+size_t syslog_format(const struct syslog_hdr *h, uint64_t ts_ns,
+		     const char *msg, size_t msglen, char *out, size_t max,
+		     int *truncated)
+{
+	size_t hl = header(h, ts_ns, out, max);
+	size_t room;
+
+	*truncated = 0;
+	if (!hl)
+		return 0;
+	room = max - hl;
+	if (msglen > room) {
+		msglen = utf8_cut(msg, room);
+		*truncated = 1;
+	}
+	memcpy(out + hl, msg, msglen);
+	return hl + msglen;
+}
+
+char *syslog_octet_frame(char *msg, size_t len, size_t room, size_t *framelen)
+{
+	char tmp[24];
+	int n = snprintf(tmp, sizeof(tmp), "%zu ", len);
+
+	if (n < 0 || (size_t)n > room)
+		return NULL;
+	memcpy(msg - n, tmp, (size_t)n);
+	*framelen = len + (size_t)n;
+	return msg - n;
+}
+
+int syslog_target_parse(const char *s, struct syslog_target *t, char *why,
+			size_t len)
+{
+	const char *rest, *port;
+	size_t hl;
+	char *end;
+	unsigned long p;
+
+	memset(t, 0, sizeof(*t));
+	if (!strncmp(s, "unix:", 5)) {
+		t->kind = TARGET_UNIX;
+		if (s[5] != '/' || strlen(s + 5) >= sizeof(t->path)) {
+			snprintf(why, len, "target '%s': unix needs an absolute path", s);
+			return -EINVAL;
+		}
+		strcpy(t->path, s + 5);
+		return 0;
+	}
+	if (!strncmp(s, "udp:", 4))
+		t->kind = TARGET_UDP;
+	else if (!strncmp(s, "tcp:", 4))
+		t->kind = TARGET_TCP;
+	else
+		goto bad;
+	rest = s + 4;
+	if (*rest == '[') {
+		const char *close = strchr(rest, ']');
+
+		if (!close || close[1] != ':')
+			goto bad;
+		hl = (size_t)(close - rest - 1);
+		rest++;
+		port = close + 2;
+	} else {
+		const char *colon = strrchr(rest, ':');
+
+		if (!colon || strchr(rest, ':') != colon)
+			goto bad;	/* an IPv6 host must be in brackets */
+		hl = (size_t)(colon - rest);
+		port = colon + 1;
+	}
+	if (hl == 0 || hl >= sizeof(t->host))
+		goto bad;
+	memcpy(t->host, rest, hl);
+	errno = 0;
+	p = strtoul(port, &end, 10);
+	if (*port < '0' || *port > '9' || *end || errno || p < 1 || p > 65535) {
+		snprintf(why, len, "target '%s': port '%s' is not in 1-65535", s, port);
+		return -EINVAL;
+	}
+	snprintf(t->port, sizeof(t->port), "%lu", p);
+	return 0;
+bad:
+	snprintf(why, len,
+		 "target '%s' is not unix:PATH, udp:HOST:PORT or tcp:HOST:PORT", s);
+	return -EINVAL;
+}

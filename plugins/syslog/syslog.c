@@ -1,0 +1,508 @@
+// SPDX-License-Identifier: MIT
+/*
+ * syslog.c - the syslog sink: RFC 3164 or RFC 5424, to the local socket
+ * (datagram, or stream with newline framing), a UDP collector, or a TCP
+ * collector with RFC 6587 octet counting.
+ *
+ * Datagram targets (unix, udp) send each message once: a send that fails
+ * counts the event failed, and a missing socket is retried with backoff.
+ * The TCP target holds events in a bounded FIFO while disconnected and
+ * pops them only once their frames are written, so
+ *   seen = sent + failed + dropped + pending.
+ * TCP gives no application acknowledgement: a frame the kernel accepted
+ * just before the collector died is counted sent.  Before each batch the
+ * socket is polled for the peer's close, so a collector that went away
+ * between batches is noticed before anything is written to it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <synsink/plugin.h>
+
+#include "frame.h"
+
+#define BACKOFF_MIN_NS	(100ull * 1000000)
+#define BACKOFF_MAX_NS	(5000ull * 1000000)
+#define CHUNK		256
+#define FRAME_ROOM	24		/* "LEN " in front of a TCP frame */
+#define SEND_TIMEOUT_S	2
+
+enum { OPT_TARGET, OPT_RFC, OPT_FACILITY, OPT_SEVERITY, OPT_TAG, OPT_HOSTNAME,
+       OPT_FORMAT, OPT_MAX_SIZE, OPT_BUFFER, N_OPTS };
+
+static const char *const rfcs[] = { "auto", "3164", "5424", NULL };
+static const char *const formats[] = { "text", "json", NULL };
+
+static const struct synsink_option options[N_OPTS] = {
+	[OPT_TARGET] = { "target", SYNSINK_OPT_STRING, "unix:/dev/log",
+			 "unix:PATH, udp:HOST:PORT or tcp:HOST:PORT (IPv6 host in brackets)",
+			 NULL, 0, 0 },
+	[OPT_RFC] = { "rfc", SYNSINK_OPT_ENUM, "auto",
+		      "message format; auto: 3164 to a unix socket, 5424 over the network",
+		      rfcs, 0, 0 },
+	[OPT_FACILITY] = { "facility", SYNSINK_OPT_ENUM, "daemon", "syslog facility",
+			   syslog_facility_names, 0, 0 },
+	[OPT_SEVERITY] = { "severity", SYNSINK_OPT_ENUM, "info", "syslog severity",
+			   syslog_severity_names, 0, 0 },
+	[OPT_TAG] = { "tag", SYNSINK_OPT_STRING, "synsink", "3164 tag / 5424 APP-NAME",
+		      NULL, 0, 0 },
+	[OPT_HOSTNAME] = { "hostname", SYNSINK_OPT_STRING, NULL,
+			   "HOSTNAME field (default: this host's name; left out of 3164 to a unix socket)",
+			   NULL, 0, 0 },
+	[OPT_FORMAT] = { "format", SYNSINK_OPT_ENUM, "text",
+			 "message text: the origin's line, or the JSON event", formats, 0, 0 },
+	[OPT_MAX_SIZE] = { "max_size", SYNSINK_OPT_UINT, "2048",
+			   "longest message in bytes; longer ones are cut and counted",
+			   NULL, 480, 65000 },
+	[OPT_BUFFER] = { "buffer", SYNSINK_OPT_UINT, "10000",
+			 "tcp: events held while disconnected; beyond that dropped and counted",
+			 NULL, 1, 10000000 },
+};
+
+struct ssink {
+	const struct synsink_host *host;
+	struct syslog_target target;
+	struct syslog_hdr hdr;
+	char hostname[256];
+	int json;
+	size_t max_size;
+	int fd;
+	int stream;			/* tcp, or a unix stream socket */
+	int down;			/* logged as down */
+	uint64_t next_try_ns, backoff_ns;
+
+	struct syn_event *fifo;		/* tcp only */
+	size_t cap, head, count;
+
+	unsigned long long sent, failed, dropped, truncated, reconnects,
+			   connect_errors, send_errors;
+	char line[SYNSINK_LINE_MAX];
+	char *out;			/* a chunk of formatted messages */
+	size_t out_cap;
+};
+
+static uint64_t now_ns(const struct ssink *s)
+{
+	return s->host->now_ns();
+}
+
+static void close_fd(struct ssink *s)
+{
+	if (s->fd >= 0)
+		close(s->fd);
+	s->fd = -1;
+}
+
+static void set_timeouts(int fd)
+{
+	struct timeval tv = { SEND_TIMEOUT_S, 0 };
+
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+}
+
+static int connect_unix(struct ssink *s)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int type;
+
+	memcpy(sun.sun_path, s->target.path, strlen(s->target.path) + 1);
+	/* Datagram first (syslogd's /dev/log), then stream. */
+	for (type = SOCK_DGRAM; ; type = SOCK_STREAM) {
+		s->fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
+		if (s->fd < 0)
+			return -errno;
+		if (!connect(s->fd, (struct sockaddr *)&sun, sizeof(sun))) {
+			s->stream = type == SOCK_STREAM;
+			set_timeouts(s->fd);
+			return 0;
+		}
+		close_fd(s);
+		if (errno != EPROTOTYPE || type == SOCK_STREAM)
+			return -errno;
+	}
+}
+
+/* Connects with a bounded wait, for udp (immediate) and tcp. */
+static int connect_inet(struct ssink *s)
+{
+	struct addrinfo hints = { .ai_flags = AI_NUMERICSERV }, *ai, *a;
+	int ret, err = ECONNREFUSED;
+
+	hints.ai_socktype = s->target.kind == TARGET_TCP ? SOCK_STREAM : SOCK_DGRAM;
+	ret = getaddrinfo(s->target.host, s->target.port, &hints, &ai);
+	if (ret)
+		return ret == EAI_SYSTEM ? -errno : -EHOSTUNREACH;
+	for (a = ai; a; a = a->ai_next) {
+		struct pollfd p;
+
+		s->fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+		if (s->fd < 0) {
+			err = errno;
+			continue;
+		}
+		if (connect(s->fd, a->ai_addr, a->ai_addrlen) && errno != EINPROGRESS) {
+			err = errno;
+			close_fd(s);
+			continue;
+		}
+		p.fd = s->fd;
+		p.events = POLLOUT;
+		if (poll(&p, 1, 1000) == 1) {
+			socklen_t l = sizeof(err);
+
+			getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &err, &l);
+			if (!err)
+				break;
+		} else {
+			err = ETIMEDOUT;
+		}
+		close_fd(s);
+	}
+	freeaddrinfo(ai);
+	if (s->fd < 0)
+		return -err;
+	/* Back to blocking, with a send timeout: the sink thread may wait,
+	 * capture never does. */
+	fcntl(s->fd, F_SETFL, fcntl(s->fd, F_GETFL) & ~O_NONBLOCK);
+	set_timeouts(s->fd);
+	s->stream = s->target.kind == TARGET_TCP;
+	return 0;
+}
+
+static const char *target_str(const struct ssink *s, char *buf, size_t len)
+{
+	if (s->target.kind == TARGET_UNIX)
+		snprintf(buf, len, "%s", s->target.path);
+	else
+		snprintf(buf, len, "%s:%s:%s", s->target.kind == TARGET_TCP ? "tcp" : "udp",
+			 s->target.host, s->target.port);
+	return buf;
+}
+
+/* Connects when due.  Returns whether there is a connection. */
+static int ensure_connected(struct ssink *s)
+{
+	char t[300];
+	int ret;
+
+	if (s->fd >= 0)
+		return 1;
+	if (now_ns(s) < s->next_try_ns)
+		return 0;
+	ret = s->target.kind == TARGET_UNIX ? connect_unix(s) : connect_inet(s);
+	if (ret) {
+		s->connect_errors++;
+		s->backoff_ns = s->backoff_ns ? s->backoff_ns * 2 : BACKOFF_MIN_NS;
+		if (s->backoff_ns > BACKOFF_MAX_NS)
+			s->backoff_ns = BACKOFF_MAX_NS;
+		s->next_try_ns = now_ns(s) + s->backoff_ns;
+		if (!s->down)
+			s->host->log(s->host, SYNSINK_LOG_WARN, "%s: %s; retrying",
+				     target_str(s, t, sizeof(t)), strerror(-ret));
+		s->down = 1;
+		return 0;
+	}
+	if (s->down) {
+		s->reconnects++;
+		s->host->log(s->host, SYNSINK_LOG_INFO, "%s: connected again",
+			     target_str(s, t, sizeof(t)));
+	}
+	s->down = 0;
+	s->backoff_ns = 0;
+	return 1;
+}
+
+static void lost(struct ssink *s, int err)
+{
+	char t[300];
+
+	s->send_errors++;
+	if (!s->down)
+		s->host->log(s->host, SYNSINK_LOG_WARN, "%s: %s",
+			     target_str(s, t, sizeof(t)), strerror(err));
+	s->down = 1;
+	close_fd(s);
+	s->next_try_ns = now_ns(s) + BACKOFF_MIN_NS;
+	s->backoff_ns = BACKOFF_MIN_NS;
+}
+
+/* Whether the stream's peer has closed (or reset) the connection. */
+static int peer_gone(struct ssink *s)
+{
+	struct pollfd p = { .fd = s->fd, .events = POLLIN | POLLRDHUP };
+	char c;
+
+	if (poll(&p, 1, 0) <= 0)
+		return 0;
+	if (p.revents & (POLLRDHUP | POLLHUP | POLLERR))
+		return 1;
+	return recv(s->fd, &c, 1, MSG_DONTWAIT | MSG_PEEK) == 0;
+}
+
+/* Formats one event's message at out (room bytes before it free for a
+ * frame prefix); returns the bytes to send starting at *start, or 0. */
+static size_t message(struct ssink *s, const struct syn_event *ev, char *out,
+		      size_t cap, char **start)
+{
+	size_t len = (s->json ? s->host->format_json : s->host->format_text)
+		     (ev, s->line, sizeof(s->line));
+	size_t n, max = s->max_size < cap - FRAME_ROOM - 1 ? s->max_size :
+							     cap - FRAME_ROOM - 1;
+	int trunc;
+
+	if (!len)
+		return 0;
+	len--;	/* the newline */
+	n = syslog_format(&s->hdr, ev->ts_ns, s->line, len, out + FRAME_ROOM, max,
+			  &trunc);
+	if (!n)
+		return 0;
+	s->truncated += (unsigned long long)trunc;
+	if (s->target.kind == TARGET_TCP) {
+		*start = syslog_octet_frame(out + FRAME_ROOM, n, FRAME_ROOM, &n);
+		return *start ? n : 0;
+	}
+	*start = out + FRAME_ROOM;
+	if (s->stream)
+		(*start)[n++] = '\n';	/* unix stream: newline framing */
+	return n;
+}
+
+static void send_datagrams(struct ssink *s, const struct syn_event *ev, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		char *start;
+		size_t len;
+
+		if (!ensure_connected(s)) {
+			s->failed += n - i;
+			return;
+		}
+		len = message(s, &ev[i], s->out, s->out_cap, &start);
+		if (!len) {
+			s->failed++;
+			continue;
+		}
+		if (send(s->fd, start, len, MSG_NOSIGNAL) == (ssize_t)len) {
+			s->sent++;
+			continue;
+		}
+		s->failed++;
+		if (s->target.kind == TARGET_UNIX || errno == ECONNREFUSED ||
+		    errno == ENOTCONN)
+			lost(s, errno);	/* reopen (the socket may be new) */
+	}
+}
+
+static void pop(struct ssink *s, size_t n)
+{
+	s->head = (s->head + n) % s->cap;
+	s->count -= n;
+}
+
+/* TCP: sends the FIFO's head while the connection lasts. */
+static void pump(struct ssink *s)
+{
+	while (s->count && ensure_connected(s)) {
+		size_t n = s->count < CHUNK ? s->count : CHUNK, i, used = 0;
+		size_t ends[CHUNK], done = 0;
+		ssize_t w = 0;
+
+		if (peer_gone(s)) {
+			lost(s, ECONNRESET);
+			return;
+		}
+		for (i = 0; i < n; i++) {
+			char *start;
+			size_t len;
+
+			if (s->out_cap - used < s->max_size + FRAME_ROOM + 2)
+				break;
+			len = message(s, &s->fifo[(s->head + i) % s->cap],
+				      s->out + used, s->out_cap - used, &start);
+			if (!len) {
+				ends[i] = used;		/* nothing to send for it */
+				s->failed++;
+				continue;
+			}
+			memmove(s->out + used, start, len);
+			used += len;
+			ends[i] = used;
+		}
+		n = i;
+		while (done < used) {
+			w = send(s->fd, s->out + done, used - done, MSG_NOSIGNAL);
+			if (w <= 0)
+				break;
+			done += (size_t)w;
+		}
+		/* Pop the events whose frames went out whole. */
+		for (i = 0; i < n && ends[i] <= done; i++)
+			;
+		s->sent += i;
+		pop(s, i);
+		if (done < used) {
+			lost(s, w < 0 ? errno : EPIPE);
+			return;
+		}
+	}
+}
+
+static int syslog_open(void **state, const struct synsink_value *v,
+		       const struct synsink_host *host)
+{
+	struct ssink *s = calloc(1, sizeof(*s));
+	char why[300];
+	int ret;
+
+	if (!s)
+		return -ENOMEM;
+	s->host = host;
+	s->fd = -1;
+	if (syslog_target_parse(v[OPT_TARGET].str, &s->target, why, sizeof(why))) {
+		host->log(host, SYNSINK_LOG_ERR, "%s", why);
+		free(s);
+		return -EINVAL;		/* a usage error */
+	}
+	s->json = v[OPT_FORMAT].num == 1;
+	s->max_size = v[OPT_MAX_SIZE].num;
+	s->hdr.facility = (unsigned int)v[OPT_FACILITY].num;
+	s->hdr.severity = (unsigned int)v[OPT_SEVERITY].num;
+	s->hdr.tag = v[OPT_TAG].str;
+	s->hdr.pid = (unsigned int)getpid();
+	s->hdr.rfc = v[OPT_RFC].num == 2 ? RFC_5424 :
+		     v[OPT_RFC].num == 1 ? RFC_3164 :
+		     s->target.kind == TARGET_UNIX ? RFC_3164 : RFC_5424;
+	if (v[OPT_HOSTNAME].str)
+		snprintf(s->hostname, sizeof(s->hostname), "%s", v[OPT_HOSTNAME].str);
+	else if (gethostname(s->hostname, sizeof(s->hostname) - 1))
+		strcpy(s->hostname, "-");
+	/* 3164 to the local socket: the daemon adds the host itself. */
+	s->hdr.hostname = (s->hdr.rfc == RFC_3164 && s->target.kind == TARGET_UNIX &&
+			   !v[OPT_HOSTNAME].str) ? NULL : s->hostname;
+	s->out_cap = CHUNK * ((size_t)s->max_size + FRAME_ROOM + 2);
+	s->out = malloc(s->out_cap);
+	if (s->target.kind == TARGET_TCP) {
+		s->cap = v[OPT_BUFFER].num;
+		s->fifo = calloc(s->cap, sizeof(*s->fifo));
+	}
+	if (!s->out || (s->target.kind == TARGET_TCP && !s->fifo)) {
+		free(s->out);
+		free(s->fifo);
+		free(s);
+		return -ENOMEM;
+	}
+	/* A target that is not there yet is retried, not fatal: syslog
+	 * daemons restart, and the local socket may come later. */
+	ret = s->target.kind == TARGET_UNIX ? connect_unix(s) : connect_inet(s);
+	if (ret) {
+		host->log(host, SYNSINK_LOG_WARN, "%s: %s; will retry",
+			  target_str(s, why, sizeof(why)), strerror(-ret));
+		s->down = 1;
+		s->next_try_ns = now_ns(s) + BACKOFF_MIN_NS;
+		s->backoff_ns = BACKOFF_MIN_NS;
+	}
+	*state = s;
+	return 0;
+}
+
+static int syslog_write(void *state, const struct syn_event *ev, size_t n)
+{
+	struct ssink *s = state;
+	size_t i;
+
+	if (s->target.kind != TARGET_TCP) {
+		send_datagrams(s, ev, n);
+		return SYNSINK_OK;
+	}
+	for (i = 0; i < n; i++) {
+		if (s->count == s->cap) {
+			pump(s);
+			if (s->count == s->cap) {
+				s->dropped += n - i;
+				break;
+			}
+		}
+		s->fifo[(s->head + s->count) % s->cap] = ev[i];
+		s->count++;
+	}
+	pump(s);
+	return SYNSINK_OK;
+}
+
+static int syslog_flush(void *state, int timeout_ms)
+{
+	struct ssink *s = state;
+	uint64_t deadline = now_ns(s) + (uint64_t)timeout_ms * 1000000u;
+
+	if (s->target.kind != TARGET_TCP)
+		return 0;
+	pump(s);
+	while (s->count && now_ns(s) < deadline) {
+		uint64_t now = now_ns(s);
+		uint64_t wait = s->next_try_ns > now ? s->next_try_ns - now : 0;
+		struct timespec ts;
+
+		if (wait > deadline - now)
+			wait = deadline - now;
+		/* Waiting out the reconnect backoff, bounded by the deadline. */
+		ts.tv_sec = (time_t)(wait / 1000000000u);
+		ts.tv_nsec = (long)(wait % 1000000000u);
+		nanosleep(&ts, NULL);
+		pump(s);
+	}
+	if (s->count && timeout_ms > 0)
+		s->host->log(s->host, SYNSINK_LOG_WARN,
+			     "%zu events undelivered at the deadline", s->count);
+	return s->count ? -ETIMEDOUT : 0;
+}
+
+static void syslog_close(void *state)
+{
+	struct ssink *s = state;
+
+	close_fd(s);
+	free(s->fifo);
+	free(s->out);
+	free(s);
+}
+
+static void syslog_stats(void *state, synsink_emit_fn emit, void *arg)
+{
+	struct ssink *s = state;
+
+	emit(arg, "sent", s->sent);
+	emit(arg, "failed", s->failed);
+	emit(arg, "dropped", s->dropped);
+	emit(arg, "pending", s->count);
+	emit(arg, "truncated", s->truncated);
+	emit(arg, "reconnects", s->reconnects);
+	emit(arg, "connect_errors", s->connect_errors);
+	emit(arg, "send_errors", s->send_errors);
+}
+
+static const struct synsink_plugin syslog_plugin = {
+	SYNSINK_PLUGIN_INIT,
+	.name = "syslog",
+	.description = "syslog, RFC 3164 or 5424: local socket, UDP, or TCP with octet counting",
+	.options = options,
+	.n_options = N_OPTS,
+	.open = syslog_open,
+	.write = syslog_write,
+	.flush = syslog_flush,
+	.close = syslog_close,
+	.stats = syslog_stats,
+};
+
+SYNSINK_PLUGIN_DEFINE(syslog_plugin)

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# rsyslogd restarted while synsink sends to it over TCP: synsink notices,
+# holds what it can (buffer=B), reconnects, later events arrive, and
+# sent + dropped + failed = events seen, exactly; rsyslog has every sent one.
+. "$(dirname "$0")/lib.sh"
+. "$E2E_DIR/../../lab/rsyslog.sh"
+N=8 M=10 K=8 B=4
+e2e_init
+rsyslog_start "$LAB_SRV" "$E2E_TMP/rs" 5524 5525 || e2e_fail "rsyslogd"
+lab_rules_add --queue 1
+ss_start "$E2E_TMP/out" "$E2E_TMP/err" --queue 1 \
+	--sink "syslog:target=tcp:127.0.0.1:5525,buffer=$B"
+listen_start 22 $((N + M + K))
+connect $LAB_V4_SRV 22 $N
+lab_busywait 10000 rsyslog_count_is imtcp $N || e2e_fail "phase 1"
+rsyslog_stop
+connect $LAB_V6_SRV 22 $M
+lab_busywait 10000 live_stat_ge sinks.0.plugin.connect_errors 3 ||
+	e2e_fail "no failed reconnects while rsyslogd was down"
+rsyslog_start "$LAB_SRV" "$E2E_TMP/rs" 5524 5525 || e2e_fail "rsyslogd restart"
+lab_busywait 10000 grep -q "connected again" "$SS_ERR" || e2e_fail "no reconnect"
+connect $LAB_V4_SRV 22 $K
+lab_busywait 10000 rsyslog_count_is imtcp $((N + B + K)) ||
+	e2e_fail "rsyslog has $(grep -c '^imtcp ' "$E2E_TMP/rs/out.log")"
+ss_stop
+rsyslog_stop
+seen=$(ss_stat sinks.0.written)
+sent=$(ss_stat sinks.0.plugin.sent)
+dropped=$(ss_stat sinks.0.plugin.dropped)
+failed=$(ss_stat sinks.0.plugin.failed)
+[ "$seen" = $((N + M + K)) ] || e2e_fail "seen $seen"
+[ $((sent + dropped + failed)) = "$seen" ] ||
+	e2e_fail "sent $sent + dropped $dropped + failed $failed != seen $seen"
+[ "$dropped" = $((M - B)) ] || e2e_fail "dropped $dropped"
+[ "$(grep -c '^imtcp ' "$E2E_TMP/rs/out.log")" = "$sent" ] || e2e_fail "rsyslog count != sent"
+e2e_pass "seen $seen = sent $sent + dropped $dropped + failed $failed; rsyslog got all sent"
