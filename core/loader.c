@@ -210,6 +210,7 @@ static const char *type_name(enum synsink_opt_type t)
 	case SYNSINK_OPT_UINT:		return "number";
 	case SYNSINK_OPT_BOOL:		return "bool";
 	case SYNSINK_OPT_ENUM:		return "choice";
+	case SYNSINK_OPT_PREFIX:	return "passed";
 	}
 	return "?";
 }
@@ -221,8 +222,12 @@ static void list_one(const struct synsink_plugin *d, FILE *out)
 	fprintf(out, "%s - %s\n", d->name, d->description ? d->description : "");
 	for (i = 0; i < d->n_options; i++) {
 		const struct synsink_option *o = &d->options[i];
+		char name[80];
 
-		fprintf(out, "    %-16s %-7s", o->name, type_name(o->type));
+
+		snprintf(name, sizeof(name), "%s%s", o->name,
+			 o->type == SYNSINK_OPT_PREFIX ? "KEY" : "");
+		fprintf(out, "    %-16s %-7s", name, type_name(o->type));
 		if (o->type == SYNSINK_OPT_ENUM) {
 			const char *const *c;
 

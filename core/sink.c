@@ -69,7 +69,7 @@ int sink_open(struct sink *s, const char *spec_arg, const char *dir,
 		snprintf(err, errlen, "out of memory");
 		return sink_fail(s, SINK_E_START);
 	}
-	if (sink_values_parse(s->pl.desc, &s->spec, s->vals, err, errlen))
+	if (sink_values_parse(s->pl.desc, &s->spec, s->vals, s->kvbuf, err, errlen))
 		return sink_fail(s, SINK_E_USAGE);
 
 	s->rings = calloc(n_rings, sizeof(*s->rings));

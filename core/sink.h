@@ -20,6 +20,7 @@ struct sink {
 	struct sink_spec spec;
 	struct plugin pl;
 	struct synsink_value *vals;
+	struct synsink_kv kvbuf[SINKSPEC_MAX_KV];	/* prefix options' keys */
 	struct synsink_host host;
 	void *state;			/* the plugin instance */
 	int opened;

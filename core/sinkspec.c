@@ -181,6 +181,10 @@ int option_value_parse(const struct synsink_option *opt, const char *text,
 			return -EINVAL;
 		}
 		return 0;
+	case SYNSINK_OPT_PREFIX:
+		snprintf(err, errlen, "option '%s' takes keys, not a value",
+			 opt->name);
+		return -EINVAL;
 	case SYNSINK_OPT_ENUM:
 		for (i = 0; opt->choices && opt->choices[i]; i++) {
 			if (!strcmp(text, opt->choices[i])) {
@@ -212,7 +216,22 @@ int option_table_check(const struct synsink_plugin *p, char *err, size_t errlen)
 		struct synsink_value v;
 		char why[256];
 
-		if (!o->name || !sink_name_valid(o->name)) {
+		if (o->type == SYNSINK_OPT_PREFIX) {
+			size_t l = o->name ? strlen(o->name) : 0;
+			char stem[SINK_NAME_MAX];
+
+			if (l < 2 || l >= sizeof(stem) || o->name[l - 1] != '.' || o->def) {
+				snprintf(err, errlen,
+					 "prefix option %u must end in '.' and have no default", i);
+				return -EINVAL;
+			}
+			memcpy(stem, o->name, l - 1);
+			stem[l - 1] = '\0';
+			if (!sink_name_valid(stem)) {
+				snprintf(err, errlen, "option %u has a bad name", i);
+				return -EINVAL;
+			}
+		} else if (!o->name || !sink_name_valid(o->name)) {
 			snprintf(err, errlen, "option %u has a bad name", i);
 			return -EINVAL;
 		}
@@ -236,12 +255,27 @@ int option_table_check(const struct synsink_plugin *p, char *err, size_t errlen)
 	return 0;
 }
 
-int sink_values_parse(const struct synsink_plugin *p,
-		      const struct sink_spec *spec,
-		      struct synsink_value *vals, char *err, size_t errlen)
+/* The prefix option that key falls under, or n_options. */
+static uint32_t prefix_option(const struct synsink_plugin *p, const char *key)
 {
+	uint32_t i;
+
+	for (i = 0; i < p->n_options; i++) {
+		const struct synsink_option *o = &p->options[i];
+		size_t l = strlen(o->name);
+
+		if (o->type == SYNSINK_OPT_PREFIX && !strncmp(key, o->name, l) && key[l])
+			return i;
+	}
+	return p->n_options;
+}
+
+int sink_values_parse(const struct synsink_plugin *p,
+		      const struct sink_spec *spec, struct synsink_value *vals,
+		      struct synsink_kv *kvbuf, char *err, size_t errlen)
+{
+	size_t k, used = 0;
 	char why[256];
-	size_t k;
 	uint32_t i;
 
 	for (i = 0; i < p->n_options; i++) {
@@ -256,8 +290,13 @@ int sink_values_parse(const struct synsink_plugin *p,
 		const struct sink_kv *kv = &spec->kv[k];
 
 		for (i = 0; i < p->n_options; i++)
-			if (!strcmp(p->options[i].name, kv->key))
+			if (p->options[i].type != SYNSINK_OPT_PREFIX &&
+			    !strcmp(p->options[i].name, kv->key))
 				break;
+		if (i == p->n_options)
+			i = prefix_option(p, kv->key);
+		if (i < p->n_options && p->options[i].type == SYNSINK_OPT_PREFIX)
+			continue;	/* collected below, in order */
 		if (i == p->n_options) {
 			snprintf(err, errlen,
 				 "sink %s: unknown option '%s' (see --list-sinks)",
@@ -270,6 +309,25 @@ int sink_values_parse(const struct synsink_plugin *p,
 			return -EINVAL;
 		}
 		vals[i].set = 1;
+	}
+	/* Each prefix option's keys, contiguous in kvbuf, prefix removed. */
+	for (i = 0; i < p->n_options; i++) {
+		size_t l = strlen(p->options[i].name);
+
+		if (p->options[i].type != SYNSINK_OPT_PREFIX)
+			continue;
+		vals[i].kv = &kvbuf[used];
+		for (k = 0; k < spec->n_kv; k++) {
+			if (prefix_option(p, spec->kv[k].key) != i)
+				continue;
+			if (used == SINKSPEC_MAX_KV)
+				break;	/* cannot happen: n_kv is bounded too */
+			kvbuf[used].key = spec->kv[k].key + l;
+			kvbuf[used].value = spec->kv[k].val;
+			used++;
+			vals[i].n_kv++;
+			vals[i].set = 1;
+		}
 	}
 	return 0;
 }

@@ -147,13 +147,15 @@ static const struct synsink_plugin plug = {
 	SYNSINK_PLUGIN_INIT, .name = "t", .options = opts, .n_options = 4,
 };
 
+static struct synsink_kv kvbuf[SINKSPEC_MAX_KV];
+
 static int values(const char *arg, struct synsink_value *v, char *err, size_t len)
 {
 	struct sink_spec s;
 	int ret;
 
 	assert_int_equal(sinkspec_parse(arg, &s, err, len), 0);
-	ret = sink_values_parse(&plug, &s, v, err, len);
+	ret = sink_values_parse(&plug, &s, v, kvbuf, err, len);
 	if (!ret) {
 		/* keep strings valid after the spec is freed */
 		static char keep[4][64];
@@ -227,6 +229,52 @@ static void test_table_check(void **state)
 	assert_int_equal(option_table_check(&p, err, sizeof(err)), -22);
 }
 
+static void test_prefix_option(void **state)
+{
+	static const struct synsink_option po[] = {
+		{ .name = "topic", .type = SYNSINK_OPT_STRING, .def = "t" },
+		{ .name = "lib.", .type = SYNSINK_OPT_PREFIX, .help = "passed on" },
+	};
+	struct synsink_plugin p = plug;
+	struct synsink_value v[2];
+	struct sink_spec s;
+	char err[256];
+
+	(void)state;
+	p.options = po;
+	p.n_options = 2;
+	assert_int_equal(option_table_check(&p, err, sizeof(err)), 0);
+	assert_int_equal(sinkspec_parse("x:lib.a.b=1,topic=z,lib.c=x:1,y:2", &s, err,
+					sizeof(err)), 0);
+	assert_int_equal(sink_values_parse(&p, &s, v, kvbuf, err, sizeof(err)), 0);
+	assert_string_equal(v[0].str, "z");
+	assert_int_equal(v[1].n_kv, 2);
+	assert_string_equal(v[1].kv[0].key, "a.b");
+	assert_string_equal(v[1].kv[0].value, "1");
+	assert_string_equal(v[1].kv[1].key, "c");
+	assert_string_equal(v[1].kv[1].value, "x:1,y:2");
+	sinkspec_free(&s);
+
+	/* "lib." alone is no key; other names are still unknown */
+	assert_int_equal(sinkspec_parse("x:lib.=1", &s, err, sizeof(err)), 0);
+	assert_int_equal(sink_values_parse(&p, &s, v, kvbuf, err, sizeof(err)), -22);
+	sinkspec_free(&s);
+	assert_int_equal(sinkspec_parse("x:libx=1", &s, err, sizeof(err)), 0);
+	assert_int_equal(sink_values_parse(&p, &s, v, kvbuf, err, sizeof(err)), -22);
+	assert_non_null(strstr(err, "unknown option 'libx'"));
+	sinkspec_free(&s);
+
+	/* a prefix needs its dot and no default */
+	{
+		static const struct synsink_option bad[] = {
+			{ .name = "lib", .type = SYNSINK_OPT_PREFIX },
+		};
+		p.options = bad;
+		p.n_options = 1;
+		assert_int_equal(option_table_check(&p, err, sizeof(err)), -22);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -237,6 +285,7 @@ int main(void)
 		cmocka_unit_test(test_sinkspec_errors),
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_table_check),
+		cmocka_unit_test(test_prefix_option),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -36,6 +36,14 @@ enum synsink_opt_type {
 	SYNSINK_OPT_UINT,	/* decimal, within [min, max] */
 	SYNSINK_OPT_BOOL,	/* true/false, yes/no, on/off, 1/0 */
 	SYNSINK_OPT_ENUM,	/* one of choices[] */
+	SYNSINK_OPT_PREFIX,	/* name ends in '.': every "name.KEY=VALUE" given
+				 * (passed through, e.g. to a library's config) */
+};
+
+/* One "KEY=VALUE" of a prefix option, the prefix removed from KEY. */
+struct synsink_kv {
+	const char *key;
+	const char *value;
 };
 
 struct synsink_option {
@@ -52,6 +60,8 @@ struct synsink_value {
 	const char *str;	/* the text (NULL when unset and no default) */
 	uint64_t num;		/* UINT: the number; ENUM: index in choices; BOOL: 0/1 */
 	int set;		/* given on the command line (not the default) */
+	const struct synsink_kv *kv;	/* PREFIX: what was given, in order */
+	size_t n_kv;
 };
 
 enum synsink_log_level { SYNSINK_LOG_ERR = 3, SYNSINK_LOG_WARN = 4,
