@@ -1,0 +1,87 @@
+# SPDX-License-Identifier: MIT
+# lab/kafka/broker.sh - a single-node Apache Kafka broker (KRaft mode) for
+# the lab, sourced after lab/lib.sh.  It runs from its jars (fetched once
+# by Maven, see pom.xml) inside a namespace, on that namespace's loopback.
+#
+#   kafka_fetch                    the jars into $KAFKA_JARS (cached)
+#   kafka_start NS DIR PORT        format DIR if new, start, return when a
+#                                  metadata request is answered
+#   kafka_stop                     SIGTERM, wait for the clean shutdown
+#   kcat_in_ns ARGS...             kcat against it
+
+KAFKA_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+KAFKA_VERSION=$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$KAFKA_HERE/pom.xml")
+KAFKA_JARS=${KAFKA_JARS:-${XDG_CACHE_HOME:-$HOME/.cache}/synsink/kafka-$KAFKA_VERSION}
+KAFKA_PID=""
+
+kafka_fetch() {
+	[ -f "$KAFKA_JARS/.complete" ] && return 0
+	mkdir -p "$KAFKA_JARS"
+	mvn -q -B -Dstyle.color=never -f "$KAFKA_HERE/pom.xml" dependency:copy-dependencies \
+		-DoutputDirectory="$KAFKA_JARS" >&2 || return 1
+	touch "$KAFKA_JARS/.complete"
+}
+
+kafka_start() {
+	KAFKA_NS=$1 KAFKA_DIR=$2 KAFKA_PORT=$3
+	local cport=$((KAFKA_PORT + 1)) cp="$KAFKA_JARS/*"
+	kafka_fetch || return 1
+	mkdir -p "$KAFKA_DIR"
+	cat >"$KAFKA_DIR/server.properties" <<EOP
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$cport
+listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$cport
+advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+controller.listener.names=CONTROLLER
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+inter.broker.listener.name=PLAINTEXT
+log.dirs=$KAFKA_DIR/data
+num.partitions=3
+auto.create.topics.enable=true
+offsets.topic.replication.factor=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+group.initial.rebalance.delay.ms=0
+EOP
+	if [ ! -f "$KAFKA_DIR/data/meta.properties" ]; then
+		java -cp "$cp" kafka.tools.StorageTool format \
+			-t "$(java -cp "$cp" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n1)" \
+			-c "$KAFKA_DIR/server.properties" >"$KAFKA_DIR/format.log" 2>&1 || {
+			cat "$KAFKA_DIR/format.log" >&2
+			return 1
+		}
+	fi
+	ip netns exec "$KAFKA_NS" java -Xms256m -Xmx512m -XX:+UseSerialGC \
+		-cp "$cp" kafka.Kafka "$KAFKA_DIR/server.properties" \
+		>>"$KAFKA_DIR/broker.log" 2>&1 &
+	KAFKA_PID=$!
+	lab_busywait 60000 kafka_ready || {
+		lab_log "the Kafka broker did not answer; its log:"
+		tail -n 30 "$KAFKA_DIR/broker.log" >&2
+		return 1
+	}
+}
+
+kcat_in_ns() { ip netns exec "$KAFKA_NS" kcat -b "127.0.0.1:$KAFKA_PORT" "$@"; }
+
+# Ready: a metadata request is answered and lists this broker.
+kafka_ready() { kcat_in_ns -L -m 1 2>/dev/null | grep -q "broker 1 at"; }
+
+kafka_stop() {
+	[ -n "$KAFKA_PID" ] || return 0
+	kill -TERM "$KAFKA_PID" 2>/dev/null
+	wait "$KAFKA_PID" 2>/dev/null
+	KAFKA_PID=""
+}
+
+# kafka_dump TOPIC FILE: every message, one JSON envelope a line
+# (key, payload, headers, partition, offset).
+kafka_dump() {
+	kcat_in_ns -C -t "$1" -o beginning -e -q -J >"$2"
+}
+
+# kafka_count_is TOPIC N: the topic holds exactly N messages.
+kafka_count_is() {
+	[ "$(kcat_in_ns -C -t "$1" -o beginning -e -q -f 'x\n' 2>/dev/null | wc -l)" = "$2" ]
+}

@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The Kafka sink against librdkafka's built-in mock cluster (no JVM):
+ * delivery, injected request errors, a broker down at start, message
+ * timeouts and a full local queue, each with exact counters.  The plugin's
+ * source is included so the test can reach its producer handle.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <arpa/inet.h>
+#include <cmocka.h>
+
+#include "../../plugins/kafka/kafka.c"
+
+#include <librdkafka/rdkafka_mock.h>	/* after rdkafka.h, which kafka.c has */
+
+#define APIKEY_PRODUCE 0	/* Kafka protocol ApiKey of Produce requests */
+
+#include "format.h"
+#include "log.h"
+#include "sinkspec.h"
+#include "util.h"
+
+__attribute__((format(printf, 3, 4)))
+static void test_log(const struct synsink_host *h, int level, const char *fmt, ...)
+{
+	va_list ap;
+
+	(void)h;
+	va_start(ap, fmt);
+	log_vmsg(level, "kafka(test)", fmt, ap);
+	va_end(ap);
+}
+
+static const struct synsink_host host = {
+	.struct_size = sizeof(struct synsink_host),
+	.log = test_log,
+	.format_text = syn_format_text,
+	.format_json = syn_format_json,
+	.now_ns = clock_mono_ns,
+};
+
+struct fixture {
+	struct sink_spec spec;
+	struct synsink_value vals[N_OPTS];
+	struct synsink_kv kvbuf[SINKSPEC_MAX_KV];
+	struct ksink *s;
+	rd_kafka_mock_cluster_t *mc;
+};
+
+static struct fixture *open_sink(const char *extra)
+{
+	static struct fixture f;
+	char spec[512], err[256];
+
+	memset(&f, 0, sizeof(f));
+	snprintf(spec, sizeof(spec),
+		 "kafka:topic=t,rdkafka.test.mock.num.brokers=1,"
+		 "rdkafka.retry.backoff.ms=10%s%s", extra ? "," : "", extra ? extra : "");
+	assert_int_equal(sinkspec_parse(spec, &f.spec, err, sizeof(err)), 0);
+	assert_int_equal(sink_values_parse(&kafka_plugin, &f.spec, f.vals, f.kvbuf,
+					   err, sizeof(err)), 0);
+	assert_int_equal(kafka_open((void **)&f.s, f.vals, &host), 0);
+	f.mc = rd_kafka_handle_mock_cluster(f.s->rk);
+	assert_non_null(f.mc);
+	return &f;
+}
+
+static void close_sink(struct fixture *f)
+{
+	kafka_close(f->s);
+	sinkspec_free(&f->spec);
+}
+
+static void produce(struct fixture *f, int n)
+{
+	struct syn_event ev[64];
+	int i;
+
+	assert_true(n <= 64);
+	memset(ev, 0, sizeof(ev));
+	for (i = 0; i < n; i++) {
+		ev[i].family = AF_INET;
+		inet_pton(AF_INET, "198.18.0.1", ev[i].saddr);
+		inet_pton(AF_INET, "198.18.0.2", ev[i].daddr);
+		ev[i].sport = (uint16_t)(40000 + i);
+		ev[i].dport = 22;
+		ev[i].packet_id = (uint32_t)i;
+	}
+	assert_int_equal(kafka_write(f->s, ev, (size_t)n), SYNSINK_OK);
+}
+
+static void test_delivers(void **state)
+{
+	struct fixture *f = open_sink(NULL);
+
+	(void)state;
+	produce(f, 50);
+	assert_int_equal(kafka_flush(f->s, 10000), 0);
+	assert_int_equal(f->s->accepted, 50);
+	assert_int_equal(f->s->delivered, 50);
+	assert_int_equal(f->s->failed, 0);
+	assert_int_equal(rd_kafka_outq_len(f->s->rk), 0);
+	close_sink(f);
+}
+
+static void test_request_errors_retried(void **state)
+{
+	struct fixture *f = open_sink(NULL);
+
+	(void)state;
+	rd_kafka_mock_push_request_errors(f->mc, APIKEY_PRODUCE, 3,
+					  RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION,
+					  RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT,
+					  RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS);
+	produce(f, 20);
+	assert_int_equal(kafka_flush(f->s, 10000), 0);
+	assert_int_equal(f->s->delivered, 20);
+	assert_int_equal(f->s->failed, 0);
+	close_sink(f);
+}
+
+static void test_broker_down_at_start(void **state)
+{
+	struct fixture *f = open_sink(NULL);
+
+	(void)state;
+	rd_kafka_mock_broker_set_down(f->mc, 1);
+	produce(f, 10);
+	assert_int_equal(kafka_flush(f->s, 300), -ETIMEDOUT);
+	assert_int_equal(f->s->delivered, 0);
+	assert_int_equal(rd_kafka_outq_len(f->s->rk), 10);
+	rd_kafka_mock_broker_set_up(f->mc, 1);
+	assert_int_equal(kafka_flush(f->s, 15000), 0);
+	assert_int_equal(f->s->delivered, 10);
+	assert_int_equal(f->s->accepted, f->s->delivered + f->s->failed);
+	close_sink(f);
+}
+
+static void test_message_timeout_counted(void **state)
+{
+	struct fixture *f = open_sink("rdkafka.message.timeout.ms=300");
+
+	(void)state;
+	rd_kafka_mock_broker_set_down(f->mc, 1);
+	produce(f, 10);
+	kafka_flush(f->s, 5000);
+	assert_int_equal(f->s->accepted, 10);
+	assert_int_equal(f->s->failed, 10);
+	assert_int_equal(f->s->delivered, 0);
+	assert_int_equal(f->s->errs[0].code, RD_KAFKA_RESP_ERR__MSG_TIMED_OUT);
+	assert_int_equal(f->s->errs[0].n, 10);
+	close_sink(f);
+}
+
+static void test_queue_full_drops(void **state)
+{
+	struct fixture *f = open_sink("rdkafka.queue.buffering.max.messages=5");
+
+	(void)state;
+	rd_kafka_mock_broker_set_down(f->mc, 1);
+	produce(f, 12);
+	assert_int_equal(f->s->accepted, 5);
+	assert_int_equal(f->s->dropped, 7);
+	rd_kafka_mock_broker_set_up(f->mc, 1);
+	assert_int_equal(kafka_flush(f->s, 15000), 0);
+	assert_int_equal(f->s->delivered, 5);
+	close_sink(f);
+}
+
+static void test_bad_property(void **state)
+{
+	struct sink_spec spec;
+	struct synsink_value vals[N_OPTS];
+	struct synsink_kv kvbuf[SINKSPEC_MAX_KV];
+	char err[256];
+	void *st;
+
+	(void)state;
+	assert_int_equal(sinkspec_parse("kafka:rdkafka.acks=maybe", &spec, err, sizeof(err)), 0);
+	assert_int_equal(sink_values_parse(&kafka_plugin, &spec, vals, kvbuf, err,
+					   sizeof(err)), 0);
+	assert_int_equal(kafka_open(&st, vals, &host), -EINVAL);
+	sinkspec_free(&spec);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_delivers),
+		cmocka_unit_test(test_request_errors_retried),
+		cmocka_unit_test(test_broker_down_at_start),
+		cmocka_unit_test(test_message_timeout_counted),
+		cmocka_unit_test(test_queue_full_drops),
+		cmocka_unit_test(test_bad_property),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
