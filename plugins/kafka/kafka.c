@@ -255,8 +255,9 @@ static int kafka_write(void *state, const struct syn_event *ev, size_t n)
 			RD_KAFKA_V_RKT(s->rkt),
 			RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
 			RD_KAFKA_V_VALUE(s->line, len - 1),	/* no newline */
-			RD_KAFKA_V_KEY(klen ? s->keybuf : NULL, klen),
-			RD_KAFKA_V_HEADER("synsink-schema", s->json ? "1" : "text", -1),
+			/* librdkafka's macros cast their arguments unbracketed */
+			RD_KAFKA_V_KEY((klen ? s->keybuf : NULL), klen),
+			RD_KAFKA_V_HEADER("synsink-schema", (s->json ? "1" : "text"), -1),
 			RD_KAFKA_V_OPAQUE((void *)(uintptr_t)s->host->now_ns()),
 			RD_KAFKA_V_END);
 		if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
