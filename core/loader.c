@@ -8,6 +8,7 @@
 
 #include <dirent.h>
 #include <dlfcn.h>
+#include <link.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -77,6 +78,18 @@ static int trusted(const struct stat *st, const char *path, char *err,
 	return 1;
 }
 
+/* Whether the object behind handle is the file st describes. */
+static int same_file(void *handle, const struct stat *st)
+{
+	struct link_map *lm;
+	struct stat now;
+
+	if (dlinfo(handle, RTLD_DI_LINKMAP, &lm) || !lm || !lm->l_name ||
+	    stat(lm->l_name, &now))
+		return 0;
+	return now.st_dev == st->st_dev && now.st_ino == st->st_ino;
+}
+
 static int check_descriptor(const struct synsink_plugin *d, const char *name,
 			    const char *path, char *err, size_t errlen)
 {
@@ -118,7 +131,6 @@ int plugin_load(const char *dir, const char *name, struct plugin *pl,
 		char *err, size_t errlen)
 {
 	const struct synsink_plugin *(*entry)(void);
-	char fdpath[64];
 	struct stat st;
 	int fd, ret;
 
@@ -141,7 +153,8 @@ int plugin_load(const char *dir, const char *name, struct plugin *pl,
 	if (!trusted(&st, dir, err, errlen))
 		return -EPERM;
 
-	/* Check and map the same file: open it once, load it via its fd. */
+	/* Check the file through an fd we hold, so it cannot be swapped
+	 * between the checks. */
 	fd = open(pl->path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0) {
 		if (errno == ENOENT)
@@ -160,12 +173,22 @@ int plugin_load(const char *dir, const char *name, struct plugin *pl,
 		ret = -EPERM;
 		goto out_close_fd;
 	}
-	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
-	pl->dl = dlopen(fdpath, RTLD_NOW | RTLD_LOCAL);
+	/* NODELETE: a plugin stays mapped until exit.  The libraries it links
+	 * (librdkafka) keep global state and threads of their own; unmapping
+	 * them under those is unsafe, and hides the state from LeakSanitizer.
+	 * The loader knows objects by path, so load the path we checked, then
+	 * make sure what got mapped is the very file we checked. */
+	pl->dl = dlopen(pl->path, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
 	if (!pl->dl) {
 		snprintf(err, errlen, "%s: cannot load: %s", pl->path, dlerror());
 		ret = -EINVAL;
 		goto out_close_fd;
+	}
+	if (!same_file(pl->dl, &st)) {
+		snprintf(err, errlen, "%s: refused: the file changed while loading",
+			 pl->path);
+		ret = -EPERM;
+		goto out_dlclose;
 	}
 	*(void **)&entry = dlsym(pl->dl, SYNSINK_PLUGIN_SYMBOL);
 	if (!entry) {

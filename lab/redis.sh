@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: MIT
 # lab/redis.sh - a throw-away redis-server for the lab, sourced after
 # lab/lib.sh.  It runs in a namespace on that namespace's loopback, from
-# its own directory, with an append-only file so a restart keeps the data.
+# its own directory, with an append-only file so a restart keeps the data,
+# and a unix socket at DIR/redis.sock besides the TCP port.
 #
 #   redis_start NS DIR PORT [PASSWORD]   start; returns when it answers PING
 #                                        (REDIS_AOF=no: no append-only file)
@@ -17,6 +18,8 @@ redis_start() {
 		echo "port $REDIS_PORT"
 		echo "bind 127.0.0.1 -::1"
 		echo "dir $REDIS_DIR"
+		echo "unixsocket $REDIS_DIR/redis.sock"
+		echo "unixsocketperm 700"
 		echo "daemonize no"
 		echo "save \"\""
 		if [ "${REDIS_AOF:-yes}" = yes ]; then

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The Redis sink against a real redis-server with a password: XADD, LPUSH,
-# RPUSH and PUBLISH at once, N connections per family -> exactly 2N in the
+# RPUSH and PUBLISH at once, and XADD over the unix socket into db 3, N connections per family -> exactly 2N in the
 # stream, in each list and at a subscriber.  A wrong password: one line,
 # non-zero exit, no queue bound.
 . "$(dirname "$0")/lib.sh"
@@ -28,7 +28,8 @@ ss_start "$E2E_TMP/out" "$E2E_TMP/err" --queue 1 \
 	--sink "redis:port=6390,password=$PASS,key=stream" \
 	--sink "redis:port=6390,password=$PASS,mode=lpush,key=left" \
 	--sink "redis:port=6390,password=$PASS,mode=rpush,key=right" \
-	--sink "redis:port=6390,password=$PASS,mode=publish,key=chan"
+	--sink "redis:port=6390,password=$PASS,mode=publish,key=chan" \
+	--sink "redis:socket=$E2E_TMP/redis/redis.sock,password=$PASS,db=3,key=viasock"
 listen_start 22 $((2 * N))
 connect $LAB_V4_SRV 22 $N -c 3
 connect $LAB_V6_SRV 22 $N -c 3
@@ -41,7 +42,9 @@ kill "$SUB_PID" 2>/dev/null
 [ "$(rcli llen right)" = $((2 * N)) ] || e2e_fail "LLEN right $(rcli llen right)"
 [ "$(grep -c '^message$' "$E2E_TMP/sub")" = $((2 * N)) ] ||
 	e2e_fail "subscriber got $(grep -c '^message$' "$E2E_TMP/sub")"
-for i in 1 2 3 4; do
+[ "$(rcli -n 3 xlen viasock)" = $((2 * N)) ] || e2e_fail "db 3 via the unix socket: $(rcli -n 3 xlen viasock)"
+[ "$(rcli exists viasock)" = 0 ] || e2e_fail "db=3 ignored"
+for i in 1 2 3 4 5; do
 	[ "$(ss_stat sinks.$((i - 1)).plugin.delivered)" = $((2 * N)) ] || e2e_fail "sink $i delivered"
 	[ "$(ss_stat sinks.$((i - 1)).plugin.failed)" = 0 ] || e2e_fail "sink $i failed"
 done

@@ -42,6 +42,27 @@ static void test_good(void **state)
 	plugin_unload(&pl);
 }
 
+/* Two plugins at once are two plugins (the loader must not confuse them,
+ * whatever path it hands to dlopen). */
+static void test_two_at_once(void **state)
+{
+	struct plugin a, b, c;
+	char err[1024];
+
+	(void)state;
+	assert_int_equal(plugin_load(TEST_PLUGIN_DIR, "good", &a, err, sizeof(err)), 0);
+	assert_int_equal(plugin_load(STDOUT_PLUGIN_DIR, "stdout", &b, err, sizeof(err)), 0);
+	assert_string_equal(a.desc->name, "good");
+	assert_string_equal(b.desc->name, "stdout");
+	assert_ptr_not_equal(a.desc, b.desc);
+	expect_refusal(TEST_PLUGIN_DIR, "bad_abi", -EINVAL, "expected 1, found 99");
+	assert_int_equal(plugin_load(TEST_PLUGIN_DIR, "good", &c, err, sizeof(err)), 0);
+	assert_ptr_equal(c.desc, a.desc);	/* the same plugin twice is one object */
+	plugin_unload(&c);
+	plugin_unload(&b);
+	plugin_unload(&a);
+}
+
 static void test_bad_abi(void **state)
 {
 	(void)state;
@@ -164,6 +185,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good),
+		cmocka_unit_test(test_two_at_once),
 		cmocka_unit_test(test_bad_abi),
 		cmocka_unit_test(test_no_symbol),
 		cmocka_unit_test(test_bad_options),
