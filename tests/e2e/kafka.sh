@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The Kafka sink against a real Apache Kafka broker (KRaft): N connections
 # per family -> exactly 2N messages, keyed as configured, JSON that parses,
-# the schema header; a second instance writes text keyed by the 4-tuple.
+# the schema header; a second instance writes text keyed by the 4-tuple
+# and folds librdkafka's statistics into the counters.
 . "$(dirname "$0")/lib.sh"
 . "$E2E_DIR/../../lab/kafka/broker.sh"
 N=15
@@ -10,7 +11,7 @@ kafka_start "$LAB_SRV" "$E2E_TMP/kafka" 9092 || e2e_fail "broker"
 lab_rules_add --queue 1
 ss_start "$E2E_TMP/out" "$E2E_TMP/err" --queue 1 \
 	--sink kafka:topic=syn \
-	--sink kafka:topic=syntext,key=flow,format=text
+	--sink kafka:topic=syntext,key=flow,format=text,rdkafka.statistics.interval.ms=100
 listen_start 22 $((2 * N))
 connect $LAB_V4_SRV 22 $N -c 3
 connect $LAB_V6_SRV 22 $N -c 3
@@ -22,6 +23,8 @@ for i in 0 1; do
 	[ "$(ss_stat sinks.$i.plugin.failed)" = 0 ] || e2e_fail "sink $i failed"
 	[ "$(ss_stat sinks.$i.plugin.in_flight)" = 0 ] || e2e_fail "sink $i in flight"
 done
+# librdkafka's own statistics, folded into ours
+[ "$(ss_stat sinks.1.plugin.rdkafka_tx)" -gt 0 ] || e2e_fail "no librdkafka statistics"
 kafka_dump syn "$E2E_TMP/syn"
 kafka_dump syntext "$E2E_TMP/syntext"
 python3 - "$E2E_TMP/syn" "$E2E_TMP/syntext" "$E2E_TMP/made" <<'PY' || e2e_fail "topic contents"
