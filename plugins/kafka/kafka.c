@@ -52,7 +52,8 @@ static const char *const defaults[][2] = {
 };
 
 #define N_ERRCODES 16
-#define LAT_BUCKETS 32		/* log2 microseconds */
+#define LAT_SUB 8		/* latency buckets per power of two */
+#define LAT_BUCKETS (32 * LAT_SUB)	/* up to 2^32 microseconds */
 
 struct ksink {
 	const struct synsink_host *host;
@@ -81,13 +82,37 @@ static void count_err(struct ksink *s, rd_kafka_resp_err_t code)
 	}
 }
 
+/* Latency buckets: LAT_SUB per power of two of microseconds, so a
+ * quantile is known within 1/LAT_SUB of its value. */
+static int lat_bucket(uint64_t us)
+{
+	int octave = 0;
+
+	if (us < LAT_SUB)
+		return (int)us;
+	while ((us >> octave) >= 2 * LAT_SUB)
+		octave++;
+	if ((octave + 1) * LAT_SUB >= LAT_BUCKETS)
+		return LAT_BUCKETS - 1;
+	return (octave + 1) * LAT_SUB + (int)((us >> octave) - LAT_SUB);
+}
+
+/* The upper bound of bucket b, microseconds. */
+static uint64_t lat_bound(int b)
+{
+	int octave = b / LAT_SUB - 1;
+
+	if (b < LAT_SUB)
+		return (uint64_t)b + 1;
+	return ((uint64_t)(LAT_SUB + b % LAT_SUB) + 1) << octave;
+}
+
 /* Delivery reports: run from rd_kafka_poll()/flush() in the sink thread. */
 static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
 {
 	struct ksink *s = opaque;
 	uint64_t sent = (uint64_t)(uintptr_t)m->_private;
 	uint64_t us = (s->host->now_ns() - sent) / 1000;
-	int b = 0;
 
 	(void)rk;
 	if (m->err) {
@@ -99,11 +124,7 @@ static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaqu
 		return;
 	}
 	s->delivered++;
-	while (us > 1 && b < LAT_BUCKETS - 1) {
-		us >>= 1;
-		b++;
-	}
-	s->lat[b]++;
+	s->lat[lat_bucket(us)]++;
 }
 
 /* librdkafka's log lines, into ours (called from its threads too). */
@@ -314,9 +335,9 @@ static unsigned long long lat_quantile(const struct ksink *s, double q)
 	for (b = 0; b < LAT_BUCKETS; b++) {
 		acc += s->lat[b];
 		if ((double)acc >= q * (double)total)
-			return 1ull << (b + 1);
+			return lat_bound(b);
 	}
-	return 1ull << LAT_BUCKETS;
+	return lat_bound(LAT_BUCKETS - 1);
 }
 
 static void kafka_stats(void *state, synsink_emit_fn emit, void *arg)

@@ -186,6 +186,25 @@ static void test_bad_property(void **state)
 	sinkspec_free(&spec);
 }
 
+static void test_latency_buckets(void **state)
+{
+	uint64_t us;
+	int last = -1;
+
+	(void)state;
+	/* buckets grow with the value, and each value is at most its bound,
+	 * which is within 1/LAT_SUB of it */
+	for (us = 0; us < 5000000; us += us < 100 ? 1 : us / 50) {
+		int b = lat_bucket(us);
+
+		assert_true(b >= last);
+		assert_true(us < lat_bound(b));
+		assert_true(lat_bound(b) <= us + us / LAT_SUB + 1);
+		last = b;
+	}
+	assert_int_equal(lat_bucket(UINT64_MAX / 2), LAT_BUCKETS - 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -195,6 +214,7 @@ int main(void)
 		cmocka_unit_test(test_message_timeout_counted),
 		cmocka_unit_test(test_queue_full_drops),
 		cmocka_unit_test(test_bad_property),
+		cmocka_unit_test(test_latency_buckets),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
