@@ -19,17 +19,15 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/time.h>
-#include <time.h>
 
 #include <hiredis/hiredis.h>
 #include <synsink/plugin.h>
 
 #include "cmd.h"
+#include "outbox.h"
 
 #define CHUNK		256		/* commands per pipeline round trip */
 #define RESP_BUF	(CHUNK * 2048)	/* room for a chunk of XADDs */
-#define BACKOFF_MIN_NS	(100ull * 1000000)
-#define BACKOFF_MAX_NS	(5000ull * 1000000)
 
 enum { OPT_HOST, OPT_PORT, OPT_SOCKET, OPT_DB, OPT_USERNAME, OPT_PASSWORD,
        OPT_MODE, OPT_KEY, OPT_MAXLEN, OPT_BUFFER, OPT_CONNECT_TIMEOUT,
@@ -72,13 +70,10 @@ struct rsink {
 	const struct synsink_value *v;
 	enum redis_mode mode;
 	redisContext *c;
-	uint64_t next_try_ns, backoff_ns;
 	int down;			/* logged as down, not yet back */
+	struct outbox ob;		/* events not yet answered by Redis */
 
-	struct syn_event *fifo;
-	size_t cap, head, count;
-
-	unsigned long long delivered, failed, dropped, reconnects, connect_errors,
+	unsigned long long delivered, failed, reconnects, connect_errors,
 			   io_errors, build_errors, errk[N_ERRK];
 	char line[SYNSINK_LINE_MAX];
 	struct redis_cmd cmd;
@@ -168,11 +163,6 @@ static int try_connect(struct rsink *s, char *why, size_t len)
 	return 0;
 }
 
-static uint64_t now_ns(const struct rsink *s)
-{
-	return s->host->now_ns();
-}
-
 /* Reconnects when due.  Returns whether there is a connection. */
 static int ensure_connected(struct rsink *s)
 {
@@ -180,28 +170,25 @@ static int ensure_connected(struct rsink *s)
 
 	if (s->c)
 		return 1;
-	if (now_ns(s) < s->next_try_ns)
+	if (!outbox_may_connect(&s->ob))
 		return 0;
 	if (try_connect(s, why, sizeof(why))) {
 		s->connect_errors++;
-		s->backoff_ns = s->backoff_ns ? s->backoff_ns * 2 : BACKOFF_MIN_NS;
-		if (s->backoff_ns > BACKOFF_MAX_NS)
-			s->backoff_ns = BACKOFF_MAX_NS;
-		s->next_try_ns = now_ns(s) + s->backoff_ns;
+		outbox_connect_failed(&s->ob);
 		if (!s->down)
 			s->host->log(s->host, SYNSINK_LOG_WARN,
-				     "%s; retrying, holding up to %llu events",
-				     why, (unsigned long long)s->cap);
+				     "%s; retrying, holding up to %zu events",
+				     why, s->ob.cap);
 		s->down = 1;
 		return 0;
 	}
 	if (s->down) {
 		s->reconnects++;
 		s->host->log(s->host, SYNSINK_LOG_INFO,
-			     "reconnected; %zu events to send", s->count);
+			     "reconnected; %zu events to send", s->ob.count);
 	}
 	s->down = 0;
-	s->backoff_ns = 0;
+	outbox_connected(&s->ob);
 	return 1;
 }
 
@@ -212,8 +199,7 @@ static void lost_connection(struct rsink *s)
 		     s->c->errstr[0] ? s->c->errstr : "unknown error");
 	disconnect(s);
 	s->down = 1;
-	s->next_try_ns = now_ns(s) + BACKOFF_MIN_NS;
-	s->backoff_ns = BACKOFF_MIN_NS;
+	outbox_connection_lost(&s->ob);
 }
 
 static void count_error(struct rsink *s, const char *msg)
@@ -233,24 +219,18 @@ static void count_error(struct rsink *s, const char *msg)
 	s->errk[ERRK_OTHER]++;
 }
 
-static void pop(struct rsink *s, size_t n)
-{
-	s->head = (s->head + n) % s->cap;
-	s->count -= n;
-}
-
 /* Sends one chunk from the FIFO's head and reads its replies.  Returns 0
  * when the chunk went through, -1 when the connection broke. */
 static int send_chunk(struct rsink *s)
 {
-	size_t n = s->count < CHUNK ? s->count : CHUNK, i, sent = 0, used = 0;
+	size_t n = s->ob.count < CHUNK ? s->ob.count : CHUNK, i, sent = 0, used = 0;
 	const char *key = s->v[OPT_KEY].str;
 	uint64_t maxlen = s->v[OPT_MAXLEN].num;
 
 	/* Our own RESP encoding: hiredis' printf-style one was a fifth of
 	 * the sink's time. */
 	for (i = 0; i < n; i++) {
-		const struct syn_event *ev = &s->fifo[(s->head + i) % s->cap];
+		const struct syn_event *ev = outbox_at(&s->ob, i);
 		size_t len = s->host->format_json(ev, s->line, sizeof(s->line));
 		size_t r;
 
@@ -270,7 +250,7 @@ static int send_chunk(struct rsink *s)
 	if (sent == 0) {	/* the head event cannot be encoded: count it */
 		s->build_errors++;
 		s->failed++;
-		pop(s, 1);
+		outbox_pop(&s->ob, 1);
 		return 0;
 	}
 	for (i = 0; i < sent; i++) {
@@ -285,15 +265,17 @@ static int send_chunk(struct rsink *s)
 		else
 			s->delivered++;
 		freeReplyObject(r);
-		pop(s, 1);
+		outbox_pop(&s->ob, 1);
 	}
 	return 0;
 }
 
 /* Sends what the FIFO holds while the connection lasts. */
-static void pump(struct rsink *s)
+static void pump(void *sink)
 {
-	while (s->count && ensure_connected(s))
+	struct rsink *s = sink;
+
+	while (s->ob.count && ensure_connected(s))
 		if (send_chunk(s))
 			break;
 }
@@ -310,16 +292,13 @@ static int redis_open(void **state, const struct synsink_value *v,
 	s->host = host;
 	s->v = v;
 	s->mode = (enum redis_mode)v[OPT_MODE].num;
-	s->cap = v[OPT_BUFFER].num;
 	if (v[OPT_USERNAME].str && !v[OPT_PASSWORD].str) {
 		host->log(host, SYNSINK_LOG_ERR, "username needs a password");
 		free(s);
 		return -EINVAL;
 	}
-	s->fifo = calloc(s->cap, sizeof(*s->fifo));
 	s->resp = malloc(RESP_BUF);
-	if (!s->fifo || !s->resp) {
-		free(s->fifo);
+	if (!s->resp || outbox_init(&s->ob, v[OPT_BUFFER].num, host->now_ns)) {
 		free(s->resp);
 		free(s);
 		return -ENOMEM;
@@ -327,7 +306,7 @@ static int redis_open(void **state, const struct synsink_value *v,
 	ret = try_connect(s, why, sizeof(why));
 	if (ret) {
 		host->log(host, SYNSINK_LOG_ERR, "%s", why);
-		free(s->fifo);
+		outbox_free(&s->ob);
 		free(s->resp);
 		free(s);
 		return ret;
@@ -339,19 +318,8 @@ static int redis_open(void **state, const struct synsink_value *v,
 static int redis_write(void *state, const struct syn_event *ev, size_t n)
 {
 	struct rsink *s = state;
-	size_t i;
 
-	for (i = 0; i < n; i++) {
-		if (s->count == s->cap) {
-			pump(s);	/* makes room unless Redis is away */
-			if (s->count == s->cap) {
-				s->dropped += n - i;
-				break;
-			}
-		}
-		s->fifo[(s->head + s->count) % s->cap] = ev[i];
-		s->count++;
-	}
+	outbox_add(&s->ob, ev, n, pump, s);
 	pump(s);
 	return SYNSINK_OK;
 }
@@ -359,26 +327,12 @@ static int redis_write(void *state, const struct syn_event *ev, size_t n)
 static int redis_flush(void *state, int timeout_ms)
 {
 	struct rsink *s = state;
-	uint64_t deadline = now_ns(s) + (uint64_t)timeout_ms * 1000000u;
+	int ret = outbox_drain(&s->ob, timeout_ms, pump, s);
 
-	pump(s);
-	while (s->count && now_ns(s) < deadline) {
-		uint64_t now = now_ns(s);
-		uint64_t wait = s->next_try_ns > now ? s->next_try_ns - now : 0;
-		struct timespec ts;
-
-		if (wait > deadline - now)
-			wait = deadline - now;
-		/* Waiting out the reconnect backoff, bounded by the deadline. */
-		ts.tv_sec = (time_t)(wait / 1000000000u);
-		ts.tv_nsec = (long)(wait % 1000000000u);
-		nanosleep(&ts, NULL);
-		pump(s);
-	}
-	if (s->count && timeout_ms > 0)
+	if (ret && timeout_ms > 0)
 		s->host->log(s->host, SYNSINK_LOG_WARN,
-			     "%zu events undelivered at the deadline", s->count);
-	return s->count ? -ETIMEDOUT : 0;
+			     "%zu events undelivered at the deadline", s->ob.count);
+	return ret;
 }
 
 static void redis_close(void *state)
@@ -386,7 +340,7 @@ static void redis_close(void *state)
 	struct rsink *s = state;
 
 	disconnect(s);
-	free(s->fifo);
+	outbox_free(&s->ob);
 	free(s->resp);
 	free(s);
 }
@@ -398,8 +352,8 @@ static void redis_stats(void *state, synsink_emit_fn emit, void *arg)
 
 	emit(arg, "delivered", s->delivered);
 	emit(arg, "failed", s->failed);
-	emit(arg, "dropped", s->dropped);
-	emit(arg, "pending", s->count);
+	emit(arg, "dropped", s->ob.dropped);
+	emit(arg, "pending", s->ob.count);
 	emit(arg, "reconnects", s->reconnects);
 	emit(arg, "connect_errors", s->connect_errors);
 	emit(arg, "io_errors", s->io_errors);

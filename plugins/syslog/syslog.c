@@ -23,15 +23,13 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <synsink/plugin.h>
 
 #include "frame.h"
+#include "outbox.h"
 
-#define BACKOFF_MIN_NS	(100ull * 1000000)
-#define BACKOFF_MAX_NS	(5000ull * 1000000)
 #define CHUNK		256
 #define FRAME_ROOM	24		/* "LEN " in front of a TCP frame */
 #define SEND_TIMEOUT_S	2
@@ -78,22 +76,14 @@ struct ssink {
 	int fd;
 	int stream;			/* tcp, or a unix stream socket */
 	int down;			/* logged as down */
-	uint64_t next_try_ns, backoff_ns;
+	struct outbox ob;		/* backoff; and for tcp, the unsent events */
 
-	struct syn_event *fifo;		/* tcp only */
-	size_t cap, head, count;
-
-	unsigned long long sent, failed, dropped, truncated, reconnects,
+	unsigned long long sent, failed, truncated, reconnects,
 			   connect_errors, send_errors;
 	char line[SYNSINK_LINE_MAX];
 	char *out;			/* a chunk of formatted messages */
 	size_t out_cap;
 };
-
-static uint64_t now_ns(const struct ssink *s)
-{
-	return s->host->now_ns();
-}
 
 static void close_fd(struct ssink *s)
 {
@@ -196,15 +186,12 @@ static int ensure_connected(struct ssink *s)
 
 	if (s->fd >= 0)
 		return 1;
-	if (now_ns(s) < s->next_try_ns)
+	if (!outbox_may_connect(&s->ob))
 		return 0;
 	ret = s->target.kind == TARGET_UNIX ? connect_unix(s) : connect_inet(s);
 	if (ret) {
 		s->connect_errors++;
-		s->backoff_ns = s->backoff_ns ? s->backoff_ns * 2 : BACKOFF_MIN_NS;
-		if (s->backoff_ns > BACKOFF_MAX_NS)
-			s->backoff_ns = BACKOFF_MAX_NS;
-		s->next_try_ns = now_ns(s) + s->backoff_ns;
+		outbox_connect_failed(&s->ob);
 		if (!s->down)
 			s->host->log(s->host, SYNSINK_LOG_WARN, "%s: %s; retrying",
 				     target_str(s, t, sizeof(t)), strerror(-ret));
@@ -217,7 +204,7 @@ static int ensure_connected(struct ssink *s)
 			     target_str(s, t, sizeof(t)));
 	}
 	s->down = 0;
-	s->backoff_ns = 0;
+	outbox_connected(&s->ob);
 	return 1;
 }
 
@@ -231,8 +218,7 @@ static void lost(struct ssink *s, int err)
 			     target_str(s, t, sizeof(t)), strerror(err));
 	s->down = 1;
 	close_fd(s);
-	s->next_try_ns = now_ns(s) + BACKOFF_MIN_NS;
-	s->backoff_ns = BACKOFF_MIN_NS;
+	outbox_connection_lost(&s->ob);
 }
 
 /* Whether the stream's peer has closed (or reset) the connection. */
@@ -305,17 +291,13 @@ static void send_datagrams(struct ssink *s, const struct syn_event *ev, size_t n
 	}
 }
 
-static void pop(struct ssink *s, size_t n)
-{
-	s->head = (s->head + n) % s->cap;
-	s->count -= n;
-}
-
 /* TCP: sends the FIFO's head while the connection lasts. */
-static void pump(struct ssink *s)
+static void pump(void *sink)
 {
-	while (s->count && ensure_connected(s)) {
-		size_t n = s->count < CHUNK ? s->count : CHUNK, i, used = 0;
+	struct ssink *s = sink;
+
+	while (s->ob.count && ensure_connected(s)) {
+		size_t n = s->ob.count < CHUNK ? s->ob.count : CHUNK, i, used = 0;
 		size_t ends[CHUNK], done = 0;
 		ssize_t w = 0;
 
@@ -329,7 +311,7 @@ static void pump(struct ssink *s)
 
 			if (s->out_cap - used < s->max_size + FRAME_ROOM + 2)
 				break;
-			len = message(s, &s->fifo[(s->head + i) % s->cap],
+			len = message(s, outbox_at(&s->ob, i),
 				      s->out + used, s->out_cap - used, &start);
 			if (!len) {
 				ends[i] = used;		/* nothing to send for it */
@@ -351,7 +333,7 @@ static void pump(struct ssink *s)
 		for (i = 0; i < n && ends[i] <= done; i++)
 			;
 		s->sent += i;
-		pop(s, i);
+		outbox_pop(&s->ob, i);
 		if (done < used) {
 			lost(s, w < 0 ? errno : EPIPE);
 			return;
@@ -393,13 +375,9 @@ static int syslog_open(void **state, const struct synsink_value *v,
 			   !v[OPT_HOSTNAME].str) ? NULL : s->hostname;
 	s->out_cap = CHUNK * ((size_t)s->max_size + FRAME_ROOM + 2);
 	s->out = malloc(s->out_cap);
-	if (s->target.kind == TARGET_TCP) {
-		s->cap = v[OPT_BUFFER].num;
-		s->fifo = calloc(s->cap, sizeof(*s->fifo));
-	}
-	if (!s->out || (s->target.kind == TARGET_TCP && !s->fifo)) {
+	if (!s->out || outbox_init(&s->ob, s->target.kind == TARGET_TCP ?
+					     v[OPT_BUFFER].num : 0, host->now_ns)) {
 		free(s->out);
-		free(s->fifo);
 		free(s);
 		return -ENOMEM;
 	}
@@ -410,8 +388,7 @@ static int syslog_open(void **state, const struct synsink_value *v,
 		host->log(host, SYNSINK_LOG_WARN, "%s: %s; will retry",
 			  target_str(s, why, sizeof(why)), strerror(-ret));
 		s->down = 1;
-		s->next_try_ns = now_ns(s) + BACKOFF_MIN_NS;
-		s->backoff_ns = BACKOFF_MIN_NS;
+		outbox_connection_lost(&s->ob);
 	}
 	*state = s;
 	return 0;
@@ -420,23 +397,12 @@ static int syslog_open(void **state, const struct synsink_value *v,
 static int syslog_write(void *state, const struct syn_event *ev, size_t n)
 {
 	struct ssink *s = state;
-	size_t i;
 
 	if (s->target.kind != TARGET_TCP) {
 		send_datagrams(s, ev, n);
 		return SYNSINK_OK;
 	}
-	for (i = 0; i < n; i++) {
-		if (s->count == s->cap) {
-			pump(s);
-			if (s->count == s->cap) {
-				s->dropped += n - i;
-				break;
-			}
-		}
-		s->fifo[(s->head + s->count) % s->cap] = ev[i];
-		s->count++;
-	}
+	outbox_add(&s->ob, ev, n, pump, s);
 	pump(s);
 	return SYNSINK_OK;
 }
@@ -444,28 +410,15 @@ static int syslog_write(void *state, const struct syn_event *ev, size_t n)
 static int syslog_flush(void *state, int timeout_ms)
 {
 	struct ssink *s = state;
-	uint64_t deadline = now_ns(s) + (uint64_t)timeout_ms * 1000000u;
+	int ret;
 
 	if (s->target.kind != TARGET_TCP)
 		return 0;
-	pump(s);
-	while (s->count && now_ns(s) < deadline) {
-		uint64_t now = now_ns(s);
-		uint64_t wait = s->next_try_ns > now ? s->next_try_ns - now : 0;
-		struct timespec ts;
-
-		if (wait > deadline - now)
-			wait = deadline - now;
-		/* Waiting out the reconnect backoff, bounded by the deadline. */
-		ts.tv_sec = (time_t)(wait / 1000000000u);
-		ts.tv_nsec = (long)(wait % 1000000000u);
-		nanosleep(&ts, NULL);
-		pump(s);
-	}
-	if (s->count && timeout_ms > 0)
+	ret = outbox_drain(&s->ob, timeout_ms, pump, s);
+	if (ret && timeout_ms > 0)
 		s->host->log(s->host, SYNSINK_LOG_WARN,
-			     "%zu events undelivered at the deadline", s->count);
-	return s->count ? -ETIMEDOUT : 0;
+			     "%zu events undelivered at the deadline", s->ob.count);
+	return ret;
 }
 
 static void syslog_close(void *state)
@@ -473,7 +426,7 @@ static void syslog_close(void *state)
 	struct ssink *s = state;
 
 	close_fd(s);
-	free(s->fifo);
+	outbox_free(&s->ob);
 	free(s->out);
 	free(s);
 }
@@ -484,8 +437,8 @@ static void syslog_stats(void *state, synsink_emit_fn emit, void *arg)
 
 	emit(arg, "sent", s->sent);
 	emit(arg, "failed", s->failed);
-	emit(arg, "dropped", s->dropped);
-	emit(arg, "pending", s->count);
+	emit(arg, "dropped", s->ob.dropped);
+	emit(arg, "pending", s->ob.count);
 	emit(arg, "truncated", s->truncated);
 	emit(arg, "reconnects", s->reconnects);
 	emit(arg, "connect_errors", s->connect_errors);
