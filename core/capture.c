@@ -169,8 +169,17 @@ static void handle_packet(struct capture *c, const struct nlmsghdr *nlh,
 		ev->flags |= SYN_F_TRUNC;
 	if (ev->flags & SYN_F_OPT_BAD)
 		stat_add(&c->st.opt_bad, 1);
+	if (retx_check(&c->retx, ev, now_mono)) {
+		stat_add(&c->st.retx, 1);
+		if (c->dedup)
+			goto out_evictions;	/* counted, not reported */
+		ev->flags |= SYN_F_RETX;
+	}
 	stat_add(&c->st.events, 1);
 	rx->n_pending++;
+out_evictions:
+	atomic_store_explicit(&c->st.retx_evictions, c->retx.evictions,
+			      memory_order_relaxed);
 }
 
 /* Walks one datagram; returns the result of an ack matching seq (0 or a
@@ -396,10 +405,11 @@ static void bind_error(struct capture *c, int ret, char *err, size_t errlen)
 			 strerror(-ret));
 }
 
-int capture_open(struct capture *c, uint16_t queue, uint32_t maxlen,
-		 struct sink **sinks, size_t n_sinks, size_t ring_idx,
-		 char *err, size_t errlen)
+int capture_open(struct capture *c, uint16_t queue,
+		 const struct capture_cfg *cfg, struct sink **sinks,
+		 size_t n_sinks, size_t ring_idx, char *err, size_t errlen)
 {
+	uint32_t maxlen = cfg->maxlen;
 	struct nlmsghdr *nlh;
 	int i, ret, rcvbuf;
 
@@ -413,6 +423,13 @@ int capture_open(struct capture *c, uint16_t queue, uint32_t maxlen,
 	if (!c->rx) {
 		snprintf(err, errlen, "queue %u: out of memory", queue);
 		return -ENOMEM;
+	}
+	c->dedup = cfg->dedup;
+	ret = retx_init(&c->retx, cfg->retx_table, cfg->retx_window_ns);
+	if (ret) {
+		snprintf(err, errlen, "queue %u: retransmit table: %s", queue,
+			 strerror(-ret));
+		goto out_free;
 	}
 	for (i = 0; i < RX_BATCH; i++) {
 		c->rx->iov[i].iov_base = c->rx->bufs[i];
@@ -469,6 +486,7 @@ out_close:
 	mnl_socket_close(c->nl);
 	c->nl = NULL;
 out_free:
+	retx_free(&c->retx);
 	free(c->rx);
 	c->rx = NULL;
 	return ret;
@@ -501,6 +519,7 @@ void capture_close(struct capture *c)
 		mnl_socket_close(c->nl);
 		c->nl = NULL;
 	}
+	retx_free(&c->retx);
 	free(c->rx);
 	c->rx = NULL;
 }

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "retx.h"
 #include "stats.h"
 
 struct sink;
@@ -20,11 +21,20 @@ struct capture_rx;
 /* Enough for a long IPv6 extension-header chain plus a 60-byte TCP header. */
 #define CAPTURE_COPY_RANGE 1024
 
+struct capture_cfg {
+	uint32_t maxlen;	/* kernel queue length */
+	uint32_t retx_table;	/* entries of the retransmit table */
+	uint64_t retx_window_ns;
+	int dedup;		/* drop retransmitted SYNs instead of marking them */
+};
+
 struct capture {
 	uint16_t queue;
 	struct mnl_socket *nl;
 	uint32_t portid;
 	uint32_t seq;
+	int dedup;
+	struct retx_table retx;
 	int stop_fd;		/* readable: stop (shared, not owned) */
 	struct sink **sinks;	/* every sink; ring ring_idx of each is ours */
 	size_t n_sinks, ring_idx;
@@ -39,14 +49,14 @@ struct capture {
 
 /*
  * Opens a netlink socket and binds queue: copy mode packet with
- * CAPTURE_COPY_RANGE bytes, fail-open and GSO, maxlen, a receive buffer
- * sized for maxlen packets.  Events go to ring ring_idx of every sink.
+ * CAPTURE_COPY_RANGE bytes, fail-open and GSO, cfg->maxlen, a receive
+ * buffer sized for that many packets, and a retransmit table.  Events go to ring ring_idx of every sink.
  * Returns 0, or a negative errno with one line
  * in err (a queue held by another process is named as such).
  */
-int capture_open(struct capture *c, uint16_t queue, uint32_t maxlen,
-		 struct sink **sinks, size_t n_sinks, size_t ring_idx,
-		 char *err, size_t errlen);
+int capture_open(struct capture *c, uint16_t queue,
+		 const struct capture_cfg *cfg, struct sink **sinks,
+		 size_t n_sinks, size_t ring_idx, char *err, size_t errlen);
 
 /* Starts the capture thread.  Returns 0 or a negative errno. */
 int capture_start(struct capture *c, int stop_fd);

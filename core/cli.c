@@ -15,6 +15,9 @@ enum {
 	OPT_QUEUE_MAXLEN,
 	OPT_RING_SIZE,
 	OPT_FLUSH_TIMEOUT,
+	OPT_RETX_WINDOW,
+	OPT_RETX_TABLE,
+	OPT_DEDUP,
 };
 
 static const struct option long_opts[] = {
@@ -26,6 +29,9 @@ static const struct option long_opts[] = {
 	{ "queue-maxlen",	required_argument, NULL, OPT_QUEUE_MAXLEN },
 	{ "ring-size",		required_argument, NULL, OPT_RING_SIZE },
 	{ "flush-timeout",	required_argument, NULL, OPT_FLUSH_TIMEOUT },
+	{ "retx-window",	required_argument, NULL, OPT_RETX_WINDOW },
+	{ "retx-table",		required_argument, NULL, OPT_RETX_TABLE },
+	{ "dedup",		required_argument, NULL, OPT_DEDUP },
 	{ "help",		no_argument,	   NULL, 'h' },
 	{ "version",		no_argument,	   NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -52,6 +58,11 @@ void cli_usage(FILE *out)
 "      --ring-size N        events buffered per queue and sink, a power of two\n"
 "                           (default 8192)\n"
 "      --flush-timeout MS   how long sinks may take to flush at exit (default 5000)\n"
+"      --retx-window SEC    a SYN seen again (same 4-tuple and ISN) within SEC\n"
+"                           seconds is marked retx (default 10)\n"
+"      --dedup SEC          drop such retransmitted SYNs instead, counting them\n"
+"      --retx-table N       SYNs remembered per queue, a power of two (default\n"
+"                           65536; the oldest is evicted and counted past that)\n"
 "  -h, --help               this text\n"
 "  -V, --version            the version\n"
 "\n"
@@ -121,6 +132,8 @@ int cli_parse(int argc, char **argv, struct config *cfg, char *err, size_t errle
 	cfg->queue_maxlen = DEFAULT_QUEUE_MAXLEN;
 	cfg->ring_size = DEFAULT_RING_SIZE;
 	cfg->flush_timeout_ms = DEFAULT_FLUSH_MS;
+	cfg->retx_window = DEFAULT_RETX_WINDOW;
+	cfg->retx_table = DEFAULT_RETX_TABLE;
 
 	optind = 0;	/* full reset, so tests may call us repeatedly */
 	opterr = 0;
@@ -166,6 +179,23 @@ int cli_parse(int argc, char **argv, struct config *cfg, char *err, size_t errle
 		case OPT_FLUSH_TIMEOUT:
 			ret = parse_u32_opt("--flush-timeout", optarg, 0, 600000,
 					    &cfg->flush_timeout_ms, err, errlen);
+			break;
+		case OPT_RETX_WINDOW:
+		case OPT_DEDUP:
+			ret = parse_u32_opt(c == OPT_DEDUP ? "--dedup" : "--retx-window",
+					    optarg, 1, 3600, &cfg->retx_window, err, errlen);
+			if (c == OPT_DEDUP)
+				cfg->dedup = true;
+			break;
+		case OPT_RETX_TABLE:
+			ret = parse_u32_opt("--retx-table", optarg, 8, 1u << 24,
+					    &cfg->retx_table, err, errlen);
+			if (!ret && (cfg->retx_table & (cfg->retx_table - 1))) {
+				snprintf(err, errlen,
+					 "--retx-table: %u is not a power of two",
+					 cfg->retx_table);
+				ret = -EINVAL;
+			}
 			break;
 		case 'h':
 			cfg->help = true;

@@ -20,6 +20,9 @@ struct config {
 	uint32_t queue_maxlen;
 	uint32_t ring_size;
 	uint32_t flush_timeout_ms;
+	uint32_t retx_window;		/* seconds a SYN is remembered */
+	uint32_t retx_table;		/* entries per queue */
+	bool dedup;			/* drop retransmitted SYNs instead of marking */
 	bool list_sinks, help, version;
 };
 
@@ -27,6 +30,8 @@ struct config {
 #define DEFAULT_QUEUE_MAXLEN	16384
 #define DEFAULT_RING_SIZE	8192
 #define DEFAULT_FLUSH_MS	5000
+#define DEFAULT_RETX_WINDOW	10
+#define DEFAULT_RETX_TABLE	65536
 
 /* Fills *cfg from argv (defaults first).  Returns 0, or -EINVAL with one
  * line in err naming the problem. */

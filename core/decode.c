@@ -65,7 +65,13 @@ static void decode_options(const uint8_t *p, const uint8_t *end,
 		uint8_t olen;
 
 		if (kind == TCPOPT_K_EOL) {
+			const uint8_t *q;
+
 			opt_record(ev, kind);
+			ev->eol_pad = (uint8_t)(end - p - 1);
+			for (q = p + 1; q < end; q++)
+				if (*q)
+					ev->flags |= SYN_F_OPT_TRAIL;
 			return;
 		}
 		if (kind == TCPOPT_K_NOP) {
@@ -140,6 +146,8 @@ static enum syn_decode_err decode_tcp(const uint8_t *tcp, size_t avail,
 	ev->ack = get32(tcp + 8);
 	ev->tcp_flags = tcp[13];
 	ev->win = get16(tcp + 14);
+	ev->urg_ptr = get16(tcp + 18);
+	ev->doff = (uint8_t)(doff / 4);
 	ev->payload_len = (uint16_t)(total - doff);
 	if ((ev->tcp_flags & (TH_ECE | TH_CWR)) == (TH_ECE | TH_CWR))
 		ev->flags |= SYN_F_ECN_SETUP;
@@ -175,6 +183,8 @@ static enum syn_decode_err decode_ipv4(const uint8_t *pkt, size_t len,
 		ev->flags |= SYN_F_IP_DF;
 	if (frag & 0x2000)
 		ev->flags |= SYN_F_IP_MF;
+	if (frag & 0x8000)
+		ev->flags |= SYN_F_IP_RES;
 	if (pkt[9] != IPPROTO_TCP_)
 		return SYN_ERR_NOT_TCP;
 	if (frag & 0x1fff)

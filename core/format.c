@@ -7,6 +7,8 @@
  */
 #include "format.h"
 
+#include "fingerprint.h"
+
 #include <arpa/inet.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -206,6 +208,18 @@ static void put_opts(struct out *o, const struct syn_event *ev)
 	put_ch(o, ']');
 }
 
+static void put_fp(struct out *o, const struct syn_event *ev)
+{
+	char fp[SYN_FP_MAX];
+
+	if (!syn_fingerprint(ev, fp, sizeof(fp))) {
+		o->spent = 1;
+		return;
+	}
+	put_key(o, "fp");
+	put_json_str(o, fp, sizeof(fp));
+}
+
 static void put_mac(struct out *o, const struct syn_event *ev)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -244,6 +258,7 @@ size_t syn_format_json(const struct syn_event *ev, char *buf, size_t len)
 
 	put_str(&o, "{\"v\":");
 	put_uint(&o, SYN_JSON_SCHEMA, 0);
+	put_kuint(&o, "v_minor", SYN_JSON_MINOR);
 	put_key(&o, "ts");
 	put_ts(&o, ev->ts_ns);
 	put_kuint(&o, "queue", ev->queue);
@@ -287,6 +302,9 @@ size_t syn_format_json(const struct syn_event *ev, char *buf, size_t len)
 	}
 	put_opts(&o, ev);
 	put_kbool(&o, "opt_bad", ev->flags & SYN_F_OPT_BAD);
+	put_fp(&o, ev);
+	put_kuint(&o, "hops", syn_ittl(ev->ttl) - ev->ttl);
+	put_kbool(&o, "retx", ev->flags & SYN_F_RETX);
 	put_dev(&o, "in", ev->indev, ev->indev_name);
 	put_dev(&o, "out", ev->outdev, ev->outdev_name);
 	put_kuint(&o, "mark", ev->mark);

@@ -125,14 +125,20 @@ static int open_sinks(struct daemon *d)
 
 static int open_queues(struct daemon *d)
 {
+	struct capture_cfg cc = {
+		.maxlen = d->cfg.queue_maxlen,
+		.retx_table = d->cfg.retx_table,
+		.retx_window_ns = (uint64_t)d->cfg.retx_window * 1000000000u,
+		.dedup = d->cfg.dedup,
+	};
 	char err[512];
 	unsigned int q;
 
 	for (q = d->cfg.queue_lo; q <= d->cfg.queue_hi; q++) {
 		struct capture *c = &d->caps[d->n_caps];
 
-		if (capture_open(c, (uint16_t)q, d->cfg.queue_maxlen, d->sinkp,
-				 d->n_sinks, d->n_caps, err, sizeof(err))) {
+		if (capture_open(c, (uint16_t)q, &cc, d->sinkp, d->n_sinks,
+				 d->n_caps, err, sizeof(err))) {
 			log_msg(SYNSINK_LOG_ERR, "%s", err);
 			return -1;
 		}

@@ -95,12 +95,14 @@ void stats_queue_json(struct strbuf *sb, uint16_t queue,
 	sb_printf(sb, "{\"queue\":%u,\"received\":%llu,\"events\":%llu,"
 		  "\"verdicts\":%llu,\"verdict_msgs\":%llu,\"verdict_errors\":%llu,"
 		  "\"id_gaps\":%llu,\"enobufs\":%llu,\"msg_trunc\":%llu,"
-		  "\"opt_bad\":%llu,\"decode_errors\":{",
+		  "\"opt_bad\":%llu,\"retx\":%llu,\"retx_evictions\":%llu,"
+		  "\"decode_errors\":{",
 		  queue, stat_get(&st->received), stat_get(&st->events),
 		  stat_get(&st->verdicts), stat_get(&st->verdict_msgs),
 		  stat_get(&st->verdict_errors), stat_get(&st->id_gaps),
 		  stat_get(&st->enobufs), stat_get(&st->msg_trunc),
-		  stat_get(&st->opt_bad));
+		  stat_get(&st->opt_bad), stat_get(&st->retx),
+		  stat_get(&st->retx_evictions));
 	for (i = 1; i < SYN_ERR__COUNT; i++)
 		sb_printf(sb, "%s\"%s\":%llu", i > 1 ? "," : "",
 			  syn_decode_errname((enum syn_decode_err)i),

@@ -21,6 +21,8 @@ struct queue_stats {
 	atomic_ullong enobufs;		/* ENOBUFS from the socket */
 	atomic_ullong msg_trunc;	/* messages cut by our buffer */
 	atomic_ullong opt_bad;		/* events whose options stopped early */
+	atomic_ullong retx;		/* retransmitted SYNs (marked, or dropped with --dedup) */
+	atomic_ullong retx_evictions;	/* retransmit table entries evicted early */
 	atomic_ullong decode_errors[SYN_ERR__COUNT];
 };
 

@@ -3,10 +3,12 @@
  * raw.c - crafted SYNs through a raw socket (IP header included).
  *
  *   syngen raw -a DST -p DPORT -n COUNT [-r RATE] [-t SEC]
- *              [-s SRC -k K] [-o linux|none|all]
+ *              [-s SRC -k K] [-o linux|none|all] [-x COPIES]
  *     COUNT SYNs, source port and source address varied (K addresses from
  *     SRC, so --queue-balance, which hashes addresses, spreads them), at
  *     RATE per second (0: flat out), stopping at COUNT or after SEC.
+ *     With -x, each SYN goes out COPIES times in a row, the same 4-tuple
+ *     and ISN: a retransmission (COUNT counts packets, COPIES per SYN).
  *     Prints "raw: sent N" (N < COUNT only if time ran out: exit 1).
  *
  *   syngen odd -4 DST4 -6 DST6 -S SRC4 -T SRC6 -p DPORT
@@ -154,7 +156,7 @@ int sg_raw(int argc, char **argv)
 		}
 		n = due < BATCH ? due : BATCH;
 		for (i = 0; i < (int)n; i++) {
-			uint32_t k = sent + (uint32_t)i;
+			uint32_t k = (sent + (uint32_t)i) / a.copies;
 
 			sg_addr_nth(&src, k % a.nsrc, saddr);
 			t.sport = (uint16_t)(1024 + (k / a.nsrc) % 64000);

@@ -122,8 +122,9 @@ int sg_parse_args(int argc, char **argv, struct sg_args *a)
 	a->conc = 1;
 	a->timeout = 10;
 	a->nsrc = 1;
+	a->copies = 1;
 	a->opts = "linux";
-	while ((o = getopt(argc, argv, "a:p:n:c:t:s:k:r:o:")) != -1) {
+	while ((o = getopt(argc, argv, "a:p:n:c:t:s:k:r:o:x:")) != -1) {
 		switch (o) {
 		case 'a': a->addr = optarg; break;
 		case 's': a->src = optarg; break;
@@ -150,6 +151,10 @@ int sg_parse_args(int argc, char **argv, struct sg_args *a)
 			break;
 		case 'r':
 			if (sg_parse_u32("-r", optarg, 0, 10000000, &a->rate))
+				return -1;
+			break;
+		case 'x':
+			if (sg_parse_u32("-x", optarg, 1, 10, &a->copies))
 				return -1;
 			break;
 		default:

@@ -38,8 +38,10 @@ def e(name): return ev[cases[name][0]]
 a = e("all_options")
 assert a["opts"] == ["mss", "nop", "wscale", "sackok", "ts", "sack", 253, "nop", "nop", "nop", "eol"], a
 assert (a["mss"], a["wscale"], a["sackok"], a["tsval"], a["tsecr"], a["opt_bad"]) == (1460, 7, True, 5, 0, False), a
+assert a["fp"] == "4:64+0:0:1460:1024,7:mss,nop,ws,sok,ts,sack,?253,nop,nop,nop,eol+2:df,id+:0", a["fp"]
 z = e("opt_zero_length")
 assert z["opt_bad"] and z["opts"] == ["mss"] and z["mss"] == 1460, z
+assert z["fp"].endswith(":df,id+,bad:0"), z["fp"]
 o = e("opt_overlong")
 assert o["opt_bad"] and o["opts"] == ["mss"] and "wscale" not in o, o
 l = e("opt_length_one")
@@ -49,7 +51,7 @@ assert i["mss"] == 1460 and i["ipopt_len"] == 4, i
 c = e("ecn_setup")
 assert c["ecn"] is True and c["flags"] == 0xc2, c
 d = e("syn_with_data")
-assert d["payload"] == 100 and d["truncated"] is False, d
+assert d["payload"] == 100 and d["truncated"] is False and d["fp"].endswith(":+"), d
 n = e("no_options")
 assert n["opts"] == [] and "mss" not in n and n["sackok"] is False, n
 x = e("ipv6_ext_chain")

@@ -46,6 +46,12 @@ static void test_good_lines(void **state)
 	assert_string_equal(cfg.sinks[0], "stdout:format=json");
 	assert_int_equal(cfg.stats_interval, 5);
 	assert_int_equal(cfg.ring_size, 1024);
+	assert_int_equal(cfg.retx_window, DEFAULT_RETX_WINDOW);
+	assert_false(cfg.dedup);
+	assert_int_equal(PARSE(&cfg, err, "--dedup", "5", "--retx-table", "1024"), 0);
+	assert_true(cfg.dedup);
+	assert_int_equal(cfg.retx_window, 5);
+	assert_int_equal(cfg.retx_table, 1024);
 	assert_int_equal(PARSE(&cfg, err, "--queue=65535"), 0);
 	assert_int_equal(cfg.queue_lo, 65535);
 	assert_int_equal(PARSE(&cfg, err, "--list-sinks", "--plugin-dir", "/x"), 0);
@@ -85,6 +91,9 @@ static void test_bad_lines(void **state)
 	EXPECT_ERROR("power of two", "--ring-size", "1000");
 	EXPECT_ERROR("unexpected argument 'extra'", "extra");
 	EXPECT_ERROR("not a number in 1-16777216", "--queue-maxlen", "0");
+	EXPECT_ERROR("--dedup: '0' is not a number in 1-3600", "--dedup", "0");
+	EXPECT_ERROR("--retx-window: 'x'", "--retx-window", "x");
+	EXPECT_ERROR("--retx-table: 1000 is not a power of two", "--retx-table", "1000");
 }
 
 static void test_sinkspec(void **state)

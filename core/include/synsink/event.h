@@ -14,7 +14,7 @@
 
 #define SYNSINK_IFNAMSIZ 16	/* same as the kernel's IFNAMSIZ */
 #define SYNSINK_MAX_OPTS 40	/* TCP option space is 40 bytes */
-#define SYNSINK_LINE_MAX 1024	/* longest text or JSON line of one event */
+#define SYNSINK_LINE_MAX 2048	/* longest text or JSON line of one event */
 
 /* Bits of syn_event.opt_present. */
 #define SYN_OPT_MSS	(1u << 0)
@@ -30,6 +30,9 @@
 #define SYN_F_TRUNC	(1u << 4)	/* NFQA_CAP_LEN < packet length (copy range) */
 #define SYN_F_HAS_HW	(1u << 5)	/* hwaddr is valid */
 #define SYN_F_KERNEL_TS	(1u << 6)	/* ts_ns came from NFQA_TIMESTAMP */
+#define SYN_F_IP_RES	(1u << 7)	/* IPv4 reserved ("evil") flag bit set */
+#define SYN_F_OPT_TRAIL	(1u << 8)	/* non-zero bytes after the EOL option */
+#define SYN_F_RETX	(1u << 9)	/* same 4-tuple and ISN seen within the window */
 
 /* TCP option kinds the decoder names; any other kind is kept by number. */
 #define TCPOPT_K_EOL	0
@@ -69,6 +72,9 @@ struct syn_event {
 	uint32_t tsecr;
 	uint8_t n_opts;		/* entries used in opt_order */
 	uint8_t opt_order[SYNSINK_MAX_OPTS]; /* option kinds, in wire order */
+	uint8_t doff;		/* TCP header length in 32-bit words */
+	uint8_t eol_pad;	/* option bytes after an EOL option */
+	uint16_t urg_ptr;	/* urgent pointer as sent */
 	/* queue metadata */
 	uint8_t hwaddr_len;
 	uint8_t hwaddr[8];

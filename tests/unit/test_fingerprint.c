@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: MIT
+/* Fingerprints of SYNs shaped like Linux, Windows, macOS and common
+ * scanners (their published option layouts), built byte by byte and run
+ * through the real decoder. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <cmocka.h>
+
+#include "decode.h"
+#include "fingerprint.h"
+#include "pkt.h"
+
+static const uint8_t src4[4] = { 198, 18, 0, 1 }, dst4[4] = { 198, 18, 0, 2 };
+static const uint8_t src6[16] = { 0xfd, 0, 0, 0x5e, [15] = 1 };
+static const uint8_t dst6[16] = { 0xfd, 0, 0, 0x5e, [15] = 2 };
+
+/* Decodes a v4 SYN and returns its fingerprint in a static buffer. */
+static const char *fp4(uint8_t ttl, uint16_t frag, uint16_t ipid,
+		       const struct tcp_spec *t)
+{
+	static char out[SYN_FP_MAX];
+	uint8_t b[PKT_MAX];
+	struct syn_event ev;
+	size_t n = pkt_ipv4(b, sizeof(b), src4, dst4, ttl, frag, NULL, 0, t);
+
+	b[4] = (uint8_t)(ipid >> 8);
+	b[5] = (uint8_t)ipid;
+	memset(&ev, 0, sizeof(ev));
+	assert_int_equal(syn_decode(b, n, &ev), SYN_OK);
+	assert_true(syn_fingerprint(&ev, out, sizeof(out)) > 0);
+	return out;
+}
+
+static struct tcp_spec syn(const uint8_t *opts, size_t len, uint16_t win)
+{
+	struct tcp_spec t = { .sport = 40000, .dport = 443, .seq = 12345,
+			      .win = win, .flags = 0x02, .opts = opts, .optlen = len };
+	return t;
+}
+
+static void test_linux(void **state)
+{
+	/* MSS 1460, SACK-permitted, TS, NOP, WS 7; window 64240 */
+	static const uint8_t o[] = { 2, 4, 5, 180, 4, 2, 8, 10, 0, 1, 2, 3, 0, 0, 0, 0, 1, 3, 3, 7 };
+	struct tcp_spec t = syn(o, sizeof(o), 64240);
+
+	(void)state;
+	assert_string_equal(fp4(64, 0x4000, 0x1234, &t),
+			    "4:64+0:0:1460:mss*44,7:mss,sok,ts,nop,ws:df,id+:0");
+	assert_string_equal(fp4(61, 0x4000, 0x1234, &t),
+			    "4:64+3:0:1460:mss*44,7:mss,sok,ts,nop,ws:df,id+:0");
+}
+
+static void test_windows(void **state)
+{
+	/* MSS, NOP, WS 8, NOP, NOP, SACK-permitted; window 65535, TTL 128 */
+	static const uint8_t o[] = { 2, 4, 5, 180, 1, 3, 3, 8, 1, 1, 4, 2 };
+	struct tcp_spec t = syn(o, sizeof(o), 65535);
+
+	(void)state;
+	assert_string_equal(fp4(118, 0x4000, 0x7a1b, &t),
+			    "4:128+10:0:1460:65535,8:mss,nop,ws,nop,nop,sok:df,id+:0");
+}
+
+static void test_macos(void **state)
+{
+	/* MSS, NOP, WS 6, NOP, NOP, TS, SACK-permitted, EOL, one pad byte */
+	static const uint8_t o[] = { 2, 4, 5, 180, 1, 3, 3, 6, 1, 1, 8, 10, 0x10, 0x20, 0x30,
+				     0x40, 0, 0, 0, 0, 4, 2, 0, 0 };
+	struct tcp_spec t = syn(o, sizeof(o), 65535);
+
+	(void)state;
+	assert_string_equal(fp4(64, 0x4000, 0, &t),
+			    "4:64+0:0:1460:65535,6:mss,nop,ws,nop,nop,ts,sok,eol+1:df:0");
+}
+
+static void test_nmap_syn_scan(void **state)
+{
+	/* nmap -sS: window 1024, MSS 1460 only, no DF */
+	static const uint8_t o[] = { 2, 4, 5, 180 };
+	struct tcp_spec t = syn(o, sizeof(o), 1024);
+
+	(void)state;
+	assert_string_equal(fp4(43, 0, 0xbeef, &t), "4:64+21:0:1460:1024,*:mss::0");
+}
+
+static void test_masscan_zmap(void **state)
+{
+	/* no options at all, TTL 255, window 1024 / 65535, IP ID 0 */
+	struct tcp_spec t = syn(NULL, 0, 1024);
+
+	(void)state;
+	assert_string_equal(fp4(255, 0, 0, &t), "4:255+0:0:*:1024,*::id-:0");
+	t.win = 65535;
+	t.seq = 0;
+	assert_string_equal(fp4(250, 0, 54321, &t), "4:255+5:0:*:65535,*::seq-:0");
+}
+
+static void test_quirks(void **state)
+{
+	/* ECN setup, PSH, a TS with zero TSval and non-zero TSecr, scale 15,
+	 * data after EOL, a payload */
+	static const uint8_t o[] = { 8, 10, 0, 0, 0, 0, 0, 0, 0, 9, 3, 3, 15, 0, 7, 0 };
+	struct tcp_spec t = syn(o, sizeof(o), 1000);
+
+	(void)state;
+	t.flags = 0x02 | 0x08 | 0x40 | 0x80;
+	t.paylen = 10;
+	assert_string_equal(fp4(64, 0xc000, 1, &t),
+			    "4:64+0:0:*:1000,15:ts,ws,eol+2:df,id+,0+,ecn,pushf+,ts1-,ts2+,opt+,exws:+");
+}
+
+static void test_ipv6_flow(void **state)
+{
+	static const uint8_t o[] = { 2, 4, 5, 160, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 7 };
+	struct tcp_spec t = syn(o, sizeof(o), 64800);
+	uint8_t b[PKT_MAX];
+	struct syn_event ev;
+	char out[SYN_FP_MAX];
+	size_t n = pkt_ipv6(b, sizeof(b), src6, dst6, 63, 6, NULL, 0, &t);
+
+	(void)state;
+	b[2] = 0x12;	/* flow label */
+	memset(&ev, 0, sizeof(ev));
+	assert_int_equal(syn_decode(b, n, &ev), SYN_OK);
+	assert_true(syn_fingerprint(&ev, out, sizeof(out)) > 0);
+	assert_string_equal(out, "6:64+1:0:1440:mss*45,7:mss,sok,ts,nop,ws:flow:0");
+}
+
+static void test_ittl(void **state)
+{
+	(void)state;
+	assert_int_equal(syn_ittl(1), 32);
+	assert_int_equal(syn_ittl(32), 32);
+	assert_int_equal(syn_ittl(33), 64);
+	assert_int_equal(syn_ittl(64), 64);
+	assert_int_equal(syn_ittl(100), 128);
+	assert_int_equal(syn_ittl(129), 255);
+	assert_int_equal(syn_ittl(255), 255);
+}
+
+static void test_short_buffer(void **state)
+{
+	struct tcp_spec t = syn(NULL, 0, 1024);
+	char out[8];
+	uint8_t b[PKT_MAX];
+	struct syn_event ev;
+	size_t n = pkt_ipv4(b, sizeof(b), src4, dst4, 64, 0, NULL, 0, &t);
+
+	(void)state;
+	memset(&ev, 0, sizeof(ev));
+	assert_int_equal(syn_decode(b, n, &ev), SYN_OK);
+	assert_int_equal(syn_fingerprint(&ev, out, sizeof(out)), 0);
+	assert_string_equal(out, "");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_linux),
+		cmocka_unit_test(test_windows),
+		cmocka_unit_test(test_macos),
+		cmocka_unit_test(test_nmap_syn_scan),
+		cmocka_unit_test(test_masscan_zmap),
+		cmocka_unit_test(test_quirks),
+		cmocka_unit_test(test_ipv6_flow),
+		cmocka_unit_test(test_ittl),
+		cmocka_unit_test(test_short_buffer),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
