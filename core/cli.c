@@ -18,6 +18,8 @@ enum {
 	OPT_RETX_WINDOW,
 	OPT_RETX_TABLE,
 	OPT_DEDUP,
+	OPT_USER,
+	OPT_GROUP,
 };
 
 static const struct option long_opts[] = {
@@ -32,6 +34,8 @@ static const struct option long_opts[] = {
 	{ "retx-window",	required_argument, NULL, OPT_RETX_WINDOW },
 	{ "retx-table",		required_argument, NULL, OPT_RETX_TABLE },
 	{ "dedup",		required_argument, NULL, OPT_DEDUP },
+	{ "user",		required_argument, NULL, OPT_USER },
+	{ "group",		required_argument, NULL, OPT_GROUP },
 	{ "help",		no_argument,	   NULL, 'h' },
 	{ "version",		no_argument,	   NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -63,6 +67,9 @@ void cli_usage(FILE *out)
 "      --dedup SEC          drop such retransmitted SYNs instead, counting them\n"
 "      --retx-table N       SYNs remembered per queue, a power of two (default\n"
 "                           65536; the oldest is evicted and counted past that)\n"
+"      --user NAME          after binding the queues and opening the sinks,\n"
+"                           run as NAME, keeping only CAP_NET_ADMIN\n"
+"      --group NAME         with --user: this group (default: NAME's own)\n"
 "  -h, --help               this text\n"
 "  -V, --version            the version\n"
 "\n"
@@ -197,6 +204,12 @@ int cli_parse(int argc, char **argv, struct config *cfg, char *err, size_t errle
 				ret = -EINVAL;
 			}
 			break;
+		case OPT_USER:
+			cfg->user = optarg;
+			break;
+		case OPT_GROUP:
+			cfg->group = optarg;
+			break;
 		case 'h':
 			cfg->help = true;
 			break;
@@ -214,6 +227,10 @@ int cli_parse(int argc, char **argv, struct config *cfg, char *err, size_t errle
 			ret = -EINVAL;
 			break;
 		}
+	}
+	if (!ret && cfg->group && !cfg->user) {
+		snprintf(err, errlen, "--group needs --user");
+		ret = -EINVAL;
 	}
 	if (!ret && optind < argc) {
 		snprintf(err, errlen, "unexpected argument '%s' (see --help)",

@@ -16,6 +16,7 @@ struct config {
 	const char *sinks[CLI_MAX_SINKS];	/* point into argv */
 	size_t n_sinks;
 	const char *plugin_dir;
+	const char *user, *group;	/* --user/--group: drop root after set-up */
 	uint32_t stats_interval;	/* seconds, 0: off */
 	uint32_t queue_maxlen;
 	uint32_t ring_size;

@@ -22,6 +22,7 @@
 #include "cli.h"
 #include "loader.h"
 #include "log.h"
+#include "privs.h"
 #include "sink.h"
 #include "util.h"
 
@@ -254,6 +255,13 @@ int main(int argc, char **argv)
 	if (d.stop_fd < 0 || open_queues(&d)) {
 		if (d.stop_fd < 0)
 			log_msg(SYNSINK_LOG_ERR, "eventfd: %s", strerror(errno));
+		close_all(&d);
+		return 1;
+	}
+	/* Root is needed no further: before any thread exists, since
+	 * capabilities are per thread. */
+	if (d.cfg.user && privs_drop(d.cfg.user, d.cfg.group, err, sizeof(err))) {
+		log_msg(SYNSINK_LOG_ERR, "%s", err);
 		close_all(&d);
 		return 1;
 	}

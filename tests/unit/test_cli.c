@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "cli.h"
+#include "log.h"
 #include "sinkspec.h"
 
 #define ARGV(...) ((char *[]){ "synsink", __VA_ARGS__, NULL })
@@ -94,6 +95,7 @@ static void test_bad_lines(void **state)
 	EXPECT_ERROR("--dedup: '0' is not a number in 1-3600", "--dedup", "0");
 	EXPECT_ERROR("--retx-window: 'x'", "--retx-window", "x");
 	EXPECT_ERROR("--retx-table: 1000 is not a power of two", "--retx-table", "1000");
+	EXPECT_ERROR("--group needs --user", "--group", "nogroup");
 }
 
 static void test_sinkspec(void **state)
@@ -284,6 +286,37 @@ static void test_prefix_option(void **state)
 	}
 }
 
+static size_t fmt_line(char *line, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static size_t fmt_line(char *line, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	size_t n;
+
+	va_start(ap, fmt);
+	n = log_vformat(line, len, NULL, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+/* Found by fuzz_cli: an argument holding a newline made a two-line error. */
+static void test_error_stays_one_line(void **state)
+{
+	struct config cfg;
+	char err[256], line[512];
+	char *argv[] = { "synsink", "--q\n", NULL };
+	size_t n;
+
+	(void)state;
+	assert_int_equal(cli_parse(2, argv, &cfg, err, sizeof(err)), -22);
+	n = fmt_line(line, sizeof(line), "%s", err);
+	assert_string_equal(line, "synsink: unknown option '--q?' (see --help)\n");
+	assert_int_equal(n, strlen(line));
+	n = fmt_line(line, 16, "%s", "a very long message indeed\x1b[2J");
+	assert_int_equal(n, 15);
+	assert_string_equal(line, "synsink: a ver\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -295,6 +328,7 @@ int main(void)
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_table_check),
 		cmocka_unit_test(test_prefix_option),
+		cmocka_unit_test(test_error_stays_one_line),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

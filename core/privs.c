@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: MIT
+/* privs.c - the privilege drop behind --user and --group. */
+#include "privs.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/capability.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+static int fail(char *err, size_t errlen, const char *what)
+{
+	int e = errno ? errno : EPERM;
+
+	snprintf(err, errlen, "--user: %s: %s", what, strerror(e));
+	return -e;
+}
+
+int privs_drop(const char *user, const char *group, char *err, size_t errlen)
+{
+	const cap_value_t keep[] = { CAP_NET_ADMIN };
+	struct passwd *pw;
+	cap_t caps;
+	gid_t gid;
+	int c, ret;
+
+	errno = 0;
+	pw = getpwnam(user);
+	if (!pw) {
+		snprintf(err, errlen, "--user: no user '%s'", user);
+		return -ENOENT;
+	}
+	gid = pw->pw_gid;
+	if (group) {
+		struct group *gr;
+
+		errno = 0;
+		gr = getgrnam(group);
+		if (!gr) {
+			snprintf(err, errlen, "--group: no group '%s'", group);
+			return -ENOENT;
+		}
+		gid = gr->gr_gid;
+	}
+
+	/* Keep the permitted set across setuid(), and empty the bounding
+	 * set of everything else while we still may. */
+	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0))
+		return fail(err, errlen, "PR_SET_KEEPCAPS");
+	for (c = 0; c <= CAP_LAST_CAP; c++) {
+		if (c == CAP_NET_ADMIN)
+			continue;
+		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) && errno != EINVAL)
+			return fail(err, errlen, "dropping the bounding set");
+	}
+	if (setgroups(1, &gid) || setgid(gid) || setuid(pw->pw_uid))
+		return fail(err, errlen, "switching user");
+	if (setuid(0) == 0) {	/* must be impossible now */
+		snprintf(err, errlen, "--user: could switch back to root");
+		return -EPERM;
+	}
+
+	caps = cap_init();
+	if (!caps)
+		return fail(err, errlen, "cap_init");
+	ret = cap_set_flag(caps, CAP_PERMITTED, 1, keep, CAP_SET) ||
+	      cap_set_flag(caps, CAP_EFFECTIVE, 1, keep, CAP_SET) ||
+	      cap_set_proc(caps);
+	cap_free(caps);
+	if (ret)
+		return fail(err, errlen, "keeping CAP_NET_ADMIN");
+	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) ||
+	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		return fail(err, errlen, "no_new_privs");
+	return 0;
+}

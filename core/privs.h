@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: MIT */
+/* privs.h - giving up root after set-up, keeping only CAP_NET_ADMIN. */
+#ifndef SYNSINK_PRIVS_H
+#define SYNSINK_PRIVS_H
+
+#include <stddef.h>
+
+/*
+ * Switches to user (and group, or the user's primary group) and keeps
+ * only CAP_NET_ADMIN, effective and permitted, which verdicts and the
+ * final unbind on an nfnetlink socket need; every other capability leaves
+ * the bounding set, and no_new_privs is set, so there is no way back.
+ * Capabilities are per thread: call before any thread is started.
+ * Returns 0, or -errno with one line in err.
+ */
+int privs_drop(const char *user, const char *group, char *err, size_t errlen);
+
+#endif

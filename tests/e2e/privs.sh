@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# --user: after set-up synsink runs as that user with CAP_NET_ADMIN only
+# (effective, permitted and bounding; nothing inheritable; no_new_privs),
+# in every thread, and still gives verdicts and unbinds cleanly.
+. "$(dirname "$0")/lib.sh"
+e2e_init
+lab_rules_add --queue 1
+rc=0
+out=$(ip netns exec "$LAB_SRV" "$SYNSINK" --queue 1 --user no-such-user 2>&1 >/dev/null) || rc=$?
+[ "$rc" = 1 ] && [ "$(printf '%s\n' "$out" | wc -l)" = 1 ] || e2e_fail "unknown user: exit $rc: $out"
+case $out in *"no user 'no-such-user'"*) ;; *) e2e_fail "unclear: $out" ;; esac
+grep -qE '^ +1 ' /proc/net/netfilter/nfnetlink_queue && e2e_fail "queue left bound"
+
+ss_start "$E2E_TMP/out" "$E2E_TMP/err" --queue 1 --user nobody
+listen_start 22 6
+connect $LAB_V4_SRV 22 3
+connect $LAB_V6_SRV 22 3
+wait_lines "$E2E_TMP/out" 6
+uid=$(id -u nobody) gid=$(id -g nobody)
+for st in /proc/"$SS_PID"/task/*/status; do
+	grep -qP "^Uid:\t$uid\t$uid\t$uid\t$uid$" "$st" || e2e_fail "$st: $(grep Uid "$st")"
+	grep -qP "^Gid:\t$gid\t$gid\t$gid\t$gid$" "$st" || e2e_fail "$st: $(grep Gid "$st")"
+	grep -qP "^Groups:\t$gid ?$" "$st" || e2e_fail "$st: $(grep Groups "$st")"
+	for k in CapEff CapPrm CapBnd; do	# bit 12: CAP_NET_ADMIN
+		grep -qP "^$k:\t0000000000001000$" "$st" || e2e_fail "$st: $(grep "$k" "$st")"
+	done
+	grep -qP "^CapInh:\t0000000000000000$" "$st" || e2e_fail "$st: $(grep CapInh "$st")"
+	grep -qP "^NoNewPrivs:\t1$" "$st" || e2e_fail "$st: no_new_privs"
+done
+threads=$(ls /proc/"$SS_PID"/task | wc -l)
+ss_stop
+[ "$(ss_stat queues.0.events)" = 6 ] || e2e_fail "events"
+grep -qE '^ +1 ' /proc/net/netfilter/nfnetlink_queue && e2e_fail "queue still bound after exit"
+e2e_pass "uid/gid $uid/$gid, CAP_NET_ADMIN only, no_new_privs, in all $threads threads; verdicts and unbind work"
