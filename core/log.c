@@ -8,24 +8,40 @@
 
 #include "util.h"
 
-void log_vmsg(int level, const char *prefix, const char *fmt, va_list ap)
+size_t log_vformat(char *line, size_t len, const char *prefix, const char *fmt,
+		   va_list ap)
 {
-	char line[1024];
 	int n, m;
+	size_t i;
 
-	(void)level;
-	n = snprintf(line, sizeof(line), "synsink: %s%s", prefix ? prefix : "",
+	n = snprintf(line, len, "synsink: %s%s", prefix ? prefix : "",
 		     prefix ? ": " : "");
-	if (n < 0 || (size_t)n >= sizeof(line))
+	if (n < 0 || (size_t)n >= len)
 		n = 0;
-	m = vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
+	m = vsnprintf(line + n, len - (size_t)n - 1, fmt, ap);
 	if (m < 0)
 		m = 0;
 	n += m;
-	if ((size_t)n > sizeof(line) - 2)
-		n = sizeof(line) - 2;
+	if ((size_t)n > len - 2)
+		n = (int)len - 2;
+	/* One line, whatever a message quotes (a user's argument may hold
+	 * a newline or an escape sequence). */
+	for (i = 0; i < (size_t)n; i++)
+		if ((unsigned char)line[i] < 0x20 || line[i] == 0x7f)
+			line[i] = '?';
 	line[n++] = '\n';
-	if (write(STDERR_FILENO, line, (size_t)n) < 0) {
+	line[n] = '\0';
+	return (size_t)n;
+}
+
+void log_vmsg(int level, const char *prefix, const char *fmt, va_list ap)
+{
+	char line[1024];
+	size_t n;
+
+	(void)level;
+	n = log_vformat(line, sizeof(line), prefix, fmt, ap);
+	if (write(STDERR_FILENO, line, n) < 0) {
 		/* Nowhere left to report it. */
 	}
 }

@@ -8,7 +8,7 @@ build=${1:?build directory}
 . "$here/../../lab/lib.sh"
 trap lab_down EXIT
 lab_up >/dev/null
-out=$here/corpus
+out=$here/corpus-decode
 mkdir -p "$out"
 lab_srv "$build/bin/syngen" listen -a :: -p 22 -n 4 -t 10 >/dev/null &
 lab_srv python3 - "$out" <<'PY' &
