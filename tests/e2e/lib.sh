@@ -57,12 +57,14 @@ e2e_pass() { echo "PASS: $E2E_NAME${1:+: $1}"; }
 
 # ss_start OUT ERR ARGS...: synsink in the server namespace; returns once it
 # says it listens (it prints that after binding and starting its threads).
+# SS_WRAP, when set, goes in front of it (valgrind ...).
 ss_start() {
 	SS_OUT=$1 SS_ERR=$2
 	shift 2
-	ip netns exec "$LAB_SRV" "$SYNSINK" "$@" >"$SS_OUT" 2>"$SS_ERR" &
+	# shellcheck disable=SC2086
+	ip netns exec "$LAB_SRV" ${SS_WRAP:-} "$SYNSINK" "$@" >"$SS_OUT" 2>"$SS_ERR" &
 	SS_PID=$!
-	lab_busywait 5000 grep -q "synsink: listening on" "$SS_ERR" ||
+	lab_busywait 30000 grep -q "synsink: listening on" "$SS_ERR" ||
 		e2e_fail "synsink did not start"
 }
 

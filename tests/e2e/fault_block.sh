@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# A sink that stops consuming: capture is unaffected (every connection is
+# made at once), the stuck sink's ring overflows and counts its drops, and
+# the other sink gets every event.
+. "$(dirname "$0")/lib.sh"
+: "${E2E_PLUGIN_DIR:?set by ctest}"
+N=200
+e2e_init
+lab_rules_add --queue 1
+ss_start "$E2E_TMP/out" "$E2E_TMP/err" --queue 1 --plugin-dir "$E2E_PLUGIN_DIR" \
+	--ring-size 64 --sink block:hold_ms=3000 --sink stdout
+listen_start 22 $N
+t0=$(date +%s%N)
+connect $LAB_V4_SRV 22 $N -c 8
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+wait_lines "$E2E_TMP/out" $N
+ss_stop
+[ "$ms" -lt 2500 ] || e2e_fail "$N connections took $ms ms behind a stuck sink"
+blocked=$(ss_stat sinks.0.written) dropped=$(ss_stat sinks.0.dropped)
+[ "$dropped" -gt 0 ] || e2e_fail "the stuck sink dropped nothing"
+[ $((blocked + dropped)) = $N ] || e2e_fail "block: written $blocked + dropped $dropped != $N"
+[ "$(ss_stat sinks.1.written)" = $N ] || e2e_fail "stdout: $(ss_stat sinks.1.written)"
+[ "$(ss_stat sinks.1.dropped)" = 0 ] || e2e_fail "stdout dropped"
+for k in id_gaps enobufs kernel.queue_dropped kernel.user_dropped; do
+	[ "$(ss_stat queues.0.$k)" = 0 ] || e2e_fail "queue $k"
+done
+e2e_pass "$N connections in $ms ms; stuck sink: $blocked taken, $dropped dropped; stdout: all $N"
