@@ -26,6 +26,30 @@ case $out in *"'nope'"*) ;; *) e2e_fail "unknown sink not named: $out" ;; esac
 "$SYNSINK" --list-sinks | grep -q "^stdout - " || e2e_fail "--list-sinks lacks stdout"
 "$SYNSINK" --list-sinks | grep -q "format .*(text|json) default: text" ||
 	e2e_fail "--list-sinks lacks stdout's options"
+# Plugins nobody should trust: one line naming the path and why, exit 1.
+plugdir=$("$SYNSINK" --list-sinks | sed -n 's/^Sinks in \(.*\):$/\1/p')
+refused() {	# refused DIR NEEDLE: synsink --plugin-dir DIR refuses stdout
+	local out rc=0
+	out=$(ip netns exec "$LAB_SRV" "$SYNSINK" --plugin-dir "$1" 2>&1 >/dev/null) || rc=$?
+	[ "$rc" = 1 ] || e2e_fail "--plugin-dir $1 ($2): exit $rc: $out"
+	[ "$(printf '%s\n' "$out" | wc -l)" = 1 ] || e2e_fail "more than one line: $out"
+	case $out in *"$2"*) ;; *) e2e_fail "unclear: $out" ;; esac
+	printf '  %-40s -> %s\n' "$2" "$out"
+}
+mkdir -m 755 "$E2E_TMP/plug"
+cp "$plugdir/stdout.so" "$E2E_TMP/plug/"
+chmod 664 "$E2E_TMP/plug/stdout.so"
+refused "$E2E_TMP/plug" "stdout.so: refused: writable by its group"
+chmod 644 "$E2E_TMP/plug/stdout.so"
+chmod 757 "$E2E_TMP/plug"
+refused "$E2E_TMP/plug" "plug: refused: writable by others"
+chmod 755 "$E2E_TMP/plug"
+chown nobody "$E2E_TMP/plug/stdout.so"
+refused "$E2E_TMP/plug" "stdout.so: refused: owned by uid $(id -u nobody)"
+chown root "$E2E_TMP/plug/stdout.so"
+ip netns exec "$LAB_SRV" "$SYNSINK" --plugin-dir "$E2E_TMP/plug" --list-sinks | grep -q "^stdout - " ||
+	e2e_fail "a trusted copy is refused"
+
 ss_start "$E2E_TMP/out" "$E2E_TMP/err" --queue 7
 rc=0
 out=$(ip netns exec "$LAB_SRV" "$SYNSINK" --queue 7 2>&1 >/dev/null) || rc=$?
