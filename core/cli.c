@@ -20,6 +20,7 @@ enum {
 	OPT_DEDUP,
 	OPT_USER,
 	OPT_GROUP,
+	OPT_CONFIG,
 };
 
 static const struct option long_opts[] = {
@@ -36,6 +37,7 @@ static const struct option long_opts[] = {
 	{ "dedup",		required_argument, NULL, OPT_DEDUP },
 	{ "user",		required_argument, NULL, OPT_USER },
 	{ "group",		required_argument, NULL, OPT_GROUP },
+	{ "config",		required_argument, NULL, OPT_CONFIG },
 	{ "help",		no_argument,	   NULL, 'h' },
 	{ "version",		no_argument,	   NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -70,6 +72,8 @@ void cli_usage(FILE *out)
 "      --user NAME          after binding the queues and opening the sinks,\n"
 "                           run as NAME, keeping only CAP_NET_ADMIN\n"
 "      --group NAME         with --user: this group (default: NAME's own)\n"
+"      --config FILE        read these settings, and sinks as [sink NAME]\n"
+"                           sections, from FILE; flags given override it\n"
 "  -h, --help               this text\n"
 "  -V, --version            the version\n"
 "\n"
@@ -130,10 +134,8 @@ static int parse_u32_opt(const char *flag, const char *s, uint64_t min,
 	return 0;
 }
 
-int cli_parse(int argc, char **argv, struct config *cfg, char *err, size_t errlen)
+void cli_defaults(struct config *cfg)
 {
-	int c, ret = 0;
-
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->queue_lo = cfg->queue_hi = DEFAULT_QUEUE;
 	cfg->queue_maxlen = DEFAULT_QUEUE_MAXLEN;
@@ -141,7 +143,30 @@ int cli_parse(int argc, char **argv, struct config *cfg, char *err, size_t errle
 	cfg->flush_timeout_ms = DEFAULT_FLUSH_MS;
 	cfg->retx_window = DEFAULT_RETX_WINDOW;
 	cfg->retx_table = DEFAULT_RETX_TABLE;
+}
 
+bool cli_file_key(const char *name)
+{
+	const struct option *o;
+
+	for (o = long_opts; o->name; o++)
+		if (!strcmp(o->name, name))
+			return o->has_arg == required_argument &&
+			       strcmp(name, "sink") && strcmp(name, "config");
+	return false;
+}
+
+int cli_parse(int argc, char **argv, struct config *cfg, char *err, size_t errlen)
+{
+	cli_defaults(cfg);
+	return cli_apply(argc, argv, cfg, err, errlen);
+}
+
+int cli_apply(int argc, char **argv, struct config *cfg, char *err, size_t errlen)
+{
+	int c, ret = 0, own_sinks = 0;
+
+	cfg->err_index = 0;
 	optind = 0;	/* full reset, so tests may call us repeatedly */
 	opterr = 0;
 	while (!ret && (c = getopt_long(argc, argv, ":q:s:hV", long_opts, NULL)) != -1) {
@@ -151,6 +176,8 @@ int cli_parse(int argc, char **argv, struct config *cfg, char *err, size_t errle
 					       &cfg->queue_hi, err, errlen);
 			break;
 		case 's':
+			if (!own_sinks++)
+				cfg->n_sinks = 0;	/* these replace earlier ones */
 			if (cfg->n_sinks == CLI_MAX_SINKS) {
 				snprintf(err, errlen, "--sink: more than %d sinks",
 					 CLI_MAX_SINKS);
@@ -210,6 +237,9 @@ int cli_parse(int argc, char **argv, struct config *cfg, char *err, size_t errle
 		case OPT_GROUP:
 			cfg->group = optarg;
 			break;
+		case OPT_CONFIG:
+			cfg->config = optarg;
+			break;
 		case 'h':
 			cfg->help = true;
 			break;
@@ -228,6 +258,8 @@ int cli_parse(int argc, char **argv, struct config *cfg, char *err, size_t errle
 			break;
 		}
 	}
+	if (ret)
+		cfg->err_index = optind - 1;
 	if (!ret && cfg->group && !cfg->user) {
 		snprintf(err, errlen, "--group needs --user");
 		ret = -EINVAL;

@@ -25,6 +25,8 @@ struct config {
 	uint32_t retx_table;		/* entries per queue */
 	bool dedup;			/* drop retransmitted SYNs instead of marking */
 	bool list_sinks, help, version;
+	const char *config;		/* --config FILE */
+	int err_index;			/* argv index of the argument at fault */
 };
 
 #define DEFAULT_QUEUE		1
@@ -35,8 +37,13 @@ struct config {
 #define DEFAULT_RETX_TABLE	65536
 
 /* Fills *cfg from argv (defaults first).  Returns 0, or -EINVAL with one
- * line in err naming the problem. */
+ * line in err naming the problem (and cfg->err_index the argument). */
 int cli_parse(int argc, char **argv, struct config *cfg, char *err, size_t errlen);
+/* The same on top of what *cfg holds; --sink here replaces earlier sinks. */
+int cli_apply(int argc, char **argv, struct config *cfg, char *err, size_t errlen);
+void cli_defaults(struct config *cfg);
+/* Whether a config file may set this flag (by its long name). */
+bool cli_file_key(const char *name);
 
 /* Parses "N" or "N-M" (0-65535, N <= M, at most CLI_MAX_QUEUES).
  * Returns 0 or -EINVAL with err. */

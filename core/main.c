@@ -20,6 +20,7 @@
 
 #include "capture.h"
 #include "cli.h"
+#include "config.h"
 #include "loader.h"
 #include "log.h"
 #include "privs.h"
@@ -35,6 +36,7 @@
 
 struct daemon {
 	struct config cfg;
+	struct config_file file;	/* --config, kept: cfg points into it */
 	char plugin_dir[PATH_MAX];
 	struct sink sinks[CLI_MAX_SINKS];
 	struct sink *sinkp[CLI_MAX_SINKS];
@@ -98,6 +100,17 @@ static void label_sinks(struct daemon *d)
 	}
 }
 
+/* The --config line an argument came from, or 0 if it came from argv. */
+static int file_line(const struct daemon *d, const char *arg)
+{
+	int j;
+
+	for (j = 0; j < d->file.argc; j++)
+		if (d->file.argv[j] == arg)
+			return d->file.line[j];
+	return 0;
+}
+
 static int open_sinks(struct daemon *d)
 {
 	static const char *const dflt[] = { "stdout" };
@@ -112,7 +125,12 @@ static int open_sinks(struct daemon *d)
 				    d->cfg.ring_size, (int)d->cfg.flush_timeout_ms,
 				    err, sizeof(err));
 		if (ret) {
-			log_msg(SYNSINK_LOG_ERR, "%s", err);
+			int line = file_line(d, specs[i]);
+
+			if (line)	/* a [sink] section of the --config file */
+				log_msg(SYNSINK_LOG_ERR, "%s:%d: %s", d->file.path, line, err);
+			else
+				log_msg(SYNSINK_LOG_ERR, "%s", err);
 			while (i--)
 				sink_close(&d->sinks[i]);
 			return ret == SINK_E_USAGE ? EX_USAGE : 1;
@@ -156,6 +174,23 @@ static void close_all(struct daemon *d)
 		capture_close(&d->caps[i]);
 	for (i = 0; i < d->n_sinks; i++)
 		sink_close(&d->sinks[i]);
+}
+
+/* The file first, then the command line again on top of it. */
+static int load_config(struct daemon *d, int argc, char **argv, char *err,
+		       size_t errlen)
+{
+	char why[384];
+
+	if (config_file_load(d->cfg.config, &d->file, err, errlen))
+		return -1;
+	cli_defaults(&d->cfg);
+	if (cli_apply(d->file.argc, d->file.argv, &d->cfg, why, sizeof(why))) {
+		snprintf(err, errlen, "%s:%d: %s", d->file.path,
+			 d->file.line[d->cfg.err_index], why);
+		return -1;
+	}
+	return cli_apply(argc, argv, &d->cfg, err, errlen);
 }
 
 /* Waits for signals; returns 0 on SIGTERM/SIGINT, 1 when a thread failed. */
@@ -208,7 +243,8 @@ int main(int argc, char **argv)
 	size_t i;
 	int ret, status;
 
-	if (cli_parse(argc, argv, &d.cfg, err, sizeof(err))) {
+	if (cli_parse(argc, argv, &d.cfg, err, sizeof(err)) ||
+	    (d.cfg.config && load_config(&d, argc, argv, err, sizeof(err)))) {
 		log_msg(SYNSINK_LOG_ERR, "%s", err);
 		return EX_USAGE;
 	}
@@ -311,5 +347,6 @@ out_shutdown:
 	print_stats(&d, 1);
 	close_all(&d);
 	close(d.stop_fd);
+	config_file_free(&d.file);
 	return status;
 }

@@ -113,11 +113,18 @@ lab_rules_del() {
 	return 0
 }
 
+# lab_queue_bound N: a process has queue N bound in the server namespace
+# (queues, like /proc/net, are per network namespace).
+lab_queue_bound() {
+	lab_srv awk -v q="$1" '$1 == q {found = 1} END {exit !found}' \
+		/proc/net/netfilter/nfnetlink_queue
+}
+
 # lab_rules_dump: what a failing test shows.
 lab_rules_dump() {
 	lab_srv iptables-save -t raw -c 2>&1
 	lab_srv ip6tables-save -t raw -c 2>&1
-	cat /proc/net/netfilter/nfnetlink_queue 2>/dev/null
+	lab_srv cat /proc/net/netfilter/nfnetlink_queue 2>/dev/null
 }
 
 # lab_down: remove the namespaces (the veth pair goes with them).  Safe to

@@ -20,7 +20,7 @@ check --sink stdout:format=xml
 check --sink stdout:colour=red
 check --stats-interval -1
 check --plugin-dir relative/dir
-grep -q "" /proc/net/netfilter/nfnetlink_queue && e2e_fail "a queue was left bound"
+lab_srv grep -q "" /proc/net/netfilter/nfnetlink_queue && e2e_fail "a queue was left bound"
 out=$(ip netns exec "$LAB_SRV" "$SYNSINK" --sink nope 2>&1) || true
 case $out in *"'nope'"*) ;; *) e2e_fail "unknown sink not named: $out" ;; esac
 "$SYNSINK" --list-sinks | grep -q "^stdout - " || e2e_fail "--list-sinks lacks stdout"

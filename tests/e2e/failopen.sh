@@ -12,7 +12,7 @@ wait_lines "$E2E_TMP/out1" $N
 kill -KILL "$SS_PID"
 wait "$SS_PID" 2>/dev/null
 SS_PID=""
-lab_busywait 5000 sh -c "! grep -qE '^ +1 ' /proc/net/netfilter/nfnetlink_queue" ||
+lab_busywait 5000 not lab_queue_bound 1 ||
 	e2e_fail "queue 1 still bound after SIGKILL"
 # Nobody listens on the queue now: --queue-bypass lets SYNs through.
 : >"$E2E_TMP/made"

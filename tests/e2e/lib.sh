@@ -53,6 +53,8 @@ e2e_fail() {
 	exit 1
 }
 
+not() { ! "$@"; }
+
 e2e_pass() { echo "PASS: $E2E_NAME${1:+: $1}"; }
 
 # ss_start OUT ERR ARGS...: synsink in the server namespace; returns once it

@@ -9,7 +9,7 @@ rc=0
 out=$(ip netns exec "$LAB_SRV" "$SYNSINK" --queue 1 --user no-such-user 2>&1 >/dev/null) || rc=$?
 [ "$rc" = 1 ] && [ "$(printf '%s\n' "$out" | wc -l)" = 1 ] || e2e_fail "unknown user: exit $rc: $out"
 case $out in *"no user 'no-such-user'"*) ;; *) e2e_fail "unclear: $out" ;; esac
-grep -qE '^ +1 ' /proc/net/netfilter/nfnetlink_queue && e2e_fail "queue left bound"
+lab_queue_bound 1 && e2e_fail "queue left bound"
 
 ss_start "$E2E_TMP/out" "$E2E_TMP/err" --queue 1 --user nobody
 listen_start 22 6
@@ -30,5 +30,5 @@ done
 threads=$(ls /proc/"$SS_PID"/task | wc -l)
 ss_stop
 [ "$(ss_stat queues.0.events)" = 6 ] || e2e_fail "events"
-grep -qE '^ +1 ' /proc/net/netfilter/nfnetlink_queue && e2e_fail "queue still bound after exit"
+lab_queue_bound 1 && e2e_fail "queue still bound after exit"
 e2e_pass "uid/gid $uid/$gid, CAP_NET_ADMIN only, no_new_privs, in all $threads threads; verdicts and unbind work"

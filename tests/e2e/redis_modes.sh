@@ -16,7 +16,7 @@ out=$(ip netns exec "$LAB_SRV" "$SYNSINK" --queue 1 \
 [ "$rc" = 1 ] || e2e_fail "wrong password: exit $rc"
 [ "$(printf '%s\n' "$out" | wc -l)" = 1 ] || e2e_fail "wrong password said: $out"
 case $out in *"AUTH refused"*) ;; *) e2e_fail "unclear: $out" ;; esac
-grep -qE '^ +1 ' /proc/net/netfilter/nfnetlink_queue && e2e_fail "queue left bound"
+lab_queue_bound 1 && e2e_fail "queue left bound"
 echo "  wrong password -> $out"
 
 rcli subscribe chan >"$E2E_TMP/sub" &

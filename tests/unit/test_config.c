@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: MIT
+/* The --config file: what it turns into, what overrides it, and one
+ * "FILE:LINE: why" for each thing it refuses. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "cli.h"
+#include "config.h"
+
+static char path[] = "/tmp/synsink-config-XXXXXX";
+
+static const char *write_file(const char *text)
+{
+	int fd;
+	FILE *f;
+
+	strcpy(path, "/tmp/synsink-config-XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+static void test_good_file(void **state)
+{
+	struct config_file cf;
+	struct config cfg;
+	char err[512];
+	char *argv[] = { "synsink", "--stats-interval", "7", NULL };
+
+	(void)state;
+	write_file("# a comment\n"
+		   "queue = 2-3   # trailing comment\n"
+		   "stats-interval = 60\n"
+		   "\n"
+		   "[sink stdout]\n"
+		   "format = json\n"
+		   "[sink kafka]\n"
+		   "brokers = a:1,b:2\n"
+		   "topic = syn#1\n"
+		   "rdkafka.linger.ms = 20\n");
+	assert_int_equal(config_file_load(path, &cf, err, sizeof(err)), 0);
+	cli_defaults(&cfg);
+	assert_int_equal(cli_apply(cf.argc, cf.argv, &cfg, err, sizeof(err)), 0);
+	assert_int_equal(cfg.queue_lo, 2);
+	assert_int_equal(cfg.queue_hi, 3);
+	assert_int_equal(cfg.stats_interval, 60);
+	assert_int_equal(cfg.n_sinks, 2);
+	assert_string_equal(cfg.sinks[0], "stdout:format=json");
+	assert_string_equal(cfg.sinks[1], "kafka:brokers=a:1,b:2,topic=syn#1,rdkafka.linger.ms=20");
+	/* the command line on top: its values win, the file's sinks stay */
+	assert_int_equal(cli_apply(3, argv, &cfg, err, sizeof(err)), 0);
+	assert_int_equal(cfg.stats_interval, 7);
+	assert_int_equal(cfg.n_sinks, 2);
+	config_file_free(&cf);
+	unlink(path);
+}
+
+static void test_cli_sinks_replace_file_sinks(void **state)
+{
+	struct config_file cf;
+	struct config cfg;
+	char err[512];
+	char *argv[] = { "synsink", "--sink", "redis", NULL };
+
+	(void)state;
+	write_file("[sink stdout]\n[sink syslog]\ntarget = udp:127.0.0.1:514\n");
+	assert_int_equal(config_file_load(path, &cf, err, sizeof(err)), 0);
+	cli_defaults(&cfg);
+	assert_int_equal(cli_apply(cf.argc, cf.argv, &cfg, err, sizeof(err)), 0);
+	assert_int_equal(cfg.n_sinks, 2);
+	assert_string_equal(cfg.sinks[0], "stdout");
+	assert_int_equal(cli_apply(3, argv, &cfg, err, sizeof(err)), 0);
+	assert_int_equal(cfg.n_sinks, 1);
+	assert_string_equal(cfg.sinks[0], "redis");
+	config_file_free(&cf);
+	unlink(path);
+}
+
+static void expect_refusal(const char *text, const char *needle)
+{
+	struct config_file cf;
+	char err[512] = "";
+
+	write_file(text);
+	assert_true(config_file_load(path, &cf, err, sizeof(err)) < 0);
+	if (!strstr(err, needle) || strncmp(err, path, strlen(path)))
+		fail_msg("error '%s' does not start with the file or lacks '%s'", err, needle);
+	unlink(path);
+}
+
+static void test_refusals(void **state)
+{
+	(void)state;
+	expect_refusal("queue = 1\n\nfoo = 2\n", ":3: unknown key 'foo'");
+	expect_refusal("sink = stdout\n", ":1: unknown key 'sink'");
+	expect_refusal("help = 1\n", ":1: unknown key 'help'");
+	expect_refusal("queue\n", ":1: expected key = value");
+	expect_refusal("= 3\n", ":1: a value without a key");
+	expect_refusal("[source x]\n", ":1: expected [sink NAME]");
+	expect_refusal("[sink Bad]\n", ":1: bad sink name 'Bad'");
+	expect_refusal("[sink kafka]\nbrokers = a,b=c\n", ":2: brokers: a value cannot hold");
+}
+
+static void test_value_error_has_line(void **state)
+{
+	struct config_file cf;
+	struct config cfg;
+	char err[512];
+
+	(void)state;
+	write_file("stats-interval = 5\n# x\nqueue = 70000\n");
+	assert_int_equal(config_file_load(path, &cf, err, sizeof(err)), 0);
+	cli_defaults(&cfg);
+	assert_int_equal(cli_apply(cf.argc, cf.argv, &cfg, err, sizeof(err)), -22);
+	assert_int_equal(cf.line[cfg.err_index], 3);
+	assert_non_null(strstr(err, "outside 0-65535"));
+	config_file_free(&cf);
+	unlink(path);
+}
+
+static void test_missing_file(void **state)
+{
+	struct config_file cf;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(config_file_load("/nonexistent/synsink.conf", &cf, err, sizeof(err)), -2);
+	assert_non_null(strstr(err, "No such file"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_good_file),
+		cmocka_unit_test(test_cli_sinks_replace_file_sinks),
+		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_value_error_has_line),
+		cmocka_unit_test(test_missing_file),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
