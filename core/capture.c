@@ -54,6 +54,8 @@ struct capture_rx {
 	size_t n_pending;		/* events waiting for the verdict */
 	uint32_t pending_pkts;		/* packets waiting for the verdict */
 	uint32_t pending_id;		/* newest id among them */
+	struct { uint64_t t; uint32_t n; } stamps[PENDING_MAX];	/* when they were read */
+	size_t n_stamps;
 	uint32_t last_id;
 	int have_id;
 	int unbound;			/* no verdicts are possible any more */
@@ -83,6 +85,24 @@ static uint32_t attr_u32(const struct nlattr *a)
 }
 
 static void publish(struct capture *c);
+
+/* Notes that n more packets were read at now (monotonic). */
+static void stamp(struct capture_rx *rx, uint64_t now, uint32_t n)
+{
+	if (!n)
+		return;
+	if (rx->n_stamps && rx->stamps[rx->n_stamps - 1].t == now) {
+		rx->stamps[rx->n_stamps - 1].n += n;
+		return;
+	}
+	if (rx->n_stamps == PENDING_MAX) {	/* cannot happen: publish comes first */
+		rx->stamps[rx->n_stamps - 1].n += n;
+		return;
+	}
+	rx->stamps[rx->n_stamps].t = now;
+	rx->stamps[rx->n_stamps].n = n;
+	rx->n_stamps++;
+}
 
 static void handle_packet(struct capture *c, const struct nlmsghdr *nlh,
 			  uint64_t now_real, uint64_t now_mono)
@@ -190,6 +210,7 @@ static int handle_datagram(struct capture *c, const char *buf, size_t len,
 	const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
 	int left = (int)len, ack = 1;
 	uint64_t now_real = clock_real_ns(), now_mono = clock_mono_ns();
+	uint32_t before = c->rx->pending_pkts;
 
 	for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
 		if (nlh->nlmsg_type == NLMSG_ERROR) {
@@ -211,6 +232,9 @@ static int handle_datagram(struct capture *c, const char *buf, size_t len,
 		    ((NFNL_SUBSYS_QUEUE << 8) | NFQNL_MSG_PACKET))
 			handle_packet(c, nlh, now_real, now_mono);
 	}
+	/* A publish inside handle_packet restarts the count. */
+	stamp(c->rx, now_mono, c->rx->pending_pkts >= before ?
+	      c->rx->pending_pkts - before : c->rx->pending_pkts);
 	return ack;
 }
 
@@ -240,9 +264,15 @@ static void publish(struct capture *c)
 	/* A failed verdict is not retried here: the next batch verdict
 	 * covers every id up to its own, these included. */
 	if (rx->pending_pkts && !rx->unbound &&
-	    send_verdict(c, rx->pending_id) == 0)
+	    send_verdict(c, rx->pending_id) == 0) {
+		uint64_t now = clock_mono_ns();
+
 		stat_add(&c->st.verdicts, rx->pending_pkts);
+		for (i = 0; i < rx->n_stamps; i++)
+			stats_lat_add(&c->st, now - rx->stamps[i].t, rx->stamps[i].n);
+	}
 	rx->pending_pkts = 0;
+	rx->n_stamps = 0;
 	if (!rx->n_pending)
 		return;
 	for (i = 0; i < c->n_sinks; i++) {

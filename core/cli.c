@@ -21,6 +21,7 @@ enum {
 	OPT_USER,
 	OPT_GROUP,
 	OPT_CONFIG,
+	OPT_METRICS,
 };
 
 static const struct option long_opts[] = {
@@ -38,6 +39,7 @@ static const struct option long_opts[] = {
 	{ "user",		required_argument, NULL, OPT_USER },
 	{ "group",		required_argument, NULL, OPT_GROUP },
 	{ "config",		required_argument, NULL, OPT_CONFIG },
+	{ "metrics",		required_argument, NULL, OPT_METRICS },
 	{ "help",		no_argument,	   NULL, 'h' },
 	{ "version",		no_argument,	   NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -72,6 +74,8 @@ void cli_usage(FILE *out)
 "      --user NAME          after binding the queues and opening the sinks,\n"
 "                           run as NAME, keeping only CAP_NET_ADMIN\n"
 "      --group NAME         with --user: this group (default: NAME's own)\n"
+"      --metrics ADDR:PORT  serve the counters and the verdict-latency\n"
+"                           histogram in Prometheus format at /metrics\n"
 "      --config FILE        read these settings, and sinks as [sink NAME]\n"
 "                           sections, from FILE; flags given override it\n"
 "  -h, --help               this text\n"
@@ -239,6 +243,9 @@ int cli_apply(int argc, char **argv, struct config *cfg, char *err, size_t errle
 			break;
 		case OPT_CONFIG:
 			cfg->config = optarg;
+			break;
+		case OPT_METRICS:
+			cfg->metrics = optarg;
 			break;
 		case 'h':
 			cfg->help = true;

@@ -26,6 +26,7 @@ struct config {
 	bool dedup;			/* drop retransmitted SYNs instead of marking */
 	bool list_sinks, help, version;
 	const char *config;		/* --config FILE */
+	const char *metrics;		/* --metrics ADDR:PORT */
 	int err_index;			/* argv index of the argument at fault */
 };
 

@@ -23,6 +23,7 @@
 #include "config.h"
 #include "loader.h"
 #include "log.h"
+#include "metrics.h"
 #include "privs.h"
 #include "sink.h"
 #include "util.h"
@@ -45,6 +46,7 @@ struct daemon {
 	size_t n_caps;
 	int stop_fd;
 	uint64_t started_ns;
+	struct metrics metrics;
 };
 
 static void print_stats(struct daemon *d, int final)
@@ -294,10 +296,25 @@ int main(int argc, char **argv)
 		close_all(&d);
 		return 1;
 	}
+	d.metrics.fd = -1;
+	if (d.cfg.metrics) {
+		d.metrics.caps = d.caps;
+		d.metrics.n_caps = d.n_caps;
+		d.metrics.sinks = d.sinks;
+		d.metrics.n_sinks = d.n_sinks;
+		d.metrics.started_ns = d.started_ns;
+		ret = metrics_listen(&d.metrics, d.cfg.metrics, err, sizeof(err));
+		if (ret) {
+			log_msg(SYNSINK_LOG_ERR, "%s", err);
+			close_all(&d);
+			return ret == -EINVAL ? EX_USAGE : 1;
+		}
+	}
 	/* Root is needed no further: before any thread exists, since
 	 * capabilities are per thread. */
 	if (d.cfg.user && privs_drop(d.cfg.user, d.cfg.group, err, sizeof(err))) {
 		log_msg(SYNSINK_LOG_ERR, "%s", err);
+		metrics_stop(&d.metrics);
 		close_all(&d);
 		return 1;
 	}
@@ -316,6 +333,10 @@ int main(int argc, char **argv)
 				d.caps[i].queue, strerror(-ret));
 			goto out_stop_caps;
 		}
+	}
+	if (d.cfg.metrics && metrics_start(&d.metrics, err, sizeof(err))) {
+		log_msg(SYNSINK_LOG_ERR, "%s", err);
+		goto out_stop_caps;
 	}
 	if (d.n_caps > 1)
 		log_msg(SYNSINK_LOG_INFO, "listening on queues %u-%u, %zu sink(s)",
@@ -345,6 +366,7 @@ out_shutdown:
 	for (i = 0; i < d.n_sinks; i++)
 		sink_stop(&d.sinks[i]);
 	print_stats(&d, 1);
+	metrics_stop(&d.metrics);
 	close_all(&d);
 	close(d.stop_fd);
 	config_file_free(&d.file);

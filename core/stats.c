@@ -7,6 +7,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+const unsigned int lat_bounds_us[LAT_N_BUCKETS - 1] = {
+	1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 100000,
+};
+
+void stats_lat_add(struct queue_stats *st, uint64_t lat_ns, unsigned long long n)
+{
+	int b = 0;
+
+	while (b < LAT_N_BUCKETS - 1 && lat_ns > (uint64_t)lat_bounds_us[b] * 1000u)
+		b++;
+	stat_add(&st->lat[b], n);
+	stat_add(&st->lat_sum_ns, lat_ns * n);
+}
+
 int nfq_kstats_parse(const char *line, struct nfq_kstats *ks)
 {
 	unsigned int v[9];
@@ -107,7 +121,14 @@ void stats_queue_json(struct strbuf *sb, uint16_t queue,
 		sb_printf(sb, "%s\"%s\":%llu", i > 1 ? "," : "",
 			  syn_decode_errname((enum syn_decode_err)i),
 			  stat_get(&st->decode_errors[i]));
-	sb_printf(sb, "}");
+	sb_printf(sb, "},\"verdict_latency_us\":{");
+	for (i = 0; i < LAT_N_BUCKETS; i++) {
+		if (i < LAT_N_BUCKETS - 1)
+			sb_printf(sb, "\"le_%u\":%llu,", lat_bounds_us[i], stat_get(&st->lat[i]));
+		else
+			sb_printf(sb, "\"inf\":%llu,", stat_get(&st->lat[i]));
+	}
+	sb_printf(sb, "\"sum_ns\":%llu}", stat_get(&st->lat_sum_ns));
 	if (ks)
 		sb_printf(sb, ",\"kernel\":{\"queue_total\":%u,\"queue_dropped\":%u,"
 			  "\"user_dropped\":%u,\"id_sequence\":%u}",

@@ -9,6 +9,11 @@
 
 #include "decode.h"
 
+/* Verdict latency: from synsink's read of a packet to its verdict being
+ * sent, in these buckets (upper bounds, microseconds; the last is +Inf). */
+#define LAT_N_BUCKETS 15
+extern const unsigned int lat_bounds_us[LAT_N_BUCKETS - 1];
+
 /* Per-queue counters.  Only the queue's capture thread writes them (with
  * stat_add); any thread may read them. */
 struct queue_stats {
@@ -24,7 +29,12 @@ struct queue_stats {
 	atomic_ullong retx;		/* retransmitted SYNs (marked, or dropped with --dedup) */
 	atomic_ullong retx_evictions;	/* retransmit table entries evicted early */
 	atomic_ullong decode_errors[SYN_ERR__COUNT];
+	atomic_ullong lat[LAT_N_BUCKETS];	/* verdict latency, not cumulative */
+	atomic_ullong lat_sum_ns;
 };
+
+/* Adds n samples of lat_ns to the histogram (the owner thread only). */
+void stats_lat_add(struct queue_stats *st, uint64_t lat_ns, unsigned long long n);
 
 /* Single-writer add: no locked read-modify-write needed. */
 static inline void stat_add(atomic_ullong *c, unsigned long long n)

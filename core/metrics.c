@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: MIT
+/* metrics.c - Prometheus exposition of synsink's counters. */
+#include "metrics.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "capture.h"
+#include "sink.h"
+#include "util.h"
+
+int metrics_listen(struct metrics *m, const char *addr, char *err, size_t errlen)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	char host[64];
+	const char *colon = strrchr(addr, ':');
+	size_t hl;
+	uint64_t port;
+	int one = 1;
+
+	memset(&ss, 0, sizeof(ss));
+	if (!colon || parse_u64(colon + 1, 1, 65535, &port))
+		goto bad;
+	hl = (size_t)(colon - addr);
+	if (hl >= sizeof(host) || hl == 0)
+		goto bad;
+	memcpy(host, addr, hl);
+	host[hl] = '\0';
+	if (host[0] == '[' && host[hl - 1] == ']') {
+		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+
+		host[hl - 1] = '\0';
+		if (inet_pton(AF_INET6, host + 1, &in6->sin6_addr) != 1)
+			goto bad;
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons((uint16_t)port);
+		len = sizeof(*in6);
+	} else {
+		struct sockaddr_in *in4 = (struct sockaddr_in *)&ss;
+
+		if (inet_pton(AF_INET, host, &in4->sin_addr) != 1)
+			goto bad;
+		in4->sin_family = AF_INET;
+		in4->sin_port = htons((uint16_t)port);
+		len = sizeof(*in4);
+	}
+	m->fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (m->fd < 0 || setsockopt(m->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    bind(m->fd, (struct sockaddr *)&ss, len) || listen(m->fd, 64)) {
+		int e = errno;
+
+		snprintf(err, errlen, "--metrics %s: %s", addr, strerror(e));
+		if (m->fd >= 0)
+			close(m->fd);
+		m->fd = -1;
+		return -e;
+	}
+	return 0;
+bad:
+	snprintf(err, errlen, "--metrics: '%s' is not ADDR:PORT or [ADDR6]:PORT", addr);
+	return -EINVAL;
+}
+
+static void help(struct strbuf *sb, const char *name, const char *type, const char *text)
+{
+	sb_printf(sb, "# HELP %s %s\n# TYPE %s %s\n", name, text, name, type);
+}
+
+/* One counter of every queue. */
+static void per_queue(const struct metrics *m, struct strbuf *sb, const char *name,
+		      const char *text, size_t field)
+{
+	size_t i;
+
+	help(sb, name, "counter", text);
+	for (i = 0; i < m->n_caps; i++) {
+		const atomic_ullong *c = (const atomic_ullong *)((const char *)&m->caps[i].st + field);
+
+		sb_printf(sb, "%s{queue=\"%u\"} %llu\n", name, m->caps[i].queue, stat_get(c));
+	}
+}
+
+struct emit_ctx {
+	struct strbuf *sb;
+	const char *sink;
+};
+
+static void emit_plugin(void *arg, const char *name, uint64_t value)
+{
+	struct emit_ctx *e = arg;
+
+	sb_printf(e->sb, "synsink_sink_plugin_value{sink=\"%s\",counter=\"%s\"} %llu\n",
+		  e->sink, name, (unsigned long long)value);
+}
+
+void metrics_render(const struct metrics *m, struct strbuf *sb)
+{
+	static const struct { const char *name, *text; size_t off; } q[] = {
+		{ "synsink_packets_received_total", "Packets read from the queue.",
+		  offsetof(struct queue_stats, received) },
+		{ "synsink_events_total", "SYNs decoded into events.",
+		  offsetof(struct queue_stats, events) },
+		{ "synsink_verdicts_total", "Packets accepted by sent verdicts.",
+		  offsetof(struct queue_stats, verdicts) },
+		{ "synsink_verdict_errors_total", "Verdicts the kernel refused or that failed to send.",
+		  offsetof(struct queue_stats, verdict_errors) },
+		{ "synsink_id_gaps_total", "Packets the kernel queued but could not deliver.",
+		  offsetof(struct queue_stats, id_gaps) },
+		{ "synsink_enobufs_total", "Receive buffer overruns.",
+		  offsetof(struct queue_stats, enobufs) },
+		{ "synsink_retransmits_total", "Retransmitted SYNs seen.",
+		  offsetof(struct queue_stats, retx) },
+	};
+	size_t i, k;
+	int b;
+
+	help(sb, "synsink_uptime_seconds", "gauge", "Seconds since start.");
+	sb_printf(sb, "synsink_uptime_seconds %.3f\n",
+		  (double)(clock_mono_ns() - m->started_ns) / 1e9);
+	for (k = 0; k < sizeof(q) / sizeof(q[0]); k++)
+		per_queue(m, sb, q[k].name, q[k].text, q[k].off);
+
+	help(sb, "synsink_decode_errors_total", "counter", "Packets not decoded, by kind.");
+	for (i = 0; i < m->n_caps; i++)
+		for (b = 1; b < SYN_ERR__COUNT; b++)
+			sb_printf(sb, "synsink_decode_errors_total{queue=\"%u\",kind=\"%s\"} %llu\n",
+				  m->caps[i].queue, syn_decode_errname((enum syn_decode_err)b),
+				  stat_get(&m->caps[i].st.decode_errors[b]));
+
+	help(sb, "synsink_kernel_queue_dropped_total", "counter",
+	     "The kernel's queue_dropped and user_dropped for the queue.");
+	for (i = 0; i < m->n_caps; i++) {
+		struct nfq_kstats ks;
+
+		if (nfq_kstats_read(NFQ_PROC_PATH, m->caps[i].queue, &ks))
+			continue;
+		sb_printf(sb, "synsink_kernel_queue_dropped_total{queue=\"%u\",by=\"queue\"} %u\n",
+			  m->caps[i].queue, ks.queue_dropped);
+		sb_printf(sb, "synsink_kernel_queue_dropped_total{queue=\"%u\",by=\"user\"} %u\n",
+			  m->caps[i].queue, ks.user_dropped);
+	}
+
+	help(sb, "synsink_verdict_latency_seconds", "histogram",
+	     "From synsink's read of a packet to its verdict being sent.");
+	for (i = 0; i < m->n_caps; i++) {
+		const struct queue_stats *st = &m->caps[i].st;
+		unsigned long long acc = 0;
+
+		for (b = 0; b < LAT_N_BUCKETS; b++) {
+			acc += stat_get(&st->lat[b]);
+			if (b < LAT_N_BUCKETS - 1)
+				sb_printf(sb, "synsink_verdict_latency_seconds_bucket{queue=\"%u\",le=\"%g\"} %llu\n",
+					  m->caps[i].queue, lat_bounds_us[b] / 1e6, acc);
+			else
+				sb_printf(sb, "synsink_verdict_latency_seconds_bucket{queue=\"%u\",le=\"+Inf\"} %llu\n",
+					  m->caps[i].queue, acc);
+		}
+		sb_printf(sb, "synsink_verdict_latency_seconds_sum{queue=\"%u\"} %.9f\n",
+			  m->caps[i].queue, stat_get(&st->lat_sum_ns) / 1e9);
+		sb_printf(sb, "synsink_verdict_latency_seconds_count{queue=\"%u\"} %llu\n",
+			  m->caps[i].queue, acc);
+	}
+
+	help(sb, "synsink_sink_events_total", "counter",
+	     "Events per sink: written (taken by the plugin), dropped (ring full), failed.");
+	for (i = 0; i < m->n_sinks; i++) {
+		struct sink *s = &m->sinks[i];
+		unsigned long long dropped = 0;
+
+		for (k = 0; k < s->n_rings; k++)
+			dropped += stat_get(&s->rings[k].dropped);
+		sb_printf(sb, "synsink_sink_events_total{sink=\"%s\",outcome=\"written\"} %llu\n",
+			  s->label, stat_get(&s->written));
+		sb_printf(sb, "synsink_sink_events_total{sink=\"%s\",outcome=\"dropped\"} %llu\n",
+			  s->label, dropped);
+		sb_printf(sb, "synsink_sink_events_total{sink=\"%s\",outcome=\"failed\"} %llu\n",
+			  s->label, stat_get(&s->failed));
+	}
+	help(sb, "synsink_sink_plugin_value", "gauge", "A sink plugin's own counters, as it reports them.");
+	for (i = 0; i < m->n_sinks; i++) {
+		struct sink *s = &m->sinks[i];
+		struct emit_ctx e = { sb, s->label };
+
+		if (!s->opened || !s->pl.desc->stats)
+			continue;
+		pthread_mutex_lock(&s->lock);
+		s->pl.desc->stats(s->state, emit_plugin, &e);
+		pthread_mutex_unlock(&s->lock);
+	}
+}
+
+static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char *url,
+			      const char *method, const char *version,
+			      const char *upload, size_t *upload_size, void **ptr)
+{
+	const struct metrics *m = cls;
+	struct MHD_Response *resp;
+	struct strbuf sb = { 0 };
+	enum MHD_Result ret;
+	unsigned int code = MHD_HTTP_OK;
+
+	(void)version;
+	(void)upload;
+	(void)upload_size;
+	(void)ptr;
+	if (strcmp(method, "GET") && strcmp(method, "HEAD")) {
+		code = MHD_HTTP_METHOD_NOT_ALLOWED;
+		sb_printf(&sb, "only GET\n");
+	} else if (strcmp(url, "/metrics")) {
+		code = MHD_HTTP_NOT_FOUND;
+		sb_printf(&sb, "see /metrics\n");
+	} else {
+		metrics_render(m, &sb);
+	}
+	if (sb.oom)
+		return MHD_NO;
+	resp = MHD_create_response_from_buffer(sb.len, sb.s, MHD_RESPMEM_MUST_COPY);
+	sb_free(&sb);
+	if (!resp)
+		return MHD_NO;
+	if (code == MHD_HTTP_OK)
+		MHD_add_response_header(resp, "Content-Type", "text/plain; version=0.0.4");
+	ret = MHD_queue_response(conn, code, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+int metrics_start(struct metrics *m, char *err, size_t errlen)
+{
+	m->mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL,
+				  answer, m, MHD_OPTION_LISTEN_SOCKET, m->fd,
+				  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)10,
+				  MHD_OPTION_CONNECTION_LIMIT, (unsigned int)16,
+				  MHD_OPTION_END);
+	if (!m->mhd) {
+		snprintf(err, errlen, "--metrics: cannot start the HTTP server");
+		return -EIO;
+	}
+	return 0;
+}
+
+void metrics_stop(struct metrics *m)
+{
+	if (m->mhd)
+		MHD_stop_daemon(m->mhd);	/* closes the listening socket too */
+	else if (m->fd >= 0)
+		close(m->fd);
+	m->mhd = NULL;
+	m->fd = -1;
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * metrics.h - the counters and the verdict-latency histogram in the
+ * Prometheus text format, over HTTP (libmicrohttpd) at /metrics.
+ */
+#ifndef SYNSINK_METRICS_H
+#define SYNSINK_METRICS_H
+
+#include <stddef.h>
+
+#include "stats.h"
+
+struct capture;
+struct sink;
+struct MHD_Daemon;
+
+struct metrics {
+	int fd;				/* bound and listening before the privilege drop */
+	struct MHD_Daemon *mhd;
+	struct capture *caps;
+	size_t n_caps;
+	struct sink *sinks;
+	size_t n_sinks;
+	unsigned long long started_ns;
+};
+
+/* Binds ADDR:PORT ([v6]:PORT for IPv6).  Returns 0, or -EINVAL (a bad
+ * address, with one line in err) or -errno (cannot listen). */
+int metrics_listen(struct metrics *m, const char *addr, char *err, size_t errlen);
+/* Starts serving (a thread of libmicrohttpd's).  Returns 0 or -errno. */
+int metrics_start(struct metrics *m, char *err, size_t errlen);
+void metrics_stop(struct metrics *m);
+
+/* The whole exposition, appended to sb (exported for the unit tests). */
+void metrics_render(const struct metrics *m, struct strbuf *sb);
+
+#endif

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# --metrics: the counters and the verdict-latency histogram in Prometheus
+# format at /metrics, checked by a format checker and against the traffic;
+# other paths are 404; the server runs without root (--user).
+. "$(dirname "$0")/lib.sh"
+N=20
+e2e_init
+lab_rules_add --queue 1
+ss_start "$E2E_TMP/out" "$E2E_TMP/err" --queue 1 --metrics 127.0.0.1:9464 --user nobody
+listen_start 22 $N
+connect $LAB_V4_SRV 22 $((N / 2))
+connect $LAB_V6_SRV 22 $((N / 2))
+wait_lines "$E2E_TMP/out" $N
+lab_srv curl -sS -o "$E2E_TMP/metrics" -w '%{http_code} %{content_type}\n' \
+	http://127.0.0.1:9464/metrics >"$E2E_TMP/http" || e2e_fail "curl"
+grep -q "^200 text/plain; version=0.0.4" "$E2E_TMP/http" || e2e_fail "$(cat "$E2E_TMP/http")"
+python3 "$E2E_DIR/promcheck.py" "$E2E_TMP/metrics" || e2e_fail "not valid Prometheus text"
+grep -qx "synsink_events_total{queue=\"1\"} $N" "$E2E_TMP/metrics" || e2e_fail "events"
+grep -qx "synsink_verdict_latency_seconds_count{queue=\"1\"} $N" "$E2E_TMP/metrics" ||
+	e2e_fail "latency count: $(grep latency_seconds_count "$E2E_TMP/metrics")"
+grep -qx "synsink_sink_events_total{sink=\"stdout\",outcome=\"written\"} $N" "$E2E_TMP/metrics" ||
+	e2e_fail "sink written"
+grep -qx 'synsink_sink_plugin_value{sink="stdout",counter="lines"} '$N "$E2E_TMP/metrics" ||
+	e2e_fail "plugin counters"
+[ "$(lab_srv curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:9464/other)" = 404 ] || e2e_fail "not 404"
+ss_stop
+le100=$(grep 'latency_seconds_bucket{queue="1",le="0.0001"}' "$E2E_TMP/metrics" | awk '{print $2}')
+e2e_pass "valid exposition; $N events; $le100 of $N verdicts within 100 us"
