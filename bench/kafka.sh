@@ -10,24 +10,11 @@
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-. lab/lib.sh
 . lab/kafka/broker.sh
 COUNT=${1:-200000}
 shift || true
 RATES=${*:-100000 50000 20000 0}
-[ "$(id -u)" = 0 ] || { echo "bench: run as root" >&2; exit 1; }
-[ -x build/bin/synsink ] || bash ci/build build >/dev/null
-
-tmp=$(mktemp -d /tmp/synsink-bench.XXXXXX)
-cleanup() {
-	set +e
-	lab_down
-	wait 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-lab_up >/dev/null 2>&1
-lab_rules_add --queue 1
+. bench/lib.sh
 kafka_start "$LAB_SRV" "$tmp/kafka" 9092 >/dev/null
 
 props="-X acks=all -X enable.idempotence=true -X compression.codec=lz4 -X linger.ms=5 -X batch.num.messages=10000"

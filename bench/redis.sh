@@ -11,25 +11,12 @@
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-. lab/lib.sh
 . lab/redis.sh
 COUNT=${1:-200000}
 shift || true
 RATES=${*:-100000 0}
 PORT=6399
-[ "$(id -u)" = 0 ] || { echo "bench: run as root" >&2; exit 1; }
-[ -x build/bin/synsink ] || bash ci/build build >/dev/null
-
-tmp=$(mktemp -d /tmp/synsink-bench.XXXXXX)
-cleanup() {
-	set +e
-	lab_down
-	wait 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-lab_up >/dev/null 2>&1
-lab_rules_add --queue 1
+. bench/lib.sh
 REDIS_AOF=no redis_start "$LAB_SRV" "$tmp/redis" $PORT
 
 # One XADD as the sink writes it: the fields of a real event.

@@ -35,11 +35,15 @@ for i in 0 1 2; do
 done
 [ "$(wc -l <"$E2E_TMP/out")" = $N ] || e2e_fail "stdout lines"
 [ "$(ss_stat sinks.2.plugin.delivered)" = $N ] || e2e_fail "kafka delivered"
+rss=$(tr '\n' ' ' <"$E2E_TMP/rss")
+if [ "${SOAK_CHECK_RSS:-1}" = 0 ]; then
+	e2e_pass "${SECS}s at $RATE/s: $N events in stdout, redis and kafka (RSS not judged in a sanitizer build: $rss)"
+	exit 0
+fi
 samples=$(wc -l <"$E2E_TMP/rss")
 [ "$samples" -ge 6 ] || e2e_fail "too few RSS samples: $samples"
 read -r warm peak last < <(awk -v at=$((samples * 2 / 3)) \
 	'NR == at {w = $1} {if ($1 > p) p = $1; l = $1} END {print w, p, l}' "$E2E_TMP/rss")
-rss=$(tr '\n' ' ' <"$E2E_TMP/rss")
 [ "$last" -le $((warm + 2048)) ] || e2e_fail "RSS grew from $warm to $last KiB: $rss"
 [ "$peak" -le 65536 ] || e2e_fail "RSS peaked at $peak KiB: $rss"
 e2e_pass "${SECS}s at $RATE/s: $N events in stdout, redis and kafka; RSS KiB each second: $rss"

@@ -1,0 +1,19 @@
+# SPDX-License-Identifier: MIT
+# bench/lib.sh - what every benchmark script starts with: root, a build,
+# a scratch directory, the lab with the rule for queue 1, and a trap that
+# takes it all down.  Sourced from the top of the tree; sets $tmp.
+. lab/lib.sh
+
+[ "$(id -u)" = 0 ] || { echo "bench: run as root" >&2; exit 1; }
+[ -x build/bin/synsink ] || bash ci/build build >/dev/null
+
+tmp=$(mktemp -d /tmp/synsink-bench.XXXXXX)
+bench_cleanup() {
+	set +e
+	lab_down
+	wait 2>/dev/null
+	rm -rf "$tmp"
+}
+trap bench_cleanup EXIT
+lab_up >/dev/null 2>&1
+lab_rules_add --queue 1
