@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The Redis sink against a real redis-server with a password: XADD, LPUSH,
-# RPUSH and PUBLISH at once, and XADD over the unix socket into db 3, N connections per family -> exactly 2N in the
+# RPUSH and PUBLISH at once, XADD over the unix socket into db 3, and XADD
+# as an ACL user (username=), N connections per family -> exactly 2N in the
 # stream, in each list and at a subscriber.  A wrong password: one line,
 # non-zero exit, no queue bound.
 . "$(dirname "$0")/lib.sh"
@@ -19,6 +20,9 @@ case $out in *"AUTH refused"*) ;; *) e2e_fail "unclear: $out" ;; esac
 lab_queue_bound 1 && e2e_fail "queue left bound"
 echo "  wrong password -> $out"
 
+# An ACL user for the username= path.
+[ "$(rcli acl setuser synsink-lab on '>lab-user-pw' '~*' '&*' '+@all')" = OK ] || e2e_fail "ACL SETUSER"
+
 rcli subscribe chan >"$E2E_TMP/sub" &
 SUB_PID=$!
 lab_busywait 5000 grep -q '^subscribe$' "$E2E_TMP/sub" || e2e_fail "subscriber not ready"
@@ -29,7 +33,8 @@ ss_start "$E2E_TMP/out" "$E2E_TMP/err" --queue 1 \
 	--sink "redis:port=6390,password=$PASS,mode=lpush,key=left" \
 	--sink "redis:port=6390,password=$PASS,mode=rpush,key=right" \
 	--sink "redis:port=6390,password=$PASS,mode=publish,key=chan" \
-	--sink "redis:socket=$E2E_TMP/redis/redis.sock,password=$PASS,db=3,key=viasock"
+	--sink "redis:socket=$E2E_TMP/redis/redis.sock,password=$PASS,db=3,key=viasock" \
+	--sink "redis:port=6390,username=synsink-lab,password=lab-user-pw,key=asuser"
 listen_start 22 $((2 * N))
 connect $LAB_V4_SRV 22 $N -c 3
 connect $LAB_V6_SRV 22 $N -c 3
@@ -44,7 +49,8 @@ kill "$SUB_PID" 2>/dev/null
 	e2e_fail "subscriber got $(grep -c '^message$' "$E2E_TMP/sub")"
 [ "$(rcli -n 3 xlen viasock)" = $((2 * N)) ] || e2e_fail "db 3 via the unix socket: $(rcli -n 3 xlen viasock)"
 [ "$(rcli exists viasock)" = 0 ] || e2e_fail "db=3 ignored"
-for i in 1 2 3 4 5; do
+[ "$(rcli xlen asuser)" = $((2 * N)) ] || e2e_fail "the ACL user's stream: $(rcli xlen asuser)"
+for i in 1 2 3 4 5 6; do
 	[ "$(ss_stat sinks.$((i - 1)).plugin.delivered)" = $((2 * N)) ] || e2e_fail "sink $i delivered"
 	[ "$(ss_stat sinks.$((i - 1)).plugin.failed)" = 0 ] || e2e_fail "sink $i failed"
 done
