@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: MIT
-/* fingerprint.c - p0f-style SYN signatures. */
+/* fingerprint.c - p0f-style SYN signatures, written without printf. */
 #include "fingerprint.h"
 
-#include <stdarg.h>
-#include <stdio.h>
-#include <string.h>
 #include <sys/socket.h>
+
+#include "outbuf.h"
 
 #define TH_PSH 0x08
 #define TH_URG 0x20
@@ -21,43 +20,19 @@ unsigned int syn_ittl(unsigned int ttl)
 	return 255;
 }
 
-struct fpbuf {
-	char *p;
-	size_t left;
-	int spent;
-};
-
-__attribute__((format(printf, 2, 3)))
-static void add(struct fpbuf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (b->spent)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(b->p, b->left, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= b->left) {
-		b->spent = 1;
-		return;
-	}
-	b->p += n;
-	b->left -= (size_t)n;
-}
-
 /* A comma-separated list item. */
-static void item(struct fpbuf *b, int *first, const char *s)
+static void item(struct out *b, int *first, const char *s)
 {
-	add(b, "%s%s", *first ? "" : ",", s);
+	if (!*first)
+		put_ch(b, ',');
+	put_str(b, s);
 	*first = 0;
 }
 
-static void olayout(struct fpbuf *b, const struct syn_event *ev)
+static void olayout(struct out *b, const struct syn_event *ev)
 {
 	int first = 1;
 	unsigned int i;
-	char tmp[16];
 
 	for (i = 0; i < ev->n_opts && i < SYNSINK_MAX_OPTS; i++) {
 		switch (ev->opt_order[i]) {
@@ -68,18 +43,18 @@ static void olayout(struct fpbuf *b, const struct syn_event *ev)
 		case TCPOPT_K_TS:	item(b, &first, "ts"); break;
 		case TCPOPT_K_NOP:	item(b, &first, "nop"); break;
 		case TCPOPT_K_EOL:
-			snprintf(tmp, sizeof(tmp), "eol+%u", ev->eol_pad);
-			item(b, &first, tmp);
+			item(b, &first, "eol+");
+			put_uint(b, ev->eol_pad, 0);
 			break;
 		default:
-			snprintf(tmp, sizeof(tmp), "?%u", ev->opt_order[i]);
-			item(b, &first, tmp);
+			item(b, &first, "?");
+			put_uint(b, ev->opt_order[i], 0);
 			break;
 		}
 	}
 }
 
-static void quirks(struct fpbuf *b, const struct syn_event *ev)
+static void quirks(struct out *b, const struct syn_event *ev)
 {
 	int first = 1, df = ev->flags & SYN_F_IP_DF;
 
@@ -121,33 +96,45 @@ static void quirks(struct fpbuf *b, const struct syn_event *ev)
 
 size_t syn_fingerprint(const struct syn_event *ev, char *buf, size_t len)
 {
-	struct fpbuf b = { buf, len, 0 };
+	struct out b = { buf, len, 0 };
 	unsigned int ittl = syn_ittl(ev->ttl);
 	int has_mss = (ev->opt_present & SYN_OPT_MSS) && ev->mss;
+	size_t n;
 
 	if (!len)
 		return 0;
-	add(&b, "%d:%u+%u:%u:", ev->family == AF_INET6 ? 6 : 4, ittl, ittl - ev->ttl,
-	    ev->family == AF_INET6 ? 0u : ev->ipopt_len);
+	put_ch(&b, ev->family == AF_INET6 ? '6' : '4');
+	put_ch(&b, ':');
+	put_uint(&b, ittl, 0);
+	put_ch(&b, '+');
+	put_uint(&b, ittl - ev->ttl, 0);
+	put_ch(&b, ':');
+	put_uint(&b, ev->family == AF_INET6 ? 0u : ev->ipopt_len, 0);
+	put_ch(&b, ':');
 	if (ev->opt_present & SYN_OPT_MSS)
-		add(&b, "%u:", ev->mss);
+		put_uint(&b, ev->mss, 0);
 	else
-		add(&b, "*:");
-	if (has_mss && ev->win && ev->win % ev->mss == 0)
-		add(&b, "mss*%u,", ev->win / ev->mss);
-	else
-		add(&b, "%u,", ev->win);
-	if (ev->opt_present & SYN_OPT_WSCALE)
-		add(&b, "%u:", ev->wscale);
-	else
-		add(&b, "*:");
-	olayout(&b, ev);
-	add(&b, ":");
-	quirks(&b, ev);
-	add(&b, ":%s", ev->payload_len ? "+" : "0");
-	if (b.spent) {
-		buf[0] = '\0';
-		return 0;
+		put_ch(&b, '*');
+	put_ch(&b, ':');
+	if (has_mss && ev->win && ev->win % ev->mss == 0) {
+		put_str(&b, "mss*");
+		put_uint(&b, ev->win / ev->mss, 0);
+	} else {
+		put_uint(&b, ev->win, 0);
 	}
-	return (size_t)(b.p - buf);
+	put_ch(&b, ',');
+	if (ev->opt_present & SYN_OPT_WSCALE)
+		put_uint(&b, ev->wscale, 0);
+	else
+		put_ch(&b, '*');
+	put_ch(&b, ':');
+	olayout(&b, ev);
+	put_ch(&b, ':');
+	quirks(&b, ev);
+	put_ch(&b, ':');
+	put_ch(&b, ev->payload_len ? '+' : '0');
+	n = out_finish(&b, buf);
+	if (!n)
+		buf[0] = '\0';
+	return n;
 }

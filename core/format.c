@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
- * format.c - the two output formats.
- *
- * A tiny append-only writer (struct out) keeps every write bounded; once a
- * write does not fit, the writer is spent and the caller gets 0.
+ * format.c - the two output formats, written through outbuf.h: every
+ * write bounded; once one does not fit, the caller gets 0.
  */
 #include "format.h"
 
 #include "fingerprint.h"
+#include "outbuf.h"
 
 #include <arpa/inet.h>
 #include <string.h>
@@ -15,47 +14,6 @@
 #include <time.h>
 
 #define TEXT_PREFIX "A new tcp connection will be established: "
-
-struct out {
-	char *p;
-	size_t left;	/* bytes left, the NUL included */
-	int spent;
-};
-
-static void put_mem(struct out *o, const char *s, size_t n)
-{
-	if (o->spent || n >= o->left) {
-		o->spent = 1;
-		return;
-	}
-	memcpy(o->p, s, n);
-	o->p += n;
-	o->left -= n;
-}
-
-static void put_str(struct out *o, const char *s)
-{
-	put_mem(o, s, strlen(s));
-}
-
-static void put_ch(struct out *o, char c)
-{
-	put_mem(o, &c, 1);
-}
-
-/* Decimal, zero-padded to at least width digits. */
-static void put_uint(struct out *o, unsigned long long v, int width)
-{
-	char tmp[24];
-	int i = sizeof(tmp);
-
-	do {
-		tmp[--i] = (char)('0' + v % 10);
-		v /= 10;
-		width--;
-	} while (v || width > 0);
-	put_mem(o, tmp + i, sizeof(tmp) - i);
-}
 
 static void put_addr(struct out *o, int family, const uint8_t *addr)
 {
@@ -81,14 +39,6 @@ static void put_endpoint(struct out *o, int family, const uint8_t *addr,
 	put_uint(o, port, 0);
 }
 
-static size_t finish(struct out *o, char *buf)
-{
-	if (o->spent || o->left < 1)
-		return 0;
-	*o->p = '\0';
-	return (size_t)(o->p - buf);
-}
-
 size_t syn_format_text(const struct syn_event *ev, char *buf, size_t len)
 {
 	struct out o = { buf, len, 0 };
@@ -98,7 +48,7 @@ size_t syn_format_text(const struct syn_event *ev, char *buf, size_t len)
 	put_str(&o, " -> ");
 	put_endpoint(&o, ev->family, ev->daddr, ev->dport);
 	put_ch(&o, '\n');
-	return finish(&o, buf);
+	return out_finish(&o, buf);
 }
 
 /* A JSON string.  Bytes outside printable ASCII become \u00XX, so the
@@ -310,5 +260,5 @@ size_t syn_format_json(const struct syn_event *ev, char *buf, size_t len)
 	put_kuint(&o, "mark", ev->mark);
 	put_mac(&o, ev);
 	put_str(&o, "}\n");
-	return finish(&o, buf);
+	return out_finish(&o, buf);
 }

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * outbuf.h - a tiny append-only writer for the formatters: every write is
+ * bounded, and once one does not fit the writer is spent and stays so.
+ * No heap, no printf: this is the per-event path.
+ */
+#ifndef SYNSINK_OUTBUF_H
+#define SYNSINK_OUTBUF_H
+
+#include <stddef.h>
+#include <string.h>
+
+struct out {
+	char *p;
+	size_t left;	/* bytes left, the NUL included */
+	int spent;
+};
+
+static inline void put_mem(struct out *o, const char *s, size_t n)
+{
+	if (o->spent || n >= o->left) {
+		o->spent = 1;
+		return;
+	}
+	memcpy(o->p, s, n);
+	o->p += n;
+	o->left -= n;
+}
+
+static inline void put_str(struct out *o, const char *s)
+{
+	put_mem(o, s, strlen(s));
+}
+
+static inline void put_ch(struct out *o, char c)
+{
+	put_mem(o, &c, 1);
+}
+
+/* Decimal, zero-padded to at least width digits. */
+static inline void put_uint(struct out *o, unsigned long long v, int width)
+{
+	char tmp[24];
+	int i = sizeof(tmp);
+
+	do {
+		tmp[--i] = (char)('0' + v % 10);
+		v /= 10;
+		width--;
+	} while (v || width > 0);
+	put_mem(o, tmp + i, sizeof(tmp) - (size_t)i);
+}
+
+/* NUL-terminates; returns the length written, or 0 if the writer is spent. */
+static inline size_t out_finish(struct out *o, char *buf)
+{
+	if (o->spent || o->left < 1)
+		return 0;
+	*o->p = '\0';
+	return (size_t)(o->p - buf);
+}
+
+#endif
