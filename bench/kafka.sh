@@ -31,10 +31,7 @@ t1=$(date +%s%N)
 ref=$(echo "$COUNT * 1000000000 / ($t1 - $t0)" | bc)
 echo "kcat -P, $COUNT event-sized messages, same settings: $ref messages/s (delivered, kcat waits for all)"
 
-get() { printf '%s' "$1" | python3 -c 'import json,sys
-v=json.load(sys.stdin)["stats"]
-for k in sys.argv[1].split("."): v = v[int(k)] if isinstance(v, list) else v[k]
-print(v)' "$2"; }
+get() { printf '%s' "$1" | lab_stats_get "$2"; }
 live() {
 	local n
 	n=$(grep -c '"final":false' "$tmp/err")

@@ -63,10 +63,7 @@ for rate in $RATES; do
 	kill -TERM $ss
 	wait $ss
 	stats=$(grep '"final":true' "$tmp/err")
-	get() { printf '%s' "$stats" | python3 -c 'import json,sys
-v=json.load(sys.stdin)["stats"]
-for k in sys.argv[1].split("."): v = v[int(k)] if isinstance(v, list) else v[k]
-print(v)' "$1"; }
+	get() { printf '%s' "$stats" | lab_stats_get "$1"; }
 	events=$(get queues.0.events)
 	gen_s=$(echo "scale=3; ($t_gen - $t0) / 1000000000" | bc)
 	el_s=$(echo "scale=3; ($t1 - $t0) / 1000000000" | bc)

@@ -120,6 +120,17 @@ lab_queue_bound() {
 		/proc/net/netfilter/nfnetlink_queue
 }
 
+# lab_stats_get PATH: one value from a synsink stats line on stdin, by a
+# dotted path into its "stats" object: queues.0.events, sinks.1.plugin.sent.
+lab_stats_get() {
+	python3 -c '
+import json, sys
+v = json.load(sys.stdin)["stats"]
+for k in sys.argv[1].split("."):
+    v = v[int(k)] if isinstance(v, list) else v[k]
+print(v)' "$1"
+}
+
 # lab_rules_dump: what a failing test shows.
 lab_rules_dump() {
 	lab_srv iptables-save -t raw -c 2>&1

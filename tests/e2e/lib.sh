@@ -82,7 +82,7 @@ ss_stop() {
 
 # ss_stat PATH: one value from the final stats line, e.g. queues.0.events
 ss_stat() {
-	grep '"final":true' "$SS_ERR" | stats_get "$1"
+	grep '"final":true' "$SS_ERR" | lab_stats_get "$1"
 }
 
 # ss_live_stat PATH: the same from a fresh SIGUSR1 stats line.
@@ -91,7 +91,7 @@ ss_live_stat() {
 	before=$(grep -c '"final":false' "$SS_ERR")
 	kill -USR1 "$SS_PID" || return 1
 	lab_busywait 2000 stats_lines_gt "$before" || return 1
-	grep '"final":false' "$SS_ERR" | tail -n 1 | stats_get "$1"
+	grep '"final":false' "$SS_ERR" | tail -n 1 | lab_stats_get "$1"
 }
 
 stats_lines_gt() { [ "$(grep -c '"final":false' "$SS_ERR")" -gt "$1" ]; }
@@ -100,16 +100,6 @@ stats_lines_gt() { [ "$(grep -c '"final":false' "$SS_ERR")" -gt "$1" ]; }
 live_stat_ge() {
 	local v
 	v=$(ss_live_stat "$1") && [ "$v" -ge "$2" ]
-}
-
-# stats_get PATH: a value from the stats line on stdin.
-stats_get() {
-	python3 -c '
-import json, sys
-v = json.load(sys.stdin)["stats"]
-for k in sys.argv[1].split("."):
-    v = v[int(k)] if isinstance(v, list) else v[k]
-print(v)' "$1"
 }
 
 # listen_start PORT COUNT: a listener on every server address.
