@@ -323,7 +323,7 @@ int main(int argc, char **argv)
 		if (ret) {
 			log_msg(SYNSINK_LOG_ERR, "%s: thread: %s",
 				d.sinks[i].label, strerror(-ret));
-			goto out_stop_sinks;
+			goto out_failed;
 		}
 	}
 	for (i = 0; i < d.n_caps; i++) {
@@ -331,12 +331,12 @@ int main(int argc, char **argv)
 		if (ret) {
 			log_msg(SYNSINK_LOG_ERR, "queue %u: thread: %s",
 				d.caps[i].queue, strerror(-ret));
-			goto out_stop_caps;
+			goto out_failed;
 		}
 	}
 	if (d.cfg.metrics && metrics_start(&d.metrics, err, sizeof(err))) {
 		log_msg(SYNSINK_LOG_ERR, "%s", err);
-		goto out_stop_caps;
+		goto out_failed;
 	}
 	if (d.n_caps > 1)
 		log_msg(SYNSINK_LOG_INFO, "listening on queues %u-%u, %zu sink(s)",
@@ -348,8 +348,7 @@ int main(int argc, char **argv)
 	status = wait_signals(&d, &set);
 	goto out_shutdown;
 
-out_stop_caps:
-out_stop_sinks:
+out_failed:
 	status = 1;
 out_shutdown:
 	{

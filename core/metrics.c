@@ -173,15 +173,12 @@ void metrics_render(const struct metrics *m, struct strbuf *sb)
 	help(sb, "synsink_sink_events_total", "counter",
 	     "Events per sink: written (taken by the plugin), dropped (ring full), failed.");
 	for (i = 0; i < m->n_sinks; i++) {
-		struct sink *s = &m->sinks[i];
-		unsigned long long dropped = 0;
+		const struct sink *s = &m->sinks[i];
 
-		for (k = 0; k < s->n_rings; k++)
-			dropped += stat_get(&s->rings[k].dropped);
 		sb_printf(sb, "synsink_sink_events_total{sink=\"%s\",outcome=\"written\"} %llu\n",
 			  s->label, stat_get(&s->written));
 		sb_printf(sb, "synsink_sink_events_total{sink=\"%s\",outcome=\"dropped\"} %llu\n",
-			  s->label, dropped);
+			  s->label, sink_dropped(s));
 		sb_printf(sb, "synsink_sink_events_total{sink=\"%s\",outcome=\"failed\"} %llu\n",
 			  s->label, stat_get(&s->failed));
 	}

@@ -262,16 +262,21 @@ static void emit_json(void *arg, const char *name, uint64_t value)
 		  (unsigned long long)value);
 }
 
-void sink_stats_json(struct sink *s, struct strbuf *sb)
+unsigned long long sink_dropped(const struct sink *s)
 {
 	unsigned long long dropped = 0;
 	size_t i;
 
 	for (i = 0; i < s->n_rings; i++)
 		dropped += stat_get(&s->rings[i].dropped);
+	return dropped;
+}
+
+void sink_stats_json(struct sink *s, struct strbuf *sb)
+{
 	sb_printf(sb, "{\"sink\":\"%s\",\"written\":%llu,\"dropped\":%llu,"
 		  "\"failed\":%llu,\"flush_failed\":%s", s->label,
-		  stat_get(&s->written), dropped, stat_get(&s->failed),
+		  stat_get(&s->written), sink_dropped(s), stat_get(&s->failed),
 		  stat_get(&s->flush_failed) ? "true" : "false");
 	if (s->opened && s->pl.desc->stats) {
 		struct emit_ctx e = { sb, 0 };

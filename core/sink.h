@@ -63,6 +63,9 @@ void sink_stop(struct sink *s);
 /* Closes the plugin instance and frees everything. */
 void sink_close(struct sink *s);
 
+/* Events its rings refused (the sink fell behind), over all queues. */
+unsigned long long sink_dropped(const struct sink *s);
+
 /* Appends this sink's counters as a JSON object. */
 void sink_stats_json(struct sink *s, struct strbuf *sb);
 
