@@ -294,6 +294,8 @@ int plugin_list(const char *dir, FILE *out)
 	closedir(d);
 	qsort(names, n, sizeof(names[0]), cmp_str);
 	fprintf(out, "Sinks in %s:\n", dir);
+	fprintf(out, "(every sink also takes ring=N: its own ring size, a power"
+		" of two, instead of --ring-size)\n");
 	for (i = 0; i < n; i++) {
 		struct plugin pl;
 		char err[512];

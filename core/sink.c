@@ -57,7 +57,8 @@ int sink_open(struct sink *s, const char *spec_arg, const char *dir,
 	s->efd = -1;
 	pthread_mutex_init(&s->lock, NULL);
 	s->flush_timeout_ms = flush_timeout_ms;
-	if (sinkspec_parse(spec_arg, &s->spec, err, errlen))
+	if (sinkspec_parse(spec_arg, &s->spec, err, errlen) ||
+	    sinkspec_take_ring(&s->spec, &ring_size, err, errlen))
 		return sink_fail(s, SINK_E_USAGE);
 	snprintf(s->label, sizeof(s->label), "%s", s->spec.name);
 

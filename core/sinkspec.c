@@ -114,6 +114,30 @@ void sinkspec_free(struct sink_spec *spec)
 	memset(spec, 0, sizeof(*spec));
 }
 
+int sinkspec_take_ring(struct sink_spec *spec, size_t *ring_size,
+		       char *err, size_t errlen)
+{
+	uint64_t v;
+	size_t k;
+
+	for (k = 0; k < spec->n_kv; k++)
+		if (!strcmp(spec->kv[k].key, SINKSPEC_RING_KEY))
+			break;
+	if (k == spec->n_kv)
+		return 0;
+	if (parse_u64(spec->kv[k].val, 2, 1u << 24, &v) || (v & (v - 1))) {
+		snprintf(err, errlen,
+			 "sink %s: option 'ring': '%s' is not a power of two in 2-16777216",
+			 spec->name, spec->kv[k].val);
+		return -EINVAL;
+	}
+	*ring_size = (size_t)v;
+	memmove(&spec->kv[k], &spec->kv[k + 1],
+		(spec->n_kv - k - 1) * sizeof(spec->kv[0]));
+	spec->n_kv--;
+	return 0;
+}
+
 static int parse_bool(const char *s, uint64_t *out)
 {
 	static const char *const yes[] = { "1", "true", "yes", "on" };
@@ -233,6 +257,10 @@ int option_table_check(const struct synsink_plugin *p, char *err, size_t errlen)
 			}
 		} else if (!o->name || !sink_name_valid(o->name)) {
 			snprintf(err, errlen, "option %u has a bad name", i);
+			return -EINVAL;
+		} else if (!strcmp(o->name, SINKSPEC_RING_KEY)) {
+			snprintf(err, errlen, "option '%s' is the core's, not a plugin's",
+				 o->name);
 			return -EINVAL;
 		}
 		for (j = 0; j < i; j++) {

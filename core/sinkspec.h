@@ -27,10 +27,20 @@ struct sink_spec {
 	size_t n_kv;
 };
 
+/* Keys the core takes for itself on every sink; no plugin may declare them.
+ * ring=N: this sink's ring size (a power of two), overriding --ring-size. */
+#define SINKSPEC_RING_KEY "ring"
+
 /* Returns 0, or -EINVAL / -ENOMEM with one line in err. */
 int sinkspec_parse(const char *arg, struct sink_spec *spec,
 		   char *err, size_t errlen);
 void sinkspec_free(struct sink_spec *spec);
+
+/* Takes ring=N out of spec, if there, into *ring_size (left alone if not).
+ * Returns 0, or -EINVAL with err for a value that is not a power of two
+ * in 2..2^24. */
+int sinkspec_take_ring(struct sink_spec *spec, size_t *ring_size,
+		       char *err, size_t errlen);
 
 /* Whether name is a plausible plugin name: [a-z0-9_-], 1..63 chars. */
 int sink_name_valid(const char *name);

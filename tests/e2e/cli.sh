@@ -18,6 +18,7 @@ check --sink nope
 check --sink stdout:format
 check --sink stdout:format=xml
 check --sink stdout:colour=red
+check --sink stdout:ring=1000
 check --stats-interval -1
 check --plugin-dir relative/dir
 lab_srv grep -q "" /proc/net/netfilter/nfnetlink_queue && e2e_fail "a queue was left bound"

@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # A sink that stops consuming: capture is unaffected (every connection is
 # made at once), the stuck sink's ring overflows and counts its drops, and
-# the other sink gets every event.
+# the other sink, its ring larger than the run (ring=N), gets every event.
 . "$(dirname "$0")/lib.sh"
 : "${E2E_PLUGIN_DIR:?set by ctest}"
 N=200
 e2e_init
 lab_rules_add --queue 1
 ss_start "$E2E_TMP/out" "$E2E_TMP/err" --queue 1 --plugin-dir "$E2E_PLUGIN_DIR" \
-	--ring-size 64 --sink block:hold_ms=3000 --sink stdout
+	--ring-size 64 --sink block:hold_ms=3000 --sink stdout:ring=256
 listen_start 22 $N
 t0=$(date +%s%N)
 connect $LAB_V4_SRV 22 $N -c 8

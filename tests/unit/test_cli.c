@@ -124,6 +124,47 @@ static void test_sinkspec(void **state)
 	sinkspec_free(&s);
 }
 
+/* ring=N belongs to the core: taken out of the spec, checked, and the size
+ * left alone when absent. */
+static void test_sinkspec_ring(void **state)
+{
+	struct sink_spec s;
+	size_t ring = 8192;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(sinkspec_parse("kafka:topic=t,ring=65536,key=dst", &s,
+					err, sizeof(err)), 0);
+	assert_int_equal(sinkspec_take_ring(&s, &ring, err, sizeof(err)), 0);
+	assert_int_equal(ring, 65536);
+	assert_int_equal(s.n_kv, 2);
+	assert_string_equal(s.kv[0].key, "topic");
+	assert_string_equal(s.kv[1].key, "key");
+	sinkspec_free(&s);
+
+	assert_int_equal(sinkspec_parse("stdout:ring=2", &s, err, sizeof(err)), 0);
+	assert_int_equal(sinkspec_take_ring(&s, &ring, err, sizeof(err)), 0);
+	assert_int_equal(ring, 2);
+	assert_int_equal(s.n_kv, 0);
+	sinkspec_free(&s);
+
+	ring = 8192;
+	assert_int_equal(sinkspec_parse("stdout:format=json", &s, err, sizeof(err)), 0);
+	assert_int_equal(sinkspec_take_ring(&s, &ring, err, sizeof(err)), 0);
+	assert_int_equal(ring, 8192);
+	sinkspec_free(&s);
+
+	for (const char *const *bad = (const char *const[]){ "stdout:ring=1000",
+			"stdout:ring=1", "stdout:ring=33554432", "stdout:ring=x",
+			"stdout:ring=", NULL }; *bad; bad++) {
+		assert_int_equal(sinkspec_parse(*bad, &s, err, sizeof(err)), 0);
+		assert_int_equal(sinkspec_take_ring(&s, &ring, err, sizeof(err)), -22);
+		assert_non_null(strstr(err, "sink stdout: option 'ring'"));
+		assert_int_equal(ring, 8192);
+		sinkspec_free(&s);
+	}
+}
+
 static void spec_error(const char *arg, const char *needle)
 {
 	struct sink_spec s;
@@ -236,6 +277,10 @@ static void test_table_check(void **state)
 	p.n_options = 1;
 	assert_int_equal(option_table_check(&p, err, sizeof(err)), -22);
 	assert_non_null(strstr(err, "bad default"));
+	p.options = (const struct synsink_option[]){
+		{ .name = "ring", .type = SYNSINK_OPT_UINT, .max = 5 } };
+	assert_int_equal(option_table_check(&p, err, sizeof(err)), -22);
+	assert_non_null(strstr(err, "the core's"));
 	p.options = NULL;
 	assert_int_equal(option_table_check(&p, err, sizeof(err)), -22);
 }
@@ -324,6 +369,7 @@ int main(void)
 		cmocka_unit_test(test_good_lines),
 		cmocka_unit_test(test_bad_lines),
 		cmocka_unit_test(test_sinkspec),
+		cmocka_unit_test(test_sinkspec_ring),
 		cmocka_unit_test(test_sinkspec_errors),
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_table_check),
