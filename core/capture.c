@@ -54,7 +54,7 @@ struct capture_rx {
 	size_t n_pending;		/* events waiting for the verdict */
 	uint32_t pending_pkts;		/* packets waiting for the verdict */
 	uint32_t pending_id;		/* newest id among them */
-	struct { uint64_t t; uint32_t n; } stamps[PENDING_MAX];	/* when they were read */
+	struct { uint64_t t; uint32_t n; } stamps[PENDING_MAX];	/* when they arrived */
 	size_t n_stamps;
 	uint32_t last_id;
 	int have_id;
@@ -86,7 +86,7 @@ static uint32_t attr_u32(const struct nlattr *a)
 
 static void publish(struct capture *c);
 
-/* Notes that n more packets were read at now (monotonic). */
+/* Notes that n more packets arrived at now (monotonic). */
 static void stamp(struct capture_rx *rx, uint64_t now, uint32_t n)
 {
 	if (!n)
@@ -95,13 +95,39 @@ static void stamp(struct capture_rx *rx, uint64_t now, uint32_t n)
 		rx->stamps[rx->n_stamps - 1].n += n;
 		return;
 	}
-	if (rx->n_stamps == PENDING_MAX) {	/* cannot happen: publish comes first */
+	if (rx->n_stamps == PENDING_MAX) {	/* rare: many undecodable packets */
 		rx->stamps[rx->n_stamps - 1].n += n;
 		return;
 	}
 	rx->stamps[rx->n_stamps].t = now;
 	rx->stamps[rx->n_stamps].n = n;
 	rx->n_stamps++;
+}
+
+/* The kernel's timestamp of the packet (NFQA_TIMESTAMP, wall clock, ns),
+ * or 0 when it gives none. */
+static uint64_t kernel_ts(const struct nlattr *a)
+{
+	const struct nfqnl_msg_packet_timestamp *ts;
+
+	if (!a || mnl_attr_get_payload_len(a) < sizeof(*ts))
+		return 0;
+	ts = mnl_attr_get_payload(a);
+	return be64toh(ts->sec) * 1000000000ull + be64toh(ts->usec) * 1000ull;
+}
+
+/* When a packet reached the queue, on the monotonic clock: by the kernel's
+ * timestamp when there is one, so the verdict latency includes the wait in
+ * the kernel queue; else the moment we read it.  A kernel time ahead of
+ * ours (a clock step) counts as now. */
+static uint64_t arrived_mono(uint64_t kts, uint64_t now_real, uint64_t now_mono)
+{
+	uint64_t waited;
+
+	if (!kts || kts >= now_real)
+		return now_mono;
+	waited = now_real - kts;
+	return waited < now_mono ? now_mono - waited : now_mono;
 }
 
 static void handle_packet(struct capture *c, const struct nlmsghdr *nlh,
@@ -112,6 +138,7 @@ static void handle_packet(struct capture *c, const struct nlmsghdr *nlh,
 	const struct nfqnl_msg_packet_hdr *ph;
 	struct syn_event *ev;
 	enum syn_decode_err derr;
+	uint64_t kts;
 	uint32_t id;
 
 	if (nfq_nlmsg_parse(nlh, attr) < 0 || !attr[NFQA_PACKET_HDR]) {
@@ -132,6 +159,8 @@ static void handle_packet(struct capture *c, const struct nlmsghdr *nlh,
 	rx->have_id = 1;
 	rx->pending_id = id;
 	rx->pending_pkts++;
+	kts = kernel_ts(attr[NFQA_TIMESTAMP]);
+	stamp(rx, arrived_mono(kts, now_real, now_mono), 1);
 
 	if (rx->n_pending == PENDING_MAX)
 		publish(c);
@@ -154,15 +183,9 @@ static void handle_packet(struct capture *c, const struct nlmsghdr *nlh,
 
 	ev->packet_id = id;
 	ev->queue = c->queue;
-	ev->ts_ns = now_real;
-	if (attr[NFQA_TIMESTAMP]) {
-		const struct nfqnl_msg_packet_timestamp *ts =
-			mnl_attr_get_payload(attr[NFQA_TIMESTAMP]);
-
-		ev->ts_ns = be64toh(ts->sec) * 1000000000ull +
-			    be64toh(ts->usec) * 1000ull;
+	ev->ts_ns = kts ? kts : now_real;
+	if (kts)
 		ev->flags |= SYN_F_KERNEL_TS;
-	}
 	if (attr[NFQA_MARK])
 		ev->mark = attr_u32(attr[NFQA_MARK]);
 	if (attr[NFQA_IFINDEX_INDEV]) {
@@ -210,7 +233,6 @@ static int handle_datagram(struct capture *c, const char *buf, size_t len,
 	const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
 	int left = (int)len, ack = 1;
 	uint64_t now_real = clock_real_ns(), now_mono = clock_mono_ns();
-	uint32_t before = c->rx->pending_pkts;
 
 	for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
 		if (nlh->nlmsg_type == NLMSG_ERROR) {
@@ -232,9 +254,6 @@ static int handle_datagram(struct capture *c, const char *buf, size_t len,
 		    ((NFNL_SUBSYS_QUEUE << 8) | NFQNL_MSG_PACKET))
 			handle_packet(c, nlh, now_real, now_mono);
 	}
-	/* A publish inside handle_packet restarts the count. */
-	stamp(c->rx, now_mono, c->rx->pending_pkts >= before ?
-	      c->rx->pending_pkts - before : c->rx->pending_pkts);
 	return ack;
 }
 
@@ -259,17 +278,22 @@ static int send_verdict(struct capture *c, uint32_t id)
 static void publish(struct capture *c)
 {
 	struct capture_rx *rx = c->rx;
+	uint64_t now;
 	size_t i;
 
 	/* A failed verdict is not retried here: the next batch verdict
-	 * covers every id up to its own, these included. */
-	if (rx->pending_pkts && !rx->unbound &&
-	    send_verdict(c, rx->pending_id) == 0) {
-		uint64_t now = clock_mono_ns();
-
-		stat_add(&c->st.verdicts, rx->pending_pkts);
-		for (i = 0; i < rx->n_stamps; i++)
-			stats_lat_add(&c->st, now - rx->stamps[i].t, rx->stamps[i].n);
+	 * covers every id up to its own, these included.  The latency ends
+	 * as the verdict is handed to the kernel: sendto() then runs the
+	 * accepted packets on through the stack (the SYN-ACK included) before
+	 * it returns, work that any consumer of the queue pays alike. */
+	if (rx->pending_pkts && !rx->unbound) {
+		now = clock_mono_ns();
+		if (send_verdict(c, rx->pending_id) == 0) {
+			stat_add(&c->st.verdicts, rx->pending_pkts);
+			for (i = 0; i < rx->n_stamps; i++)
+				stats_lat_add(&c->st, now - rx->stamps[i].t,
+					      rx->stamps[i].n);
+		}
 	}
 	rx->pending_pkts = 0;
 	rx->n_stamps = 0;
