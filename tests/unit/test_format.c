@@ -51,6 +51,30 @@ static void test_text_v4(void **state)
 	assert_int_equal(n, strlen(buf));
 }
 
+/* IPv4 is formatted by hand: every octet width, against inet_ntop. */
+static void test_text_v4_every_octet(void **state)
+{
+	static const uint8_t octets[] = { 0, 1, 9, 10, 99, 100, 199, 200, 255 };
+	struct syn_event ev = ev4();
+	char buf[256], want[256], a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(octets); i++) {
+		uint8_t x = octets[i], y = octets[sizeof(octets) - 1 - i];
+
+		memcpy(ev.saddr, (uint8_t[]){ x, y, x, y }, 4);
+		memcpy(ev.daddr, (uint8_t[]){ y, x, 0, 255 }, 4);
+		inet_ntop(AF_INET, ev.saddr, a, sizeof(a));
+		inet_ntop(AF_INET, ev.daddr, b, sizeof(b));
+		snprintf(want, sizeof(want),
+			 "A new tcp connection will be established: %s:40000 -> %s:22\n",
+			 a, b);
+		syn_format_text(&ev, buf, sizeof(buf));
+		assert_string_equal(buf, want);
+	}
+}
+
 static void test_text_v6(void **state)
 {
 	struct syn_event ev = ev6();
@@ -222,6 +246,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_text_v4),
+		cmocka_unit_test(test_text_v4_every_octet),
 		cmocka_unit_test(test_text_v6),
 		cmocka_unit_test(test_text_short_buffer),
 		cmocka_unit_test(test_json_v4_full),
