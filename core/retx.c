@@ -9,85 +9,113 @@
 
 int retx_init(struct retx_table *t, size_t entries, uint64_t window_ns)
 {
+	size_t buckets = entries / RETX_WAYS;
+
 	memset(t, 0, sizeof(*t));
-	if (entries < RETX_PROBES || (entries & (entries - 1)))
+	if (entries < RETX_WAYS || (entries & (entries - 1)))
 		return -EINVAL;
-	t->e = calloc(entries, sizeof(*t->e));
-	if (!t->e)
+	t->b = aligned_alloc(64, buckets * sizeof(*t->b));
+	t->k = calloc(entries, sizeof(*t->k));
+	if (!t->b || !t->k) {
+		retx_free(t);
 		return -ENOMEM;
-	t->mask = entries - 1;
-	t->window_ns = window_ns;
+	}
+	memset(t->b, 0, buckets * sizeof(*t->b));
+	t->mask = buckets - 1;
+	t->window_ms = (uint32_t)(window_ns / 1000000);
 	return 0;
 }
 
 void retx_free(struct retx_table *t)
 {
-	free(t->e);
-	t->e = NULL;
+	free(t->b);
+	free(t->k);
+	t->b = NULL;
+	t->k = NULL;
 }
 
-/* FNV-1a over the key fields. */
+static uint64_t load64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+/* One multiply-xorshift round per 64-bit word of the key (FNV-1a byte by
+ * byte was the table's own hot spot). */
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+	h = (h ^ v) * 0x9e3779b97f4a7c15ull;
+	return h ^ (h >> 29);
+}
+
 static uint32_t key_hash(const struct syn_event *ev)
 {
-	uint32_t h = 2166136261u;
-	size_t alen = ev->family == AF_INET ? 4 : 16, i;
-	const uint8_t *parts[2] = { ev->saddr, ev->daddr };
-	uint8_t tail[9] = {
-		(uint8_t)(ev->sport >> 8), (uint8_t)ev->sport,
-		(uint8_t)(ev->dport >> 8), (uint8_t)ev->dport,
-		(uint8_t)(ev->seq >> 24), (uint8_t)(ev->seq >> 16),
-		(uint8_t)(ev->seq >> 8), (uint8_t)ev->seq, ev->family,
-	};
-	int p;
+	uint64_t h = 0x243f6a8885a308d3ull ^ ev->family;
 
-	for (p = 0; p < 2; p++)
-		for (i = 0; i < alen; i++)
-			h = (h ^ parts[p][i]) * 16777619u;
-	for (i = 0; i < sizeof(tail); i++)
-		h = (h ^ tail[i]) * 16777619u;
-	return h;
+	h = mix(h, (uint64_t)ev->seq << 32 | (uint32_t)ev->sport << 16 | ev->dport);
+	if (ev->family == AF_INET) {
+		uint32_t s, d;
+
+		memcpy(&s, ev->saddr, 4);
+		memcpy(&d, ev->daddr, 4);
+		h = mix(h, (uint64_t)s << 32 | d);
+	} else {
+		h = mix(h, load64(ev->saddr));
+		h = mix(h, load64(ev->saddr + 8));
+		h = mix(h, load64(ev->daddr));
+		h = mix(h, load64(ev->daddr + 8));
+	}
+	h *= 0xbf58476d1ce4e5b9ull;
+	return (uint32_t)(h ^ (h >> 32));
 }
 
-static bool same(const struct retx_ent *e, uint32_t h, const struct syn_event *ev)
+static bool same(const struct retx_key *k, const struct syn_event *ev)
 {
-	return e->hash == h && e->seq == ev->seq && e->sport == ev->sport &&
-	       e->dport == ev->dport && e->family == ev->family &&
-	       !memcmp(e->saddr, ev->saddr, sizeof(e->saddr)) &&
-	       !memcmp(e->daddr, ev->daddr, sizeof(e->daddr));
+	return k->seq == ev->seq && k->sport == ev->sport &&
+	       k->dport == ev->dport && k->family == ev->family &&
+	       !memcmp(k->saddr, ev->saddr, sizeof(k->saddr)) &&
+	       !memcmp(k->daddr, ev->daddr, sizeof(k->daddr));
 }
 
 bool retx_check(struct retx_table *t, const struct syn_event *ev, uint64_t now_ns)
 {
-	uint32_t h = key_hash(ev);
-	struct retx_ent *free_slot = NULL, *oldest = NULL, *e;
-	size_t i;
+	uint32_t h = key_hash(ev), now = (uint32_t)(now_ns / 1000000);
+	size_t bi = h & t->mask;
+	struct retx_bucket *b = &t->b[bi];
+	struct retx_key *keys = &t->k[bi * RETX_WAYS], *k;
+	int i, slot = -1, oldest = 0;
 
-	for (i = 0; i < RETX_PROBES; i++) {
-		e = &t->e[(h + i) & t->mask];
-		if (e->seen_ns && same(e, h, ev)) {
-			bool within = now_ns - e->seen_ns <= t->window_ns;
+	if (!now)
+		now = 1;	/* 0 marks an empty entry */
+	for (i = 0; i < RETX_WAYS; i++) {
+		/* Ages are taken mod 2^32 ms (49 days), far above any window. */
+		uint32_t age = now - b->seen[i];
 
-			e->seen_ns = now_ns;
-			return within;
+		if (b->seen[i] && b->tag[i] == h && same(&keys[i], ev)) {
+			b->seen[i] = now;
+			return age <= t->window_ms;
 		}
-		if (!e->seen_ns || now_ns - e->seen_ns > t->window_ns) {
-			if (!free_slot)
-				free_slot = e;
-		} else if (!oldest || e->seen_ns < oldest->seen_ns) {
-			oldest = e;
+		if (!b->seen[i] || age > t->window_ms) {
+			if (slot < 0)
+				slot = i;
+		} else if (age > now - b->seen[oldest]) {
+			oldest = i;
 		}
 	}
-	if (!free_slot) {
-		free_slot = oldest;
+	if (slot < 0) {
+		slot = oldest;
 		t->evictions++;
 	}
-	free_slot->seen_ns = now_ns ? now_ns : 1;
-	free_slot->hash = h;
-	free_slot->seq = ev->seq;
-	free_slot->sport = ev->sport;
-	free_slot->dport = ev->dport;
-	free_slot->family = ev->family;
-	memcpy(free_slot->saddr, ev->saddr, sizeof(free_slot->saddr));
-	memcpy(free_slot->daddr, ev->daddr, sizeof(free_slot->daddr));
+	b->tag[slot] = h;
+	b->seen[slot] = now;
+	k = &keys[slot];
+	k->seq = ev->seq;
+	k->sport = ev->sport;
+	k->dport = ev->dport;
+	k->family = ev->family;
+	memcpy(k->saddr, ev->saddr, sizeof(k->saddr));
+	memcpy(k->daddr, ev->daddr, sizeof(k->daddr));
 	return false;
 }

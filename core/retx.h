@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * retx.h - retransmitted SYNs: the same 4-tuple and initial sequence
- * number seen again within a window.  A bounded open-addressing table,
- * one per capture thread (no locks); when a probe finds no free or expired
- * slot the oldest one probed is evicted and counted.
+ * number seen again within a window.  A bounded table, one per capture
+ * thread (no locks), of buckets of RETX_WAYS entries.  A bucket's hash
+ * tags and last-seen times share one cache line, so a lookup reads one
+ * line (and a key only when a tag matches); when a bucket holds no free
+ * or expired entry its oldest is evicted and counted.
  */
 #ifndef SYNSINK_RETX_H
 #define SYNSINK_RETX_H
@@ -14,11 +16,14 @@
 
 #include <synsink/event.h>
 
-#define RETX_PROBES 8
+#define RETX_WAYS 8
 
-struct retx_ent {
-	uint64_t seen_ns;	/* 0: empty */
-	uint32_t hash;
+struct retx_bucket {
+	uint32_t tag[RETX_WAYS];	/* the key's hash */
+	uint32_t seen[RETX_WAYS];	/* ms on the caller's clock, mod 2^32; 0: empty */
+};
+
+struct retx_key {
 	uint32_t seq;
 	uint16_t sport, dport;
 	uint8_t family;
@@ -26,13 +31,15 @@ struct retx_ent {
 };
 
 struct retx_table {
-	struct retx_ent *e;
-	size_t mask;
-	uint64_t window_ns;
+	struct retx_bucket *b;
+	struct retx_key *k;		/* RETX_WAYS per bucket */
+	size_t mask;			/* buckets - 1 */
+	uint32_t window_ms;
 	unsigned long long evictions;
 };
 
-/* entries: a power of two.  Returns 0, -EINVAL or -ENOMEM. */
+/* entries: a power of two, at least RETX_WAYS; the window is kept to the
+ * millisecond.  Returns 0, -EINVAL or -ENOMEM. */
 int retx_init(struct retx_table *t, size_t entries, uint64_t window_ns);
 void retx_free(struct retx_table *t);
 
