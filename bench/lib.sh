@@ -5,7 +5,7 @@
 . lab/lib.sh
 
 [ "$(id -u)" = 0 ] || { echo "bench: run as root" >&2; exit 1; }
-[ -x build/bin/synsink ] || bash ci/build build >/dev/null
+[ -x build/bin/synsink ] && [ -x build/bin/minloop ] || bash ci/build build >/dev/null
 
 tmp=$(mktemp -d /tmp/synsink-bench.XXXXXX)
 bench_cleanup() {

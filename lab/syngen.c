@@ -6,6 +6,7 @@
  *   syngen listen  -a ADDR -p PORT [-n COUNT] [-t SEC]
  *   syngen connect -a ADDR -p PORT [-n COUNT] [-c CONCURRENCY] [-t SEC]
  *                  [-s SRCADDR [-k K]]   (K source addresses from SRCADDR, in turn)
+ *                  [-l]                  (and the connect() latency distribution)
  *   syngen raw     ... (see raw.c)
  *   syngen odd     ... (see odd.c)
  *
@@ -14,6 +15,8 @@
  * makes COUNT real TCP connections, C at a time, prints one line
  * "ok SRC:SPORT -> DST:DPORT" per completed handshake and a last line
  * "connect: N ok, M failed" on stderr; it exits 0 only if all succeeded.
+ * With -l, a line before that: "latency_us n N min A p50 B p90 C p99 D
+ * max E", from connect() to the socket turning writable (the handshake).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -30,12 +33,42 @@
 
 #include "syngen.h"
 
-static uint64_t now_ms(void)
+static uint64_t now_ns(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t now_ms(void)
+{
+	return now_ns() / 1000000;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The q-th quantile of n sorted values (nearest rank). */
+static uint32_t quantile(const uint32_t *v, uint32_t n, double q)
+{
+	uint32_t r = (uint32_t)(q * n + 0.999999);
+
+	return v[r ? r - 1 : 0];
+}
+
+static void print_latency(uint32_t *lat, uint32_t n)
+{
+	if (!n)
+		return;
+	qsort(lat, n, sizeof(*lat), cmp_u32);
+	fprintf(stderr, "latency_us n %u min %u p50 %u p90 %u p99 %u max %u\n",
+		n, lat[0], quantile(lat, n, 0.5), quantile(lat, n, 0.9),
+		quantile(lat, n, 0.99), lat[n - 1]);
 }
 
 int sg_parse_u32(const char *what, const char *s, uint32_t min, uint32_t max,
@@ -124,8 +157,9 @@ int sg_parse_args(int argc, char **argv, struct sg_args *a)
 	a->nsrc = 1;
 	a->copies = 1;
 	a->opts = "linux";
-	while ((o = getopt(argc, argv, "a:p:n:c:t:s:k:r:o:x:")) != -1) {
+	while ((o = getopt(argc, argv, "a:p:n:c:t:s:k:r:o:x:l")) != -1) {
 		switch (o) {
+		case 'l': a->latency = 1; break;
 		case 'a': a->addr = optarg; break;
 		case 's': a->src = optarg; break;
 		case 'o': a->opts = optarg; break;
@@ -249,7 +283,8 @@ static int do_connect(int argc, char **argv)
 	socklen_t dlen, slen = 0;
 	struct sg_args c;
 	struct pollfd *pfd;
-	uint32_t started = 0, ok = 0, failed = 0, live = 0, i;
+	uint64_t *t_start;
+	uint32_t *lat, started = 0, ok = 0, failed = 0, live = 0, i;
 	uint64_t deadline;
 
 	if (sg_parse_args(argc, argv, &c) ||
@@ -257,7 +292,9 @@ static int do_connect(int argc, char **argv)
 	    (c.src && sg_parse_addr(c.src, 0, &src, &slen)))
 		return 2;
 	pfd = calloc(c.conc, sizeof(*pfd));
-	if (!pfd)
+	t_start = calloc(c.conc, sizeof(*t_start));
+	lat = calloc(c.count, sizeof(*lat));
+	if (!pfd || !t_start || !lat)
 		return 1;
 	for (i = 0; i < c.conc; i++)
 		pfd[i].fd = -1;
@@ -266,6 +303,7 @@ static int do_connect(int argc, char **argv)
 		for (i = 0; i < c.conc && started < c.count; i++) {
 			if (pfd[i].fd >= 0)
 				continue;
+			t_start[i] = now_ns();
 			pfd[i].fd = start_connect(&dst, dlen, c.src ? &src : NULL,
 						  slen, started % c.nsrc);
 			pfd[i].events = POLLOUT;
@@ -290,6 +328,8 @@ static int do_connect(int argc, char **argv)
 
 			if (pfd[i].fd < 0 || !pfd[i].revents)
 				continue;
+			if (c.latency)
+				lat[ok] = (uint32_t)((now_ns() - t_start[i]) / 1000);
 			getsockopt(pfd[i].fd, SOL_SOCKET, SO_ERROR, &err, &el);
 			if (err) {
 				fprintf(stderr, "connect: %s\n", strerror(err));
@@ -315,7 +355,11 @@ static int do_connect(int argc, char **argv)
 	}
 	failed += c.count - started;
 	free(pfd);
+	free(t_start);
 	fflush(stdout);
+	if (c.latency)
+		print_latency(lat, ok);
+	free(lat);
 	fprintf(stderr, "connect: %u ok, %u failed\n", ok, failed);
 	return failed ? 1 : 0;
 }

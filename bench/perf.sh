@@ -1,0 +1,225 @@
+#!/usr/bin/env bash
+# bench/perf.sh - synsink against the minimal accept loop (bench/minloop.c,
+# the ceiling: recv, batch ACCEPT, nothing else).  Run as root from the top
+# of the tree:
+#
+#   sudo bench/perf.sh [--smoke] [--seconds S] [--rates "R ..."] [--configs "C ..."]
+#
+# In the lab, crafted SYNs from `syngen raw` at each rate (default 10000,
+# 50000, 100000 per second and 0 = flat out; S seconds' worth each, default
+# 2, flat out 150000*S SYNs) go through the NFQUEUE rule to, in turn:
+#   min   bench/minloop on queue 1
+#   json  synsink --sink stdout:format=json, into a file
+#   all   synsink with stdout (json, into a file) + redis (XADD) + kafka
+# and a row per (config, rate) reports what was offered, the rule's hits,
+# what was received and emitted, every loss counter (unqueued: rule hits
+# the kernel let through unqueued, fail-open, because its queue was full;
+# ring drops; sink losses: events a sink took but dropped or failed to
+# deliver), the consumer's CPU per SYN (the scheduler's run time of all
+# its threads, which includes the kernel's work on each accepted packet
+# that the verdict runs; softirq time is accounted apart by this kernel
+# and is not in it) and its ratio to min's at the same rate, peak RSS, and
+# synsink's verdict latency (p50 and p99 as the histogram bucket they fall
+# in).  Then connect() latency: 2000 real connections one at a time,
+# beside 10000 raw SYN/s in the background, with no queue, with min, and
+# with json.  On two or more cores the generator runs on CPU 0 and the
+# consumer on CPU 1.
+#
+# --smoke: one small round of everything (CI runs it so the suite keeps
+# working); it checks that the counters add up, never how fast.  Every run
+# is bounded in count and time.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+. lab/redis.sh
+. lab/kafka/broker.sh
+SECS=2 RATES="10000 50000 100000 0" CONFIGS="min json all" SMOKE=0
+CONN_N=2000 BG_RATE=10000
+while [ $# -gt 0 ]; do
+	case $1 in
+	--smoke) SMOKE=1 SECS=1 RATES="10000" CONN_N=200 ;;
+	--seconds) SECS=$2; shift ;;
+	--rates) RATES=$2; shift ;;
+	--configs) CONFIGS=$2; shift ;;
+	*) echo "usage: bench/perf.sh [--smoke] [--seconds S] [--rates \"R ...\"] [--configs \"C ...\"]" >&2
+	   exit 64 ;;
+	esac
+	shift
+done
+. bench/lib.sh
+# One core generates, the other consumes (with the kernel's work on each
+# side), as the targets assume; on one core both share it.
+PIN_GEN="" PIN_CONSUMER=""
+if [ "$(nproc)" -ge 2 ]; then
+	PIN_GEN="taskset -c 0" PIN_CONSUMER="taskset -c 1"
+fi
+REDIS_PORT_BENCH=6399
+
+case " $CONFIGS " in *" all "*)
+	REDIS_AOF=no redis_start "$LAB_SRV" "$tmp/redis" $REDIS_PORT_BENCH
+	kafka_start "$LAB_SRV" "$tmp/kafka" 9092 >/dev/null
+	echo warm-up | kcat_in_ns -P -t perf	# the topic exists before any clock runs
+esac
+
+# The kernel's line for queue 1: queue_total copy_mode copy_range
+# queue_dropped user_dropped id_sequence, from the server namespace.
+kq() { lab_srv awk '$1 == 1 {print $3, $6, $7, $8}' /proc/net/netfilter/nfnetlink_queue; }
+queue_idle() { [ "$(kq | cut -d' ' -f1)" = 0 ]; }
+fail() { echo "perf: $*" >&2; exit 1; }
+
+start_consumer() {
+	local sinks="--sink stdout:format=json"
+	case $1 in
+	min)
+		ip netns exec "$LAB_SRV" $PIN_CONSUMER build/bin/minloop 1 >"$tmp/out" 2>"$tmp/err" & ;;
+	json|all)
+		[ "$1" = all ] && sinks="$sinks --sink redis:port=$REDIS_PORT_BENCH,key=syn --sink kafka:topic=perf"
+		# shellcheck disable=SC2086
+		ip netns exec "$LAB_SRV" $PIN_CONSUMER build/bin/synsink --queue 1 $sinks \
+			>"$tmp/out" 2>"$tmp/err" & ;;
+	esac
+	cpid=$!
+	lab_busywait 10000 grep -q "listening on queue 1" "$tmp/err" || fail "$1 did not start: $(cat "$tmp/err")"
+}
+
+# CPU time of every thread of process $1 so far, in ns (the scheduler's
+# own sum, finer than the clock ticks of /proc/PID/stat).
+cpu_ns() { cat /proc/"$1"/task/*/schedstat | awk '{t += $1} END {printf "%d\n", t}'; }
+
+# A fresh stats line from the running synsink.
+live_stats() {
+	local n
+	n=$(grep -c '"final":false' "$tmp/err" || true)
+	kill -USR1 "$cpid"
+	lab_busywait 5000 stats_more "$n" || fail "no stats line"
+	grep '"final":false' "$tmp/err" | tail -n1
+}
+stats_more() { [ "$(grep -c '"final":false' "$tmp/err")" -gt "$1" ]; }
+
+# Every sink has taken or dropped every event, and nothing is in flight.
+sinks_done() {
+	python3 -c '
+import json, sys
+s = json.loads(sys.stdin.read())["stats"]
+ev = sum(q["events"] for q in s["queues"])
+ok = all(k["written"] + k["dropped"] + k["failed"] == ev and
+         k.get("plugin", {}).get("in_flight", 0) == 0 and
+         k.get("plugin", {}).get("pending", 0) == 0 for k in s["sinks"])
+sys.exit(0 if ok else 1)' <<<"$(live_stats)"
+}
+
+# p50 and p99 of the verdict-latency histogram, as the bucket they fall in.
+latency() {
+	python3 -c '
+import json, sys
+h = json.loads(sys.stdin.read())["stats"]["queues"][0]["verdict_latency_us"]
+b = [(k, v) for k, v in h.items() if k.startswith("le_") or k == "inf"]
+n = sum(v for _, v in b)
+def q(f):
+    c = 0
+    for k, v in b:
+        c += v
+        if c >= f * n:
+            return "<=" + k[3:] if k != "inf" else ">100000"
+    return "-"
+print("%s/%s" % (q(0.5), q(0.99)) if n else "-")'
+}
+
+declare -A MIN_CPU MIN_RATE
+printf '| config | offered/s | sent | rule hits | received | events | unqueued | queue/user dropped | id gaps | ENOBUFS | ring drops | sink losses | handled/s | CPU µs/SYN | vs min | peak RSS MiB | verdict p50/p99 µs |\n'
+printf '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n'
+for cfg in $CONFIGS; do
+	for rate in $RATES; do
+		count=$((rate ? rate * SECS : 150000 * SECS))
+		lab_srv iptables -t raw -Z PREROUTING
+		start_consumer "$cfg"
+		t0=$(date +%s%N)
+		lab_cli $PIN_GEN build/bin/syngen raw -a "$LAB_V4_SRV" -s 198.18.0.10 -k $LAB_EXTRA_SRC \
+			-p 9 -n "$count" -r "$rate" -t $((SECS * 4 + 10)) >"$tmp/gen" 2>&1 ||
+			fail "syngen raw: $(cat "$tmp/gen")"
+		t1=$(date +%s%N)
+		sent=$(sed -n 's/^raw: sent \([0-9]*\)$/\1/p' "$tmp/gen")
+		lab_busywait 10000 queue_idle || fail "queue 1 never emptied"
+		[ "$cfg" = min ] || lab_busywait 60000 sinks_done || fail "$cfg: sinks never caught up"
+		read -r _ qdrop udrop _ <<<"$(kq)"
+		cpu=$(cpu_ns "$cpid")
+		rss=$(awk '/^VmHWM/ {print $2}' "/proc/$cpid/status")
+		hits=$(lab_srv iptables -t raw -L PREROUTING -v -x -n | awk '/NFQUEUE/ {print $1}')
+		kill -TERM "$cpid"
+		wait "$cpid" || fail "$cfg exited $? after SIGTERM: $(tail -n 3 "$tmp/err")"
+		if [ "$cfg" = min ]; then
+			line=$(grep '^minloop: received' "$tmp/err")
+			set -- $line
+			recv=$3 events=- gaps=${9} enob=${11} ring=- lost=- lat=-
+			[ "$5" = "$recv" ] || fail "minloop: $5 verdicts for $recv packets"
+		else
+			st=$(grep '"final":true' "$tmp/err")
+			get() { lab_stats_get "$1" <<<"$st"; }
+			recv=$(get queues.0.received) events=$(get queues.0.events)
+			gaps=$(get queues.0.id_gaps) enob=$(get queues.0.enobufs)
+			read -r ring lost <<<"$(python3 -c '
+import json, sys
+k = json.loads(sys.stdin.read())["stats"]["sinks"]
+p = [x.get("plugin", {}) for x in k]
+print(sum(x["dropped"] for x in k),
+      sum(x["failed"] for x in k) + sum(y.get("dropped", 0) + y.get("failed", 0) for y in p))' <<<"$st")"
+			lat=$(latency <<<"$st")
+			[ "$(get queues.0.verdicts)" = "$recv" ] || fail "$cfg: verdicts != received"
+			[ "$(wc -l <"$tmp/out")" = "$(get sinks.0.written)" ] || fail "$cfg: lines in the file != written"
+			if [ "$cfg" = all ]; then
+				for s in 1 2; do
+					[ $(( $(get sinks.$s.plugin.delivered) + $(get sinks.$s.plugin.dropped) + $(get sinks.$s.plugin.failed) )) = \
+					  "$(get sinks.$s.written)" ] || fail "$cfg: sink $s does not account for what it took"
+				done
+			fi
+		fi
+		[ "$recv" -le "$hits" ] || fail "$cfg: received $recv > rule hits $hits"
+		handled=$(( recv * 1000000000 / (t1 - t0) ))
+		us=$(echo "scale=2; $cpu / 1000 / $recv" | bc)
+		if [ "$cfg" = min ]; then
+			MIN_CPU[$rate]=$us MIN_RATE[$rate]=$handled vs=1.00
+		elif [ -n "${MIN_CPU[$rate]:-}" ]; then
+			vs=$(echo "scale=2; $us / ${MIN_CPU[$rate]}" | bc)
+			[ "$rate" = 0 ] && vs="$vs (rate $(echo "scale=2; $handled / ${MIN_RATE[$rate]}" | bc))"
+		else
+			vs=-
+		fi
+		printf '| %s | %s | %s | %s | %s | %s | %s | %s/%s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
+			"$cfg" "${rate/#0/flat out}" "$sent" "$hits" "$recv" "$events" \
+			$((hits - recv)) "$qdrop" "$udrop" "$gaps" "$enob" "$ring" "$lost" "$handled" \
+			"$us" "$vs" "$(echo "scale=1; $rss / 1024" | bc)" "$lat"
+		: >"$tmp/out"
+	done
+done
+
+# connect() latency: one connection at a time beside a background of raw SYNs.
+echo
+printf '| queue | connections | background SYN/s | connect() µs min | p50 | p90 | p99 | max |\n'
+printf '| --- | --- | --- | --- | --- | --- | --- | --- |\n'
+for q in none min json; do
+	if [ $q = none ]; then lab_rules_del; else lab_rules_add --queue 1; start_consumer $q; fi
+	ip netns exec "$LAB_SRV" build/bin/syngen listen -a "$LAB_V4_SRV" -p 22 -n "$CONN_N" -t 60 \
+		>"$tmp/listen" 2>&1 &
+	lpid=$!
+	lab_busywait 5000 grep -q listening "$tmp/listen" || fail "listener did not start"
+	bg_n=$((BG_RATE * (CONN_N / 200 + 2)))
+	# Not through lab_cli: $! must be syngen itself, not a subshell.
+	ip netns exec "$LAB_CLI" $PIN_GEN build/bin/syngen raw -a "$LAB_V4_SRV" -s 198.18.0.10 -k $LAB_EXTRA_SRC \
+		-p 9 -n $bg_n -r $BG_RATE -t 60 >/dev/null 2>&1 &
+	bpid=$!
+	lab_cli build/bin/syngen connect -a "$LAB_V4_SRV" -p 22 -n "$CONN_N" -c 1 -l -t 60 \
+		>/dev/null 2>"$tmp/conn" || fail "connect: $(tail -n 1 "$tmp/conn")"
+	kill "$bpid" 2>/dev/null || true	# the background stops with the measurement
+	wait "$bpid" "$lpid" || true
+	if [ $q != none ]; then
+		kill -TERM "$cpid"
+		wait "$cpid" || fail "$q exited $? after SIGTERM"
+		lab_rules_del
+	fi
+	set -- $(grep '^latency_us' "$tmp/conn")
+	printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$q" "$3" "$BG_RATE" "$5" "$7" "$9" "${11}" "${13}"
+done
+lab_rules_add --queue 1
+# (A server stopped by SIGTERM exits non-zero, which is no failure here.)
+case " $CONFIGS " in *" all "*) { redis_stop; kafka_stop; } || true ;; esac
+[ "$SMOKE" = 0 ] || echo "perf: smoke run complete; every counter added up"
