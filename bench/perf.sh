@@ -21,9 +21,9 @@
 # and is not in it) and its ratio to min's at the same rate, peak RSS, and
 # synsink's verdict latency (p50 and p99 as the histogram bucket they fall
 # in).  Then connect() latency: 2000 real connections one at a time,
-# beside 10000 raw SYN/s in the background, with no queue, with min, with
-# json, and with json and --busy-poll 200.  On two or more cores the
-# generator runs on CPU 0 and the consumer on CPU 1.
+# beside 10000 raw SYN/s in the background, with no queue, with min, and
+# with json.  On two or more cores the generator runs on CPU 0 and the
+# consumer on CPU 1.
 #
 # --smoke: one small round of everything (CI runs it so the suite keeps
 # working); it checks that the counters add up, never how fast.  Every run
@@ -34,7 +34,7 @@ cd "$top"
 . lab/redis.sh
 . lab/kafka/broker.sh
 SECS=2 RATES="10000 50000 100000 0" CONFIGS="min json all" SMOKE=0
-CONN_N=2000 BG_RATE=10000 BUSY_US=200
+CONN_N=2000 BG_RATE=10000
 while [ $# -gt 0 ]; do
 	case $1 in
 	--smoke) SMOKE=1 SECS=1 RATES="10000" CONN_N=200 ;;
@@ -72,9 +72,8 @@ start_consumer() {
 	case $1 in
 	min)
 		ip netns exec "$LAB_SRV" $PIN_CONSUMER build/bin/minloop 1 >"$tmp/out" 2>"$tmp/err" & ;;
-	json|json-busy|all)
+	json|all)
 		[ "$1" = all ] && sinks="$sinks --sink redis:port=$REDIS_PORT_BENCH,key=syn --sink kafka:topic=perf"
-		[ "$1" = json-busy ] && sinks="$sinks --busy-poll $BUSY_US"
 		# shellcheck disable=SC2086
 		ip netns exec "$LAB_SRV" $PIN_CONSUMER build/bin/synsink --queue 1 $sinks \
 			>"$tmp/out" 2>"$tmp/err" & ;;
@@ -197,7 +196,7 @@ done
 echo
 printf '| queue | connections | background SYN/s | connect() µs min | p50 | p90 | p99 | max |\n'
 printf '| --- | --- | --- | --- | --- | --- | --- | --- |\n'
-for q in none min json json-busy; do
+for q in none min json; do
 	if [ $q = none ]; then lab_rules_del; else lab_rules_add --queue 1; start_consumer $q; fi
 	ip netns exec "$LAB_SRV" build/bin/syngen listen -a "$LAB_V4_SRV" -p 22 -n "$CONN_N" -t 60 \
 		>"$tmp/listen" 2>&1 &

@@ -380,24 +380,6 @@ static void capture_finish(struct capture *c)
 	publish(c);
 }
 
-/*
- * --busy-poll: after a batch, keep looking for the next packet for a
- * while instead of going to sleep at once.  A sleeping thread is woken by
- * the kernel when a packet is queued, and on a machine whose idle CPUs
- * halt (virtual machines especially) that wake-up is most of a SYN's wait
- * for its verdict.  Returns whether a packet (or the stop signal) came.
- */
-static int busy_poll(struct capture *c, struct pollfd *pfd)
-{
-	uint64_t until = clock_mono_ns() + c->busy_poll_ns;
-
-	do {
-		if (poll(pfd, 2, 0) > 0)
-			return 1;
-	} while (clock_mono_ns() < until);
-	return 0;
-}
-
 static void *capture_thread(void *arg)
 {
 	struct capture *c = arg;
@@ -415,8 +397,6 @@ static void *capture_thread(void *arg)
 				c->queue, strerror(-ret));
 			goto out_failed;
 		}
-		if (c->busy_poll_ns && busy_poll(c, pfd) && !pfd[1].revents)
-			continue;
 		if (poll(pfd, 2, -1) < 0 && errno != EINTR) {
 			log_msg(SYNSINK_LOG_ERR, "queue %u: poll: %s", c->queue,
 				strerror(errno));
@@ -499,7 +479,6 @@ int capture_open(struct capture *c, uint16_t queue,
 		return -ENOMEM;
 	}
 	c->dedup = cfg->dedup;
-	c->busy_poll_ns = cfg->busy_poll_ns;
 	ret = retx_init(&c->retx, cfg->retx_table, cfg->retx_window_ns);
 	if (ret) {
 		snprintf(err, errlen, "queue %u: retransmit table: %s", queue,

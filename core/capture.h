@@ -26,7 +26,6 @@ struct capture_cfg {
 	uint32_t retx_table;	/* entries of the retransmit table */
 	uint64_t retx_window_ns;
 	int dedup;		/* drop retransmitted SYNs instead of marking them */
-	uint64_t busy_poll_ns;	/* poll this long after a batch before sleeping */
 };
 
 struct capture {
@@ -35,7 +34,6 @@ struct capture {
 	uint32_t portid;
 	uint32_t seq;
 	int dedup;
-	uint64_t busy_poll_ns;
 	struct retx_table retx;
 	int stop_fd;		/* readable: stop (shared, not owned) */
 	struct sink **sinks;	/* every sink; ring ring_idx of each is ours */

@@ -22,7 +22,6 @@ enum {
 	OPT_GROUP,
 	OPT_CONFIG,
 	OPT_METRICS,
-	OPT_BUSY_POLL,
 };
 
 static const struct option long_opts[] = {
@@ -41,7 +40,6 @@ static const struct option long_opts[] = {
 	{ "group",		required_argument, NULL, OPT_GROUP },
 	{ "config",		required_argument, NULL, OPT_CONFIG },
 	{ "metrics",		required_argument, NULL, OPT_METRICS },
-	{ "busy-poll",		required_argument, NULL, OPT_BUSY_POLL },
 	{ "help",		no_argument,	   NULL, 'h' },
 	{ "version",		no_argument,	   NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -71,9 +69,6 @@ void cli_usage(FILE *out)
 "      --retx-window SEC    a SYN seen again (same 4-tuple and ISN) within SEC\n"
 "                           seconds is marked retx (default 10)\n"
 "      --dedup SEC          drop such retransmitted SYNs instead, counting them\n"
-"      --busy-poll USEC     after each batch, poll the queue for USEC more\n"
-"                           microseconds before sleeping: lower verdict latency\n"
-"                           for a core's worth of CPU (default 0: off)\n"
 "      --retx-table N       SYNs remembered per queue, a power of two (default\n"
 "                           65536; the oldest is evicted and counted past that)\n"
 "      --user NAME          after binding the queues and opening the sinks,\n"
@@ -251,10 +246,6 @@ int cli_apply(int argc, char **argv, struct config *cfg, char *err, size_t errle
 			break;
 		case OPT_METRICS:
 			cfg->metrics = optarg;
-			break;
-		case OPT_BUSY_POLL:
-			ret = parse_u32_opt("--busy-poll", optarg, 0, 1000000,
-					    &cfg->busy_poll_us, err, errlen);
 			break;
 		case 'h':
 			cfg->help = true;

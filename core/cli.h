@@ -24,7 +24,6 @@ struct config {
 	uint32_t retx_window;		/* seconds a SYN is remembered */
 	uint32_t retx_table;		/* entries per queue */
 	bool dedup;			/* drop retransmitted SYNs instead of marking */
-	uint32_t busy_poll_us;		/* spin this long before sleeping; 0: never */
 	bool list_sinks, help, version;
 	const char *config;		/* --config FILE */
 	const char *metrics;		/* --metrics ADDR:PORT */

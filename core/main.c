@@ -151,7 +151,6 @@ static int open_queues(struct daemon *d)
 		.retx_table = d->cfg.retx_table,
 		.retx_window_ns = (uint64_t)d->cfg.retx_window * 1000000000u,
 		.dedup = d->cfg.dedup,
-		.busy_poll_ns = (uint64_t)d->cfg.busy_poll_us * 1000,
 	};
 	char err[512];
 	unsigned int q;

@@ -53,9 +53,6 @@ static void test_good_lines(void **state)
 	assert_true(cfg.dedup);
 	assert_int_equal(cfg.retx_window, 5);
 	assert_int_equal(cfg.retx_table, 1024);
-	assert_int_equal(cfg.busy_poll_us, 0);
-	assert_int_equal(PARSE(&cfg, err, "--busy-poll", "200"), 0);
-	assert_int_equal(cfg.busy_poll_us, 200);
 	assert_int_equal(PARSE(&cfg, err, "--queue=65535"), 0);
 	assert_int_equal(cfg.queue_lo, 65535);
 	assert_int_equal(PARSE(&cfg, err, "--list-sinks", "--plugin-dir", "/x"), 0);
@@ -99,8 +96,6 @@ static void test_bad_lines(void **state)
 	EXPECT_ERROR("--retx-window: 'x'", "--retx-window", "x");
 	EXPECT_ERROR("--retx-table: 1000 is not a power of two", "--retx-table", "1000");
 	EXPECT_ERROR("--group needs --user", "--group", "nogroup");
-	EXPECT_ERROR("--busy-poll: '2000000' is not a number in 0-1000000",
-		     "--busy-poll", "2000000");
 }
 
 static void test_sinkspec(void **state)
