@@ -41,10 +41,15 @@ static inline const struct syn_event *outbox_at(const struct outbox *o, size_t i
 	return &o->fifo[(o->head + i) % o->cap];
 }
 
+/* An empty FIFO starts again at slot 0, so while the server keeps up only
+ * its first slots are ever touched: the buffer costs memory (RSS) only
+ * when a backlog really builds. */
 static inline void outbox_pop(struct outbox *o, size_t n)
 {
 	o->head = (o->head + n) % o->cap;
 	o->count -= n;
+	if (!o->count)
+		o->head = 0;
 }
 
 /* Whether a (re)connect may be tried now. */

@@ -26,7 +26,9 @@
 #include "cmd.h"
 #include "outbox.h"
 
-#define CHUNK		256		/* commands per pipeline round trip */
+#define CHUNK		256		/* commands per pipeline write */
+#define DEPTH		2		/* chunks in flight: Redis runs one while we encode the next */
+#define SLICE_NS	(10 * 1000000ull)	/* longest a write() pumps */
 #define RESP_BUF	(CHUNK * 2048)	/* room for a chunk of XADDs */
 
 enum { OPT_HOST, OPT_PORT, OPT_SOCKET, OPT_DB, OPT_USERNAME, OPT_PASSWORD,
@@ -72,6 +74,8 @@ struct rsink {
 	redisContext *c;
 	int down;			/* logged as down, not yet back */
 	struct outbox ob;		/* events not yet answered by Redis */
+	size_t inflight;		/* the first this many of them are sent */
+	uint64_t slice_end_ns;		/* pump() returns after this (0: never) */
 
 	unsigned long long delivered, failed, reconnects, connect_errors,
 			   io_errors, build_errors, errk[N_ERRK];
@@ -92,6 +96,7 @@ static void disconnect(struct rsink *s)
 	if (s->c)
 		redisFree(s->c);
 	s->c = NULL;
+	s->inflight = 0;	/* unanswered commands go again on the next connection */
 }
 
 /* Runs one command right away (AUTH, SELECT).  Returns 0, or -1 with the
@@ -219,18 +224,21 @@ static void count_error(struct rsink *s, const char *msg)
 	s->errk[ERRK_OTHER]++;
 }
 
-/* Sends one chunk from the FIFO's head and reads its replies.  Returns 0
- * when the chunk went through, -1 when the connection broke. */
+/* Encodes the next chunk after the commands in flight and writes it out.
+ * Returns how many commands went (0: the next event cannot be encoded),
+ * or -1 when the connection broke. */
 static int send_chunk(struct rsink *s)
 {
-	size_t n = s->ob.count < CHUNK ? s->ob.count : CHUNK, i, sent = 0, used = 0;
+	size_t avail = s->ob.count - s->inflight;
+	size_t n = avail < CHUNK ? avail : CHUNK, i, sent = 0, used = 0;
 	const char *key = s->v[OPT_KEY].str;
 	uint64_t maxlen = s->v[OPT_MAXLEN].num;
+	int done = 0;
 
 	/* Our own RESP encoding: hiredis' printf-style one was a fifth of
 	 * the sink's time. */
 	for (i = 0; i < n; i++) {
-		const struct syn_event *ev = outbox_at(&s->ob, i);
+		const struct syn_event *ev = outbox_at(&s->ob, s->inflight + i);
 		size_t len = s->host->format_json(ev, s->line, sizeof(s->line));
 		size_t r;
 
@@ -243,17 +251,27 @@ static int send_chunk(struct rsink *s)
 		used += r;
 		sent++;
 	}
-	if (sent && redisAppendFormattedCommand(s->c, s->resp, used) != REDIS_OK) {
-		lost_connection(s);
-		return -1;
-	}
-	if (sent == 0) {	/* the head event cannot be encoded: count it */
-		s->build_errors++;
-		s->failed++;
-		outbox_pop(&s->ob, 1);
+	if (!sent)
 		return 0;
-	}
-	for (i = 0; i < sent; i++) {
+	if (redisAppendFormattedCommand(s->c, s->resp, used) != REDIS_OK)
+		goto lost;
+	while (!done)
+		if (redisBufferWrite(s->c, &done) != REDIS_OK)
+			goto lost;
+	s->inflight += sent;
+	return (int)sent;
+lost:
+	lost_connection(s);
+	return -1;
+}
+
+/* Reads the replies to the n oldest commands in flight and lets their
+ * events go.  Returns 0, or -1 when the connection broke. */
+static int read_replies(struct rsink *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
 		redisReply *r;
 
 		if (redisGetReply(s->c, (void **)&r) != REDIS_OK) {
@@ -266,18 +284,41 @@ static int send_chunk(struct rsink *s)
 			s->delivered++;
 		freeReplyObject(r);
 		outbox_pop(&s->ob, 1);
+		s->inflight--;
 	}
 	return 0;
 }
 
-/* Sends what the FIFO holds while the connection lasts. */
+/* Sends what the FIFO holds while the connection lasts, DEPTH chunks in
+ * flight, so Redis runs one chunk while the next is encoded and written.
+ * Called from write(), it stops after SLICE_NS (unless the FIFO is full),
+ * so the core keeps moving events from the small ring into the FIFO, the
+ * sink's real buffer, while Redis is slower than the SYNs for a while. */
 static void pump(void *sink)
 {
 	struct rsink *s = sink;
 
-	while (s->ob.count && ensure_connected(s))
-		if (send_chunk(s))
+	while (s->ob.count && ensure_connected(s)) {
+		if (s->slice_end_ns && s->ob.count < s->ob.cap &&
+		    s->host->now_ns() >= s->slice_end_ns)
 			break;
+		if (s->ob.count > s->inflight && s->inflight < DEPTH * CHUNK) {
+			int sent = send_chunk(s);
+
+			if (sent < 0)
+				break;
+			if (sent > 0)
+				continue;
+			if (!s->inflight) {	/* the head cannot be encoded: count it */
+				s->build_errors++;
+				s->failed++;
+				outbox_pop(&s->ob, 1);
+				continue;
+			}
+		}
+		if (read_replies(s, s->inflight < CHUNK ? s->inflight : CHUNK))
+			break;
+	}
 }
 
 static int redis_open(void **state, const struct synsink_value *v,
@@ -319,8 +360,10 @@ static int redis_write(void *state, const struct syn_event *ev, size_t n)
 {
 	struct rsink *s = state;
 
+	s->slice_end_ns = s->host->now_ns() + SLICE_NS;
 	outbox_add(&s->ob, ev, n, pump, s);
 	pump(s);
+	s->slice_end_ns = 0;	/* flush() pumps until done or its deadline */
 	return SYNSINK_OK;
 }
 
