@@ -23,7 +23,7 @@
 # in).  Then connect() latency: 2000 real connections one at a time,
 # beside 10000 raw SYN/s in the background, with no queue, with min, and
 # with json.  On two or more cores the generator runs on CPU 0 and the
-# consumer on CPU 1.
+# consumer on CPU 1 (all: anywhere, like the servers it feeds).
 #
 # --smoke: one small round of everything (CI runs it so the suite keeps
 # working); it checks that the counters add up, never how fast.  Every run
