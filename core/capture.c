@@ -51,6 +51,7 @@ struct capture_rx {
 	struct iovec iov[RX_BATCH];
 	struct mmsghdr msgs[RX_BATCH];
 	struct syn_event pending[PENDING_MAX];
+	uint32_t hash[PENDING_MAX];	/* their retransmit-table hashes */
 	size_t n_pending;		/* events waiting for the verdict */
 	uint32_t pending_pkts;		/* packets waiting for the verdict */
 	uint32_t pending_id;		/* newest id among them */
@@ -212,27 +213,56 @@ static void handle_packet(struct capture *c, const struct nlmsghdr *nlh,
 		ev->flags |= SYN_F_TRUNC;
 	if (ev->flags & SYN_F_OPT_BAD)
 		stat_add(&c->st.opt_bad, 1);
-	if (retx_check(&c->retx, ev, now_mono)) {
-		stat_add(&c->st.retx, 1);
-		if (c->dedup)
-			goto out_evictions;	/* counted, not reported */
-		ev->flags |= SYN_F_RETX;
+	rx->n_pending++;	/* the retransmit check comes after the verdict */
+}
+
+/*
+ * Marks (or, with --dedup, drops) the pending events that are retransmitted
+ * SYNs.  Run after the verdict, so it never delays one, and over the whole
+ * batch, so each table bucket is prefetched a few events ahead: every new
+ * flow misses the cache in a table larger than it.
+ */
+#define RETX_AHEAD 4
+
+static void retx_pass(struct capture *c)
+{
+	struct capture_rx *rx = c->rx;
+	uint64_t now = clock_mono_ns();
+	size_t i, kept = 0;
+
+	for (i = 0; i < rx->n_pending; i++)
+		rx->hash[i] = retx_hash(&rx->pending[i]);
+	for (i = 0; i < RETX_AHEAD && i < rx->n_pending; i++)
+		retx_prefetch(&c->retx, rx->hash[i]);
+	for (i = 0; i < rx->n_pending; i++) {
+		struct syn_event *ev = &rx->pending[i];
+
+		if (i + RETX_AHEAD < rx->n_pending)
+			retx_prefetch(&c->retx, rx->hash[i + RETX_AHEAD]);
+		if (retx_check_hashed(&c->retx, ev, rx->hash[i], now)) {
+			stat_add(&c->st.retx, 1);
+			if (c->dedup)
+				continue;	/* counted, not reported */
+			ev->flags |= SYN_F_RETX;
+		}
+		if (kept != i)
+			rx->pending[kept] = *ev;
+		kept++;
 	}
-	stat_add(&c->st.events, 1);
-	rx->n_pending++;
-out_evictions:
+	rx->n_pending = kept;
+	stat_add(&c->st.events, kept);
 	atomic_store_explicit(&c->st.retx_evictions, c->retx.evictions,
 			      memory_order_relaxed);
 }
 
-/* Walks one datagram; returns the result of an ack matching seq (0 or a
- * negative errno), or 1 when no such ack was in it. */
+/* Walks one datagram, read at now_real / now_mono; returns the result of
+ * an ack matching seq (0 or a negative errno), or 1 when no such ack was
+ * in it. */
 static int handle_datagram(struct capture *c, const char *buf, size_t len,
-			   uint32_t seq)
+			   uint32_t seq, uint64_t now_real, uint64_t now_mono)
 {
 	const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
 	int left = (int)len, ack = 1;
-	uint64_t now_real = clock_real_ns(), now_mono = clock_mono_ns();
 
 	for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
 		if (nlh->nlmsg_type == NLMSG_ERROR) {
@@ -299,6 +329,7 @@ static void publish(struct capture *c)
 	rx->n_stamps = 0;
 	if (!rx->n_pending)
 		return;
+	retx_pass(c);
 	for (i = 0; i < c->n_sinks; i++) {
 		ring_push(&c->sinks[i]->rings[c->ring_idx], rx->pending,
 			  rx->n_pending);
@@ -315,6 +346,7 @@ static int read_available(struct capture *c)
 	int fd = mnl_socket_get_fd(c->nl);
 
 	for (;;) {
+		uint64_t now_real, now_mono;
 		int i, n;
 
 		n = recvmmsg(fd, rx->msgs, RX_BATCH, MSG_DONTWAIT, NULL);
@@ -334,10 +366,13 @@ static int read_available(struct capture *c)
 			}
 			return -errno;
 		}
+		now_real = clock_real_ns();
+		now_mono = clock_mono_ns();
 		for (i = 0; i < n; i++) {
 			if (rx->msgs[i].msg_hdr.msg_flags & MSG_TRUNC)
 				stat_add(&c->st.msg_trunc, 1);
-			handle_datagram(c, rx->bufs[i], rx->msgs[i].msg_len, 0);
+			handle_datagram(c, rx->bufs[i], rx->msgs[i].msg_len, 0,
+					now_real, now_mono);
 			rx->msgs[i].msg_hdr.msg_flags = 0;
 		}
 		if (rx->n_pending + RX_BATCH > PENDING_MAX)
@@ -434,7 +469,8 @@ static int config_request(struct capture *c, struct nlmsghdr *nlh)
 				continue;
 			return -errno;
 		}
-		ack = handle_datagram(c, rx->bufs[0], (size_t)n, c->seq);
+		ack = handle_datagram(c, rx->bufs[0], (size_t)n, c->seq,
+				      clock_real_ns(), clock_mono_ns());
 		if (ack != 1)
 			return ack;
 	}

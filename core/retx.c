@@ -50,7 +50,7 @@ static uint64_t mix(uint64_t h, uint64_t v)
 	return h ^ (h >> 29);
 }
 
-static uint32_t key_hash(const struct syn_event *ev)
+uint32_t retx_hash(const struct syn_event *ev)
 {
 	uint64_t h = 0x243f6a8885a308d3ull ^ ev->family;
 
@@ -79,9 +79,23 @@ static bool same(const struct retx_key *k, const struct syn_event *ev)
 	       !memcmp(k->daddr, ev->daddr, sizeof(k->daddr));
 }
 
+void retx_prefetch(const struct retx_table *t, uint32_t h)
+{
+	size_t bi = h & t->mask;
+
+	__builtin_prefetch(&t->b[bi], 1);
+	__builtin_prefetch(&t->k[bi * RETX_WAYS], 0);
+}
+
 bool retx_check(struct retx_table *t, const struct syn_event *ev, uint64_t now_ns)
 {
-	uint32_t h = key_hash(ev), now = (uint32_t)(now_ns / 1000000);
+	return retx_check_hashed(t, ev, retx_hash(ev), now_ns);
+}
+
+bool retx_check_hashed(struct retx_table *t, const struct syn_event *ev,
+		       uint32_t h, uint64_t now_ns)
+{
+	uint32_t now = (uint32_t)(now_ns / 1000000);
 	size_t bi = h & t->mask;
 	struct retx_bucket *b = &t->b[bi];
 	struct retx_key *keys = &t->k[bi * RETX_WAYS], *k;

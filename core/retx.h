@@ -47,4 +47,11 @@ void retx_free(struct retx_table *t);
  * (a monotonic clock); records this sighting either way. */
 bool retx_check(struct retx_table *t, const struct syn_event *ev, uint64_t now_ns);
 
+/* The same in steps, for a batch: the key's hash, a prefetch of where it
+ * lives (a few events ahead), and the check with the hash. */
+uint32_t retx_hash(const struct syn_event *ev);
+void retx_prefetch(const struct retx_table *t, uint32_t h);
+bool retx_check_hashed(struct retx_table *t, const struct syn_event *ev,
+		       uint32_t h, uint64_t now_ns);
+
 #endif
