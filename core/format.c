@@ -89,50 +89,67 @@ static void put_json_str(struct out *o, const char *s, size_t max)
 	put_ch(o, '"');
 }
 
-static void put_key(struct out *o, const char *key)
+/* Literals go out with their length known at compile time: the JSON line
+ * is some forty keys and values, and strlen() on each showed in profiles. */
+#define put_lit(o, s)	put_mem((o), (s), sizeof(s) - 1)
+#define KEY(k)		",\"" k "\":"
+#define put_key(o, k)	put_lit((o), KEY(k))
+
+static void put_bool(struct out *o, int v)
 {
-	put_str(o, ",\"");
-	put_str(o, key);
-	put_str(o, "\":");
+	if (v)
+		put_lit(o, "true");
+	else
+		put_lit(o, "false");
 }
 
-static void put_kuint(struct out *o, const char *key, unsigned long long v)
-{
-	put_key(o, key);
-	put_uint(o, v, 0);
-}
+#define put_kuint(o, k, v)	(put_key((o), k), put_uint((o), (v), 0))
+#define put_kbool(o, k, v)	(put_key((o), k), put_bool((o), (v)))
 
-static void put_kbool(struct out *o, const char *key, int v)
-{
-	put_key(o, key);
-	put_str(o, v ? "true" : "false");
-}
-
-/* RFC 3339, UTC, microseconds: 2026-11-26T14:08:25.123456Z */
+/* RFC 3339, UTC, microseconds: 2026-11-26T14:08:25.123456Z.  The part up
+ * to the second is kept per thread: it changes once a second, gmtime_r()
+ * costs more than the rest of the line. */
 static void put_ts(struct out *o, uint64_t ts_ns)
 {
+	static _Thread_local struct {
+		time_t sec;
+		int valid;
+		char txt[sizeof("2026-11-26T14:08:25")];
+	} cache;
 	time_t sec = (time_t)(ts_ns / 1000000000u);
-	struct tm tm;
 
-	if (!gmtime_r(&sec, &tm)) {
-		o->spent = 1;
-		return;
+	if (!cache.valid || cache.sec != sec) {
+		struct out c = { cache.txt, sizeof(cache.txt), 0 };
+		struct tm tm;
+
+		if (!gmtime_r(&sec, &tm)) {
+			o->spent = 1;
+			return;
+		}
+		put_uint(&c, (unsigned long long)tm.tm_year + 1900, 4);
+		put_ch(&c, '-');
+		put_uint(&c, (unsigned long long)tm.tm_mon + 1, 2);
+		put_ch(&c, '-');
+		put_uint(&c, (unsigned long long)tm.tm_mday, 2);
+		put_ch(&c, 'T');
+		put_uint(&c, (unsigned long long)tm.tm_hour, 2);
+		put_ch(&c, ':');
+		put_uint(&c, (unsigned long long)tm.tm_min, 2);
+		put_ch(&c, ':');
+		put_uint(&c, (unsigned long long)tm.tm_sec, 2);
+		/* A year past 9999 does not fit: write it out the slow way. */
+		cache.valid = out_finish(&c, cache.txt) == sizeof(cache.txt) - 1;
+		cache.sec = sec;
+		if (!cache.valid) {
+			o->spent = 1;
+			return;
+		}
 	}
 	put_ch(o, '"');
-	put_uint(o, (unsigned long long)tm.tm_year + 1900, 4);
-	put_ch(o, '-');
-	put_uint(o, (unsigned long long)tm.tm_mon + 1, 2);
-	put_ch(o, '-');
-	put_uint(o, (unsigned long long)tm.tm_mday, 2);
-	put_ch(o, 'T');
-	put_uint(o, (unsigned long long)tm.tm_hour, 2);
-	put_ch(o, ':');
-	put_uint(o, (unsigned long long)tm.tm_min, 2);
-	put_ch(o, ':');
-	put_uint(o, (unsigned long long)tm.tm_sec, 2);
+	put_lit(o, cache.txt);
 	put_ch(o, '.');
 	put_uint(o, ts_ns % 1000000000u / 1000u, 6);
-	put_str(o, "Z\"");
+	put_lit(o, "Z\"");
 }
 
 const char *syn_optname(unsigned int kind)
@@ -190,7 +207,7 @@ static void put_mac(struct out *o, const struct syn_event *ev)
 
 	put_key(o, "mac");
 	if (!(ev->flags & SYN_F_HAS_HW)) {
-		put_str(o, "null");
+		put_lit(o, "null");
 		return;
 	}
 	put_ch(o, '"');
@@ -203,12 +220,12 @@ static void put_mac(struct out *o, const struct syn_event *ev)
 	put_ch(o, '"');
 }
 
-static void put_dev(struct out *o, const char *key, uint32_t ifindex,
-		    const char *name)
+static void put_dev(struct out *o, const char *key, size_t keylen,
+		    uint32_t ifindex, const char *name)
 {
-	put_key(o, key);
+	put_mem(o, key, keylen);
 	if (!ifindex) {
-		put_str(o, "null");
+		put_lit(o, "null");
 		return;
 	}
 	put_json_str(o, name, SYNSINK_IFNAMSIZ);
@@ -219,7 +236,7 @@ size_t syn_format_json(const struct syn_event *ev, char *buf, size_t len)
 	struct out o = { buf, len, 0 };
 	int v6 = ev->family == AF_INET6;
 
-	put_str(&o, "{\"v\":");
+	put_lit(&o, "{\"v\":");
 	put_uint(&o, SYN_JSON_SCHEMA, 0);
 	put_kuint(&o, "v_minor", SYN_JSON_MINOR);
 	put_key(&o, "ts");
@@ -227,7 +244,10 @@ size_t syn_format_json(const struct syn_event *ev, char *buf, size_t len)
 	put_kuint(&o, "queue", ev->queue);
 	put_kuint(&o, "id", ev->packet_id);
 	put_key(&o, "family");
-	put_str(&o, v6 ? "\"ipv6\"" : "\"ipv4\"");
+	if (v6)
+		put_lit(&o, "\"ipv6\"");
+	else
+		put_lit(&o, "\"ipv4\"");
 	put_key(&o, "src");
 	put_ch(&o, '"');
 	put_addr(&o, ev->family, ev->saddr);
@@ -268,10 +288,10 @@ size_t syn_format_json(const struct syn_event *ev, char *buf, size_t len)
 	put_fp(&o, ev);
 	put_kuint(&o, "hops", syn_ittl(ev->ttl) - ev->ttl);
 	put_kbool(&o, "retx", ev->flags & SYN_F_RETX);
-	put_dev(&o, "in", ev->indev, ev->indev_name);
-	put_dev(&o, "out", ev->outdev, ev->outdev_name);
+	put_dev(&o, KEY("in"), sizeof(KEY("in")) - 1, ev->indev, ev->indev_name);
+	put_dev(&o, KEY("out"), sizeof(KEY("out")) - 1, ev->outdev, ev->outdev_name);
 	put_kuint(&o, "mark", ev->mark);
 	put_mac(&o, ev);
-	put_str(&o, "}\n");
+	put_lit(&o, "}\n");
 	return out_finish(&o, buf);
 }

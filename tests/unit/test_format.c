@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 #include <arpa/inet.h>
 #include <sys/socket.h>
 #include <cmocka.h>
@@ -197,6 +198,34 @@ static void test_json_v6_minimal(void **state)
 	json_decref(j);
 }
 
+/* The seconds part of ts is cached per thread: it must follow every
+ * change of second, forward and back, against strftime. */
+static void test_json_ts_follows_the_clock(void **state)
+{
+	static const uint64_t secs[] = { 1795701600, 1795701600, 1795701601,
+					 1795701599, 0, 4102444799, 1795701600 };
+	struct syn_event ev = ev4();
+	char buf[SYNSINK_LINE_MAX], want[64];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(secs) / sizeof(secs[0]); i++) {
+		time_t t = (time_t)secs[i];
+		struct tm tm;
+		json_t *j;
+
+		ev.ts_ns = secs[i] * 1000000000ull + i * 1000;
+		assert_true(syn_format_json(&ev, buf, sizeof(buf)) > 0);
+		gmtime_r(&t, &tm);
+		strftime(want, sizeof(want), "%Y-%m-%dT%H:%M:%S", &tm);
+		snprintf(want + strlen(want), sizeof(want) - strlen(want),
+			 ".%06zuZ", i);
+		j = parse(buf);
+		assert_string_equal(json_string_value(json_object_get(j, "ts")), want);
+		json_decref(j);
+	}
+}
+
 static void test_json_escapes_interface_names(void **state)
 {
 	struct syn_event ev = ev4();
@@ -251,6 +280,7 @@ int main(void)
 		cmocka_unit_test(test_text_short_buffer),
 		cmocka_unit_test(test_json_v4_full),
 		cmocka_unit_test(test_json_v6_minimal),
+		cmocka_unit_test(test_json_ts_follows_the_clock),
 		cmocka_unit_test(test_json_escapes_interface_names),
 		cmocka_unit_test(test_json_worst_case_fits),
 	};
