@@ -39,6 +39,12 @@ size_t ring_peek(struct ring *r, const struct syn_event **first);
 /* Consumer: frees the n oldest events. */
 void ring_release(struct ring *r, size_t n);
 
+/* How many events the ring holds at most. */
+static inline size_t ring_capacity(const struct ring *r)
+{
+	return r->mask + 1;
+}
+
 /* Either side: whether the ring holds no event. */
 bool ring_empty(struct ring *r);
 

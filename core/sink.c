@@ -100,7 +100,6 @@ int sink_open(struct sink *s, const char *spec_arg, const char *dir,
 		}
 		s->n_rings = i + 1;
 	}
-	s->ring_size = ring_size;
 	s->linger_us = SINK_LINGER_MAX_US;
 	s->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (s->efd < 0) {
@@ -145,27 +144,26 @@ static void deliver(struct sink *s, const struct syn_event *ev, size_t n)
 }
 
 /* One pass over all rings; returns how many events went out and sets
- * *fullest to the most any one ring held. */
+ * *fullest to the most any one ring held.  A ring is peeked twice: a
+ * peek stops at the end of the slots, and the rest waits at the start. */
 static size_t drain_once(struct sink *s, size_t *fullest)
 {
 	size_t i, total = 0;
 
 	*fullest = 0;
 	for (i = 0; i < s->n_rings; i++) {
-		const struct syn_event *ev;
-		size_t n = ring_peek(&s->rings[i], &ev), m = n;
+		size_t m = 0, n;
+		int part;
 
-		if (!n)
-			continue;
-		deliver(s, ev, n);
-		ring_release(&s->rings[i], n);
-		if (n == s->ring_size - (size_t)(ev - s->rings[i].slots)) {
-			/* It wrapped: take the part at the start too. */
-			m += ring_peek(&s->rings[i], &ev);
-			if (m > n) {
-				deliver(s, ev, m - n);
-				ring_release(&s->rings[i], m - n);
-			}
+		for (part = 0; part < 2; part++) {
+			const struct syn_event *ev;
+
+			n = ring_peek(&s->rings[i], &ev);
+			if (!n)
+				break;
+			deliver(s, ev, n);
+			ring_release(&s->rings[i], n);
+			m += n;
 		}
 		total += m;
 		if (m > *fullest)
@@ -178,11 +176,12 @@ static size_t drain_once(struct sink *s, size_t *fullest)
  * ring: shorter when the rings fill up, longer again when they do not. */
 static void linger(struct sink *s, size_t fullest)
 {
+	size_t cap = ring_capacity(&s->rings[0]);
 	struct timespec ts;
 
-	if (fullest > s->ring_size / 4)
+	if (fullest > cap / 4)
 		s->linger_us /= 2;
-	else if (fullest < s->ring_size / 16 && s->linger_us < SINK_LINGER_MAX_US)
+	else if (fullest < cap / 16 && s->linger_us < SINK_LINGER_MAX_US)
 		s->linger_us = s->linger_us ? s->linger_us * 2 : SINK_LINGER_MIN_US;
 	if (s->linger_us < SINK_LINGER_MIN_US) {
 		s->linger_us = 0;

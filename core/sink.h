@@ -29,7 +29,6 @@ struct sink {
 
 	struct ring *rings;		/* one per queue */
 	size_t n_rings;
-	size_t ring_size;
 	unsigned int linger_us;		/* pause between busy passes (sink.c) */
 	int efd;			/* eventfd: wakes the sink thread */
 	atomic_int sleeping;		/* the thread is (about to be) in poll */
