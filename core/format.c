@@ -220,10 +220,9 @@ static void put_mac(struct out *o, const struct syn_event *ev)
 	put_ch(o, '"');
 }
 
-static void put_dev(struct out *o, const char *key, size_t keylen,
-		    uint32_t ifindex, const char *name)
+/* An interface's name, or null when there is none. */
+static void put_dev(struct out *o, uint32_t ifindex, const char *name)
 {
-	put_mem(o, key, keylen);
 	if (!ifindex) {
 		put_lit(o, "null");
 		return;
@@ -288,8 +287,10 @@ size_t syn_format_json(const struct syn_event *ev, char *buf, size_t len)
 	put_fp(&o, ev);
 	put_kuint(&o, "hops", syn_ittl(ev->ttl) - ev->ttl);
 	put_kbool(&o, "retx", ev->flags & SYN_F_RETX);
-	put_dev(&o, KEY("in"), sizeof(KEY("in")) - 1, ev->indev, ev->indev_name);
-	put_dev(&o, KEY("out"), sizeof(KEY("out")) - 1, ev->outdev, ev->outdev_name);
+	put_key(&o, "in");
+	put_dev(&o, ev->indev, ev->indev_name);
+	put_key(&o, "out");
+	put_dev(&o, ev->outdev, ev->outdev_name);
 	put_kuint(&o, "mark", ev->mark);
 	put_mac(&o, ev);
 	put_lit(&o, "}\n");
