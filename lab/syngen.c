@@ -293,8 +293,8 @@ static int do_connect(int argc, char **argv)
 		return 2;
 	pfd = calloc(c.conc, sizeof(*pfd));
 	t_start = calloc(c.conc, sizeof(*t_start));
-	lat = calloc(c.count, sizeof(*lat));
-	if (!pfd || !t_start || !lat)
+	lat = c.latency ? calloc(c.count, sizeof(*lat)) : NULL;	/* -l only */
+	if (!pfd || !t_start || (c.latency && !lat))
 		return 1;
 	for (i = 0; i < c.conc; i++)
 		pfd[i].fd = -1;
@@ -328,7 +328,7 @@ static int do_connect(int argc, char **argv)
 
 			if (pfd[i].fd < 0 || !pfd[i].revents)
 				continue;
-			if (c.latency)
+			if (lat)
 				lat[ok] = (uint32_t)((now_ns() - t_start[i]) / 1000);
 			getsockopt(pfd[i].fd, SOL_SOCKET, SO_ERROR, &err, &el);
 			if (err) {
@@ -357,7 +357,7 @@ static int do_connect(int argc, char **argv)
 	free(pfd);
 	free(t_start);
 	fflush(stdout);
-	if (c.latency)
+	if (lat)
 		print_latency(lat, ok);
 	free(lat);
 	fprintf(stderr, "connect: %u ok, %u failed\n", ok, failed);
