@@ -32,13 +32,6 @@ ref=$(echo "$COUNT * 1000000000 / ($t1 - $t0)" | bc)
 echo "kcat -P, $COUNT event-sized messages, same settings: $ref messages/s (delivered, kcat waits for all)"
 
 get() { printf '%s' "$1" | lab_stats_get "$2"; }
-live() {
-	local n
-	n=$(grep -c '"final":false' "$tmp/err")
-	kill -USR1 "$ss"
-	lab_busywait 5000 sh -c "[ \$(grep -c '\"final\":false' '$tmp/err') -gt $n ]"
-	grep '"final":false' "$tmp/err" | tail -n1
-}
 
 for rate in $RATES; do
 	# Create the topic first, so its creation is not timed.
@@ -54,7 +47,7 @@ for rate in $RATES; do
 	# Until every captured event reached the sink (or was dropped on the
 	# way) and every one the sink accepted has its delivery report.
 	for i in $(seq 600); do
-		st=$(live)
+		st=$(lab_stats_live "$ss" "$tmp/err" 5000)
 		[ "$(get "$st" sinks.0.plugin.in_flight)" = 0 ] &&
 			[ $(( $(get "$st" sinks.0.written) + $(get "$st" sinks.0.dropped) )) = \
 			  "$(get "$st" queues.0.events)" ] && break

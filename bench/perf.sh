@@ -97,16 +97,6 @@ start_consumer() {
 # own sum, finer than the clock ticks of /proc/PID/stat).
 cpu_ns() { cat /proc/"$1"/task/*/schedstat | awk '{t += $1} END {printf "%d\n", t}'; }
 
-# A fresh stats line from the running synsink.
-live_stats() {
-	local n
-	n=$(grep -c '"final":false' "$tmp/err" || true)
-	kill -USR1 "$cpid"
-	lab_busywait 5000 stats_more "$n" || fail "no stats line"
-	grep '"final":false' "$tmp/err" | tail -n1
-}
-stats_more() { [ "$(grep -c '"final":false' "$tmp/err")" -gt "$1" ]; }
-
 # Every sink has taken or dropped every event, and nothing is in flight.
 sinks_done() {
 	python3 -c '
@@ -116,7 +106,7 @@ ev = sum(q["events"] for q in s["queues"])
 ok = all(k["written"] + k["dropped"] + k["failed"] == ev and
          k.get("plugin", {}).get("in_flight", 0) == 0 and
          k.get("plugin", {}).get("pending", 0) == 0 for k in s["sinks"])
-sys.exit(0 if ok else 1)' <<<"$(live_stats)"
+sys.exit(0 if ok else 1)' <<<"$(lab_stats_live "$cpid" "$tmp/err" 5000)"
 }
 
 # p50 and p99 of the verdict-latency histogram, as the bucket they fall in.

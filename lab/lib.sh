@@ -131,6 +131,19 @@ for k in sys.argv[1].split("."):
 print(v)' "$1"
 }
 
+# lab_stats_live PID FILE MS: asks synsink PID for its counters (SIGUSR1)
+# and prints the stats line it then writes to FILE, its stderr; fails if
+# none comes within MS.
+lab_stats_live() {
+	local before
+	before=$(grep -c '"final":false' "$2" || true)
+	kill -USR1 "$1" || return 1
+	lab_busywait "$3" lab_stats_lines_gt "$2" "$before" || return 1
+	grep '"final":false' "$2" | tail -n 1
+}
+
+lab_stats_lines_gt() { [ "$(grep -c '"final":false' "$1")" -gt "$2" ]; }
+
 # lab_rules_dump: what a failing test shows.
 lab_rules_dump() {
 	lab_srv iptables-save -t raw -c 2>&1

@@ -87,14 +87,10 @@ ss_stat() {
 
 # ss_live_stat PATH: the same from a fresh SIGUSR1 stats line.
 ss_live_stat() {
-	local before
-	before=$(grep -c '"final":false' "$SS_ERR")
-	kill -USR1 "$SS_PID" || return 1
-	lab_busywait 2000 stats_lines_gt "$before" || return 1
-	grep '"final":false' "$SS_ERR" | tail -n 1 | lab_stats_get "$1"
+	local line
+	line=$(lab_stats_live "$SS_PID" "$SS_ERR" 2000) || return 1
+	lab_stats_get "$1" <<<"$line"
 }
-
-stats_lines_gt() { [ "$(grep -c '"final":false' "$SS_ERR")" -gt "$1" ]; }
 
 # live_stat_ge PATH N: the live value of PATH is at least N.
 live_stat_ge() {
