@@ -29,6 +29,7 @@
 
 #include "decode.h"
 #include "log.h"
+#include "nfqattr.h"
 #include "ring.h"
 #include "sink.h"
 #include "util.h"
@@ -109,12 +110,10 @@ static void stamp(struct capture_rx *rx, uint64_t now, uint32_t n)
  * or 0 when it gives none. */
 static uint64_t kernel_ts(const struct nlattr *a)
 {
-	const struct nfqnl_msg_packet_timestamp *ts;
-
-	if (!a || mnl_attr_get_payload_len(a) < sizeof(*ts))
+	if (!a)
 		return 0;
-	ts = mnl_attr_get_payload(a);
-	return be64toh(ts->sec) * 1000000000ull + be64toh(ts->usec) * 1000ull;
+	return nfq_timestamp_ns(mnl_attr_get_payload(a),
+				mnl_attr_get_payload_len(a));
 }
 
 /* When a packet reached the queue, on the monotonic clock: by the kernel's
