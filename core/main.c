@@ -124,8 +124,7 @@ static int open_sinks(struct daemon *d)
 
 	for (i = 0; i < n; i++) {
 		int ret = sink_open(&d->sinks[i], specs[i], d->plugin_dir, nq,
-				    d->cfg.ring_size, (int)d->cfg.flush_timeout_ms,
-				    err, sizeof(err));
+				    d->cfg.ring_size, err, sizeof(err));
 		if (ret) {
 			int line = file_line(d, specs[i]);
 
@@ -241,6 +240,7 @@ int main(int argc, char **argv)
 {
 	static struct daemon d;	/* large; keep it off the stack */
 	char err[512];
+	uint64_t deadline;
 	sigset_t set;
 	size_t i;
 	int ret, status;
@@ -362,8 +362,10 @@ out_shutdown:
 	for (i = 0; i < d.n_caps; i++)
 		if (atomic_load(&d.caps[i].failed))
 			status = 1;
+	/* Every sink drains and flushes by one deadline, whatever it does. */
+	deadline = clock_mono_ns() + d.cfg.flush_timeout_ms * 1000000ull;
 	for (i = 0; i < d.n_sinks; i++)
-		sink_stop(&d.sinks[i]);
+		sink_stop(&d.sinks[i], deadline);
 	print_stats(&d, 1);
 	metrics_stop(&d.metrics);
 	close_all(&d);

@@ -187,11 +187,7 @@ void metrics_render(const struct metrics *m, struct strbuf *sb)
 		struct sink *s = &m->sinks[i];
 		struct emit_ctx e = { sb, s->label };
 
-		if (!s->opened || !s->pl.desc->stats)
-			continue;
-		pthread_mutex_lock(&s->lock);
-		s->pl.desc->stats(s->state, emit_plugin, &e);
-		pthread_mutex_unlock(&s->lock);
+		sink_plugin_stats(s, emit_plugin, &e);
 	}
 }
 

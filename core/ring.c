@@ -64,6 +64,12 @@ void ring_release(struct ring *r, size_t n)
 	atomic_store_explicit(&r->tail, tail + n, memory_order_release);
 }
 
+size_t ring_count(struct ring *r)
+{
+	return atomic_load_explicit(&r->head, memory_order_seq_cst) -
+	       atomic_load_explicit(&r->tail, memory_order_seq_cst);
+}
+
 bool ring_empty(struct ring *r)
 {
 	return atomic_load_explicit(&r->head, memory_order_seq_cst) ==

@@ -45,6 +45,9 @@ static inline size_t ring_capacity(const struct ring *r)
 	return r->mask + 1;
 }
 
+/* Either side: how many events the ring holds (pushed, not released). */
+size_t ring_count(struct ring *r);
+
 /* Either side: whether the ring holds no event. */
 bool ring_empty(struct ring *r);
 

@@ -22,6 +22,8 @@
 #include "sink.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,20 +40,89 @@
 #define SINK_LINGER_MAX_US 1000	/* the longest pause between busy passes */
 #define SINK_LINGER_MIN_US 16	/* below this, no pause at all */
 
+/* Whether a plugin's line with this format may be printed now: one per
+ * format and RATELIMIT_INTERVAL_NS, the rest counted and summed up in the
+ * next one, as the core's own rate-limited lines are.  Under log_lock. */
+static bool log_pass(struct sink *s, const char *fmt, unsigned long long *sup)
+{
+	uint64_t now = clock_mono_ns();
+	size_t i, slot = 0;
+
+	for (i = 0; i < SINK_LOG_SLOTS; i++) {
+		if (s->rl[i].fmt == fmt)
+			break;
+		if (s->rl[i].last_ns < s->rl[slot].last_ns)
+			slot = i;	/* the longest quiet, for a new format */
+	}
+	if (i == SINK_LOG_SLOTS) {
+		i = slot;
+		s->rl[i].fmt = fmt;
+		s->rl[i].last_ns = 0;
+		s->rl[i].suppressed = 0;
+	}
+	if (s->rl[i].last_ns && now - s->rl[i].last_ns < RATELIMIT_INTERVAL_NS) {
+		s->rl[i].suppressed++;
+		return false;
+	}
+	s->rl[i].last_ns = now;
+	*sup = s->rl[i].suppressed;
+	s->rl[i].suppressed = 0;
+	return true;
+}
+
+/*
+ * host->log, from any thread.  While open() runs, its own first error
+ * becomes sink_open's one error line, and a line from another thread (a
+ * library's) is held: printed if open() succeeds, dropped if it fails, so
+ * neither can replace the reason open() gave.
+ */
 __attribute__((format(printf, 3, 4)))
 static void host_log(const struct synsink_host *h, int level, const char *fmt, ...)
 {
 	struct sink *s = h->ctx;
+	unsigned long long sup = 0;
+	bool print = false;
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (s->opening && level <= SYNSINK_LOG_ERR) {
-		/* Why open failed goes into sink_open's one error line. */
-		vsnprintf(s->open_err, sizeof(s->open_err), fmt, ap);
+	pthread_mutex_lock(&s->log_lock);
+	if (s->opening && pthread_equal(pthread_self(), s->opener)) {
+		if (level > SYNSINK_LOG_ERR)
+			print = true;
+		else if (!s->open_err[0])
+			vsnprintf(s->open_err, sizeof(s->open_err), fmt, ap);
+	} else if (s->opening) {
+		if (level <= SYNSINK_LOG_WARN && !s->held[0])
+			vsnprintf(s->held, sizeof(s->held), fmt, ap);
 	} else {
+		print = log_pass(s, fmt, &sup);
+	}
+	pthread_mutex_unlock(&s->log_lock);
+	if (print) {
 		log_vmsg(level, s->label, fmt, ap);
+		if (sup)
+			log_msg(level, "%s: (%llu similar lines suppressed)",
+				s->label, sup);
 	}
 	va_end(ap);
+}
+
+/* Calls the plugin's open() with host_log holding what it says. */
+static int plugin_open(struct sink *s)
+{
+	int ret;
+
+	pthread_mutex_lock(&s->log_lock);
+	s->opener = pthread_self();
+	s->opening = 1;
+	pthread_mutex_unlock(&s->log_lock);
+	ret = s->pl.desc->open(&s->state, s->vals, &s->host);
+	pthread_mutex_lock(&s->log_lock);
+	s->opening = 0;
+	pthread_mutex_unlock(&s->log_lock);
+	if (!ret && s->held[0])
+		log_msg(SYNSINK_LOG_WARN, "%s: %s", s->label, s->held);
+	return ret;
 }
 
 static int sink_fail(struct sink *s, int code)
@@ -61,16 +132,15 @@ static int sink_fail(struct sink *s, int code)
 }
 
 int sink_open(struct sink *s, const char *spec_arg, const char *dir,
-	      size_t n_rings, size_t ring_size, int flush_timeout_ms,
-	      char *err, size_t errlen)
+	      size_t n_rings, size_t ring_size, char *err, size_t errlen)
 {
 	size_t i;
 	int ret;
 
 	memset(s, 0, sizeof(*s));
 	s->efd = -1;
-	pthread_mutex_init(&s->lock, NULL);
-	s->flush_timeout_ms = flush_timeout_ms;
+	pthread_mutex_init(&s->log_lock, NULL);
+	pthread_mutex_init(&s->acct_lock, NULL);
 	if (sinkspec_parse(spec_arg, &s->spec, err, errlen) ||
 	    sinkspec_take_ring(&s->spec, &ring_size, err, errlen))
 		return sink_fail(s, SINK_E_USAGE);
@@ -113,9 +183,7 @@ int sink_open(struct sink *s, const char *spec_arg, const char *dir,
 	s->host.format_text = syn_format_text;
 	s->host.format_json = syn_format_json;
 	s->host.now_ns = clock_mono_ns;
-	s->opening = 1;
-	ret = s->pl.desc->open(&s->state, s->vals, &s->host);
-	s->opening = 0;
+	ret = plugin_open(s);
 	if (ret) {
 		if (ret == -EINVAL) {	/* an option value the plugin refused */
 			snprintf(err, errlen, "sink %s: %s", s->label,
@@ -130,17 +198,25 @@ int sink_open(struct sink *s, const char *spec_arg, const char *dir,
 	return 0;
 }
 
-static void deliver(struct sink *s, const struct syn_event *ev, size_t n)
+/* Hands a batch to the plugin, then counts it and frees its slots.
+ * Returns false when the sink was given up on meanwhile. */
+static bool deliver(struct sink *s, struct ring *r, const struct syn_event *ev,
+		    size_t n)
 {
-	int ret;
+	int ret = s->pl.desc->write(s->state, ev, n);
 
-	pthread_mutex_lock(&s->lock);
-	ret = s->pl.desc->write(s->state, ev, n);
-	pthread_mutex_unlock(&s->lock);
+	pthread_mutex_lock(&s->acct_lock);
+	if (atomic_load(&s->abandoned)) {	/* sink_stop counted these */
+		pthread_mutex_unlock(&s->acct_lock);
+		return false;
+	}
 	if (ret == SYNSINK_OK)
 		stat_add(&s->written, n);
 	else
 		stat_add(&s->failed, n);
+	ring_release(r, n);
+	pthread_mutex_unlock(&s->acct_lock);
+	return true;
 }
 
 /* One pass over all rings; returns how many events went out and sets
@@ -161,8 +237,8 @@ static size_t drain_once(struct sink *s, size_t *fullest)
 			n = ring_peek(&s->rings[i], &ev);
 			if (!n)
 				break;
-			deliver(s, ev, n);
-			ring_release(&s->rings[i], n);
+			if (!deliver(s, &s->rings[i], ev, n))
+				return 0;
 			m += n;
 		}
 		total += m;
@@ -211,6 +287,8 @@ static void *sink_thread(void *arg)
 	for (;;) {
 		size_t fullest;
 
+		if (atomic_load(&s->abandoned))
+			return NULL;	/* main is past us: touch nothing */
 		if (drain_once(s, &fullest)) {
 			if (!atomic_load(&s->stopping))
 				linger(s, fullest);
@@ -223,25 +301,25 @@ static void *sink_thread(void *arg)
 		}
 		if (atomic_load(&s->stopping))
 			break;
-		if (poll(&pfd, 1, SINK_IDLE_TICK_MS) == 0) {
-			pthread_mutex_lock(&s->lock);
+		if (poll(&pfd, 1, SINK_IDLE_TICK_MS) == 0)
 			s->pl.desc->flush(s->state, 0);
-			pthread_mutex_unlock(&s->lock);
-		}
 		if (read(s->efd, &junk, sizeof(junk)) < 0 && errno != EAGAIN)
 			log_msg(SYNSINK_LOG_ERR, "%s: eventfd: %s", s->label,
 				strerror(errno));
 		atomic_store(&s->sleeping, 0);
 	}
 
-	pthread_mutex_lock(&s->lock);
-	if (s->pl.desc->flush(s->state, s->flush_timeout_ms)) {
-		atomic_store(&s->flush_failed, 1);
-		log_msg(SYNSINK_LOG_WARN,
-			"%s: flush did not finish within %d ms", s->label,
-			s->flush_timeout_ms);
+	/* What is left of the time to the deadline, for the final flush. */
+	{
+		uint64_t now = clock_mono_ns(), end = atomic_load(&s->deadline_ns);
+		int left = end > now ? (int)((end - now) / 1000000) : 0;
+
+		if (s->pl.desc->flush(s->state, left)) {
+			atomic_store(&s->flush_failed, 1);
+			log_msg(SYNSINK_LOG_WARN, "%s: flush did not finish in time (%d ms left)",
+				s->label, left);
+		}
 	}
-	pthread_mutex_unlock(&s->lock);
 	return NULL;
 }
 
@@ -265,24 +343,53 @@ void sink_wake(struct sink *s)
 	}
 }
 
-void sink_stop(struct sink *s)
+/* How long past its deadline a sink thread may take to return from the
+ * final flush before it is given up on. */
+#define SINK_STOP_GRACE_NS 200000000ull
+
+void sink_stop(struct sink *s, uint64_t deadline_ns)
 {
 	static const uint64_t one = 1;
+	uint64_t wait_ns, now = clock_mono_ns();
+	unsigned long long held = 0;
+	struct timespec until;
+	size_t i;
 
 	if (!s->started)
 		return;
+	atomic_store(&s->deadline_ns, deadline_ns);
 	atomic_store(&s->stopping, 1);
 	if (write(s->efd, &one, sizeof(one)) < 0) {
 		/* Saturated means already signalled. */
 	}
-	pthread_join(s->thread, NULL);
-	s->started = 0;
+	/* pthread_timedjoin_np takes CLOCK_REALTIME. */
+	wait_ns = deadline_ns + SINK_STOP_GRACE_NS > now ?
+		  deadline_ns + SINK_STOP_GRACE_NS - now : 0;
+	wait_ns += clock_real_ns();
+	until.tv_sec = (time_t)(wait_ns / 1000000000u);
+	until.tv_nsec = (long)(wait_ns % 1000000000u);
+	if (pthread_timedjoin_np(s->thread, NULL, &until) == 0) {
+		s->started = 0;
+		return;
+	}
+	pthread_mutex_lock(&s->acct_lock);
+	atomic_store(&s->abandoned, 1);
+	for (i = 0; i < s->n_rings; i++)
+		held += ring_count(&s->rings[i]);
+	stat_add(&s->failed, held);
+	pthread_mutex_unlock(&s->acct_lock);
+	atomic_store(&s->flush_failed, 1);
+	log_msg(SYNSINK_LOG_ERR,
+		"%s: still inside the plugin at the deadline (a write that does not return); gave up on it, %llu undelivered events counted failed",
+		s->label, held);
 }
 
 void sink_close(struct sink *s)
 {
 	size_t i;
 
+	if (atomic_load(&s->abandoned))
+		return;	/* its thread may still be inside the plugin */
 	if (s->opened)
 		s->pl.desc->close(s->state);
 	s->opened = 0;
@@ -298,7 +405,8 @@ void sink_close(struct sink *s)
 		close(s->efd);
 	s->efd = -1;
 	sinkspec_free(&s->spec);
-	pthread_mutex_destroy(&s->lock);
+	pthread_mutex_destroy(&s->log_lock);
+	pthread_mutex_destroy(&s->acct_lock);
 }
 
 struct emit_ctx {
@@ -334,10 +442,14 @@ void sink_stats_json(struct sink *s, struct strbuf *sb)
 		struct emit_ctx e = { sb, 0 };
 
 		sb_printf(sb, ",\"plugin\":{");
-		pthread_mutex_lock(&s->lock);
-		s->pl.desc->stats(s->state, emit_json, &e);
-		pthread_mutex_unlock(&s->lock);
+		sink_plugin_stats(s, emit_json, &e);
 		sb_printf(sb, "}");
 	}
 	sb_printf(sb, "}");
+}
+
+void sink_plugin_stats(struct sink *s, synsink_emit_fn emit, void *arg)
+{
+	if (s->opened && s->pl.desc->stats)
+		s->pl.desc->stats(s->state, emit, arg);
 }

@@ -15,6 +15,9 @@
 #include "sinkspec.h"
 #include "stats.h"
 
+/* Per-format limit on a plugin's log lines once it runs (sink.c). */
+#define SINK_LOG_SLOTS 8
+
 struct sink {
 	char label[SINK_NAME_MAX + 8];	/* "stdout" or "stdout#2" */
 	struct sink_spec spec;
@@ -24,8 +27,19 @@ struct sink {
 	struct synsink_host host;
 	void *state;			/* the plugin instance */
 	int opened;
-	int opening;			/* in open(): errors are held, not printed */
-	char open_err[256];		/* the last error open() logged */
+
+	/* host->log may be called from any thread (a library's own ones
+	 * too); log_lock guards what follows. */
+	pthread_mutex_t log_lock;
+	int opening;			/* in open(), on thread opener */
+	pthread_t opener;
+	char open_err[256];		/* open()'s first error: its one line */
+	char held[256];			/* another thread's first line during open() */
+	struct {
+		const char *fmt;
+		uint64_t last_ns;
+		unsigned long long suppressed;
+	} rl[SINK_LOG_SLOTS];
 
 	struct ring *rings;		/* one per queue */
 	size_t n_rings;
@@ -33,13 +47,18 @@ struct sink {
 	int efd;			/* eventfd: wakes the sink thread */
 	atomic_int sleeping;		/* the thread is (about to be) in poll */
 	atomic_int stopping;
+	atomic_ullong deadline_ns;	/* stopping: finish by then (monotonic) */
 	pthread_t thread;
 	int started;
-	pthread_mutex_t lock;		/* serialises plugin calls */
-	int flush_timeout_ms;
+	/* The sink thread counts a batch and releases it under acct_lock,
+	 * never while a write() is under way; sink_stop takes it to give up
+	 * on a thread stuck in write() and count what it holds, once. */
+	pthread_mutex_t acct_lock;
+	atomic_int abandoned;
 
 	atomic_ullong written;		/* events the plugin took */
-	atomic_ullong failed;		/* events in batches it refused */
+	atomic_ullong failed;		/* events in batches it refused, or left
+					 * undelivered by a sink given up on */
 	atomic_ullong flush_failed;	/* final flush left events undelivered */
 };
 
@@ -53,16 +72,25 @@ enum sink_open_err { SINK_E_USAGE = 1, SINK_E_START = 2 };
  * failed to open) with err set; nothing is left open then.
  */
 int sink_open(struct sink *s, const char *spec_arg, const char *dir,
-	      size_t n_rings, size_t ring_size, int flush_timeout_ms,
-	      char *err, size_t errlen);
+	      size_t n_rings, size_t ring_size, char *err, size_t errlen);
 /* Starts the sink thread.  Returns 0 or a negative errno. */
 int sink_start(struct sink *s);
 /* Producer side: wakes the thread if it sleeps.  Cheap when it does not. */
 void sink_wake(struct sink *s);
-/* Drains every ring, flushes with the timeout, joins the thread. */
-void sink_stop(struct sink *s);
-/* Closes the plugin instance and frees everything. */
+/*
+ * Drains every ring and flushes, all by deadline_ns (monotonic), then joins
+ * the thread.  A sink whose thread is still busy then (a write() that does
+ * not return: a reader that stopped reading, a hung peer) is given up on:
+ * what it holds is counted failed, and it is left alone until exit.
+ */
+void sink_stop(struct sink *s, uint64_t deadline_ns);
+/* Closes the plugin instance and frees everything (not for a sink given
+ * up on: its thread may still be inside the plugin). */
 void sink_close(struct sink *s);
+
+/* The plugin's own counters, through emit; from any thread, never waiting
+ * for the sink thread. */
+void sink_plugin_stats(struct sink *s, synsink_emit_fn emit, void *arg);
 
 /* Events its rings refused (the sink fell behind), over all queues. */
 unsigned long long sink_dropped(const struct sink *s);

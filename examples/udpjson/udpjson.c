@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <netdb.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -26,7 +27,7 @@ static const struct synsink_option options[N_OPTS] = {
 struct udpjson {
 	const struct synsink_host *host;
 	int fd;
-	unsigned long long sent, failed;
+	atomic_ullong sent, failed;	/* stats() reads them from any thread */
 	char line[SYNSINK_LINE_MAX];
 };
 

@@ -8,6 +8,7 @@
 #ifndef SYNSINK_OUTBOX_H
 #define SYNSINK_OUTBOX_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,8 +19,9 @@
 
 struct outbox {
 	struct syn_event *fifo;
-	size_t cap, head, count;
-	unsigned long long dropped;	/* refused: the FIFO was full */
+	size_t cap, head;
+	atomic_size_t count;		/* held; stats() reads it from any thread */
+	atomic_ullong dropped;		/* refused: the FIFO was full */
 	uint64_t next_try_ns, backoff_ns;
 	uint64_t (*now_ns)(void);	/* the host's monotonic clock */
 };

@@ -12,6 +12,7 @@
  * duplicates: acks=all and the idempotent producer.
  */
 #include <errno.h>
+#include <stdatomic.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,11 +61,12 @@ struct ksink {
 	rd_kafka_t *rk;
 	rd_kafka_topic_t *rkt;
 	int key, json;
-	unsigned long long accepted, delivered, failed, dropped, produce_errors,
-			   errors_logged, lat[LAT_BUCKETS];
-	struct { rd_kafka_resp_err_t code; unsigned long long n; } errs[N_ERRCODES];
+	/* Counters: stats() reads them from any thread. */
+	atomic_ullong accepted, delivered, failed, dropped, produce_errors,
+		      errors_logged, lat[LAT_BUCKETS];
+	struct { atomic_int code; atomic_ullong n; } errs[N_ERRCODES];
 	/* from librdkafka's statistics, when statistics.interval.ms is set */
-	unsigned long long st_txmsgs, st_tx, st_txretries, st_txerrs, st_msg_cnt;
+	atomic_ullong st_txmsgs, st_tx, st_txretries, st_txerrs, st_msg_cnt;
 	char line[SYNSINK_LINE_MAX];
 	char keybuf[128];
 };

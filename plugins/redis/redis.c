@@ -15,6 +15,7 @@
  * once (a command Redis ran just before it died may run twice).
  */
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -77,8 +78,9 @@ struct rsink {
 	size_t inflight;		/* the first this many of them are sent */
 	uint64_t slice_end_ns;		/* pump() returns after this (0: never) */
 
-	unsigned long long delivered, failed, reconnects, connect_errors,
-			   io_errors, build_errors, errk[N_ERRK];
+	/* Counters: stats() reads them from any thread. */
+	atomic_ullong delivered, failed, reconnects, connect_errors,
+		      io_errors, build_errors, errk[N_ERRK];
 	char line[SYNSINK_LINE_MAX];
 	struct redis_cmd cmd;
 	char *resp;			/* one chunk's commands, RESP-encoded */

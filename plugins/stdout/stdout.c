@@ -8,6 +8,7 @@
  * sink quietly: later batches are counted as failed.
  */
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -35,7 +36,7 @@ struct stdout_sink {
 	size_t (*format)(const struct syn_event *ev, char *buf, size_t len);
 	int fd;
 	int closed;		/* EPIPE or another hard error seen */
-	unsigned long long lines, bytes, write_errors, epipe;
+	atomic_ullong lines, bytes, write_errors, epipe;	/* read by stats() */
 	char buf[OUTBUF_SIZE];
 };
 

@@ -15,6 +15,7 @@
  * between batches is noticed before anything is written to it.
  */
 #include <errno.h>
+#include <stdatomic.h>
 #include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
@@ -78,8 +79,9 @@ struct ssink {
 	int down;			/* logged as down */
 	struct outbox ob;		/* backoff; and for tcp, the unsent events */
 
-	unsigned long long sent, failed, truncated, reconnects,
-			   connect_errors, send_errors;
+	/* Counters: stats() reads them from any thread. */
+	atomic_ullong sent, failed, truncated, reconnects,
+		      connect_errors, send_errors;
 	char line[SYNSINK_LINE_MAX];
 	char *out;			/* a chunk of formatted messages */
 	size_t out_cap;

@@ -10,10 +10,12 @@
  * anything.  Plugins never link against the core: what they need (logging,
  * formatting, the clock) arrives through struct synsink_host.
  *
- * Threading: open, write, flush, stats and close of one instance are all
- * called from that instance's own sink thread (stats may also be called
- * from the main thread while the sink thread is parked; the core serialises
- * them with a lock, so a plugin needs no locking of its own).
+ * Threading: open and close are called from the main thread; write and
+ * flush from the instance's own sink thread, never two at once.  stats may
+ * be called from any thread at any time, while a write or flush is under
+ * way too (the core never makes it wait for one that does not return):
+ * keep the counters it reports in atomics (atomic_ullong).  host->log may
+ * be called from any thread, a library's own threads included.
  */
 #ifndef SYNSINK_PLUGIN_H
 #define SYNSINK_PLUGIN_H

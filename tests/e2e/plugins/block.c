@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* A sink that stops consuming: every write() holds the sink thread for
  * hold_ms before taking the batch.  For the fault tests only. */
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -12,7 +13,8 @@ static const struct synsink_option opts[] = {
 };
 
 struct block {
-	unsigned long long ms, taken;
+	unsigned long long ms;
+	atomic_ullong taken;	/* stats() reads it from any thread */
 };
 
 static int block_open(void **st, const struct synsink_value *v,
