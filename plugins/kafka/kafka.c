@@ -11,6 +11,7 @@
  * events, if any, were still undelivered.  Defaults aim at no loss and no
  * duplicates: acks=all and the idempotent producer.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdatomic.h>
 #include <inttypes.h>
@@ -53,6 +54,7 @@ static const char *const defaults[][2] = {
 };
 
 #define N_ERRCODES 16
+#define TOPIC_MAX 249		/* Kafka's longest topic name */
 #define LAT_SUB 8		/* latency buckets per power of two */
 #define LAT_BUCKETS (32 * LAT_SUB)	/* up to 2^32 microseconds */
 
@@ -176,6 +178,31 @@ static int conf_set(struct ksink *s, rd_kafka_conf_t *conf, const char *k,
 	return 0;
 }
 
+/* Kafka's own rule for topic names (its Topic.validate): 1 to 249 of
+ * [a-zA-Z0-9._-], and not "." or "..".  Checked before librdkafka starts,
+ * so a bad name is one short line (exit 64), not the name quoted back. */
+static int topic_check(const struct synsink_host *host, const char *t)
+{
+	size_t len = strlen(t), i;
+
+	if (len > TOPIC_MAX) {
+		host->log(host, SYNSINK_LOG_ERR,
+			  "topic name is %zu bytes long; Kafka allows at most %d",
+			  len, TOPIC_MAX);
+		return -EINVAL;
+	}
+	for (i = 0; i < len; i++)
+		if (!isalnum((unsigned char)t[i]) && !strchr("._-", t[i]))
+			break;
+	if (i < len || !strcmp(t, ".") || !strcmp(t, "..")) {
+		host->log(host, SYNSINK_LOG_ERR,
+			  "topic '%s': Kafka allows only letters, digits, '.', '_' and '-'",
+			  t);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int kafka_open(void **state, const struct synsink_value *v,
 		      const struct synsink_host *host)
 {
@@ -187,6 +214,10 @@ static int kafka_open(void **state, const struct synsink_value *v,
 
 	if (!s)
 		return -ENOMEM;
+	if (topic_check(host, v[OPT_TOPIC].str)) {
+		free(s);
+		return -EINVAL;
+	}
 	s->host = host;
 	s->key = (int)v[OPT_KEY].num;
 	s->json = v[OPT_FORMAT].num == 0;

@@ -172,7 +172,7 @@ static void test_list(void **state)
 	FILE *f = open_memstream(&text, &len);
 
 	(void)state;
-	assert_int_equal(plugin_list(TEST_PLUGIN_DIR, f), 1);	/* only good loads */
+	assert_int_equal(plugin_list(TEST_PLUGIN_DIR, f), 2);	/* good, thread_log */
 	fclose(f);
 	assert_non_null(strstr(text, "good - a valid test plugin"));
 	assert_non_null(strstr(text, "mode             choice  (a|b) default: a"));

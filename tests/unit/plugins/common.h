@@ -2,6 +2,7 @@
 /* Shared bodies of the loader's test plugins: they do nothing. */
 #include <synsink/plugin.h>
 
+__attribute__((unused))
 static int tp_open(void **st, const struct synsink_value *v,
 		   const struct synsink_host *h)
 {
@@ -31,6 +32,7 @@ static void tp_close(void *st)
 	(void)st;
 }
 
+__attribute__((unused))
 static const char *const tp_modes[] = { "a", "b", NULL };
 
 #define TP_FUNCS .open = tp_open, .write = tp_write, .flush = tp_flush, \
