@@ -13,6 +13,7 @@
 #include <arpa/inet.h>
 #include <endian.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <net/if.h>
 #include <poll.h>
 #include <signal.h>
@@ -391,23 +392,69 @@ static void queue_unbind(struct capture *c)
 	c->rx->unbound = 1;
 }
 
+/* Sends a config message and waits for its ack; packets that arrive in
+ * between are handled normally.  Returns 0 or the kernel's -errno. */
+static int config_request(struct capture *c, struct nlmsghdr *nlh)
+{
+	struct capture_rx *rx = c->rx;
+	int fd = mnl_socket_get_fd(c->nl);
+
+	nlh->nlmsg_flags |= NLM_F_ACK;
+	nlh->nlmsg_seq = ++c->seq;
+	if (mnl_socket_sendto(c->nl, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	for (;;) {
+		ssize_t n = recv(fd, rx->bufs[0], RX_SLOT, 0);
+		int ack;
+
+		if (n < 0) {
+			if (errno == EINTR || errno == ENOBUFS)
+				continue;
+			return -errno;
+		}
+		ack = handle_datagram(c, rx->bufs[0], (size_t)n, c->seq,
+				      clock_real_ns(), clock_mono_ns());
+		if (ack != 1)
+			return ack;
+	}
+}
+
+/* Sets the kernel queue's length; returns 0 or the kernel's -errno. */
+static int queue_set_maxlen(struct capture *c, uint32_t maxlen)
+{
+	struct nlmsghdr *nlh = nfq_nlmsg_put(c->rx->txbuf, NFQNL_MSG_CONFIG,
+					     c->queue);
+
+	nfq_nlmsg_cfg_put_qmaxlen(nlh, maxlen);
+	return config_request(c, nlh);
+}
+
 /*
- * Leaving without losing a SYN: unbinding destroys the kernel queue and
- * drops what it still holds.  So read what is there, accept everything the
- * kernel has queued up to its newest id (even what we have not read yet),
- * unbind, and only then read the rest, whose verdicts are already given.
+ * Leaving without losing a SYN.  Unbinding destroys the kernel queue and
+ * drops whatever it still holds, and new packets keep arriving until then.
+ * So first close the door: a queue length of 0 with fail-open makes the
+ * kernel accept every new packet itself instead of queueing it (the ids
+ * stop growing).  Then read what is queued and accept it, accept up to the
+ * kernel's newest id what we could not read (lost to ENOBUFS), and unbind
+ * an empty queue.
  */
 static void capture_finish(struct capture *c)
 {
 	struct nfq_kstats ks;
+	int ret;
 
+	ret = queue_set_maxlen(c, 0);
+	if (ret)
+		log_msg(SYNSINK_LOG_WARN,
+			"queue %u: cannot stop queueing before unbind (%s); packets arriving meanwhile may be dropped",
+			c->queue, strerror(-ret));
 	read_available(c);
 	publish(c);
-	if (!nfq_kstats_read(NFQ_PROC_PATH, c->queue, &ks)) {
+	if (c->kfd >= 0 && !nfq_kstats_read_fd(c->kfd, c->queue, &ks)) {
 		if (ks.queue_total > 0 && send_verdict(c, ks.id_sequence) == 0)
 			stat_add(&c->st.verdicts, ks.queue_total);
 		c->kfinal = ks;
-		c->have_kfinal = 1;
+		atomic_store(&c->have_kfinal, 1);
 	}
 	queue_unbind(c);
 	read_available(c);
@@ -448,33 +495,6 @@ out_failed:
 	return NULL;
 }
 
-/* Sends a config message and waits for its ack; packets that arrive in
- * between are handled normally.  Returns 0 or the kernel's -errno. */
-static int config_request(struct capture *c, struct nlmsghdr *nlh)
-{
-	struct capture_rx *rx = c->rx;
-	int fd = mnl_socket_get_fd(c->nl);
-
-	nlh->nlmsg_flags |= NLM_F_ACK;
-	nlh->nlmsg_seq = ++c->seq;
-	if (mnl_socket_sendto(c->nl, nlh, nlh->nlmsg_len) < 0)
-		return -errno;
-	for (;;) {
-		ssize_t n = recv(fd, rx->bufs[0], RX_SLOT, 0);
-		int ack;
-
-		if (n < 0) {
-			if (errno == EINTR || errno == ENOBUFS)
-				continue;
-			return -errno;
-		}
-		ack = handle_datagram(c, rx->bufs[0], (size_t)n, c->seq,
-				      clock_real_ns(), clock_mono_ns());
-		if (ack != 1)
-			return ack;
-	}
-}
-
 static void bind_error(struct capture *c, int ret, char *err, size_t errlen)
 {
 	struct nfq_kstats ks;
@@ -505,6 +525,7 @@ int capture_open(struct capture *c, uint16_t queue,
 	memset(c, 0, sizeof(*c));
 	c->queue = queue;
 	c->stop_fd = -1;
+	c->kfd = -1;
 	c->sinks = sinks;
 	c->n_sinks = n_sinks;
 	c->ring_idx = ring_idx;
@@ -569,6 +590,12 @@ int capture_open(struct capture *c, uint16_t queue,
 		bind_error(c, ret, err, errlen);
 		goto out_close;
 	}
+	/* The kernel's counters for this queue, kept open: the file is
+	 * root's, and --user may take the right to open it away. */
+	c->kfd = open(NFQ_PROC_PATH, O_RDONLY | O_CLOEXEC);
+	if (c->kfd < 0)
+		log_msg(SYNSINK_LOG_WARN, "queue %u: %s: %s; the kernel's counters will be missing",
+			queue, NFQ_PROC_PATH, strerror(errno));
 	return 0;
 
 out_close:
@@ -600,8 +627,22 @@ void capture_join(struct capture *c)
 	c->started = 0;
 }
 
+int capture_kstats(struct capture *c, struct nfq_kstats *ks)
+{
+	if (atomic_load(&c->have_kfinal)) {
+		*ks = c->kfinal;
+		return 0;
+	}
+	if (c->kfd < 0)
+		return -ENOENT;
+	return nfq_kstats_read_fd(c->kfd, c->queue, ks);
+}
+
 void capture_close(struct capture *c)
 {
+	if (c->kfd >= 0)
+		close(c->kfd);
+	c->kfd = -1;
 	if (c->nl) {
 		if (!c->rx->unbound)
 			queue_unbind(c);

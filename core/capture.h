@@ -39,8 +39,9 @@ struct capture {
 	struct sink **sinks;	/* every sink; ring ring_idx of each is ours */
 	size_t n_sinks, ring_idx;
 	struct queue_stats st;
+	int kfd;		/* NFQ_PROC_PATH, opened at bind */
 	struct nfq_kstats kfinal;	/* the kernel's counters just before unbind */
-	int have_kfinal;
+	atomic_int have_kfinal;
 	atomic_int failed;	/* the thread stopped on an error */
 	pthread_t thread;
 	int started;
@@ -64,6 +65,11 @@ int capture_start(struct capture *c, int stop_fd);
 /* Waits for the thread (which drains, accepts what is queued and unbinds
  * once stop_fd is readable). */
 void capture_join(struct capture *c);
+
+/* The kernel's counters for the queue: as they were just before the unbind
+ * once the thread has finished, else as they are now.  Any thread.
+ * Returns 0, or -ENOENT when they cannot be had. */
+int capture_kstats(struct capture *c, struct nfq_kstats *ks);
 
 /* Unbinds if still bound, closes the socket, frees the buffers. */
 void capture_close(struct capture *c);

@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,15 +61,11 @@ static void print_stats(struct daemon *d, int final)
 	for (i = 0; i < d->n_caps; i++) {
 		struct capture *c = &d->caps[i];
 		struct nfq_kstats ks;
-		const struct nfq_kstats *k = NULL;
+		bool have = !capture_kstats(c, &ks);
 
-		if (c->have_kfinal)
-			k = &c->kfinal;
-		else if (!nfq_kstats_read(NFQ_PROC_PATH, c->queue, &ks))
-			k = &ks;
 		if (i)
 			sb_printf(&sb, ",");
-		stats_queue_json(&sb, c->queue, &c->st, k);
+		stats_queue_json(&sb, c->queue, &c->st, have ? &ks : NULL);
 	}
 	sb_printf(&sb, "],\"sinks\":[");
 	for (i = 0; i < d->n_sinks; i++) {

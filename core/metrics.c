@@ -141,7 +141,7 @@ void metrics_render(const struct metrics *m, struct strbuf *sb)
 	for (i = 0; i < m->n_caps; i++) {
 		struct nfq_kstats ks;
 
-		if (nfq_kstats_read(NFQ_PROC_PATH, m->caps[i].queue, &ks))
+		if (capture_kstats(&m->caps[i], &ks))
 			continue;
 		sb_printf(sb, "synsink_kernel_queue_dropped_total{queue=\"%u\",by=\"queue\"} %u\n",
 			  m->caps[i].queue, ks.queue_dropped);

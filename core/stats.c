@@ -2,10 +2,12 @@
 #include "stats.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 const unsigned int lat_bounds_us[LAT_N_BUCKETS - 1] = {
 	1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 100000,
@@ -41,24 +43,49 @@ int nfq_kstats_parse(const char *line, struct nfq_kstats *ks)
 	return 0;
 }
 
+int nfq_kstats_read_fd(int fd, uint16_t queue, struct nfq_kstats *ks)
+{
+	char buf[4096];
+	size_t used = 0;
+	off_t off = 0;
+
+	/* pread from 0 restarts the seq_file: an fd opened once serves for
+	 * the daemon's life, from any thread. */
+	for (;;) {
+		ssize_t n = pread(fd, buf + used, sizeof(buf) - 1 - used, off);
+		char *line, *nl;
+
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -ENOENT;
+		off += n;
+		used += (size_t)n;
+		buf[used] = '\0';
+		for (line = buf; (nl = strchr(line, '\n')); line = nl + 1) {
+			struct nfq_kstats k;
+
+			*nl = '\0';
+			if (!nfq_kstats_parse(line, &k) && k.queue == queue) {
+				*ks = k;
+				return 0;
+			}
+		}
+		used = strlen(line);	/* a partial line waits for the rest */
+		if (used == sizeof(buf) - 1)
+			used = 0;	/* no line is that long: skip it */
+		memmove(buf, line, used);
+	}
+}
+
 int nfq_kstats_read(const char *path, uint16_t queue, struct nfq_kstats *ks)
 {
-	char line[256];
-	FILE *f = fopen(path, "re");
-	int ret = -ENOENT;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), ret;
 
-	if (!f)
+	if (fd < 0)
 		return -errno;
-	while (fgets(line, sizeof(line), f)) {
-		struct nfq_kstats k;
-
-		if (!nfq_kstats_parse(line, &k) && k.queue == queue) {
-			*ks = k;
-			ret = 0;
-			break;
-		}
-	}
-	fclose(f);
+	ret = nfq_kstats_read_fd(fd, queue, ks);
+	close(fd);
 	return ret;
 }
 

@@ -58,6 +58,9 @@ struct nfq_kstats {
 int nfq_kstats_parse(const char *line, struct nfq_kstats *ks);
 /* Finds queue's line in path.  Returns 0, -ENOENT (not bound), or -errno. */
 int nfq_kstats_read(const char *path, uint16_t queue, struct nfq_kstats *ks);
+/* The same through fd, that file opened once: it is root's (0440), so
+ * synsink opens it before --user drops the right to.  Any thread. */
+int nfq_kstats_read_fd(int fd, uint16_t queue, struct nfq_kstats *ks);
 
 #define NFQ_PROC_PATH "/proc/net/netfilter/nfnetlink_queue"
 

@@ -5,6 +5,7 @@
  *
  *   syngen listen  -a ADDR -p PORT [-n COUNT] [-t SEC]
  *   syngen connect -a ADDR -p PORT [-n COUNT] [-c CONCURRENCY] [-t SEC]
+ *                  [-r RATE]             (start at most RATE a second)
  *                  [-s SRCADDR [-k K]]   (K source addresses from SRCADDR, in turn)
  *                  [-l]                  (and the connect() latency distribution)
  *   syngen raw     ... (see raw.c)
@@ -285,7 +286,7 @@ static int do_connect(int argc, char **argv)
 	struct pollfd *pfd;
 	uint64_t *t_start;
 	uint32_t *lat, started = 0, ok = 0, failed = 0, live = 0, i;
-	uint64_t deadline;
+	uint64_t deadline, t0;
 
 	if (sg_parse_args(argc, argv, &c) ||
 	    sg_parse_addr(c.addr, (uint16_t)c.port, &dst, &dlen) ||
@@ -299,10 +300,13 @@ static int do_connect(int argc, char **argv)
 	for (i = 0; i < c.conc; i++)
 		pfd[i].fd = -1;
 	deadline = now_ms() + (uint64_t)c.timeout * 1000;
+	t0 = now_ns();
 	while ((started < c.count || live) && now_ms() < deadline) {
 		for (i = 0; i < c.conc && started < c.count; i++) {
 			if (pfd[i].fd >= 0)
 				continue;
+			if (c.rate && now_ns() < t0 + started * 1000000000ull / c.rate)
+				break;	/* -r: not yet */
 			t_start[i] = now_ns();
 			pfd[i].fd = start_connect(&dst, dlen, c.src ? &src : NULL,
 						  slen, started % c.nsrc);
@@ -315,9 +319,12 @@ static int do_connect(int argc, char **argv)
 				live++;
 			}
 		}
-		if (!live)
+		if (!live) {
+			if (c.rate)
+				poll(NULL, 0, 1);	/* paced: the next start is due soon */
 			continue;
-		if (poll(pfd, c.conc, 100) <= 0)
+		}
+		if (poll(pfd, c.conc, c.rate ? 1 : 100) <= 0)
 			continue;
 		for (i = 0; i < c.conc; i++) {
 			struct sockaddr_storage me;

@@ -28,7 +28,12 @@ for st in /proc/"$SS_PID"/task/*/status; do
 	grep -qP "^NoNewPrivs:\t1$" "$st" || e2e_fail "$st: no_new_privs"
 done
 threads=$(ls /proc/"$SS_PID"/task | wc -l)
+# The kernel's counters (a root-only file) stay readable after the drop:
+# live, and in the final line taken just before the unbind.
+[ "$(ss_live_stat queues.0.kernel.queue_total)" = 0 ] || e2e_fail "no kernel counters after --user"
 ss_stop
 [ "$(ss_stat queues.0.events)" = 6 ] || e2e_fail "events"
+[ "$(ss_stat queues.0.kernel.id_sequence)" = 6 ] || e2e_fail "final kernel counters: $(ss_stat queues.0.kernel)"
+[ "$(ss_stat queues.0.verdicts)" = 6 ] || e2e_fail "verdicts"
 lab_queue_bound 1 && e2e_fail "queue still bound after exit"
 e2e_pass "uid/gid $uid/$gid, CAP_NET_ADMIN only, no_new_privs, in all $threads threads; verdicts and unbind work"
