@@ -8,8 +8,8 @@
 
 #include <dirent.h>
 #include <dlfcn.h>
-#include <link.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,35 +59,79 @@ too_long:
 	return -EINVAL;
 }
 
-/* Whether st (a file or a directory) may be trusted to hold code. */
-static int trusted(const struct stat *st, const char *path, char *err,
-		   size_t errlen)
+/* Whether st may be trusted: owned by root or us, and not writable by
+ * group or others -- unless it is a parent directory with the sticky bit
+ * (/tmp), where nobody can rename or remove what is not theirs. */
+static bool trusted(const struct stat *st, bool parent, const char *path,
+		    char *err, size_t errlen)
 {
-	if (st->st_mode & (S_IWGRP | S_IWOTH)) {
-		snprintf(err, errlen, "%s: refused: writable by %s (mode %04o)",
-			 path, st->st_mode & S_IWOTH ? "others" : "its group",
-			 (unsigned int)(st->st_mode & 07777));
-		return 0;
-	}
 	if (st->st_uid != 0 && st->st_uid != geteuid()) {
 		snprintf(err, errlen,
 			 "%s: refused: owned by uid %u, neither root nor me",
 			 path, (unsigned int)st->st_uid);
-		return 0;
+		return false;
 	}
-	return 1;
+	if ((st->st_mode & (S_IWGRP | S_IWOTH)) &&
+	    !(parent && S_ISDIR(st->st_mode) && (st->st_mode & S_ISVTX))) {
+		snprintf(err, errlen, "%s: refused: writable by %s (mode %04o)%s",
+			 path, st->st_mode & S_IWOTH ? "others" : "its group",
+			 (unsigned int)(st->st_mode & 07777),
+			 parent ? ", and not sticky" : "");
+		return false;
+	}
+	return true;
 }
 
-/* Whether the object behind handle is the file st describes. */
-static int same_file(void *handle, const struct stat *st)
+/*
+ * Opens dir (absolute) for loading plugins from it, checking every
+ * directory on the way down from / by fd: each one, and dir itself, must
+ * be trusted(), so nobody but root and us can rename, swap or add
+ * anything anywhere on the path.  Symbolic links are resolved first
+ * (realpath); the walk then follows none.  Returns an O_PATH fd of dir,
+ * or a negative errno with err set.
+ */
+static int open_trusted_dir(const char *dir, const char *name, char *err,
+			    size_t errlen)
 {
-	struct link_map *lm;
-	struct stat now;
+	char real[PATH_MAX], walked[PATH_MAX] = "";
+	char *comp, *save = NULL;
+	struct stat st;
+	size_t wl = 0;
+	int fd, next;
 
-	if (dlinfo(handle, RTLD_DI_LINKMAP, &lm) || !lm || !lm->l_name ||
-	    stat(lm->l_name, &now))
-		return 0;
-	return now.st_dev == st->st_dev && now.st_ino == st->st_ino;
+	if (!realpath(dir, real)) {
+		snprintf(err, errlen, "unknown sink '%s': plugin directory %s: %s",
+			 name, dir, strerror(errno));
+		return -ENOENT;
+	}
+	fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st)) {
+		snprintf(err, errlen, "/: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -EPERM;
+	}
+	for (comp = strtok_r(real, "/", &save); ; comp = strtok_r(NULL, "/", &save)) {
+		bool last = comp == NULL;
+
+		if (!trusted(&st, !last, wl ? walked : "/", err, errlen)) {
+			close(fd);
+			return -EPERM;
+		}
+		if (last)
+			return fd;
+		wl += (size_t)snprintf(walked + wl, sizeof(walked) - wl, "/%s", comp);
+		next = openat(fd, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		close(fd);
+		if (next < 0 || fstat(next, &st)) {
+			snprintf(err, errlen, "plugin directory %s: %s (it changed while checked?)",
+				 walked, strerror(errno));
+			if (next >= 0)
+				close(next);
+			return -EPERM;
+		}
+		fd = next;
+	}
 }
 
 static int check_descriptor(const struct synsink_plugin *d, const char *name,
@@ -131,31 +175,29 @@ int plugin_load(const char *dir, const char *name, struct plugin *pl,
 		char *err, size_t errlen)
 {
 	const struct synsink_plugin *(*entry)(void);
+	char file[SINK_NAME_MAX + 4], fdpath[32];
 	struct stat st;
-	int fd, ret;
+	int dfd, fd, ret;
 
 	memset(pl, 0, sizeof(*pl));
 	if (!sink_name_valid(name)) {
 		snprintf(err, errlen, "bad sink name '%s'", name);
 		return -EINVAL;
 	}
-	if ((size_t)snprintf(pl->path, sizeof(pl->path), "%s/%s.so", dir, name) >=
+	snprintf(file, sizeof(file), "%s.so", name);
+	if ((size_t)snprintf(pl->path, sizeof(pl->path), "%s/%s", dir, file) >=
 	    sizeof(pl->path)) {
 		snprintf(err, errlen, "plugin path too long");
 		return -EINVAL;
 	}
-	errno = 0;
-	if (stat(dir, &st) || !S_ISDIR(st.st_mode)) {
-		snprintf(err, errlen, "unknown sink '%s': plugin directory %s: %s",
-			 name, dir, errno ? strerror(errno) : "not a directory");
-		return -ENOENT;
-	}
-	if (!trusted(&st, dir, err, errlen))
-		return -EPERM;
+	dfd = open_trusted_dir(dir, name, err, errlen);
+	if (dfd < 0)
+		return dfd;
 
-	/* Check the file through an fd we hold, so it cannot be swapped
-	 * between the checks. */
-	fd = open(pl->path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	/* The file, through the directory fd just checked: no name is
+	 * looked up again from here on. */
+	fd = openat(dfd, file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	close(dfd);
 	if (fd < 0) {
 		if (errno == ENOENT)
 			snprintf(err, errlen, "unknown sink '%s' (no %s)", name,
@@ -166,29 +208,28 @@ int plugin_load(const char *dir, const char *name, struct plugin *pl,
 	}
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
 		snprintf(err, errlen, "%s: refused: not a regular file", pl->path);
-		ret = -EPERM;
-		goto out_close_fd;
+		close(fd);
+		return -EPERM;
 	}
-	if (!trusted(&st, pl->path, err, errlen)) {
-		ret = -EPERM;
-		goto out_close_fd;
+	if (!trusted(&st, false, pl->path, err, errlen)) {
+		close(fd);
+		return -EPERM;
 	}
-	/* NODELETE: a plugin stays mapped until exit.  The libraries it links
-	 * (librdkafka) keep global state and threads of their own; unmapping
-	 * them under those is unsafe, and hides the state from LeakSanitizer.
-	 * The loader knows objects by path, so load the path we checked, then
-	 * make sure what got mapped is the very file we checked. */
-	pl->dl = dlopen(pl->path, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
+	/*
+	 * Map the very file checked, through its fd: a path could be swapped
+	 * between the check and the load, and a constructor runs inside
+	 * dlopen, before any check after it.  The fd stays open for good:
+	 * the dynamic loader knows objects by name, a plugin stays mapped
+	 * (NODELETE: librdkafka keeps global state and threads of its own),
+	 * and a later plugin given a recycled "/proc/self/fd/N" would be
+	 * taken for this one.  One fd per load, a handful per run.
+	 */
+	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
+	pl->dl = dlopen(fdpath, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
 	if (!pl->dl) {
 		snprintf(err, errlen, "%s: cannot load: %s", pl->path, dlerror());
-		ret = -EINVAL;
-		goto out_close_fd;
-	}
-	if (!same_file(pl->dl, &st)) {
-		snprintf(err, errlen, "%s: refused: the file changed while loading",
-			 pl->path);
-		ret = -EPERM;
-		goto out_dlclose;
+		close(fd);	/* nothing was mapped under its name */
+		return -EINVAL;
 	}
 	*(void **)&entry = dlsym(pl->dl, SYNSINK_PLUGIN_SYMBOL);
 	if (!entry) {
@@ -206,13 +247,10 @@ int plugin_load(const char *dir, const char *name, struct plugin *pl,
 	ret = check_descriptor(pl->desc, name, pl->path, err, errlen);
 	if (ret)
 		goto out_dlclose;
-	close(fd);
 	return 0;
 
 out_dlclose:
-	dlclose(pl->dl);
-out_close_fd:
-	close(fd);
+	dlclose(pl->dl);	/* stays mapped (NODELETE): fd stays open too */
 	pl->dl = NULL;
 	pl->desc = NULL;
 	return ret;

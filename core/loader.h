@@ -10,7 +10,7 @@
 #include <synsink/plugin.h>
 
 struct plugin {
-	void *dl;
+	void *dl;		/* stays mapped after plugin_unload (NODELETE) */
 	const struct synsink_plugin *desc;
 	char path[PATH_MAX];
 };
@@ -25,8 +25,11 @@ int plugin_dir_resolve(const char *flag, const char *rel, char *out,
 		       size_t len, char *err, size_t errlen);
 
 /*
- * Loads DIR/NAME.so and checks it: the file and DIR not writable by group
- * or others and owned by root or us; the ABI version (read first); the
+ * Loads DIR/NAME.so and checks it: the file, DIR and every directory above
+ * it owned by root or us and not writable by group or others (a parent may
+ * be if it is sticky, like /tmp), checked by fd on the way down from /, and
+ * the file mapped through the fd it was checked by; the ABI version (read
+ * first); the
  * descriptor's size, pointer and event sizes; the name; the functions; the
  * option table.  On any failure everything is rolled back.
  * Returns 0; -ENOENT when there is no such plugin; -EPERM when the file or

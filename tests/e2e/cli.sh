@@ -53,6 +53,13 @@ chmod 755 "$E2E_TMP/plug"
 chown nobody "$E2E_TMP/plug/stdout.so"
 refused "$E2E_TMP/plug" "stdout.so: refused: owned by uid $(id -u nobody)"
 chown root "$E2E_TMP/plug/stdout.so"
+# A parent another user may write (and not sticky) lets them swap the
+# whole directory between the check and the load: refused too.
+mkdir -m 777 "$E2E_TMP/open"
+mv "$E2E_TMP/plug" "$E2E_TMP/open/plug"
+refused "$E2E_TMP/open/plug" "open: refused: writable by others (mode 0777), and not sticky"
+chmod 1777 "$E2E_TMP/open"
+mv "$E2E_TMP/open/plug" "$E2E_TMP/plug"
 ip netns exec "$LAB_SRV" "$SYNSINK" --plugin-dir "$E2E_TMP/plug" --list-sinks | grep -q "^stdout - " ||
 	e2e_fail "a trusted copy is refused"
 

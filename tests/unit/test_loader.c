@@ -15,6 +15,24 @@
 
 #include "loader.h"
 
+/*
+ * dlopen, as the loader calls it: when swap_to is set, first rename the
+ * attacker's copy over swap_to, as a user who can write a parent
+ * directory could do between the loader's check and its dlopen.
+ */
+void *__real_dlopen(const char *file, int mode);
+void *__wrap_dlopen(const char *file, int mode);
+static const char *swap_from, *swap_to;
+
+void *__wrap_dlopen(const char *file, int mode)
+{
+	if (swap_to) {
+		assert_int_equal(rename(swap_from, swap_to), 0);
+		swap_to = NULL;
+	}
+	return __real_dlopen(file, mode);
+}
+
 static void expect_refusal(const char *dir, const char *name, int code,
 			   const char *needle)
 {
@@ -140,6 +158,71 @@ static void test_untrusted(void **state)
 	rmdir(dir);
 }
 
+/* Every directory above the plugin directory counts: one writable by
+ * others lets them swap the whole tree, unless it is sticky (/tmp). */
+static void test_untrusted_parent(void **state)
+{
+	char top[] = "/tmp/synsink-loader-XXXXXX", mid[64], dir[128], path[192];
+
+	(void)state;
+	assert_non_null(mkdtemp(top));
+	snprintf(mid, sizeof(mid), "%s/open", top);
+	snprintf(dir, sizeof(dir), "%s/plugins", mid);
+	snprintf(path, sizeof(path), "%s/good.so", dir);
+	assert_int_equal(mkdir(mid, 0755), 0);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	assert_int_equal(copy_file(TEST_PLUGIN_DIR "/good.so", path, 0644), 0);
+	assert_int_equal(chmod(mid, 0777), 0);
+	expect_refusal(dir, "good", -EPERM,
+		       "open: refused: writable by others (mode 0777), and not sticky");
+	assert_int_equal(chmod(mid, 0775), 0);
+	expect_refusal(dir, "good", -EPERM, "open: refused: writable by its group");
+	assert_int_equal(chmod(mid, 01777), 0);	/* sticky, like /tmp */
+	{
+		struct plugin pl;
+		char err[512];
+
+		assert_int_equal(plugin_load(dir, "good", &pl, err, sizeof(err)), 0);
+		plugin_unload(&pl);
+	}
+	assert_int_equal(chmod(dir, 01777), 0);	/* the plugin dir itself: never */
+	expect_refusal(dir, "good", -EPERM, "plugins: refused: writable by others");
+	unlink(path);
+	rmdir(dir);
+	rmdir(mid);
+	rmdir(top);
+}
+
+/* The file swapped between the check and dlopen: what gets mapped is the
+ * file that was checked, and the attacker's constructor never runs. */
+static void test_swap_before_dlopen(void **state)
+{
+	char dir[] = "/tmp/synsink-loader-XXXXXX", path[256], evil[256], mark[256];
+	struct plugin pl;
+	char err[512];
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(chmod(dir, 0755), 0);
+	snprintf(path, sizeof(path), "%s/good.so", dir);
+	snprintf(evil, sizeof(evil), "%s/evil.tmp", dir);
+	snprintf(mark, sizeof(mark), "%s/constructor-ran", dir);
+	assert_int_equal(copy_file(TEST_PLUGIN_DIR "/good.so", path, 0644), 0);
+	assert_int_equal(copy_file(EVIL_PLUGIN_DIR "/good.so", evil, 0644), 0);
+	setenv("SYNSINK_TEST_EVIL_MARK", mark, 1);
+	swap_from = evil;
+	swap_to = path;
+	assert_int_equal(plugin_load(dir, "good", &pl, err, sizeof(err)), 0);
+	assert_null(swap_to);	/* the swap did happen */
+	assert_int_equal(access(mark, F_OK), -1);
+	assert_string_equal(pl.desc->description, "a valid test plugin");
+	plugin_unload(&pl);
+	unsetenv("SYNSINK_TEST_EVIL_MARK");
+	unlink(path);
+	unlink(mark);
+	rmdir(dir);
+}
+
 static void test_dir_resolve(void **state)
 {
 	char out[4096], err[256];
@@ -192,6 +275,8 @@ int main(void)
 		cmocka_unit_test(test_wrong_name),
 		cmocka_unit_test(test_missing),
 		cmocka_unit_test(test_untrusted),
+		cmocka_unit_test(test_untrusted_parent),
+		cmocka_unit_test(test_swap_before_dlopen),
 		cmocka_unit_test(test_dir_resolve),
 		cmocka_unit_test(test_list),
 	};
