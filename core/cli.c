@@ -163,8 +163,22 @@ bool cli_file_key(const char *name)
 
 int cli_parse(int argc, char **argv, struct config *cfg, char *err, size_t errlen)
 {
+	int ret;
+
 	cli_defaults(cfg);
-	return cli_apply(argc, argv, cfg, err, errlen);
+	ret = cli_apply(argc, argv, cfg, err, errlen);
+	if (!ret && !cfg->config)	/* else once the file is in too */
+		ret = cli_check(cfg, err, errlen);
+	return ret;
+}
+
+int cli_check(const struct config *cfg, char *err, size_t errlen)
+{
+	if (cfg->group && !cfg->user) {
+		snprintf(err, errlen, "--group needs --user");
+		return -EINVAL;
+	}
+	return 0;
 }
 
 int cli_apply(int argc, char **argv, struct config *cfg, char *err, size_t errlen)
@@ -268,10 +282,6 @@ int cli_apply(int argc, char **argv, struct config *cfg, char *err, size_t errle
 	}
 	if (ret)
 		cfg->err_index = optind - 1;
-	if (!ret && cfg->group && !cfg->user) {
-		snprintf(err, errlen, "--group needs --user");
-		ret = -EINVAL;
-	}
 	if (!ret && optind < argc) {
 		snprintf(err, errlen, "unexpected argument '%s' (see --help)",
 			 argv[optind]);

@@ -37,9 +37,13 @@ struct config {
 #define DEFAULT_RETX_WINDOW	10
 #define DEFAULT_RETX_TABLE	65536
 
-/* Fills *cfg from argv (defaults first).  Returns 0, or -EINVAL with one
+/* Fills *cfg from argv (defaults first), and unless --config is given (the
+ * file comes in first) runs cli_check.  Returns 0, or -EINVAL with one
  * line in err naming the problem (and cfg->err_index the argument). */
 int cli_parse(int argc, char **argv, struct config *cfg, char *err, size_t errlen);
+/* The checks across flags, once every source is in (--group needs
+ * --user).  Returns 0 or -EINVAL with err. */
+int cli_check(const struct config *cfg, char *err, size_t errlen);
 /* The same on top of what *cfg holds; --sink here replaces earlier sinks. */
 int cli_apply(int argc, char **argv, struct config *cfg, char *err, size_t errlen);
 void cli_defaults(struct config *cfg);

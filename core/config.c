@@ -3,9 +3,12 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "sinkspec.h"
@@ -65,89 +68,236 @@ static int flush_section(struct config_file *cf, struct section *sec)
 	return ret;
 }
 
-#define FAIL(...) do { snprintf(err, errlen, __VA_ARGS__); ret = -EINVAL; goto out; } while (0)
+#define CONFIG_MAX_BYTES (1u << 20)	/* a config file is small */
+#define CONFIG_MAX_KEYS 256		/* per scope: the flags, or a section */
+
+/* The keys given so far in one scope (the top, or a [sink] section), to
+ * refuse a key given twice instead of letting the last one win. */
+struct seen {
+	const char *key[CONFIG_MAX_KEYS];
+	int line[CONFIG_MAX_KEYS];
+	size_t n;
+};
+
+/* Records key at line; returns the line it was first given at, or 0. */
+static int seen_add(struct seen *sn, const char *key, int line)
+{
+	size_t i;
+
+	for (i = 0; i < sn->n; i++)
+		if (!strcmp(sn->key[i], key))
+			return sn->line[i];
+	if (sn->n < CONFIG_MAX_KEYS) {
+		sn->key[sn->n] = key;
+		sn->line[sn->n++] = line;
+	}
+	return 0;
+}
+
+/* Reads all of path, a regular file of at most CONFIG_MAX_BYTES, into a
+ * NUL-terminated buffer (*out, *len).  A directory, a device (/dev/zero)
+ * or a FIFO (which would block) is refused before a byte is read.
+ * Returns 0, or a negative errno with "PATH: why" in err. */
+static int read_whole(const char *path, char **out, size_t *len, char *err,
+		      size_t errlen)
+{
+	struct stat st;
+	size_t used = 0;
+	char *buf;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		snprintf(err, errlen, "--config: %s: %s", path, strerror(errno));
+		return -errno;
+	}
+	if (fstat(fd, &st)) {
+		snprintf(err, errlen, "--config: %s: %s", path, strerror(errno));
+		close(fd);
+		return -EINVAL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file (%s)", path,
+			 S_ISDIR(st.st_mode) ? "a directory" :
+			 S_ISFIFO(st.st_mode) ? "a FIFO" :
+			 S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device" :
+			 S_ISSOCK(st.st_mode) ? "a socket" : "not a file");
+		close(fd);
+		return -EINVAL;
+	}
+	buf = malloc(CONFIG_MAX_BYTES + 1);
+	if (!buf) {
+		snprintf(err, errlen, "--config: %s: out of memory", path);
+		close(fd);
+		return -ENOMEM;
+	}
+	/* Bounded whatever st_size says (/proc files say 0). */
+	for (;;) {
+		ssize_t n = read(fd, buf + used, CONFIG_MAX_BYTES + 1 - used);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			snprintf(err, errlen, "--config: %s: %s", path, strerror(errno));
+			free(buf);
+			close(fd);
+			return -EINVAL;
+		}
+		if (n == 0)
+			break;
+		used += (size_t)n;
+		if (used > CONFIG_MAX_BYTES) {
+			snprintf(err, errlen, "%s: larger than %u bytes; not a config file",
+				 path, CONFIG_MAX_BYTES);
+			free(buf);
+			close(fd);
+			return -EINVAL;
+		}
+	}
+	close(fd);
+	buf[used] = '\0';
+	*out = buf;
+	*len = used;
+	return 0;
+}
+
+/* Starts a [sink NAME] section at s (trimmed, begins with '[').  Returns
+ * 0, -EINVAL with err, or -ENOMEM. */
+static int section_start(struct config_file *cf, struct section *sec,
+			 struct seen *keys, char *s, int lineno, char *err,
+			 size_t errlen)
+{
+	char *close = strchr(s, ']'), *name;
+
+	if (!close || trim(close + 1)[0] || strncmp(s, "[sink ", 6)) {
+		snprintf(err, errlen, "%s:%d: expected [sink NAME]", cf->path, lineno);
+		return -EINVAL;
+	}
+	*close = '\0';
+	if (flush_section(cf, sec))
+		return -ENOMEM;
+	name = trim(s + 6);
+	if (!sink_name_valid(name)) {
+		snprintf(err, errlen, "%s:%d: bad sink name '%s'", cf->path, lineno, name);
+		return -EINVAL;
+	}
+	sec->len = (size_t)snprintf(sec->spec, sizeof(sec->spec), "%s", name);
+	sec->line = lineno;
+	sec->keys = 0;
+	keys->n = 0;
+	return 0;
+}
+
+/* Adds "key=val" to the open section.  Returns 0 or -EINVAL with err. */
+static int section_add(struct config_file *cf, struct section *sec,
+		       const char *key, const char *val, int lineno, char *err,
+		       size_t errlen)
+{
+	const char *comma;
+	int n;
+
+	/* "a,b=c" would read as two keys on the way through the --sink
+	 * syntax: refuse it rather than guess. */
+	for (comma = strchr(val, ','); comma; comma = strchr(comma + 1, ','))
+		if (strcspn(comma + 1, "=") < strcspn(comma + 1, ",")) {
+			snprintf(err, errlen, "%s:%d: %s: a value cannot hold ',' followed by '='",
+				 cf->path, lineno, key);
+			return -EINVAL;
+		}
+	n = snprintf(sec->spec + sec->len, sizeof(sec->spec) - sec->len,
+		     "%s%s=%s", sec->keys++ ? "," : ":", key, val);
+	if (n < 0 || (size_t)n >= sizeof(sec->spec) - sec->len) {
+		snprintf(err, errlen, "%s:%d: section too long", cf->path, lineno);
+		return -EINVAL;
+	}
+	sec->len += (size_t)n;
+	return 0;
+}
+
+/* One line (NUL-free, without its newline).  Returns 0, -EINVAL with
+ * "PATH:LINE: why" in err, or -ENOMEM. */
+static int parse_line(struct config_file *cf, struct section *sec,
+		      struct seen *top, struct seen *in_sec, char *s,
+		      int lineno, char *err, size_t errlen)
+{
+	char *hash, *eq, *key, *val, flag[64];
+	int first;
+
+	for (hash = s; (hash = strchr(hash, '#')); hash++) {
+		if (hash == s || hash[-1] == ' ' || hash[-1] == '\t') {
+			*hash = '\0';	/* a comment */
+			break;
+		}
+	}
+	s = trim(s);
+	if (!*s)
+		return 0;
+	if (*s == '[')
+		return section_start(cf, sec, in_sec, s, lineno, err, errlen);
+	eq = strchr(s, '=');
+	if (!eq) {
+		snprintf(err, errlen, "%s:%d: expected key = value", cf->path, lineno);
+		return -EINVAL;
+	}
+	*eq = '\0';
+	key = trim(s);
+	val = trim(eq + 1);
+	if (!*key) {
+		snprintf(err, errlen, "%s:%d: a value without a key", cf->path, lineno);
+		return -EINVAL;
+	}
+	first = seen_add(sec->len ? in_sec : top, key, lineno);
+	if (first) {
+		snprintf(err, errlen, "%s:%d: '%s' given twice (first at line %d)",
+			 cf->path, lineno, key, first);
+		return -EINVAL;
+	}
+	if (sec->len)
+		return section_add(cf, sec, key, val, lineno, err, errlen);
+	if (!cli_file_key(key)) {
+		snprintf(err, errlen, "%s:%d: unknown key '%s'", cf->path, lineno, key);
+		return -EINVAL;
+	}
+	snprintf(flag, sizeof(flag), "--%s", key);
+	if (push(cf, flag, lineno) || push(cf, val, lineno))
+		return -ENOMEM;
+	return 0;
+}
 
 int config_file_load(const char *path, struct config_file *cf, char *err,
 		     size_t errlen)
 {
 	struct section sec = { .len = 0 };
-	char *buf = NULL;
-	size_t cap = 0;
-	int ret = 0, lineno = 0;
-	FILE *f;
+	struct seen *top = NULL, *in_sec = NULL;
+	char *buf = NULL, *line, *end;
+	int ret, lineno = 0;
+	size_t len = 0;
 
 	memset(cf, 0, sizeof(*cf));
 	cf->path = path;
-	f = fopen(path, "re");
-	if (!f) {
-		snprintf(err, errlen, "--config: %s: %s", path, strerror(errno));
-		return -errno;
-	}
-	if (push(cf, path, 0))
+	ret = read_whole(path, &buf, &len, err, errlen);
+	if (ret)
+		return ret;
+	top = calloc(1, sizeof(*top));
+	in_sec = calloc(1, sizeof(*in_sec));
+	if (!top || !in_sec || push(cf, path, 0))
 		goto out_oom;
-	while (getline(&buf, &cap, f) >= 0) {
-		char *s = buf, *hash, *eq, *key, *val;
-
+	for (line = buf; line < buf + len; line = end + 1) {
+		end = memchr(line, '\n', (size_t)(buf + len - line));
+		if (!end)
+			end = buf + len;
 		lineno++;
-		for (hash = s; (hash = strchr(hash, '#')); hash++) {
-			if (hash == s || hash[-1] == ' ' || hash[-1] == '\t') {
-				*hash = '\0';	/* a comment */
-				break;
-			}
+		if (memchr(line, '\0', (size_t)(end - line))) {
+			snprintf(err, errlen, "%s:%d: a NUL byte in the line", path, lineno);
+			ret = -EINVAL;
+			goto out;
 		}
-		s = trim(s);
-		if (!*s)
-			continue;
-		if (*s == '[') {
-			char *close = strchr(s, ']');
-
-			if (!close || trim(close + 1)[0] || strncmp(s, "[sink ", 6))
-				FAIL("%s:%d: expected [sink NAME]", path, lineno);
-			*close = '\0';
-			if (flush_section(cf, &sec))
-				goto out_oom;
-			key = trim(s + 6);
-			if (!sink_name_valid(key))
-				FAIL("%s:%d: bad sink name '%s'", path, lineno, key);
-			sec.len = (size_t)snprintf(sec.spec, sizeof(sec.spec), "%s", key);
-			sec.line = lineno;
-			sec.keys = 0;
-			continue;
-		}
-		eq = strchr(s, '=');
-		if (!eq)
-			FAIL("%s:%d: expected key = value", path, lineno);
-		*eq = '\0';
-		key = trim(s);
-		val = trim(eq + 1);
-		if (!*key)
-			FAIL("%s:%d: a value without a key", path, lineno);
-		if (sec.len) {
-			char *comma;
-			int n;
-
-			/* "a,b=c" would read as two keys on the way through
-			 * the --sink syntax: refuse it rather than guess. */
-			for (comma = strchr(val, ','); comma; comma = strchr(comma + 1, ','))
-				if (strcspn(comma + 1, "=") < strcspn(comma + 1, ","))
-					FAIL("%s:%d: %s: a value cannot hold ',' followed by '='",
-					     path, lineno, key);
-			n = snprintf(sec.spec + sec.len, sizeof(sec.spec) - sec.len,
-				     "%s%s=%s", sec.keys++ ? "," : ":", key, val);
-			if (n < 0 || (size_t)n >= sizeof(sec.spec) - sec.len)
-				FAIL("%s:%d: section too long", path, lineno);
-			sec.len += (size_t)n;
-			continue;
-		}
-		if (!cli_file_key(key))
-			FAIL("%s:%d: unknown key '%s'", path, lineno, key);
-		{
-			char flag[64];
-
-			snprintf(flag, sizeof(flag), "--%s", key);
-			if (push(cf, flag, lineno) || push(cf, val, lineno))
-				goto out_oom;
-		}
+		*end = '\0';
+		ret = parse_line(cf, &sec, top, in_sec, line, lineno, err, errlen);
+		if (ret == -ENOMEM)
+			goto out_oom;
+		if (ret)
+			goto out;
 	}
 	if (flush_section(cf, &sec))
 		goto out_oom;
@@ -156,8 +306,9 @@ out_oom:
 	snprintf(err, errlen, "--config: %s: out of memory", path);
 	ret = -ENOMEM;
 out:
+	free(top);
+	free(in_sec);
 	free(buf);
-	fclose(f);
 	if (ret)
 		config_file_free(cf);
 	return ret;

@@ -247,6 +247,15 @@ int main(int argc, char **argv)
 		log_msg(SYNSINK_LOG_ERR, "%s", err);
 		return EX_USAGE;
 	}
+	if (d.cfg.config && cli_check(&d.cfg, err, sizeof(err))) {
+		int line = file_line(&d, d.cfg.group);	/* the one check there is */
+
+		if (line)
+			log_msg(SYNSINK_LOG_ERR, "%s:%d: %s", d.file.path, line, err);
+		else
+			log_msg(SYNSINK_LOG_ERR, "%s", err);
+		return EX_USAGE;
+	}
 	if (d.cfg.help) {
 		cli_usage(stdout);
 		return 0;

@@ -31,4 +31,23 @@ rc=0
 out=$(ip netns exec "$LAB_SRV" "$SYNSINK" --config "$E2E_TMP/bad.conf" 2>&1 >/dev/null) || rc=$?
 [ "$rc" = 64 ] && [ "$out" = "synsink: $E2E_TMP/bad.conf:2: unknown key 'queu'" ] ||
 	e2e_fail "unknown key: exit $rc: $out"
+# refused_conf FILE EXPECTED: exactly that one line, exit 64, within 5 s
+# (a FIFO used to hang, /dev/zero to grow without bound).
+refused_conf() {
+	local rc=0 out
+	out=$(timeout 5 ip netns exec "$LAB_SRV" "$SYNSINK" --config "$1" 2>&1 >/dev/null) || rc=$?
+	[ "$rc" = 64 ] && [ "$out" = "synsink: $2" ] || e2e_fail "--config $1: exit $rc: $out"
+	printf '  %-40s -> %s\n' "--config ${1#"$E2E_TMP"/}" "$out"
+}
+refused_conf /etc "/etc: not a regular file (a directory)"
+refused_conf /dev/zero "/dev/zero: not a regular file (a device)"
+mkfifo "$E2E_TMP/fifo.conf"
+refused_conf "$E2E_TMP/fifo.conf" "$E2E_TMP/fifo.conf: not a regular file (a FIFO)"
+printf 'queue = 1\nstats-interval = 5\0 0\n' >"$E2E_TMP/bad.conf"
+refused_conf "$E2E_TMP/bad.conf" "$E2E_TMP/bad.conf:2: a NUL byte in the line"
+printf 'queue = 1\nqueue = 2\n' >"$E2E_TMP/bad.conf"
+refused_conf "$E2E_TMP/bad.conf" "$E2E_TMP/bad.conf:2: 'queue' given twice (first at line 1)"
+printf 'queue = 1\n\ngroup = root\n' >"$E2E_TMP/bad.conf"
+refused_conf "$E2E_TMP/bad.conf" "$E2E_TMP/bad.conf:3: --group needs --user"
+lab_queue_bound 1 && e2e_fail "a refused config bound a queue"
 e2e_pass "file settings applied, --queue overrode, bad files refused with FILE:LINE"

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -109,6 +110,55 @@ static void test_refusals(void **state)
 	expect_refusal("[source x]\n", ":1: expected [sink NAME]");
 	expect_refusal("[sink Bad]\n", ":1: bad sink name 'Bad'");
 	expect_refusal("[sink kafka]\nbrokers = a,b=c\n", ":2: brokers: a value cannot hold");
+	expect_refusal("queue = 1\nstats-interval = 5\nqueue = 2\n",
+		       ":3: 'queue' given twice (first at line 1)");
+	expect_refusal("[sink stdout]\nformat = json\nformat = text\n",
+		       ":3: 'format' given twice (first at line 2)");
+}
+
+/* Whole files that are no config file: one line naming the file. */
+static void expect_file_refusal(const char *file, const char *needle)
+{
+	struct config_file cf;
+	char err[512] = "";
+
+	assert_true(config_file_load(file, &cf, err, sizeof(err)) < 0);
+	if (!strstr(err, needle) || strncmp(err, file, strlen(file)))
+		fail_msg("error '%s' does not start with %s or lacks '%s'", err, file, needle);
+}
+
+static void test_not_a_config_file(void **state)
+{
+	char dir[] = "/tmp/synsink-config-XXXXXX", fifo[64], big[64];
+	struct config_file cf;
+	char err[512] = "";
+	FILE *f;
+	int i;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	expect_file_refusal(dir, ": not a regular file (a directory)");
+	expect_file_refusal("/dev/zero", ": not a regular file (a device)");
+	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);	/* no writer: would block */
+	expect_file_refusal(fifo, ": not a regular file (a FIFO)");
+	snprintf(big, sizeof(big), "%s/big", dir);
+	f = fopen(big, "w");
+	assert_non_null(f);
+	for (i = 0; i < (1 << 20) / 16 + 1; i++)
+		fputs("# a comment....\n", f);
+	fclose(f);
+	expect_file_refusal(big, ": larger than 1048576 bytes");
+	/* A NUL inside a line would cut it short unseen. */
+	f = fopen(big, "w");
+	assert_non_null(f);
+	fwrite("queue = 1\nstats-interval = 5\0 0\n", 1, 34, f);
+	fclose(f);
+	assert_true(config_file_load(big, &cf, err, sizeof(err)) < 0);
+	assert_non_null(strstr(err, ":2: a NUL byte in the line"));
+	unlink(big);
+	unlink(fifo);
+	rmdir(dir);
 }
 
 static void test_value_error_has_line(void **state)
@@ -144,6 +194,7 @@ int main(void)
 		cmocka_unit_test(test_good_file),
 		cmocka_unit_test(test_cli_sinks_replace_file_sinks),
 		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_not_a_config_file),
 		cmocka_unit_test(test_value_error_has_line),
 		cmocka_unit_test(test_missing_file),
 	};
