@@ -7,7 +7,8 @@
  * FIFO's head in pipelined chunks and pops only what Redis acknowledged.
  * So at any moment:  seen = delivered + failed + dropped + pending.
  *   delivered  Redis answered with a non-error reply
- *   failed     Redis answered with an error (counted by kind too)
+ *   failed     Redis answered with an error (counted by kind too); not
+ *              "not now" (LOADING, BUSY, ...): that event is sent again
  *   dropped    the FIFO was full (Redis away for too long)
  *   pending    still in the FIFO
  * When the connection breaks mid-pipeline, the unanswered events stay in
@@ -18,8 +19,10 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/time.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/socket.h>
 
 #include <hiredis/hiredis.h>
 #include <synsink/plugin.h>
@@ -31,6 +34,8 @@
 #define DEPTH		2		/* chunks in flight: Redis runs one while we encode the next */
 #define SLICE_NS	(10 * 1000000ull)	/* longest a write() pumps */
 #define RESP_BUF	(CHUNK * 2048)	/* room for a chunk of XADDs */
+#define RETRY_MIN_NS	(100 * 1000000ull)	/* after "not now" (LOADING, BUSY) */
+#define RETRY_MAX_NS	(1000 * 1000000ull)
 
 enum { OPT_HOST, OPT_PORT, OPT_SOCKET, OPT_DB, OPT_USERNAME, OPT_PASSWORD,
        OPT_MODE, OPT_KEY, OPT_MAXLEN, OPT_BUFFER, OPT_CONNECT_TIMEOUT,
@@ -68,84 +73,144 @@ static const char *const errk_names[N_ERRK] = {
 	"err_wrongtype", "err_oom", "err_noauth", "err_noperm", "err_other",
 };
 
+/* Replies that say "not now": the server is loading its data set or busy
+ * with a script.  The event is sent again later, not counted failed. */
+enum { TEMPK_LOADING, TEMPK_BUSY, TEMPK_MASTERDOWN, TEMPK_TRYAGAIN, N_TEMPK };
+static const char *const tempk_prefix[N_TEMPK] = {
+	"LOADING", "BUSY", "MASTERDOWN", "TRYAGAIN",
+};
+static const char *const tempk_names[N_TEMPK] = {
+	"retry_loading", "retry_busy", "retry_masterdown", "retry_tryagain",
+};
+
+/*
+ * The connection, never waited on longer than the caller allows: the
+ * socket is non-blocking and every wait is a poll() bounded by the slice
+ * (write) or the deadline (flush).  DOWN -> CONNECTING (connect() under
+ * way, by connect_timeout) -> HANDSHAKE (AUTH, SELECT and a PING sent;
+ * data waits for their replies, so a hung server never gets a pipeline it
+ * might run twice) -> UP.  A reply not seen within command_timeout of the
+ * last one means a hung server: reconnect, events kept.
+ */
+enum rconn { RC_DOWN, RC_CONNECTING, RC_HANDSHAKE, RC_UP };
+
 struct rsink {
 	const struct synsink_host *host;
 	const struct synsink_value *v;
 	enum redis_mode mode;
 	redisContext *c;
+	enum rconn state;
+	size_t handshake;		/* handshake replies still due */
+	int wpending;			/* hiredis' output buffer is not empty */
+	uint64_t due_ns;		/* connect, or the next reply, by then (0: none) */
 	int down;			/* logged as down, not yet back */
+	int open_failed;		/* open(): why holds the reason */
+	int open_code;			/* ... and this -errno */
+	char why[512];
 	struct outbox ob;		/* events not yet answered by Redis */
 	size_t inflight;		/* the first this many of them are sent */
-	uint64_t slice_end_ns;		/* pump() returns after this (0: never) */
+	uint64_t slice_end_ns;		/* pump() returns by then */
+	uint64_t hold_ns, hold_until_ns;	/* "not now": no new commands until then */
 
 	/* Counters: stats() reads them from any thread. */
 	atomic_ullong delivered, failed, reconnects, connect_errors,
-		      io_errors, build_errors, errk[N_ERRK];
+		      io_errors, build_errors, errk[N_ERRK], tempk[N_TEMPK];
 	char line[SYNSINK_LINE_MAX];
 	struct redis_cmd cmd;
 	char *resp;			/* one chunk's commands, RESP-encoded */
 };
-
-static struct timeval ms_tv(uint64_t ms)
-{
-	struct timeval tv = { (time_t)(ms / 1000), (suseconds_t)(ms % 1000 * 1000) };
-
-	return tv;
-}
 
 static void disconnect(struct rsink *s)
 {
 	if (s->c)
 		redisFree(s->c);
 	s->c = NULL;
+	s->state = RC_DOWN;
+	s->handshake = 0;
+	s->wpending = 0;
+	s->due_ns = 0;
 	s->inflight = 0;	/* unanswered commands go again on the next connection */
 }
 
-/* Runs one command right away (AUTH, SELECT).  Returns 0, or -1 with the
- * reason in why. */
-static int simple_command(struct rsink *s, int argc, const char **argv,
-			  char *why, size_t len)
+static uint64_t ms_ns(uint64_t ms)
 {
-	redisReply *r = redisCommandArgv(s->c, argc, argv, NULL);
-	int ret = 0;
-
-	if (!r) {
-		snprintf(why, len, "%s: %s", argv[0], s->c->errstr);
-		return -1;
-	}
-	if (r->type == REDIS_REPLY_ERROR) {
-		snprintf(why, len, "%s refused: %s", argv[0], r->str);
-		ret = -1;
-	}
-	freeReplyObject(r);
-	return ret;
+	return ms * 1000000u;
 }
 
-/* Connects, authenticates and selects the database.  Returns 0, -EACCES
- * when AUTH was refused, or -ECONNREFUSED / -EIO with the reason in why. */
-static int try_connect(struct rsink *s, char *why, size_t len)
+static const char *server_name(const struct rsink *s, char *buf, size_t len)
 {
 	const struct synsink_value *v = s->v;
-	struct timeval ctv = ms_tv(v[OPT_CONNECT_TIMEOUT].num);
-	struct timeval rtv = ms_tv(v[OPT_COMMAND_TIMEOUT].num);
 
 	if (v[OPT_SOCKET].str)
-		s->c = redisConnectUnixWithTimeout(v[OPT_SOCKET].str, ctv);
+		return v[OPT_SOCKET].str;
+	snprintf(buf, len, "%s:%s", v[OPT_HOST].str, v[OPT_PORT].str);
+	return buf;
+}
+
+/* A connect or handshake failed with s->why: back off, say so once. */
+static void connect_failed(struct rsink *s, int code)
+{
+	disconnect(s);
+	s->connect_errors++;
+	s->open_code = code;
+	outbox_connect_failed(&s->ob);
+	if (!s->down && !s->open_failed)
+		s->host->log(s->host, SYNSINK_LOG_WARN,
+			     "%s; retrying, holding up to %zu events", s->why, s->ob.cap);
+	s->down = 1;
+}
+
+/* An established connection broke or hung: the events it had out stay in
+ * the FIFO and go again after the minimum backoff. */
+static void lost_connection(struct rsink *s, const char *why)
+{
+	s->io_errors++;
+	s->host->log(s->host, SYNSINK_LOG_WARN, "connection lost: %s", why);
+	disconnect(s);
+	s->down = 1;
+	outbox_connection_lost(&s->ob);
+}
+
+/* Starts a non-blocking connect.  Returns 0, or -1 after connect_failed. */
+static int start_connect(struct rsink *s)
+{
+	const struct synsink_value *v = s->v;
+	char name[160];
+
+	if (v[OPT_SOCKET].str)
+		s->c = redisConnectUnixNonBlock(v[OPT_SOCKET].str);
 	else
-		s->c = redisConnectWithTimeout(v[OPT_HOST].str,
-					       (int)v[OPT_PORT].num, ctv);
+		s->c = redisConnectNonBlock(v[OPT_HOST].str, (int)v[OPT_PORT].num);
 	if (!s->c || s->c->err) {
-		snprintf(why, len, "connect to %s%s%s: %s",
-			 v[OPT_SOCKET].str ? v[OPT_SOCKET].str : v[OPT_HOST].str,
-			 v[OPT_SOCKET].str ? "" : ":",
-			 v[OPT_SOCKET].str ? "" : v[OPT_PORT].str,
+		snprintf(s->why, sizeof(s->why), "connect to %s: %s",
+			 server_name(s, name, sizeof(name)),
 			 s->c ? s->c->errstr : "out of memory");
-		disconnect(s);
-		return -ECONNREFUSED;
+		connect_failed(s, -ECONNREFUSED);
+		return -1;
 	}
-	redisSetTimeout(s->c, rtv);
+	s->state = RC_CONNECTING;
+	s->due_ns = s->host->now_ns() + ms_ns(v[OPT_CONNECT_TIMEOUT].num);
+	return 0;
+}
+
+/* The connect finished (the socket turned writable): check it, then send
+ * the handshake.  Returns 0, or -1 after connect_failed. */
+static int connect_done(struct rsink *s)
+{
+	const struct synsink_value *v = s->v;
+	int err = 0;
+	socklen_t len = sizeof(err);
+	char name[160];
+
+	if (getsockopt(s->c->fd, SOL_SOCKET, SO_ERROR, &err, &len) || err) {
+		snprintf(s->why, sizeof(s->why), "connect to %s: %s",
+			 server_name(s, name, sizeof(name)), strerror(err ? err : errno));
+		connect_failed(s, -ECONNREFUSED);
+		return -1;
+	}
 	if (!v[OPT_SOCKET].str)
 		redisEnableKeepAlive(s->c);
+	s->handshake = 0;
 	if (v[OPT_PASSWORD].str) {
 		const char *argv[3];
 		int argc = 0;
@@ -154,59 +219,60 @@ static int try_connect(struct rsink *s, char *why, size_t len)
 		if (v[OPT_USERNAME].str)
 			argv[argc++] = v[OPT_USERNAME].str;
 		argv[argc++] = v[OPT_PASSWORD].str;
-		if (simple_command(s, argc, argv, why, len)) {
-			disconnect(s);
-			return -EACCES;
-		}
+		redisAppendCommandArgv(s->c, argc, argv, NULL);
+		s->handshake++;
 	}
 	if (v[OPT_DB].num) {
 		const char *argv[2] = { "SELECT", v[OPT_DB].str };
 
-		if (simple_command(s, 2, argv, why, len)) {
-			disconnect(s);
-			return -EIO;
-		}
+		redisAppendCommandArgv(s->c, 2, argv, NULL);
+		s->handshake++;
 	}
+	redisAppendCommand(s->c, "PING");
+	s->handshake++;
+	s->wpending = 1;
+	s->state = RC_HANDSHAKE;
+	s->due_ns = s->host->now_ns() + ms_ns(v[OPT_COMMAND_TIMEOUT].num);
 	return 0;
 }
 
-/* Reconnects when due.  Returns whether there is a connection. */
-static int ensure_connected(struct rsink *s)
+/* One handshake reply (AUTH, SELECT, PING, in that order). */
+static void handshake_reply(struct rsink *s, const redisReply *r)
 {
-	char why[256];
+	if (r->type == REDIS_REPLY_ERROR) {
+		int auth = s->v[OPT_PASSWORD].str &&
+			   s->handshake == 1 + (s->v[OPT_DB].num ? 1 : 0) + 1;
 
-	if (s->c)
-		return 1;
-	if (!outbox_may_connect(&s->ob))
-		return 0;
-	if (try_connect(s, why, sizeof(why))) {
-		s->connect_errors++;
-		outbox_connect_failed(&s->ob);
-		if (!s->down)
-			s->host->log(s->host, SYNSINK_LOG_WARN,
-				     "%s; retrying, holding up to %zu events",
-				     why, s->ob.cap);
-		s->down = 1;
-		return 0;
+		snprintf(s->why, sizeof(s->why), "%s refused: %s",
+			 auth ? "AUTH" : s->handshake == 2 ? "SELECT" : "PING", r->str);
+		connect_failed(s, auth ? -EACCES : -EIO);
+		return;
 	}
+	if (--s->handshake)
+		return;
+	s->state = RC_UP;
+	s->due_ns = 0;
 	if (s->down) {
 		s->reconnects++;
 		s->host->log(s->host, SYNSINK_LOG_INFO,
-			     "reconnected; %zu events to send", s->ob.count);
+			     "reconnected; %zu events to send", (size_t)s->ob.count);
 	}
 	s->down = 0;
 	outbox_connected(&s->ob);
-	return 1;
 }
 
-static void lost_connection(struct rsink *s)
+/* Whether an error reply means "not now"; counts it by kind then. */
+static bool temporary_error(struct rsink *s, const char *msg)
 {
-	s->io_errors++;
-	s->host->log(s->host, SYNSINK_LOG_WARN, "connection lost: %s",
-		     s->c->errstr[0] ? s->c->errstr : "unknown error");
-	disconnect(s);
-	s->down = 1;
-	outbox_connection_lost(&s->ob);
+	size_t i;
+
+	for (i = 0; i < N_TEMPK; i++) {
+		if (!strncmp(msg, tempk_prefix[i], strlen(tempk_prefix[i]))) {
+			s->tempk[i]++;
+			return true;
+		}
+	}
+	return false;
 }
 
 static void count_error(struct rsink *s, const char *msg)
@@ -226,16 +292,15 @@ static void count_error(struct rsink *s, const char *msg)
 	s->errk[ERRK_OTHER]++;
 }
 
-/* Encodes the next chunk after the commands in flight and writes it out.
- * Returns how many commands went (0: the next event cannot be encoded),
- * or -1 when the connection broke. */
-static int send_chunk(struct rsink *s)
+/* Encodes the next chunk after the commands in flight into hiredis'
+ * output buffer (sent as the socket takes it).  Returns how many
+ * commands were queued (0: the next event cannot be encoded). */
+static size_t queue_chunk(struct rsink *s)
 {
 	size_t avail = s->ob.count - s->inflight;
-	size_t n = avail < CHUNK ? avail : CHUNK, i, sent = 0, used = 0;
+	size_t n = avail < CHUNK ? avail : CHUNK, i, queued = 0, used = 0;
 	const char *key = s->v[OPT_KEY].str;
 	uint64_t maxlen = s->v[OPT_MAXLEN].num;
-	int done = 0;
 
 	/* Our own RESP encoding: hiredis' printf-style one was a fifth of
 	 * the sink's time. */
@@ -251,84 +316,196 @@ static int send_chunk(struct rsink *s)
 		if (!r)
 			break;	/* the chunk is full */
 		used += r;
-		sent++;
+		queued++;
 	}
-	if (!sent)
+	if (!queued)
 		return 0;
 	if (redisAppendFormattedCommand(s->c, s->resp, used) != REDIS_OK)
-		goto lost;
-	while (!done)
-		if (redisBufferWrite(s->c, &done) != REDIS_OK)
-			goto lost;
-	s->inflight += sent;
-	return (int)sent;
-lost:
-	lost_connection(s);
-	return -1;
+		return 0;
+	if (!s->inflight)	/* the first reply is due from now */
+		s->due_ns = s->host->now_ns() + ms_ns(s->v[OPT_COMMAND_TIMEOUT].num);
+	s->inflight += queued;
+	s->wpending = 1;
+	return queued;
 }
 
-/* Reads the replies to the n oldest commands in flight and lets their
- * events go.  Returns 0, or -1 when the connection broke. */
-static int read_replies(struct rsink *s, size_t n)
+static void pump(void *sink);
+
+/*
+ * Redis said "not now" (LOADING, BUSY...) to the oldest command in flight:
+ * its event goes to the back of the FIFO, to be sent again, and no new
+ * command goes out for a while (100 ms, doubling to 1 s while it lasts).
+ * The commands already out are answered one by one as usual, so none is
+ * sent twice.
+ */
+static void retry_later(struct rsink *s, const char *msg)
 {
-	size_t i;
+	struct syn_event ev = *outbox_at(&s->ob, 0);
+	uint64_t now = s->host->now_ns();
 
-	for (i = 0; i < n; i++) {
-		redisReply *r;
+	outbox_pop(&s->ob, 1);
+	s->inflight--;
+	outbox_add(&s->ob, &ev, 1, pump, s);	/* room: one was just taken */
+	s->hold_ns = s->hold_ns ? s->hold_ns * 2 : RETRY_MIN_NS;
+	if (s->hold_ns > RETRY_MAX_NS)
+		s->hold_ns = RETRY_MAX_NS;
+	s->hold_until_ns = now + s->hold_ns;
+	s->host->log(s->host, SYNSINK_LOG_WARN, "Redis says '%.100s'; events kept, retrying",
+		     msg);
+	if (!s->inflight)
+		s->due_ns = 0;
+}
 
+/* Takes the replies hiredis has parsed.  Returns 0, or -1 when the
+ * connection went (broken, refused, or "not now"). */
+static int take_replies(struct rsink *s)
+{
+	redisReply *r;
+
+	for (;;) {
 		if (redisGetReply(s->c, (void **)&r) != REDIS_OK) {
-			lost_connection(s);
+			lost_connection(s, s->c->errstr);
 			return -1;
+		}
+		if (!r)
+			return 0;
+		s->due_ns = s->host->now_ns() + ms_ns(s->v[OPT_COMMAND_TIMEOUT].num);
+		if (s->state == RC_HANDSHAKE) {
+			handshake_reply(s, r);
+			freeReplyObject(r);
+			if (s->state == RC_DOWN)
+				return -1;
+			continue;
+		}
+		if (r->type == REDIS_REPLY_ERROR && temporary_error(s, r->str)) {
+			retry_later(s, r->str);
+			freeReplyObject(r);
+			continue;
 		}
 		if (r->type == REDIS_REPLY_ERROR)
 			count_error(s, r->str);
 		else
 			s->delivered++;
+		s->hold_ns = 0;	/* answered: no more holding back */
 		freeReplyObject(r);
 		outbox_pop(&s->ob, 1);
 		s->inflight--;
+		if (!s->inflight)
+			s->due_ns = 0;
 	}
-	return 0;
 }
 
-/* Sends what the FIFO holds while the connection lasts, DEPTH chunks in
- * flight, so Redis runs one chunk while the next is encoded and written.
- * Called from write(), it stops after SLICE_NS (unless the FIFO is full),
- * so the core keeps moving events from the small ring into the FIFO, the
- * sink's real buffer, while Redis is slower than the SYNs for a while. */
+/*
+ * Moves things along without blocking past s->slice_end_ns: connects when
+ * there is something to send (or connect is set), queues chunks (DEPTH in
+ * flight), writes what the socket takes, reads what has come.  Returns
+ * when nothing is left to do, the connection is down (backoff), or the
+ * slice is over.  So the core keeps moving events from the small ring into
+ * the FIFO, the sink's real buffer, even while Redis hangs.
+ */
+static void pump_conn(struct rsink *s, bool connect)
+{
+	int late = 0;
+
+	for (;;) {
+		uint64_t now = s->host->now_ns(), until;
+		struct pollfd pfd;
+		int ms, ret;
+
+		if (s->state == RC_DOWN) {
+			if ((!s->ob.count && !connect) || !outbox_may_connect(&s->ob))
+				return;
+			if (start_connect(s))
+				return;
+		}
+		while (s->state == RC_UP && s->ob.count > s->inflight &&
+		       s->inflight < DEPTH * CHUNK && now >= s->hold_until_ns) {
+			if (queue_chunk(s))
+				continue;
+			if (s->inflight)
+				break;
+			s->build_errors++;	/* the head cannot be encoded: count it */
+			s->failed++;
+			outbox_pop(&s->ob, 1);
+		}
+		if (s->wpending && s->state != RC_CONNECTING) {
+			int done = 0;
+
+			if (redisBufferWrite(s->c, &done) != REDIS_OK) {
+				lost_connection(s, s->c->errstr);
+				return;
+			}
+			s->wpending = !done;
+		}
+		if (s->state == RC_UP && !s->inflight && !s->wpending &&
+		    (!s->ob.count || (now < s->hold_until_ns && now >= s->slice_end_ns)))
+			return;		/* all sent and answered, or held back */
+		if (s->due_ns && now >= s->due_ns) {
+			char why[128];
+
+			if (s->state == RC_UP) {
+				snprintf(why, sizeof(why), "no reply within %llu ms",
+					 (unsigned long long)s->v[OPT_COMMAND_TIMEOUT].num);
+				lost_connection(s, why);
+			} else {
+				char name[160];
+
+				snprintf(s->why, sizeof(s->why), "%s %s: timed out",
+					 s->state == RC_CONNECTING ? "connect to" : "no answer from",
+					 server_name(s, name, sizeof(name)));
+				connect_failed(s, -ETIMEDOUT);
+			}
+			return;
+		}
+		/* Past the slice: one more look at what is ready, no wait. */
+		if (now >= s->slice_end_ns && late++)
+			return;
+		until = s->due_ns && s->due_ns < s->slice_end_ns ? s->due_ns : s->slice_end_ns;
+		if (s->hold_until_ns > now && s->hold_until_ns < until)
+			until = s->hold_until_ns;	/* then send again */
+		ms = until > now ? (int)((until - now + 999999) / 1000000) : 0;
+		pfd.fd = s->c->fd;
+		pfd.events = s->state == RC_CONNECTING ? POLLOUT :
+			     POLLIN | (s->wpending ? POLLOUT : 0);
+		ret = poll(&pfd, 1, ms);
+		if (ret < 0 && errno != EINTR)
+			return;
+		if (ret <= 0)
+			continue;
+		if (s->state == RC_CONNECTING) {
+			if (connect_done(s))
+				return;
+			continue;
+		}
+		if (pfd.revents & (POLLIN | POLLHUP | POLLERR)) {
+			if (redisBufferRead(s->c) != REDIS_OK) {
+				if (s->state == RC_HANDSHAKE) {
+					char name[160];
+
+					snprintf(s->why, sizeof(s->why), "%s: %s",
+						 server_name(s, name, sizeof(name)), s->c->errstr);
+					connect_failed(s, -EIO);
+				} else {
+					lost_connection(s, s->c->errstr);
+				}
+				return;
+			}
+			if (take_replies(s))
+				return;
+		}
+	}
+}
+
+
 static void pump(void *sink)
 {
-	struct rsink *s = sink;
-
-	while (s->ob.count && ensure_connected(s)) {
-		if (s->slice_end_ns && s->ob.count < s->ob.cap &&
-		    s->host->now_ns() >= s->slice_end_ns)
-			break;
-		if (s->ob.count > s->inflight && s->inflight < DEPTH * CHUNK) {
-			int sent = send_chunk(s);
-
-			if (sent < 0)
-				break;
-			if (sent > 0)
-				continue;
-			if (!s->inflight) {	/* the head cannot be encoded: count it */
-				s->build_errors++;
-				s->failed++;
-				outbox_pop(&s->ob, 1);
-				continue;
-			}
-		}
-		if (read_replies(s, s->inflight < CHUNK ? s->inflight : CHUNK))
-			break;
-	}
+	pump_conn(sink, false);
 }
 
 static int redis_open(void **state, const struct synsink_value *v,
 		      const struct synsink_host *host)
 {
 	struct rsink *s = calloc(1, sizeof(*s));
-	char why[256];
-	int ret;
 
 	if (!s)
 		return -ENOMEM;
@@ -346,14 +523,32 @@ static int redis_open(void **state, const struct synsink_value *v,
 		free(s);
 		return -ENOMEM;
 	}
-	ret = try_connect(s, why, sizeof(why));
-	if (ret) {
-		host->log(host, SYNSINK_LOG_ERR, "%s", why);
+	/* At start, a server that refuses us is a sink that cannot start:
+	 * connect and handshake once, within both timeouts. */
+	s->open_failed = 1;
+	s->slice_end_ns = host->now_ns() + ms_ns(v[OPT_CONNECT_TIMEOUT].num) +
+			  ms_ns(v[OPT_COMMAND_TIMEOUT].num);
+	pump_conn(s, true);
+	if (s->state != RC_UP) {
+		int code = s->state == RC_DOWN ? s->open_code : -ETIMEDOUT;
+
+		if (s->state != RC_DOWN) {
+			char name[160];
+
+			snprintf(s->why, sizeof(s->why), "no answer from %s within %llu ms",
+				 server_name(s, name, sizeof(name)),
+				 (unsigned long long)(v[OPT_CONNECT_TIMEOUT].num +
+						      v[OPT_COMMAND_TIMEOUT].num));
+		}
+		host->log(host, SYNSINK_LOG_ERR, "%s", s->why);
+		disconnect(s);
 		outbox_free(&s->ob);
 		free(s->resp);
 		free(s);
-		return ret;
+		return code ? code : -EIO;
 	}
+	s->open_failed = 0;
+	s->connect_errors = 0;
 	*state = s;
 	return 0;
 }
@@ -365,14 +560,18 @@ static int redis_write(void *state, const struct syn_event *ev, size_t n)
 	s->slice_end_ns = s->host->now_ns() + SLICE_NS;
 	outbox_add(&s->ob, ev, n, pump, s);
 	pump(s);
-	s->slice_end_ns = 0;	/* flush() pumps until done or its deadline */
+	s->slice_end_ns = 0;
 	return SYNSINK_OK;
 }
 
 static int redis_flush(void *state, int timeout_ms)
 {
 	struct rsink *s = state;
-	int ret = outbox_drain(&s->ob, timeout_ms, pump, s);
+	int ret;
+
+	s->slice_end_ns = s->host->now_ns() + ms_ns((uint64_t)timeout_ms);
+	ret = outbox_drain(&s->ob, timeout_ms, pump, s);
+	s->slice_end_ns = 0;
 
 	if (ret && timeout_ms > 0)
 		s->host->log(s->host, SYNSINK_LOG_WARN,
@@ -405,6 +604,8 @@ static void redis_stats(void *state, synsink_emit_fn emit, void *arg)
 	emit(arg, "build_errors", s->build_errors);
 	for (i = 0; i < N_ERRK; i++)
 		emit(arg, errk_names[i], s->errk[i]);
+	for (i = 0; i < N_TEMPK; i++)
+		emit(arg, tempk_names[i], s->tempk[i]);
 }
 
 static const struct synsink_plugin redis_plugin = {
