@@ -100,6 +100,24 @@ size_t syslog_format(const struct syslog_hdr *h, uint64_t ts_ns,
 	return hl + msglen;
 }
 
+int syslog_hdr_check(const struct syslog_hdr *h, size_t max, char *why,
+		     size_t len)
+{
+	char buf[65536];
+	size_t hl;
+
+	/* Every field but the time has its width fixed at open, and the
+	 * time's width never changes: one header tells. */
+	hl = header(h, 0, buf, sizeof(buf));
+	if (hl && hl < max)
+		return 0;
+	snprintf(why, len, "the syslog header alone (%zu bytes with tag '%.40s%s' and hostname '%.40s%s') leaves no room for a message within max_size=%zu",
+		 hl ? hl : strlen(h->tag), h->tag, strlen(h->tag) > 40 ? "..." : "",
+		 h->hostname ? h->hostname : "", h->hostname && strlen(h->hostname) > 40 ? "..." : "",
+		 max);
+	return -EINVAL;
+}
+
 char *syslog_octet_frame(char *msg, size_t len, size_t room, size_t *framelen)
 {
 	char tmp[24];

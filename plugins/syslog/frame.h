@@ -37,6 +37,12 @@ size_t syslog_format(const struct syslog_hdr *h, uint64_t ts_ns,
 		     const char *msg, size_t msglen, char *out, size_t max,
 		     int *truncated);
 
+/* Whether a message with this header can fit in max bytes at all (a tag
+ * or hostname too long for max_size never can).  Returns 0, or -EINVAL
+ * with why. */
+int syslog_hdr_check(const struct syslog_hdr *h, size_t max, char *why,
+		     size_t len);
+
 /* Prefixes msg (len bytes, at out + room) with "LEN " for RFC 6587
  * octet-counted framing: the caller formats the message room bytes into
  * its buffer; this moves nothing, it writes the prefix just before and

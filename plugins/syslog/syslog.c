@@ -6,6 +6,8 @@
  *
  * Datagram targets (unix, udp) send each message once: a send that fails
  * counts the event failed, and a missing socket is retried with backoff.
+ * UDP's sent means handed to the kernel; an ICMP refusal of an earlier
+ * datagram, reported by a later send, is counted in refused.
  * The TCP target holds events in a bounded FIFO while disconnected and
  * pops them only once their frames are written, so
  *   seen = sent + failed + dropped + pending.
@@ -16,6 +18,7 @@
  */
 #include <errno.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
@@ -81,7 +84,7 @@ struct ssink {
 
 	/* Counters: stats() reads them from any thread. */
 	atomic_ullong sent, failed, truncated, reconnects,
-		      connect_errors, send_errors;
+		      connect_errors, send_errors, refused;
 	char line[SYNSINK_LINE_MAX];
 	char *out;			/* a chunk of formatted messages */
 	size_t out_cap;
@@ -287,8 +290,19 @@ static void send_datagrams(struct ssink *s, const struct syn_event *ev, size_t n
 			continue;
 		}
 		s->failed++;
-		if (s->target.kind == TARGET_UNIX || errno == ECONNREFUSED ||
-		    errno == ENOTCONN)
+		if (s->target.kind == TARGET_UDP && errno == ECONNREFUSED) {
+			/* An ICMP port unreachable for an earlier datagram
+			 * (already counted sent), reported by this send,
+			 * which did not go out.  The socket stays. */
+			char t[300];
+
+			s->refused++;
+			s->host->log(s->host, SYNSINK_LOG_WARN,
+				     "%s: nothing listens there (ICMP port unreachable); counted in refused",
+				     target_str(s, t, sizeof(t)));
+			continue;
+		}
+		if (s->target.kind == TARGET_UNIX || errno == ENOTCONN)
 			lost(s, errno);	/* reopen (the socket may be new) */
 	}
 }
@@ -301,6 +315,7 @@ static void pump(void *sink)
 	while (s->ob.count && ensure_connected(s)) {
 		size_t n = s->ob.count < CHUNK ? s->ob.count : CHUNK, i, used = 0;
 		size_t ends[CHUNK], done = 0;
+		bool framed[CHUNK];
 		ssize_t w = 0;
 
 		if (peer_gone(s)) {
@@ -315,13 +330,11 @@ static void pump(void *sink)
 				break;
 			len = message(s, outbox_at(&s->ob, i),
 				      s->out + used, s->out_cap - used, &start);
-			if (!len) {
-				ends[i] = used;		/* nothing to send for it */
-				s->failed++;
-				continue;
+			framed[i] = len != 0;	/* else nothing to send for it */
+			if (len) {
+				memmove(s->out + used, start, len);
+				used += len;
 			}
-			memmove(s->out + used, start, len);
-			used += len;
 			ends[i] = used;
 		}
 		n = i;
@@ -331,10 +344,14 @@ static void pump(void *sink)
 				break;
 			done += (size_t)w;
 		}
-		/* Pop the events whose frames went out whole. */
-		for (i = 0; i < n && ends[i] <= done; i++)
-			;
-		s->sent += i;
+		/* Pop the events whose frames went out whole: each one is sent,
+		 * or failed if it had no frame; never both. */
+		for (i = 0; i < n && ends[i] <= done; i++) {
+			if (framed[i])
+				s->sent++;
+			else
+				s->failed++;
+		}
 		outbox_pop(&s->ob, i);
 		if (done < used) {
 			lost(s, w < 0 ? errno : EPIPE);
@@ -375,6 +392,11 @@ static int syslog_open(void **state, const struct synsink_value *v,
 	/* 3164 to the local socket: the daemon adds the host itself. */
 	s->hdr.hostname = (s->hdr.rfc == RFC_3164 && s->target.kind == TARGET_UNIX &&
 			   !v[OPT_HOSTNAME].str) ? NULL : s->hostname;
+	if (syslog_hdr_check(&s->hdr, s->max_size, why, sizeof(why))) {
+		host->log(host, SYNSINK_LOG_ERR, "%s", why);
+		free(s);
+		return -EINVAL;		/* no event could ever be sent */
+	}
 	s->out_cap = CHUNK * ((size_t)s->max_size + FRAME_ROOM + 2);
 	s->out = malloc(s->out_cap);
 	if (!s->out || outbox_init(&s->ob, s->target.kind == TARGET_TCP ?
@@ -445,6 +467,7 @@ static void syslog_stats(void *state, synsink_emit_fn emit, void *arg)
 	emit(arg, "reconnects", s->reconnects);
 	emit(arg, "connect_errors", s->connect_errors);
 	emit(arg, "send_errors", s->send_errors);
+	emit(arg, "refused", s->refused);
 }
 
 static const struct synsink_plugin syslog_plugin = {

@@ -129,6 +129,26 @@ static void test_octet_frame(void **state)
 	assert_null(syslog_octet_frame(buf + 2, 13, 2, &len));
 }
 
+/* A header that leaves no byte for the message can never make a frame:
+ * refused at open, not counted failed per event. */
+static void test_hdr_check(void **state)
+{
+	char tag[600], why[512];
+	struct syslog_hdr h = { RFC_5424, 3, 6, "host", "synsink", 42 };
+
+	(void)state;
+	assert_int_equal(syslog_hdr_check(&h, 480, why, sizeof(why)), 0);
+	memset(tag, 't', sizeof(tag) - 1);
+	tag[sizeof(tag) - 1] = '\0';
+	h.tag = tag;
+	assert_int_equal(syslog_hdr_check(&h, 480, why, sizeof(why)), -22);
+	assert_non_null(strstr(why, "leaves no room for a message within max_size=480"));
+	assert_int_equal(syslog_hdr_check(&h, 2048, why, sizeof(why)), 0);
+	h.rfc = RFC_3164;
+	h.hostname = NULL;
+	assert_int_equal(syslog_hdr_check(&h, 600, why, sizeof(why)), -22);
+}
+
 static void test_targets(void **state)
 {
 	struct syslog_target t;
@@ -172,6 +192,7 @@ int main(void)
 		cmocka_unit_test(test_truncation_utf8),
 		cmocka_unit_test(test_octet_frame),
 		cmocka_unit_test(test_targets),
+		cmocka_unit_test(test_hdr_check),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
