@@ -18,8 +18,13 @@
 struct sink;
 struct capture_rx;
 
-/* Enough for a long IPv6 extension-header chain plus a 60-byte TCP header. */
-#define CAPTURE_COPY_RANGE 1024
+/* Bytes of each packet the kernel copies to us: a whole packet of up to
+ * 1500 bytes (an Ethernet MTU, so any minimum-MTU IPv6 packet of 1280
+ * too), hence any IPv6 extension-header chain such a packet can carry
+ * before its TCP header.  Only a SYN with a longer chain, in a jumbo
+ * frame, is cut short and counted as ipv6_exthdr.  A plain SYN is copied
+ * at its own length, 60-80 bytes. */
+#define CAPTURE_COPY_RANGE 1500
 
 struct capture_cfg {
 	uint32_t maxlen;	/* kernel queue length */

@@ -231,7 +231,9 @@ static enum syn_decode_err decode_ipv6(const uint8_t *pkt, size_t len,
 		default:	/* 59 no-next-header, ESP, UDP, ... */
 			return SYN_ERR_NOT_TCP;
 		}
-		if (ev->n_exthdr >= SYN_MAX_EXTHDR || len - off < 8)
+		/* As far as the copied bytes go, as the kernel walks it: no
+		 * limit on the number of headers but the packet's length. */
+		if (len - off < 8)
 			return SYN_ERR_EXTHDR;
 		if (next == 44) {
 			uint16_t fo = get16(pkt + off + 2);
@@ -248,7 +250,8 @@ static enum syn_decode_err decode_ipv6(const uint8_t *pkt, size_t len,
 		}
 		if (hlen > len - off)
 			return SYN_ERR_EXTHDR;
-		ev->n_exthdr++;
+		if (ev->n_exthdr < UINT8_MAX)
+			ev->n_exthdr++;	/* saturates; the walk goes on */
 		next = pkt[off];
 		off += hlen;
 	}

@@ -9,7 +9,6 @@
 #include <synsink/event.h>
 
 /* How many IPv6 extension headers the decoder walks before giving up. */
-#define SYN_MAX_EXTHDR 8
 
 enum syn_decode_err {
 	SYN_OK = 0,
@@ -18,7 +17,7 @@ enum syn_decode_err {
 	SYN_ERR_IP_HDRLEN,	/* IHL below 5, or header past the bytes/total length */
 	SYN_ERR_NOT_TCP,	/* the transport is not TCP */
 	SYN_ERR_FRAGMENT,	/* a non-first fragment: no TCP header in it */
-	SYN_ERR_EXTHDR,		/* IPv6 extension chain truncated or too long */
+	SYN_ERR_EXTHDR,		/* IPv6 extension chain past the copied bytes */
 	SYN_ERR_SHORT_TCP,	/* fewer than 20 bytes of TCP */
 	SYN_ERR_TCP_DOFF,	/* data offset below 5, or past the packet */
 	SYN_ERR_NOT_SYN,	/* SYN clear or ACK set */

@@ -267,6 +267,7 @@ size_t syn_format_json(const struct syn_event *ev, char *buf, size_t len)
 		put_kuint(&o, "ipopt_len", ev->ipopt_len);
 	}
 	put_kbool(&o, "df", ev->flags & SYN_F_IP_DF);
+	put_kbool(&o, "frag", ev->flags & SYN_F_IP_MF);
 	put_kuint(&o, "win", ev->win);
 	put_kuint(&o, "seq", ev->seq);
 	put_kuint(&o, "flags", ev->tcp_flags);

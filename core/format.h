@@ -8,7 +8,7 @@
 #include <synsink/event.h>
 
 #define SYN_JSON_SCHEMA 1	/* "v": field names never change within it */
-#define SYN_JSON_MINOR 1	/* "v_minor": 1 added fp, hops, retx */
+#define SYN_JSON_MINOR 2	/* "v_minor": 1 added fp, hops, retx; 2 frag */
 
 /*
  * Both write one line, newline included, and a terminating NUL that is not

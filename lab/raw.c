@@ -192,6 +192,8 @@ struct odd_case {
 	size_t ipoptlen;
 	int n_ext;		/* IPv6 destination-options headers after hop-by-hop */
 	size_t big_ext;		/* size of one more, large, header (0: none) */
+	uint16_t frag4;		/* IPv4 flags and offset (0: DF, as usual) */
+	int frag6;		/* IPv6: a fragment header (offset 0, more) last */
 };
 
 static const uint8_t zero_len[] = { 2, 4, 0x05, 0xb4, 30, 0, 1, 1 };
@@ -200,36 +202,52 @@ static const uint8_t len_one[] = { 4, 2, 8, 1 };
 static const uint8_t ip_nops[] = { 1, 1, 1, 0 };
 
 static const struct odd_case odd_cases[] = {
-	{ "all_options", AF_INET, "event", 0, 0x02, all_opts, sizeof(all_opts), 0, NULL, 0, 0, 0 },
-	{ "opt_zero_length", AF_INET, "event", 0, 0x02, zero_len, sizeof(zero_len), 0, NULL, 0, 0, 0 },
-	{ "opt_overlong", AF_INET, "event", 0, 0x02, overlong, sizeof(overlong), 0, NULL, 0, 0, 0 },
-	{ "opt_length_one", AF_INET6, "event", 0, 0x02, len_one, sizeof(len_one), 0, NULL, 0, 0, 0 },
-	{ "ipv4_options", AF_INET, "event", 0, 0x02, linux_opts, sizeof(linux_opts), 0, ip_nops, sizeof(ip_nops), 0, 0 },
-	{ "ecn_setup", AF_INET, "event", 0, 0xc2, linux_opts, sizeof(linux_opts), 0, NULL, 0, 0, 0 },
-	{ "syn_with_data", AF_INET6, "event", 0, 0x02, linux_opts, sizeof(linux_opts), 100, NULL, 0, 0, 0 },
-	{ "no_options", AF_INET6, "event", 0, 0x02, NULL, 0, 0, NULL, 0, 0, 0 },
-	{ "ipv6_ext_chain", AF_INET6, "event", 0, 0x02, linux_opts, sizeof(linux_opts), 0, NULL, 0, 3, 256 },
-	{ "ipv6_chain_too_long", AF_INET6, "error:ipv6_exthdr", 0, 0x02, NULL, 0, 0, NULL, 0, 8, 0 },
-	{ "doff_past_end", AF_INET, "error:tcp_doff", 15, 0x02, NULL, 0, 0, NULL, 0, 0, 0 },
-	{ "doff_past_end6", AF_INET6, "error:tcp_doff", 12, 0x02, NULL, 0, 0, NULL, 0, 0, 0 },
-	{ "doff_below_5", AF_INET, "error:tcp_doff", 4, 0x02, NULL, 0, 0, NULL, 0, 0, 0 },
+	{ "all_options", AF_INET, "event", 0, 0x02, all_opts, sizeof(all_opts), 0, NULL, 0, 0, 0, 0, 0 },
+	{ "opt_zero_length", AF_INET, "event", 0, 0x02, zero_len, sizeof(zero_len), 0, NULL, 0, 0, 0, 0, 0 },
+	{ "opt_overlong", AF_INET, "event", 0, 0x02, overlong, sizeof(overlong), 0, NULL, 0, 0, 0, 0, 0 },
+	{ "opt_length_one", AF_INET6, "event", 0, 0x02, len_one, sizeof(len_one), 0, NULL, 0, 0, 0, 0, 0 },
+	{ "ipv4_options", AF_INET, "event", 0, 0x02, linux_opts, sizeof(linux_opts), 0, ip_nops, sizeof(ip_nops), 0, 0, 0, 0 },
+	{ "ecn_setup", AF_INET, "event", 0, 0xc2, linux_opts, sizeof(linux_opts), 0, NULL, 0, 0, 0, 0, 0 },
+	{ "syn_with_data", AF_INET6, "event", 0, 0x02, linux_opts, sizeof(linux_opts), 100, NULL, 0, 0, 0, 0, 0 },
+	{ "no_options", AF_INET6, "event", 0, 0x02, NULL, 0, 0, NULL, 0, 0, 0, 0, 0 },
+	{ "ipv6_ext_chain", AF_INET6, "event", 0, 0x02, linux_opts, sizeof(linux_opts), 0, NULL, 0, 3, 256, 0, 0 },
+	/* The kernel walks any number of extension headers; so must we. */
+	{ "ipv6_chain_9", AF_INET6, "event", 0, 0x02, NULL, 0, 0, NULL, 0, 8, 0, 0, 0 },
+	{ "ipv6_chain_41", AF_INET6, "event", 0, 0x02, linux_opts, sizeof(linux_opts), 0, NULL, 0, 40, 0, 0, 0 },
+	/* 150 headers, 1200 bytes: as long as a minimum-MTU (1280) packet holds. */
+	{ "ipv6_chain_min_mtu", AF_INET6, "event", 0, 0x02, NULL, 0, 0, NULL, 0, 149, 0, 0, 0 },
+	/* First fragments carrying the whole TCP header: reported, "frag":true. */
+	{ "ipv4_first_fragment", AF_INET, "event", 0, 0x02, linux_opts, sizeof(linux_opts), 0, NULL, 0, 0, 0, 0x2000, 0 },
+	{ "ipv6_first_fragment", AF_INET6, "event", 0, 0x02, linux_opts, sizeof(linux_opts), 0, NULL, 0, 0, 0, 0, 1 },
+	{ "doff_past_end", AF_INET, "error:tcp_doff", 15, 0x02, NULL, 0, 0, NULL, 0, 0, 0, 0, 0 },
+	{ "doff_past_end6", AF_INET6, "error:tcp_doff", 12, 0x02, NULL, 0, 0, NULL, 0, 0, 0, 0, 0 },
+	{ "doff_below_5", AF_INET, "error:tcp_doff", 4, 0x02, NULL, 0, 0, NULL, 0, 0, 0, 0, 0 },
 };
 
 #define ODD_SPORT_BASE 50000
 
-/* IPv6: hop-by-hop, n_ext destination options, optionally a big one. */
+/* IPv6: hop-by-hop, n_ext destination options, optionally a big one, and
+ * optionally a fragment header (offset 0, more to come) last. */
 static size_t odd_chain(const struct odd_case *c, uint8_t *chain, size_t cap)
 {
 	size_t len = 0;
 	int i, total = 1 + c->n_ext + (c->big_ext ? 1 : 0);
 
 	for (i = 0; i < total; i++) {
-		uint8_t nh = i + 1 == total ? 6 : 60;
+		uint8_t nh = i + 1 < total ? 60 : c->frag6 ? 44 : 6;
 		size_t hlen = (c->big_ext && i + 1 == total) ? c->big_ext : 8;
 
 		len = pkt_ext_append(chain, len, cap, nh, hlen);
 		if (!len)
 			return 0;
+	}
+	if (c->frag6) {
+		static const uint8_t frag[8] = { 6, 0, 0x00, 0x01, 0x5e, 0x5e, 0, 1 };
+
+		if (len + sizeof(frag) > cap)
+			return 0;
+		memcpy(chain + len, frag, sizeof(frag));
+		len += sizeof(frag);
 	}
 	return len;
 }
@@ -276,7 +294,7 @@ int sg_odd(int argc, char **argv)
 				      .win = 1024, .flags = c->flags, .opts = c->opts,
 				      .optlen = c->optlen, .doff = c->doff,
 				      .paylen = c->paylen };
-		uint8_t buf[PKT_MAX], chain[1024], s[16], d[16];
+		uint8_t buf[PKT_MAX], chain[1400], s[16], d[16];
 		size_t n;
 		int fd = c->family == AF_INET ? fd4 : fd6;
 		const struct sockaddr_storage *dst = c->family == AF_INET ? &dst4 : &dst6;
@@ -284,9 +302,10 @@ int sg_odd(int argc, char **argv)
 		sg_addr_nth(c->family == AF_INET ? &src4 : &src6, 0, s);
 		sg_addr_nth(dst, 0, d);
 		if (c->family == AF_INET) {
-			n = pkt_ipv4(buf, sizeof(buf), s, d, 64, 0x4000, c->ipopts,
+			n = pkt_ipv4(buf, sizeof(buf), s, d, 64,
+				     c->frag4 ? c->frag4 : 0x4000, c->ipopts,
 				     c->ipoptlen, &t);
-		} else if (c->n_ext || c->big_ext) {
+		} else if (c->n_ext || c->big_ext || c->frag6) {
 			size_t cl = odd_chain(c, chain, sizeof(chain));
 
 			n = pkt_ipv6(buf, sizeof(buf), s, d, 64, 0, chain, cl, &t);

@@ -56,6 +56,17 @@ n = e("no_options")
 assert n["opts"] == [] and "mss" not in n and n["sackok"] is False, n
 x = e("ipv6_ext_chain")
 assert x["mss"] == 1460 and x["family"] == "ipv6" and x["exthdrs"] == 5, x
+# Chains of any length the kernel walks (hop-by-hop included in the count).
+for name, hdrs in (("ipv6_chain_9", 9), ("ipv6_chain_41", 41), ("ipv6_chain_min_mtu", 150)):
+    c = e(name)
+    assert c["exthdrs"] == hdrs and c["dport"] == 9 and not c["truncated"], (name, c)
+assert e("ipv6_chain_41")["mss"] == 1460
+# First fragments: reported and flagged; nothing else is.
+for name in ("ipv4_first_fragment", "ipv6_first_fragment"):
+    f = e(name)
+    assert f["frag"] is True and f["mss"] == 1460, (name, f)
+assert e("ipv6_first_fragment")["exthdrs"] == 2
+assert sum(v["frag"] for v in ev.values()) == 2, "frag on a whole packet"
 print("odd events checked:", len(cases))
 PY
 errs=$(grep -c " error:" "$E2E_TMP/odd")

@@ -156,6 +156,8 @@ static void test_json_v4_full(void **state)
 	assert_int_equal(json_integer_value(json_object_get(j, "tsval")), 9);
 	assert_int_equal(json_integer_value(json_object_get(j, "ipopt_len")), 0);
 	assert_true(json_is_false(json_object_get(j, "truncated")));
+	assert_true(json_is_false(json_object_get(j, "frag")));
+	assert_int_equal(json_integer_value(json_object_get(j, "v_minor")), 2);
 	assert_null(json_object_get(j, "exthdrs"));
 	assert_int_equal(json_integer_value(json_object_get(j, "queue")), 1);
 	assert_int_equal(json_integer_value(json_object_get(j, "id")), 7);
@@ -193,6 +195,13 @@ static void test_json_v6_minimal(void **state)
 	assert_true(json_is_null(json_object_get(j, "mac")));
 	assert_int_equal(json_integer_value(json_object_get(j, "exthdrs")), 0);
 	assert_null(json_object_get(j, "ip_id"));
+	assert_true(json_is_false(json_object_get(j, "frag")));
+	json_decref(j);
+	/* A first fragment: reported, and said to be one. */
+	ev.flags |= SYN_F_IP_MF;
+	assert_true(syn_format_json(&ev, buf, sizeof(buf)) > 0);
+	j = parse(buf);
+	assert_true(json_is_true(json_object_get(j, "frag")));
 	assert_string_equal(json_string_value(json_object_get(j, "ts")),
 			    "1970-01-01T00:00:00.000000Z");
 	json_decref(j);
