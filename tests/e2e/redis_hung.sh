@@ -30,21 +30,13 @@ for k in sinks.0.dropped sinks.0.failed sinks.0.plugin.dropped sinks.0.plugin.fa
 done
 [ "$(ss_stat sinks.0.plugin.delivered)" = $N ] || e2e_fail "delivered $(ss_stat sinks.0.plugin.delivered)"
 [ "$stats_ms" -lt 1000 ] || e2e_fail "the stats line took $stats_ms ms"
-dups=$(python3 - "$LAB_SRV" <<'PY'
-import re, subprocess, sys
-out = subprocess.run(["ip", "netns", "exec", sys.argv[1], "redis-cli", "-p", "6393",
-                      "xrange", "s", "-", "+"], capture_output=True, text=True, check=True).stdout
-lines, ids, cur = out.splitlines(), [], None
-for l in lines:
-    if re.match(r"^\d+-\d+$", l) and (cur is None or len(cur) % 2 == 0):
-        cur = []
-        ids.append(cur)
-    else:
-        cur.append(l)
-pk = [dict(zip(e[0::2], e[1::2]))["id"] for e in ids]
-assert len(set(pk)) == 20000, ("distinct events", len(set(pk)))
-print(len(pk) - len(set(pk)))
-PY
+dups=$(rcli xrange s - + | python3 -c '
+import sys
+sys.path.insert(0, sys.argv[1])
+from xrange import entries
+pk = [e["id"] for e in entries(sys.stdin.read().splitlines())]
+assert len(set(pk)) == int(sys.argv[2]), ("distinct events", len(set(pk)))
+print(len(pk) - len(set(pk)))' "$E2E_DIR" $N
 ) || e2e_fail "the stream does not hold every event"
 [ "$dups" -le 512 ] || e2e_fail "$dups events twice: more than was in flight"
 reconn=$(ss_stat sinks.0.plugin.io_errors)

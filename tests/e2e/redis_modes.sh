@@ -72,16 +72,9 @@ assert left == right[::-1], "LPUSH is RPUSH reversed"
 got = {(e["src"], e["sport"], e["dst"], e["dport"]) for e in right}
 assert got == made, got ^ made
 assert [e["id"] for e in right] == sorted(e["id"] for e in right), "order kept"
-# XRANGE, raw: per entry its id, then field and value lines alternately.
-lines = cli("xrange", "stream", "-", "+")
-entries, cur = [], None
-for l in lines:
-    if re.match(r"^\d+-\d+$", l) and (cur is None or len(cur) % 2 == 0):
-        cur = []
-        entries.append(cur)
-    else:
-        cur.append(l)
-stream = [dict(zip(e[0::2], e[1::2])) for e in entries]
+sys.path.insert(0, "$E2E_DIR")
+from xrange import entries
+stream = entries(cli("xrange", "stream", "-", "+"))
 assert len(stream) == len(made), len(stream)
 assert {(e["src"], int(e["sport"]), e["dst"], int(e["dport"])) for e in stream} == made
 assert sum(e["family"] == "ipv6" for e in stream) == $N
