@@ -41,6 +41,7 @@
 #define IFCACHE_SLOTS	64
 #define IFCACHE_TTL_NS	1000000000ull	/* names are re-read once a second */
 #define RCVBUF_PER_PKT	2048		/* skb truesize of one queued SYN, roughly */
+#define CONFIG_ACK_NS	2000000000ull	/* the longest wait for a config ack */
 
 struct ifcache_ent {
 	uint32_t idx;
@@ -399,16 +400,28 @@ static int config_request(struct capture *c, struct nlmsghdr *nlh)
 	struct capture_rx *rx = c->rx;
 	int fd = mnl_socket_get_fd(c->nl);
 
+	uint64_t deadline = clock_mono_ns() + CONFIG_ACK_NS;
+
 	nlh->nlmsg_flags |= NLM_F_ACK;
 	nlh->nlmsg_seq = ++c->seq;
 	if (mnl_socket_sendto(c->nl, nlh, nlh->nlmsg_len) < 0)
 		return -errno;
 	for (;;) {
-		ssize_t n = recv(fd, rx->bufs[0], RX_SLOT, 0);
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		uint64_t now = clock_mono_ns();
+		ssize_t n;
 		int ack;
 
+		/* Bounded: under a flood the ack can be lost to a full
+		 * receive buffer (ENOBUFS), and a stop must not hang. */
+		if (now >= deadline ||
+		    poll(&p, 1, (int)((deadline - now) / 1000000 + 1)) == 0)
+			return -ETIMEDOUT;
+		n = recv(fd, rx->bufs[0], RX_SLOT, MSG_DONTWAIT);
 		if (n < 0) {
-			if (errno == EINTR || errno == ENOBUFS)
+			if (errno == ENOBUFS)
+				stat_add(&c->st.enobufs, 1);
+			if (errno == EINTR || errno == ENOBUFS || errno == EAGAIN)
 				continue;
 			return -errno;
 		}
