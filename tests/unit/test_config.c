@@ -152,7 +152,11 @@ static void test_not_a_config_file(void **state)
 	/* A NUL inside a line would cut it short unseen. */
 	f = fopen(big, "w");
 	assert_non_null(f);
-	fwrite("queue = 1\nstats-interval = 5\0 0\n", 1, 34, f);
+	{
+		static const char nul_line[] = "queue = 1\nstats-interval = 5\0 0\n";
+
+		fwrite(nul_line, 1, sizeof(nul_line) - 1, f);
+	}
 	fclose(f);
 	assert_true(config_file_load(big, &cf, err, sizeof(err)) < 0);
 	assert_non_null(strstr(err, ":2: a NUL byte in the line"));
