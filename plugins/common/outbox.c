@@ -12,7 +12,8 @@ int outbox_init(struct outbox *o, size_t cap, uint64_t (*now_ns)(void))
 	if (cap && !o->fifo)
 		return -ENOMEM;
 	o->cap = cap;
-	o->head = o->count = 0;
+	o->head = 0;
+	o->count = 0;
 	o->dropped = 0;
 	o->next_try_ns = o->backoff_ns = 0;
 	o->now_ns = now_ns;
