@@ -84,25 +84,12 @@ lab_up() {
 
 # lab_rules_add [--queue N | --balance A:B [--fanout]] [--no-bypass]
 # NFQUEUE for SYNs arriving on s0 in the server's raw PREROUTING, IPv4 and
-# IPv6.  Only s0: the sink servers' own connections on lo stay out.
+# IPv6.  Only s0: the sink servers' own connections on lo stay out.  The
+# rules are what tools/synsink-rules writes, with the backend in
+# LAB_RULES_BACKEND: iptables (the default) or nft (one inet table).
+LAB_RULES=$(cd "$(dirname "${BASH_SOURCE[0]}")/../tools" && pwd)/synsink-rules
 lab_rules_add() {
-	local target="--queue-num 1" bypass="--queue-bypass" fanout=""
-	while [ $# -gt 0 ]; do
-		case $1 in
-		--queue) target="--queue-num $2"; shift ;;
-		--balance) target="--queue-balance $2"; shift ;;
-		--fanout) fanout="--queue-cpu-fanout" ;;
-		--no-bypass) bypass="" ;;
-		*) lab_log "lab_rules_add: unknown '$1'"; return 1 ;;
-		esac
-		shift
-	done
-	local t
-	for t in iptables ip6tables; do
-		# shellcheck disable=SC2086
-		lab_srv $t -w -t raw -I PREROUTING -i s0 -p tcp --syn -j NFQUEUE \
-			$target $bypass $fanout || return 1
-	done
+	lab_srv sh "$LAB_RULES" add --backend "${LAB_RULES_BACKEND:-iptables}" --in s0 "$@"
 }
 
 lab_rules_del() {
@@ -110,6 +97,7 @@ lab_rules_del() {
 	for t in iptables ip6tables; do
 		lab_srv $t -w -t raw -F PREROUTING 2>/dev/null
 	done
+	lab_srv nft delete table inet synsink 2>/dev/null
 	return 0
 }
 
@@ -148,6 +136,7 @@ lab_stats_lines_gt() { [ "$(grep -c '"final":false' "$1")" -gt "$2" ]; }
 lab_rules_dump() {
 	lab_srv iptables-save -t raw -c 2>&1
 	lab_srv ip6tables-save -t raw -c 2>&1
+	lab_srv nft list table inet synsink 2>/dev/null
 	lab_srv cat /proc/net/netfilter/nfnetlink_queue 2>/dev/null
 }
 
