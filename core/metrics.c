@@ -76,17 +76,15 @@ static void help(struct strbuf *sb, const char *name, const char *type, const ch
 }
 
 /* One counter of every queue. */
-static void per_queue(const struct metrics *m, struct strbuf *sb, const char *name,
-		      const char *text, size_t field)
+static void per_queue(const struct metrics *m, struct strbuf *sb,
+		      const struct queue_counter *qc)
 {
 	size_t i;
 
-	help(sb, name, "counter", text);
-	for (i = 0; i < m->n_caps; i++) {
-		const atomic_ullong *c = (const atomic_ullong *)((const char *)&m->caps[i].st + field);
-
-		sb_printf(sb, "%s{queue=\"%u\"} %llu\n", name, m->caps[i].queue, stat_get(c));
-	}
+	help(sb, qc->metric, "counter", qc->help);
+	for (i = 0; i < m->n_caps; i++)
+		sb_printf(sb, "%s{queue=\"%u\"} %llu\n", qc->metric, m->caps[i].queue,
+			  stat_get(queue_counter_of(&m->caps[i].st, qc)));
 }
 
 struct emit_ctx {
@@ -104,30 +102,14 @@ static void emit_plugin(void *arg, const char *name, uint64_t value)
 
 void metrics_render(const struct metrics *m, struct strbuf *sb)
 {
-	static const struct { const char *name, *text; size_t off; } q[] = {
-		{ "synsink_packets_received_total", "Packets read from the queue.",
-		  offsetof(struct queue_stats, received) },
-		{ "synsink_events_total", "SYNs decoded into events.",
-		  offsetof(struct queue_stats, events) },
-		{ "synsink_verdicts_total", "Packets accepted by sent verdicts.",
-		  offsetof(struct queue_stats, verdicts) },
-		{ "synsink_verdict_errors_total", "Verdicts the kernel refused or that failed to send.",
-		  offsetof(struct queue_stats, verdict_errors) },
-		{ "synsink_id_gaps_total", "Packets the kernel queued but could not deliver.",
-		  offsetof(struct queue_stats, id_gaps) },
-		{ "synsink_enobufs_total", "Receive buffer overruns.",
-		  offsetof(struct queue_stats, enobufs) },
-		{ "synsink_retransmits_total", "Retransmitted SYNs seen.",
-		  offsetof(struct queue_stats, retx) },
-	};
 	size_t i, k;
 	int b;
 
 	help(sb, "synsink_uptime_seconds", "gauge", "Seconds since start.");
 	sb_printf(sb, "synsink_uptime_seconds %.3f\n",
 		  (double)(clock_mono_ns() - m->started_ns) / 1e9);
-	for (k = 0; k < sizeof(q) / sizeof(q[0]); k++)
-		per_queue(m, sb, q[k].name, q[k].text, q[k].off);
+	for (k = 0; k < n_queue_counters; k++)
+		per_queue(m, sb, &queue_counters[k]);
 
 	help(sb, "synsink_decode_errors_total", "counter", "Packets not decoded, by kind.");
 	for (i = 0; i < m->n_caps; i++)

@@ -13,6 +13,25 @@ const unsigned int lat_bounds_us[LAT_N_BUCKETS - 1] = {
 	1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 100000,
 };
 
+#define QC(k, m, h) { #k, m, h, offsetof(struct queue_stats, k) }
+const struct queue_counter queue_counters[] = {
+	QC(received, "synsink_packets_received_total", "Packets read from the queue."),
+	QC(events, "synsink_events_total", "SYNs decoded into events."),
+	QC(verdicts, "synsink_verdicts_total", "Packets accepted by sent verdicts."),
+	QC(verdict_msgs, "synsink_verdict_msgs_total", "Verdict batches sent."),
+	QC(verdict_errors, "synsink_verdict_errors_total",
+	   "Verdicts the kernel refused or that failed to send."),
+	QC(id_gaps, "synsink_id_gaps_total", "Packets the kernel queued but could not deliver."),
+	QC(enobufs, "synsink_enobufs_total", "Receive buffer overruns."),
+	QC(msg_trunc, "synsink_msg_trunc_total", "Netlink messages cut by synsink's buffer."),
+	QC(opt_bad, "synsink_opt_bad_total", "Events whose TCP options stopped at a malformed length."),
+	QC(retx, "synsink_retransmits_total", "Retransmitted SYNs seen."),
+	QC(retx_evictions, "synsink_retx_evictions_total",
+	   "Retransmit table entries evicted before their window ended."),
+};
+#undef QC
+const size_t n_queue_counters = sizeof(queue_counters) / sizeof(queue_counters[0]);
+
 void stats_lat_add(struct queue_stats *st, uint64_t lat_ns, unsigned long long n)
 {
 	int b = 0;
@@ -131,19 +150,14 @@ void sb_free(struct strbuf *sb)
 void stats_queue_json(struct strbuf *sb, uint16_t queue,
 		      const struct queue_stats *st, const struct nfq_kstats *ks)
 {
+	size_t k;
 	int i;
 
-	sb_printf(sb, "{\"queue\":%u,\"received\":%llu,\"events\":%llu,"
-		  "\"verdicts\":%llu,\"verdict_msgs\":%llu,\"verdict_errors\":%llu,"
-		  "\"id_gaps\":%llu,\"enobufs\":%llu,\"msg_trunc\":%llu,"
-		  "\"opt_bad\":%llu,\"retx\":%llu,\"retx_evictions\":%llu,"
-		  "\"decode_errors\":{",
-		  queue, stat_get(&st->received), stat_get(&st->events),
-		  stat_get(&st->verdicts), stat_get(&st->verdict_msgs),
-		  stat_get(&st->verdict_errors), stat_get(&st->id_gaps),
-		  stat_get(&st->enobufs), stat_get(&st->msg_trunc),
-		  stat_get(&st->opt_bad), stat_get(&st->retx),
-		  stat_get(&st->retx_evictions));
+	sb_printf(sb, "{\"queue\":%u", queue);
+	for (k = 0; k < n_queue_counters; k++)
+		sb_printf(sb, ",\"%s\":%llu", queue_counters[k].key,
+			  stat_get(queue_counter_of(st, &queue_counters[k])));
+	sb_printf(sb, ",\"decode_errors\":{");
 	for (i = 1; i < SYN_ERR__COUNT; i++)
 		sb_printf(sb, "%s\"%s\":%llu", i > 1 ? "," : "",
 			  syn_decode_errname((enum syn_decode_err)i),

@@ -33,6 +33,24 @@ struct queue_stats {
 	atomic_ullong lat_sum_ns;
 };
 
+/* The per-queue counters, once: the stats line writes each as "key",
+ * /metrics as metric{queue="N"} with its help text.  A counter added to
+ * struct queue_stats goes here, and both outputs have it. */
+struct queue_counter {
+	const char *key;	/* in the stats line */
+	const char *metric;	/* in /metrics */
+	const char *help;
+	size_t off;		/* offsetof(struct queue_stats, ...) */
+};
+extern const struct queue_counter queue_counters[];
+extern const size_t n_queue_counters;
+
+static inline const atomic_ullong *queue_counter_of(const struct queue_stats *st,
+						    const struct queue_counter *qc)
+{
+	return (const atomic_ullong *)((const char *)st + qc->off);
+}
+
 /* Adds n samples of lat_ns to the histogram (the owner thread only). */
 void stats_lat_add(struct queue_stats *st, uint64_t lat_ns, unsigned long long n);
 

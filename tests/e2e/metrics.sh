@@ -14,7 +14,7 @@ wait_lines "$E2E_TMP/out" $N
 lab_srv curl -sS -o "$E2E_TMP/metrics" -w '%{http_code} %{content_type}\n' \
 	http://127.0.0.1:9464/metrics >"$E2E_TMP/http" || e2e_fail "curl"
 grep -q "^200 text/plain; version=0.0.4" "$E2E_TMP/http" || e2e_fail "$(cat "$E2E_TMP/http")"
-python3 "$E2E_DIR/promcheck.py" "$E2E_TMP/metrics" || e2e_fail "not valid Prometheus text"
+/usr/bin/python3 "$E2E_DIR/promcheck.py" "$E2E_TMP/metrics" || e2e_fail "not valid Prometheus text"
 grep -qx "synsink_events_total{queue=\"1\"} $N" "$E2E_TMP/metrics" || e2e_fail "events"
 grep -qx "synsink_verdict_latency_seconds_count{queue=\"1\"} $N" "$E2E_TMP/metrics" ||
 	e2e_fail "latency count: $(grep latency_seconds_count "$E2E_TMP/metrics")"
@@ -23,6 +23,22 @@ grep -qx "synsink_sink_events_total{sink=\"stdout\",outcome=\"written\"} $N" "$E
 grep -qx 'synsink_sink_plugin_value{sink="stdout",counter="lines"} '$N "$E2E_TMP/metrics" ||
 	e2e_fail "plugin counters"
 [ "$(lab_srv curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:9464/other)" = 404 ] || e2e_fail "not 404"
+# The stats line and /metrics, with no traffic in between, agree on every
+# counter the stats line has.
+lab_stats_live "$SS_PID" "$E2E_TMP/err" 2000 >"$E2E_TMP/stats" || e2e_fail "no stats line"
+lab_srv curl -sS -o "$E2E_TMP/metrics2" http://127.0.0.1:9464/metrics || e2e_fail "curl"
+/usr/bin/python3 "$E2E_DIR/metrics_vs_stats.py" "$E2E_TMP/stats" "$E2E_TMP/metrics2" ||
+	e2e_fail "the stats line and /metrics differ"
+# Tests of the test: the checker refuses what a parser refuses, and what a
+# parser lets through (buckets that are not cumulative, a second TYPE).
+printf '# TYPE a counter\na{x="1" 3\n' >"$E2E_TMP/bad1"
+sed 's/^\(synsink_verdict_latency_seconds_bucket{queue="1",le="+Inf"}\) .*/\1 0/' \
+	"$E2E_TMP/metrics" >"$E2E_TMP/bad2"
+{ cat "$E2E_TMP/metrics"; echo "# TYPE synsink_events_total counter"; } >"$E2E_TMP/bad3"
+for b in bad1 bad2 bad3; do
+	not /usr/bin/python3 "$E2E_DIR/promcheck.py" "$E2E_TMP/$b" >/dev/null ||
+		e2e_fail "promcheck accepted $b"
+done
 ss_stop
 le100=$(grep 'latency_seconds_bucket{queue="1",le="0.0001"}' "$E2E_TMP/metrics" | awk '{print $2}')
 e2e_pass "valid exposition; $N events; $le100 of $N verdicts within 100 us"

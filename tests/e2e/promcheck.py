@@ -1,81 +1,71 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """promcheck.py FILE: check a Prometheus text exposition (format 0.0.4).
 
-A stand-in for `promtool check metrics`: the line grammar, names, label
-syntax, values, one TYPE per family before its samples, no duplicate
-series, and for histograms cumulative buckets ending in +Inf == _count.
-Exits 1 with one line per problem."""
-import math, re, sys
+The text is read by the reference client's own parser (Debian's
+python3-prometheus-client), which refuses what it cannot parse.  Then what
+a parser leaves unchecked: every sample's family has one TYPE, given before
+its samples; no series twice; counters not negative; histograms' buckets
+increasing, cumulative, ending in +Inf, that bucket equal to _count.
+Exits 1 with one line per problem.  Run it with Debian's python3."""
+import math
+import re
+import sys
 from collections import defaultdict
 
-NAME = r"[a-zA-Z_:][a-zA-Z0-9_:]*"
-LABEL = r'[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\[\\"n])*"'
-SAMPLE = re.compile(rf"^({NAME})(?:\{{((?:{LABEL})(?:,{LABEL})*)?,?\}})? (\S+)(?: -?\d+)?$")
-problems, types, seen = [], {}, set()
-hist = defaultdict(dict)
+from prometheus_client.parser import text_string_to_metric_families
 
-def family(name):
-    for suffix in ("_bucket", "_sum", "_count"):
-        base = name[: -len(suffix)]
-        if name.endswith(suffix) and types.get(base) in ("histogram", "summary"):
-            return base
-    return name
+text = open(sys.argv[1]).read()
+problems = []
+try:
+    families = list(text_string_to_metric_families(text))
+except Exception as e:  # the parser's own refusal, whatever its type
+    print(f"promcheck: the Prometheus parser refuses it: {e!r}")
+    sys.exit(1)
 
-for n, line in enumerate(open(sys.argv[1]), 1):
-    line = line.rstrip("\n")
-    if line.startswith("# HELP "):
-        if not re.match(rf"^# HELP {NAME} ", line):
-            problems.append(f"{n}: bad HELP")
-        continue
-    if line.startswith("# TYPE "):
-        m = re.match(rf"^# TYPE ({NAME}) (counter|gauge|histogram|summary|untyped)$", line)
-        if not m:
-            problems.append(f"{n}: bad TYPE: {line}")
-        elif m[1] in types:
+# TYPE lines: one per family, before its first sample.
+typed, seen_samples = {}, set()
+for n, line in enumerate(text.splitlines(), 1):
+    m = re.match(r"^# TYPE (\S+) (\S+)$", line)
+    if m:
+        if m[1] in typed:
             problems.append(f"{n}: second TYPE for {m[1]}")
-        else:
-            types[m[1]] = m[2]
-        continue
-    if line.startswith("#") or not line:
-        continue
-    m = SAMPLE.match(line)
-    if not m:
-        problems.append(f"{n}: not a sample: {line}")
-        continue
-    name, labels, value = m[1], m[2] or "", m[3]
-    try:
-        v = float(value)
-    except ValueError:
-        problems.append(f"{n}: bad value {value}")
-        continue
-    fam = family(name)
-    if fam not in types:
-        problems.append(f"{n}: {name} before its TYPE")
-    if (name, labels) in seen:
-        problems.append(f"{n}: duplicate series {name}{{{labels}}}")
-    seen.add((name, labels))
-    if types.get(fam) == "counter" and (v < 0 or math.isnan(v)):
-        problems.append(f"{n}: negative counter {name}")
-    if types.get(fam) == "histogram":
-        pairs = dict(re.findall(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"', labels))
-        le = pairs.pop("le", None)
-        key = (fam, tuple(sorted(pairs.items())))
-        if name.endswith("_bucket"):
-            if le is None:
-                problems.append(f"{n}: bucket without le")
-            else:
-                hist[key].setdefault("buckets", []).append((float(le), v))
-        elif name.endswith("_count"):
-            hist[key]["count"] = v
+        typed[m[1]] = m[2]
+    elif line and not line.startswith("#"):
+        seen_samples.add(re.match(r"^[^{ ]+", line)[0])
+for fam in families:
+    # The client names a counter family without its "_total".
+    if fam.name not in typed and fam.name + "_total" not in typed and fam.type != "unknown":
+        problems.append(f"{fam.name}: no TYPE line")
+    if fam.type == "unknown":
+        problems.append(f"{fam.name}: samples without a TYPE")
 
-for key, h in hist.items():
-    b = h.get("buckets", [])
-    if not b or b[-1][0] != math.inf:
-        problems.append(f"{key}: no +Inf bucket last")
-    if any(b[i][0] >= b[i + 1][0] or b[i][1] > b[i + 1][1] for i in range(len(b) - 1)):
-        problems.append(f"{key}: buckets not increasing and cumulative")
-    if b and h.get("count") != b[-1][1]:
-        problems.append(f"{key}: _count {h.get('count')} != +Inf bucket {b[-1][1]}")
+series = set()
+for fam in families:
+    hist = defaultdict(lambda: {"buckets": [], "count": None})
+    for s in fam.samples:
+        key = (s.name, tuple(sorted(s.labels.items())))
+        if key in series:
+            problems.append(f"duplicate series {s.name}{dict(s.labels)}")
+        series.add(key)
+        if fam.type == "counter" and (s.value < 0 or math.isnan(s.value)):
+            problems.append(f"negative counter {s.name}")
+        if fam.type == "histogram":
+            labels = {k: v for k, v in s.labels.items() if k != "le"}
+            h = hist[tuple(sorted(labels.items()))]
+            if s.name.endswith("_bucket"):
+                h["buckets"].append((float(s.labels["le"]), s.value))
+            elif s.name.endswith("_count"):
+                h["count"] = s.value
+    for labels, h in hist.items():
+        b = h["buckets"]
+        where = f"{fam.name}{dict(labels)}"
+        if not b or b[-1][0] != math.inf:
+            problems.append(f"{where}: no +Inf bucket last")
+        if any(b[i][0] >= b[i + 1][0] or b[i][1] > b[i + 1][1] for i in range(len(b) - 1)):
+            problems.append(f"{where}: buckets not increasing and cumulative")
+        if b and h["count"] != b[-1][1]:
+            problems.append(f"{where}: _count {h['count']} != +Inf bucket {b[-1][1]}")
 
 for p in problems:
     print("promcheck:", p)
