@@ -70,7 +70,8 @@ ss_start() {
 		e2e_fail "synsink did not start"
 }
 
-# ss_stop: SIGTERM, expect exit 0 and the final counters on stderr.
+# ss_stop: SIGTERM, expect exit 0 and the final counters on stderr; JSON
+# events on stdout must be valid against doc/event.schema.json.
 ss_stop() {
 	local rc=0
 	kill -TERM "$SS_PID"
@@ -78,6 +79,15 @@ ss_stop() {
 	SS_PID=""
 	[ "$rc" = 0 ] || e2e_fail "synsink exited $rc after SIGTERM"
 	grep -q '"final":true' "$SS_ERR" || e2e_fail "no final counters"
+	check_events "$SS_OUT"
+}
+
+# check_events FILE: if FILE holds JSON events, each is valid against the
+# event schema (tests/e2e/check-events.py, Debian's python3-jsonschema).
+check_events() {
+	[ -f "$1" ] && [ "$(head -c 6 "$1")" = '{"v":1' ] || return 0
+	/usr/bin/python3 "$E2E_DIR/check-events.py" "$1" >"$E2E_TMP/schema.out" 2>&1 ||
+		e2e_fail "events not valid against doc/event.schema.json: $(tail -n 3 "$E2E_TMP/schema.out")"
 }
 
 # ss_stat PATH: one value from the final stats line, e.g. queues.0.events

@@ -1,0 +1,32 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+"""check-events.py FILE...: every line of each FILE is a JSON event valid
+against doc/event.schema.json (draft 2020-12), checked with Debian's
+python3-jsonschema.  Prints how many were checked; exits 1 with the first
+invalid line and why.  The end-to-end tests run it on every JSON event
+synsink writes to stdout, so the schema and core/format.c cannot drift."""
+import json
+import os
+import sys
+
+import jsonschema
+
+here = os.path.dirname(os.path.abspath(__file__))
+schema = json.load(open(os.path.join(here, "..", "..", "doc", "event.schema.json")))
+jsonschema.Draft202012Validator.check_schema(schema)
+validator = jsonschema.Draft202012Validator(schema)
+n = 0
+for path in sys.argv[1:]:
+    for no, line in enumerate(open(path), 1):
+        try:
+            event = json.loads(line)
+        except ValueError as e:
+            print(f"check-events: {path}:{no}: not JSON: {e}")
+            sys.exit(1)
+        errors = sorted(validator.iter_errors(event), key=lambda e: list(e.path))
+        if errors:
+            e = errors[0]
+            print(f"check-events: {path}:{no}: {'/'.join(map(str, e.path)) or '(event)'}: {e.message}")
+            sys.exit(1)
+        n += 1
+print(f"check-events: {n} events valid")
