@@ -191,30 +191,65 @@ static int load_config(struct daemon *d, int argc, char **argv, char *err,
 	return cli_apply(argc, argv, &d->cfg, err, errlen);
 }
 
+/* SIGHUP: every sink that writes to a file reopens it (logrotate). */
+static void reopen_sinks(struct daemon *d)
+{
+	static struct ratelimit rl;	/* a SIGHUP storm is one line in 5 s */
+	size_t i, n = 0;
+
+	for (i = 0; i < d->n_sinks; i++)
+		n += sink_reopen(&d->sinks[i]);
+	if (n)
+		log_ratelimited(&rl, SYNSINK_LOG_INFO, "SIGHUP: %zu sink(s) reopen their files", n);
+}
+
 /* Waits for signals; returns 0 on SIGTERM/SIGINT, 1 when a thread failed. */
+/* A daemon that has seen no packet for this long says once that perhaps
+ * no rule sends it any. */
+#define NO_PACKET_HINT_NS (60 * 1000000000ull)
+
+/* If no queue has had a packet since start: one line saying where to look. */
+static void no_packet_hint(struct daemon *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n_caps; i++)
+		if (stat_get(&d->caps[i].st.received))
+			return;
+	log_msg(SYNSINK_LOG_INFO,
+		"no packet in %llu s: does a rule send SYNs to queue %u? (synsink-rules show)",
+		NO_PACKET_HINT_NS / 1000000000ull, d->cfg.queue_lo);
+}
+
+/* Waits for signals; returns 0 on SIGTERM/SIGINT, 1 when a thread failed.
+ * Meanwhile: the stats line every --stats-interval, and the hint above. */
 static int wait_signals(struct daemon *d, const sigset_t *set)
 {
-	uint64_t next = 0, period = (uint64_t)d->cfg.stats_interval * 1000000000u;
+	uint64_t period = (uint64_t)d->cfg.stats_interval * 1000000000u;
+	uint64_t next = period ? clock_mono_ns() + period : UINT64_MAX;
+	uint64_t hint = d->started_ns + NO_PACKET_HINT_NS;
 
-	if (period)
-		next = clock_mono_ns() + period;
 	for (;;) {
-		struct timespec ts = { .tv_sec = 3600 };
+		uint64_t now = clock_mono_ns(), until = next < hint ? next : hint;
+		uint64_t wait = until > now ? until - now : 0;
+		struct timespec ts;
 		siginfo_t si;
 		int sig;
 
-		if (period) {
-			uint64_t now = clock_mono_ns();
-			uint64_t wait = next > now ? next - now : 0;
-
-			ts.tv_sec = (time_t)(wait / 1000000000u);
-			ts.tv_nsec = (long)(wait % 1000000000u);
-		}
+		if (wait > 3600 * 1000000000ull)
+			wait = 3600 * 1000000000ull;
+		ts.tv_sec = (time_t)(wait / 1000000000u);
+		ts.tv_nsec = (long)(wait % 1000000000u);
 		sig = sigtimedwait(set, &si, &ts);
 		if (sig < 0) {
-			if (errno == EAGAIN && period) {
+			now = clock_mono_ns();
+			if (now >= next) {
 				print_stats(d, 0);
 				next += period;
+			}
+			if (now >= hint) {
+				no_packet_hint(d);
+				hint = UINT64_MAX;
 			}
 			continue;
 		}
@@ -227,7 +262,10 @@ static int wait_signals(struct daemon *d, const sigset_t *set)
 			break;
 		case SIGUSR2:
 			return 1;
-		default:	/* SIGHUP: nothing to reload yet */
+		case SIGHUP:
+			reopen_sinks(d);
+			break;
+		default:
 			break;
 		}
 	}

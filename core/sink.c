@@ -289,6 +289,8 @@ static void *sink_thread(void *arg)
 
 		if (atomic_load(&s->abandoned))
 			return NULL;	/* main is past us: touch nothing */
+		if (atomic_exchange(&s->reopen, 0))
+			s->pl.desc->reopen(s->state);
 		if (drain_once(s, &fullest)) {
 			if (!atomic_load(&s->stopping))
 				linger(s, fullest);
@@ -346,6 +348,19 @@ void sink_wake(struct sink *s)
 /* How long past its deadline a sink thread may take to return from the
  * final flush before it is given up on. */
 #define SINK_STOP_GRACE_NS 200000000ull
+
+bool sink_reopen(struct sink *s)
+{
+	static const uint64_t one = 1;
+
+	if (!s->pl.desc->reopen)
+		return false;
+	atomic_store(&s->reopen, 1);
+	if (write(s->efd, &one, sizeof(one)) < 0) {
+		/* Saturated means already signalled. */
+	}
+	return true;
+}
 
 void sink_stop(struct sink *s, uint64_t deadline_ns)
 {

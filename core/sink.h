@@ -8,6 +8,7 @@
 
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "loader.h"
@@ -47,6 +48,7 @@ struct sink {
 	int efd;			/* eventfd: wakes the sink thread */
 	atomic_int sleeping;		/* the thread is (about to be) in poll */
 	atomic_int stopping;
+	atomic_int reopen;		/* SIGHUP: reopen before the next write */
 	atomic_ullong deadline_ns;	/* stopping: finish by then (monotonic) */
 	pthread_t thread;
 	int started;
@@ -77,6 +79,9 @@ int sink_open(struct sink *s, const char *spec_arg, const char *dir,
 int sink_start(struct sink *s);
 /* Producer side: wakes the thread if it sleeps.  Cheap when it does not. */
 void sink_wake(struct sink *s);
+/* SIGHUP: asks the sink thread to call the plugin's reopen() before its
+ * next write.  Returns whether the plugin has one. */
+bool sink_reopen(struct sink *s);
 /*
  * Drains every ring and flushes, all by deadline_ns (monotonic), then joins
  * the thread.  A sink whose thread is still busy then (a write() that does

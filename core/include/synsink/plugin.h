@@ -112,7 +112,11 @@ struct synsink_plugin {
 	void (*close)(void *state);
 	/* Reports the plugin's own counters through emit; may be NULL. */
 	void (*stats)(void *state, synsink_emit_fn emit, void *arg);
-	void *reserved[4];	/* zero; room to grow without a new ABI */
+	/* On SIGHUP: reopen what the plugin writes to (a log file renamed by
+	 * logrotate).  Called from the sink's thread, between writes; may be
+	 * NULL (a slot that older plugins leave zero). */
+	void (*reopen)(void *state);
+	void *reserved[3];	/* zero; room to grow without a new ABI */
 };
 
 #define SYNSINK_PLUGIN_INIT						\

@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: MIT
+/*
+ * file.c - the file sink: one line per event appended to a file, for
+ * logrotate and the shippers that tail it (Filebeat, Vector, Fluent Bit).
+ *
+ * Each batch is written with as few write(2) calls as it takes, in append
+ * mode, so a reader never sees half a line.  On SIGHUP synsink asks the
+ * sink to reopen its path (reopen()): after logrotate renamed the file, the
+ * next line goes to a new one, and every event is in exactly one of them.
+ * The file is opened without following a symbolic link at its last
+ * component, and created with the given mode (0640 by default).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <synsink/plugin.h>
+
+#define OUTBUF_SIZE (64 * 1024)
+#define SECOND_NS 1000000000ull
+
+enum { OPT_PATH, OPT_FORMAT, OPT_MODE, OPT_FSYNC, N_OPTS };
+enum { FMT_TEXT, FMT_JSON };
+enum { FSYNC_NONE, FSYNC_BATCH, FSYNC_SECOND };
+
+static const char *const formats[] = { "text", "json", NULL };
+static const char *const fsyncs[] = { "none", "batch", "second", NULL };
+
+static const struct synsink_option options[N_OPTS] = {
+	[OPT_PATH] = { .name = "path", .type = SYNSINK_OPT_STRING,
+		       .help = "the file to append to (required; absolute)" },
+	[OPT_FORMAT] = { .name = "format", .type = SYNSINK_OPT_ENUM, .def = "json",
+			 .choices = formats,
+			 .help = "json: one object per line (schema v1); text: the origin's line" },
+	[OPT_MODE] = { .name = "mode", .type = SYNSINK_OPT_STRING, .def = "0640",
+		       .help = "permissions of a file the sink creates, octal" },
+	[OPT_FSYNC] = { .name = "fsync", .type = SYNSINK_OPT_ENUM, .def = "none",
+			.choices = fsyncs,
+			.help = "none: leave it to the kernel; batch: fdatasync after each batch; second: at most once a second" },
+};
+
+struct file_sink {
+	const struct synsink_host *host;
+	size_t (*format)(const struct syn_event *ev, char *buf, size_t len);
+	const char *path;
+	mode_t mode;
+	int fsync;
+	int fd;
+	uint64_t synced_ns;
+	/* Counters: stats() reads them from any thread. */
+	atomic_ullong lines, bytes, write_errors, reopens, reopen_errors;
+	char buf[OUTBUF_SIZE];
+};
+
+/* Opens (creating) the path for appending.  Returns the fd or -errno. */
+static int open_path(struct file_sink *s)
+{
+	int fd = open(s->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
+			       O_NOFOLLOW | O_NOCTTY, s->mode);
+	struct stat st;
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EINVAL;
+	}
+	return fd;
+}
+
+static int file_open(void **state, const struct synsink_value *v,
+		     const struct synsink_host *host)
+{
+	struct file_sink *s;
+	unsigned long mode;
+	char *end;
+	int fd;
+
+	if (!v[OPT_PATH].str) {
+		host->log(host, SYNSINK_LOG_ERR, "path= is required");
+		return -EINVAL;
+	}
+	if (v[OPT_PATH].str[0] != '/') {
+		host->log(host, SYNSINK_LOG_ERR, "path '%s' is relative; give an absolute path",
+			  v[OPT_PATH].str);
+		return -EINVAL;
+	}
+	errno = 0;
+	mode = strtoul(v[OPT_MODE].str, &end, 8);
+	if (errno || *end || end == v[OPT_MODE].str || mode > 0777) {
+		host->log(host, SYNSINK_LOG_ERR, "mode '%s' is not an octal mode (0-0777)",
+			  v[OPT_MODE].str);
+		return -EINVAL;
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->host = host;
+	s->format = v[OPT_FORMAT].num == FMT_JSON ? host->format_json : host->format_text;
+	s->path = v[OPT_PATH].str;
+	s->mode = (mode_t)mode;
+	s->fsync = (int)v[OPT_FSYNC].num;
+	fd = open_path(s);
+	if (fd < 0) {
+		host->log(host, SYNSINK_LOG_ERR, "%s: %s", s->path,
+			  fd == -EINVAL ? "not a regular file" : strerror(-fd));
+		free(s);
+		return fd == -EINVAL ? -EINVAL : fd;
+	}
+	s->fd = fd;
+	*state = s;
+	return 0;
+}
+
+/* Writes all of buf; returns 0 or a negative errno. */
+static int write_all(struct file_sink *s, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(s->fd, buf, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		buf += n;
+		len -= (size_t)n;
+		s->bytes += (size_t)n;
+	}
+	return 0;
+}
+
+static int fail(struct file_sink *s, int err)
+{
+	if (!s->write_errors++)
+		s->host->log(s->host, SYNSINK_LOG_ERR, "%s: %s", s->path, strerror(-err));
+	return SYNSINK_ERROR;
+}
+
+static void maybe_sync(struct file_sink *s)
+{
+	uint64_t now;
+
+	if (s->fsync == FSYNC_NONE)
+		return;
+	now = s->host->now_ns();
+	if (s->fsync == FSYNC_SECOND && now - s->synced_ns < SECOND_NS)
+		return;
+	if (fdatasync(s->fd) && !s->write_errors++)
+		s->host->log(s->host, SYNSINK_LOG_ERR, "%s: fdatasync: %s", s->path,
+			     strerror(errno));
+	s->synced_ns = now;
+}
+
+static int file_write(void *state, const struct syn_event *ev, size_t n)
+{
+	struct file_sink *s = state;
+	size_t used = 0, i;
+	int ret;
+
+	if (s->fd < 0)
+		return SYNSINK_ERROR;	/* a reopen failed; said so then */
+	for (i = 0; i < n; i++) {
+		if (sizeof(s->buf) - used < SYNSINK_LINE_MAX) {
+			ret = write_all(s, s->buf, used);
+			if (ret)
+				return fail(s, ret);
+			used = 0;
+		}
+		used += s->format(&ev[i], s->buf + used, sizeof(s->buf) - used);
+	}
+	ret = write_all(s, s->buf, used);
+	if (ret)
+		return fail(s, ret);
+	s->lines += n;
+	maybe_sync(s);
+	return SYNSINK_OK;
+}
+
+static int file_flush(void *state, int timeout_ms)
+{
+	struct file_sink *s = state;
+
+	(void)timeout_ms;
+	if (s->fd >= 0 && s->fsync != FSYNC_NONE && fdatasync(s->fd))
+		return -errno;
+	return 0;	/* nothing is held between batches */
+}
+
+/* SIGHUP: the file may have been renamed (logrotate); start a new one. */
+static void file_reopen(void *state)
+{
+	struct file_sink *s = state;
+	int fd = open_path(s);
+
+	if (fd < 0) {
+		s->reopen_errors++;
+		s->host->log(s->host, SYNSINK_LOG_ERR, "reopening %s: %s; %s", s->path,
+			     fd == -EINVAL ? "not a regular file" : strerror(-fd),
+			     s->fd >= 0 ? "writing on to the old file" : "events are counted failed");
+		return;
+	}
+	if (s->fd >= 0) {
+		if (s->fsync != FSYNC_NONE)
+			fdatasync(s->fd);	/* best effort: it is closed next */
+		close(s->fd);
+	}
+	s->fd = fd;
+	s->reopens++;
+}
+
+static void file_close(void *state)
+{
+	struct file_sink *s = state;
+
+	if (s->fd >= 0)
+		close(s->fd);
+	free(s);
+}
+
+static void file_stats(void *state, synsink_emit_fn emit, void *arg)
+{
+	struct file_sink *s = state;
+
+	emit(arg, "lines", s->lines);
+	emit(arg, "bytes", s->bytes);
+	emit(arg, "write_errors", s->write_errors);
+	emit(arg, "reopens", s->reopens);
+	emit(arg, "reopen_errors", s->reopen_errors);
+}
+
+static const struct synsink_plugin file_plugin = {
+	SYNSINK_PLUGIN_INIT,
+	.name = "file",
+	.description = "one line per event appended to a file, reopened on SIGHUP (logrotate)",
+	.options = options,
+	.n_options = N_OPTS,
+	.open = file_open,
+	.write = file_write,
+	.flush = file_flush,
+	.close = file_close,
+	.stats = file_stats,
+	.reopen = file_reopen,
+};
+
+SYNSINK_PLUGIN_DEFINE(file_plugin)
