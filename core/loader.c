@@ -200,8 +200,9 @@ int plugin_load(const char *dir, const char *name, struct plugin *pl,
 	close(dfd);
 	if (fd < 0) {
 		if (errno == ENOENT)
-			snprintf(err, errlen, "unknown sink '%s' (no %s)", name,
-				 pl->path);
+			snprintf(err, errlen,
+				 "unknown sink '%s' (no %s; --list-sinks shows the sinks there)",
+				 name, pl->path);
 		else
 			snprintf(err, errlen, "%s: %s", pl->path, strerror(errno));
 		return errno == ENOENT ? -ENOENT : -EPERM;

@@ -44,15 +44,19 @@ transaction.state.log.replication.factor=1
 transaction.state.log.min.isr=1
 group.initial.rebalance.delay.ms=0
 EOP
+	# The JVM's own temporary files (lz4's native library, perf data) go
+	# into the broker's directory, which the caller removes, not /tmp.
+	mkdir -p "$KAFKA_DIR/tmp"
+	local jopts=(-Djava.io.tmpdir="$KAFKA_DIR/tmp" -XX:-UsePerfData)
 	if [ ! -f "$KAFKA_DIR/data/meta.properties" ]; then
-		java -cp "$cp" kafka.tools.StorageTool format \
-			-t "$(java -cp "$cp" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n1)" \
+		java "${jopts[@]}" -cp "$cp" kafka.tools.StorageTool format \
+			-t "$(java "${jopts[@]}" -cp "$cp" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n1)" \
 			-c "$KAFKA_DIR/server.properties" >"$KAFKA_DIR/format.log" 2>&1 || {
 			cat "$KAFKA_DIR/format.log" >&2
 			return 1
 		}
 	fi
-	ip netns exec "$KAFKA_NS" java -Xms256m -Xmx512m -XX:+UseSerialGC \
+	ip netns exec "$KAFKA_NS" java "${jopts[@]}" -Xms256m -Xmx512m -XX:+UseSerialGC \
 		-cp "$cp" kafka.Kafka "$KAFKA_DIR/server.properties" \
 		>>"$KAFKA_DIR/broker.log" 2>&1 &
 	KAFKA_PID=$!
