@@ -15,6 +15,8 @@
 
 #include <synsink/plugin.h>
 
+#include "lines.h"
+
 #define OUTBUF_SIZE (64 * 1024)
 
 enum { OPT_FORMAT, OPT_FD };
@@ -55,24 +57,6 @@ static int stdout_open(void **state, const struct synsink_value *v,
 	return 0;
 }
 
-/* Writes all of buf; returns 0 or a negative errno. */
-static int write_all(struct stdout_sink *s, const char *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(s->fd, buf, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		buf += n;
-		len -= (size_t)n;
-		s->bytes += (size_t)n;
-	}
-	return 0;
-}
-
 static int fail(struct stdout_sink *s, int err)
 {
 	if (err == -EPIPE) {
@@ -93,21 +77,11 @@ static int fail(struct stdout_sink *s, int err)
 static int stdout_write(void *state, const struct syn_event *ev, size_t n)
 {
 	struct stdout_sink *s = state;
-	size_t used = 0, i;
 	int ret;
 
 	if (s->closed)
 		return SYNSINK_ERROR;
-	for (i = 0; i < n; i++) {
-		if (sizeof(s->buf) - used < SYNSINK_LINE_MAX) {
-			ret = write_all(s, s->buf, used);
-			if (ret)
-				return fail(s, ret);
-			used = 0;
-		}
-		used += s->format(&ev[i], s->buf + used, sizeof(s->buf) - used);
-	}
-	ret = write_all(s, s->buf, used);
+	ret = lines_write(s->fd, ev, n, s->format, s->buf, sizeof(s->buf), &s->bytes);
 	if (ret)
 		return fail(s, ret);
 	s->lines += n;

@@ -4,7 +4,11 @@
 against doc/event.schema.json (draft 2020-12), checked with Debian's
 python3-jsonschema.  Prints how many were checked; exits 1 with the first
 invalid line and why.  The end-to-end tests run it on every JSON event
-synsink writes to stdout, so the schema and core/format.c cannot drift."""
+synsink writes to stdout, so the schema and core/format.c cannot drift.
+
+The validator manages about 4 000 events a second: a file of more than
+MAX_EVENTS lines (only the soak's 200 000) has MAX_EVENTS of them checked,
+spread evenly from its first line to its last, and every line parsed."""
 import json
 import os
 import sys
@@ -15,14 +19,19 @@ here = os.path.dirname(os.path.abspath(__file__))
 schema = json.load(open(os.path.join(here, "..", "..", "doc", "event.schema.json")))
 jsonschema.Draft202012Validator.check_schema(schema)
 validator = jsonschema.Draft202012Validator(schema)
+MAX_EVENTS = 20000
 n = 0
 for path in sys.argv[1:]:
-    for no, line in enumerate(open(path), 1):
+    lines = open(path).read().splitlines()
+    step = max(1, -(-len(lines) // MAX_EVENTS))
+    for no, line in enumerate(lines, 1):
         try:
             event = json.loads(line)
         except ValueError as e:
             print(f"check-events: {path}:{no}: not JSON: {e}")
             sys.exit(1)
+        if (no - 1) % step and no != len(lines):
+            continue
         errors = sorted(validator.iter_errors(event), key=lambda e: list(e.path))
         if errors:
             e = errors[0]

@@ -79,7 +79,7 @@ ss_stop() {
 	SS_PID=""
 	[ "$rc" = 0 ] || e2e_fail "synsink exited $rc after SIGTERM"
 	grep -q '"final":true' "$SS_ERR" || e2e_fail "no final counters"
-	check_events "$SS_OUT"
+	check_events "${SS_OUT:-}"
 }
 
 # check_events FILE: if FILE holds JSON events, each is valid against the
