@@ -393,13 +393,13 @@ static void queue_unbind(struct capture *c)
 	c->rx->unbound = 1;
 }
 
-/* Sends a config message and waits for its ack; packets that arrive in
- * between are handled normally.  Returns 0 or the kernel's -errno. */
+/* Sends a config message and waits for its ack, at most CONFIG_ACK_NS;
+ * packets that arrive in between are handled normally.  Returns 0, the
+ * kernel's -errno, or -ETIMEDOUT. */
 static int config_request(struct capture *c, struct nlmsghdr *nlh)
 {
 	struct capture_rx *rx = c->rx;
 	int fd = mnl_socket_get_fd(c->nl);
-
 	uint64_t deadline = clock_mono_ns() + CONFIG_ACK_NS;
 
 	nlh->nlmsg_flags |= NLM_F_ACK;

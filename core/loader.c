@@ -97,7 +97,7 @@ static int open_trusted_dir(const char *dir, const char *name, char *err,
 	char *comp, *save = NULL;
 	struct stat st;
 	size_t wl = 0;
-	int fd, next;
+	int fd, next, e;
 
 	if (!realpath(dir, real)) {
 		snprintf(err, errlen, "unknown sink '%s': plugin directory %s: %s",
@@ -122,10 +122,11 @@ static int open_trusted_dir(const char *dir, const char *name, char *err,
 			return fd;
 		wl += (size_t)snprintf(walked + wl, sizeof(walked) - wl, "/%s", comp);
 		next = openat(fd, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		e = next < 0 || fstat(next, &st) ? errno : 0;
 		close(fd);
-		if (next < 0 || fstat(next, &st)) {
+		if (e) {
 			snprintf(err, errlen, "plugin directory %s: %s (it changed while checked?)",
-				 walked, strerror(errno));
+				 walked, strerror(e));
 			if (next >= 0)
 				close(next);
 			return -EPERM;
@@ -197,15 +198,16 @@ int plugin_load(const char *dir, const char *name, struct plugin *pl,
 	/* The file, through the directory fd just checked: no name is
 	 * looked up again from here on. */
 	fd = openat(dfd, file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	ret = fd < 0 ? errno : 0;
 	close(dfd);
 	if (fd < 0) {
-		if (errno == ENOENT)
+		if (ret == ENOENT)
 			snprintf(err, errlen,
 				 "unknown sink '%s' (no %s; --list-sinks shows the sinks there)",
 				 name, pl->path);
 		else
-			snprintf(err, errlen, "%s: %s", pl->path, strerror(errno));
-		return errno == ENOENT ? -ENOENT : -EPERM;
+			snprintf(err, errlen, "%s: %s", pl->path, strerror(ret));
+		return ret == ENOENT ? -ENOENT : -EPERM;
 	}
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
 		snprintf(err, errlen, "%s: refused: not a regular file", pl->path);
