@@ -145,7 +145,7 @@ int syslog_target_parse(const char *s, struct syslog_target *t, char *why,
 			snprintf(why, len, "target '%s': unix needs an absolute path", s);
 			return -EINVAL;
 		}
-		strcpy(t->path, s + 5);
+		memcpy(t->path, s + 5, strlen(s + 5) + 1);	/* length checked above */
 		return 0;
 	}
 	if (!strncmp(s, "udp:", 4))

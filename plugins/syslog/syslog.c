@@ -388,7 +388,7 @@ static int syslog_open(void **state, const struct synsink_value *v,
 	if (v[OPT_HOSTNAME].str)
 		snprintf(s->hostname, sizeof(s->hostname), "%s", v[OPT_HOSTNAME].str);
 	else if (gethostname(s->hostname, sizeof(s->hostname) - 1))
-		strcpy(s->hostname, "-");
+		snprintf(s->hostname, sizeof(s->hostname), "-");
 	/* 3164 to the local socket: the daemon adds the host itself. */
 	s->hdr.hostname = (s->hdr.rfc == RFC_3164 && s->target.kind == TARGET_UNIX &&
 			   !v[OPT_HOSTNAME].str) ? NULL : s->hostname;

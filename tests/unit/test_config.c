@@ -22,7 +22,7 @@ static const char *write_file(const char *text)
 	int fd;
 	FILE *f;
 
-	strcpy(path, "/tmp/synsink-config-XXXXXX");
+	snprintf(path, sizeof(path), "/tmp/synsink-config-XXXXXX");
 	fd = mkstemp(path);
 	assert_true(fd >= 0);
 	f = fdopen(fd, "w");

@@ -130,7 +130,7 @@ static void test_json_v4_full(void **state)
 	ev.packet_id = 7;
 	ev.mark = 0x10;
 	ev.indev = 3;
-	strcpy(ev.indev_name, "s0");
+	snprintf(ev.indev_name, sizeof(ev.indev_name), "s0");
 	ev.flags |= SYN_F_HAS_HW;
 	ev.hwaddr_len = 6;
 	memcpy(ev.hwaddr, "\x02\x00\x5e\x00\x00\x01", 6);
