@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: MIT
+# shellcheck shell=bash
 # bench/lib.sh - what every benchmark script starts with: root, a build,
 # a scratch directory, the lab with the rule for queue 1, and a trap that
 # takes it all down.  Sourced from the top of the tree; sets $tmp.

@@ -218,6 +218,7 @@ for q in none min json; do
 		wait "$cpid" || fail "$q exited $? after SIGTERM"
 		lab_rules_del
 	fi
+	# shellcheck disable=SC2046  # the line's fields, split on purpose
 	set -- $(grep '^latency_us' "$tmp/conn")
 	printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$q" "$3" "$BG_RATE" "$5" "$7" "$9" "${11}" "${13}"
 done

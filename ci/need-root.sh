@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: MIT
+# shellcheck shell=bash
 # ci/need-root.sh - sourced by the README's commands (lab/demo, ci/test).
 #
 # need_root SCRIPT ARGS...: returns when we are root; otherwise runs the

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: MIT
+# shellcheck shell=bash
 # lab/lib.sh - the namespace lab, sourced by lab/lab, lab/demo and tests/e2e.
 #
 #   client namespace  $LAB_CLI                 server namespace  $LAB_SRV

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: MIT
+# shellcheck shell=bash
 # lab/redis.sh - a throw-away redis-server for the lab, sourced after
 # lab/lib.sh.  It runs in a namespace on that namespace's loopback, from
 # its own directory, with an append-only file so a restart keeps the data,

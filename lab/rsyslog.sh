@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: MIT
+# shellcheck shell=bash
 # lab/rsyslog.sh - a throw-away rsyslogd for the lab, sourced after
 # lab/lib.sh.  It runs in a namespace from its own directory with its own
 # configuration: imuxsock on DIR/log.sock, imudp on 127.0.0.1:UDP_PORT,

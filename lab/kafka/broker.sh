@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: MIT
+# shellcheck shell=bash
 # lab/kafka/broker.sh - a single-node Apache Kafka broker (KRaft mode) for
 # the lab, sourced after lab/lib.sh.  It runs from its jars (fetched once
 # by Maven, see pom.xml) inside a namespace, on that namespace's loopback.

@@ -13,6 +13,7 @@ exec "$SYNSINK" --queue 1 --sink stdout:format=json >"$E2E_TMP/full/out" 2>"$E2E
 EOS
 SS_ERR=$E2E_TMP/err
 ip netns exec "$LAB_SRV" unshare --mount --propagation private bash "$E2E_TMP/inner.sh" &
+# shellcheck disable=SC2034  # read by lib.sh's e2e_fail and ss_stop
 SS_PID=$!
 lab_busywait 5000 grep -qs "synsink: listening" "$SS_ERR" || e2e_fail "no start"
 listen_start 22 $N

@@ -7,7 +7,7 @@ e2e_init
 lab_rules_add --queue 1
 ss_start "$E2E_TMP/out" "$E2E_TMP/err" --queue 1
 listen_start 22 $N
-( for i in $(seq 1000); do kill -HUP "$SS_PID"; kill -USR1 "$SS_PID"; kill -PIPE "$SS_PID"; done ) 2>/dev/null &
+( for _ in $(seq 1000); do kill -HUP "$SS_PID"; kill -USR1 "$SS_PID"; kill -PIPE "$SS_PID"; done ) 2>/dev/null &
 storm=$!
 connect $LAB_V4_SRV 22 $N -c 8
 wait "$storm"

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: MIT
+# shellcheck shell=bash
 # tests/e2e/lib.sh - shared by the end-to-end tests.  Each test sources
 # this, calls e2e_init, and ends with e2e_pass.  Any failure prints the
 # reason, the ruleset, the queue table and synsink's stderr, and exits 1;
@@ -112,7 +113,6 @@ live_stat_ge() {
 listen_start() {
 	local out=$E2E_TMP/listen.$1
 	ip netns exec "$LAB_SRV" "$SYNGEN" listen -a :: -p "$1" -n "$2" -t 60 >"$out" 2>&1 &
-	LISTEN_PID=$!
 	lab_busywait 5000 grep -q listening "$out" || e2e_fail "listener did not start"
 }
 

@@ -30,6 +30,7 @@ for i in \$(seq 1000); do [ -f "$E2E_TMP/go" ] && break; sleep 0.02; done
 kill -TERM \$ss; wait \$ss
 kill -TERM \$rs; wait \$rs || true
 EOS
+# shellcheck disable=SC2034  # read by lib.sh's e2e_fail
 SS_ERR=$E2E_TMP/err
 ip netns exec "$LAB_SRV" unshare --mount --propagation private bash "$E2E_TMP/inner.sh" \
 	>"$E2E_TMP/inner.out" 2>&1 &
