@@ -39,6 +39,9 @@
 #define SINK_IDLE_TICK_MS 100	/* plugins get flush(0) this often when idle */
 #define SINK_LINGER_MAX_US 1000	/* the longest pause between busy passes */
 #define SINK_LINGER_MIN_US 16	/* below this, no pause at all */
+/* How long past its deadline a sink thread may take to return from the
+ * final flush before it is given up on. */
+#define SINK_STOP_GRACE_NS 200000000ull
 
 /* Whether a plugin's line with this format may be printed now: one per
  * format and RATELIMIT_INTERVAL_NS, the rest counted and summed up in the
@@ -335,36 +338,33 @@ int sink_start(struct sink *s)
 	return 0;
 }
 
-void sink_wake(struct sink *s)
+/* Makes the sink thread's poll return.  A saturated eventfd counter
+ * (EAGAIN) means it is signalled already. */
+static void kick(struct sink *s)
 {
 	static const uint64_t one = 1;
 
-	if (atomic_exchange(&s->sleeping, 0) &&
-	    write(s->efd, &one, sizeof(one)) < 0 && errno != EAGAIN) {
-		/* The counter is saturated: the sink is awake anyway. */
-	}
+	if (write(s->efd, &one, sizeof(one)) < 0 && errno != EAGAIN)
+		log_msg(SYNSINK_LOG_ERR, "%s: eventfd: %s", s->label, strerror(errno));
 }
 
-/* How long past its deadline a sink thread may take to return from the
- * final flush before it is given up on. */
-#define SINK_STOP_GRACE_NS 200000000ull
+void sink_wake(struct sink *s)
+{
+	if (atomic_exchange(&s->sleeping, 0))
+		kick(s);
+}
 
 bool sink_reopen(struct sink *s)
 {
-	static const uint64_t one = 1;
-
 	if (!s->pl.desc->reopen)
 		return false;
 	atomic_store(&s->reopen, 1);
-	if (write(s->efd, &one, sizeof(one)) < 0) {
-		/* Saturated means already signalled. */
-	}
+	kick(s);
 	return true;
 }
 
 void sink_stop(struct sink *s, uint64_t deadline_ns)
 {
-	static const uint64_t one = 1;
 	uint64_t wait_ns, now = clock_mono_ns();
 	unsigned long long held = 0;
 	struct timespec until;
@@ -374,9 +374,7 @@ void sink_stop(struct sink *s, uint64_t deadline_ns)
 		return;
 	atomic_store(&s->deadline_ns, deadline_ns);
 	atomic_store(&s->stopping, 1);
-	if (write(s->efd, &one, sizeof(one)) < 0) {
-		/* Saturated means already signalled. */
-	}
+	kick(s);
 	/* pthread_timedjoin_np takes CLOCK_REALTIME. */
 	wait_ns = deadline_ns + SINK_STOP_GRACE_NS > now ?
 		  deadline_ns + SINK_STOP_GRACE_NS - now : 0;
