@@ -107,6 +107,7 @@ struct rsink {
 	int open_failed;		/* open(): why holds the reason */
 	int open_code;			/* ... and this -errno */
 	char why[512];
+	char server[160];		/* host:port or the socket, for messages */
 	struct outbox ob;		/* events not yet answered by Redis */
 	size_t inflight;		/* the first this many of them are sent */
 	uint64_t slice_end_ns;		/* pump() returns by then */
@@ -137,16 +138,6 @@ static uint64_t ms_ns(uint64_t ms)
 	return ms * 1000000u;
 }
 
-static const char *server_name(const struct rsink *s, char *buf, size_t len)
-{
-	const struct synsink_value *v = s->v;
-
-	if (v[OPT_SOCKET].str)
-		return v[OPT_SOCKET].str;
-	snprintf(buf, len, "%s:%s", v[OPT_HOST].str, v[OPT_PORT].str);
-	return buf;
-}
-
 /* A connect or handshake failed with s->why: back off, say so once. */
 static void connect_failed(struct rsink *s, int code)
 {
@@ -175,15 +166,13 @@ static void lost_connection(struct rsink *s, const char *why)
 static int start_connect(struct rsink *s)
 {
 	const struct synsink_value *v = s->v;
-	char name[160];
 
 	if (v[OPT_SOCKET].str)
 		s->c = redisConnectUnixNonBlock(v[OPT_SOCKET].str);
 	else
 		s->c = redisConnectNonBlock(v[OPT_HOST].str, (int)v[OPT_PORT].num);
 	if (!s->c || s->c->err) {
-		snprintf(s->why, sizeof(s->why), "connect to %s: %s",
-			 server_name(s, name, sizeof(name)),
+		snprintf(s->why, sizeof(s->why), "connect to %s: %s", s->server,
 			 s->c ? s->c->errstr : "out of memory");
 		connect_failed(s, -ECONNREFUSED);
 		return -1;
@@ -200,11 +189,10 @@ static int connect_done(struct rsink *s)
 	const struct synsink_value *v = s->v;
 	int err = 0;
 	socklen_t len = sizeof(err);
-	char name[160];
 
 	if (getsockopt(s->c->fd, SOL_SOCKET, SO_ERROR, &err, &len) || err) {
 		snprintf(s->why, sizeof(s->why), "connect to %s: %s",
-			 server_name(s, name, sizeof(name)), strerror(err ? err : errno));
+			 s->server, strerror(err ? err : errno));
 		connect_failed(s, -ECONNREFUSED);
 		return -1;
 	}
@@ -448,11 +436,9 @@ static void pump_conn(struct rsink *s, bool connect)
 					 (unsigned long long)s->v[OPT_COMMAND_TIMEOUT].num);
 				lost_connection(s, why);
 			} else {
-				char name[160];
-
 				snprintf(s->why, sizeof(s->why), "%s %s: timed out",
 					 s->state == RC_CONNECTING ? "connect to" : "no answer from",
-					 server_name(s, name, sizeof(name)));
+					 s->server);
 				connect_failed(s, -ETIMEDOUT);
 			}
 			return;
@@ -480,10 +466,8 @@ static void pump_conn(struct rsink *s, bool connect)
 		if (pfd.revents & (POLLIN | POLLHUP | POLLERR)) {
 			if (redisBufferRead(s->c) != REDIS_OK) {
 				if (s->state == RC_HANDSHAKE) {
-					char name[160];
-
 					snprintf(s->why, sizeof(s->why), "%s: %s",
-						 server_name(s, name, sizeof(name)), s->c->errstr);
+						 s->server, s->c->errstr);
 					connect_failed(s, -EIO);
 				} else {
 					lost_connection(s, s->c->errstr);
@@ -512,6 +496,11 @@ static int redis_open(void **state, const struct synsink_value *v,
 	s->host = host;
 	s->v = v;
 	s->mode = (enum redis_mode)v[OPT_MODE].num;
+	if (v[OPT_SOCKET].str)
+		snprintf(s->server, sizeof(s->server), "%s", v[OPT_SOCKET].str);
+	else
+		snprintf(s->server, sizeof(s->server), "%s:%s", v[OPT_HOST].str,
+			 v[OPT_PORT].str);
 	if (v[OPT_USERNAME].str && !v[OPT_PASSWORD].str) {
 		host->log(host, SYNSINK_LOG_ERR, "username needs a password");
 		free(s);
@@ -533,10 +522,8 @@ static int redis_open(void **state, const struct synsink_value *v,
 		int code = s->state == RC_DOWN ? s->open_code : -ETIMEDOUT;
 
 		if (s->state != RC_DOWN) {
-			char name[160];
-
 			snprintf(s->why, sizeof(s->why), "no answer from %s within %llu ms",
-				 server_name(s, name, sizeof(name)),
+				 s->server,
 				 (unsigned long long)(v[OPT_CONNECT_TIMEOUT].num +
 						      v[OPT_COMMAND_TIMEOUT].num));
 		}
