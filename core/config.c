@@ -79,7 +79,9 @@ struct seen {
 	size_t n;
 };
 
-/* Records key at line; returns the line it was first given at, or 0. */
+/* Records key at line; returns the line it was first given at, 0 for a
+ * new key, or -1 when the scope already holds CONFIG_MAX_KEYS (a check
+ * that stopped looking would let a duplicate through unseen). */
 static int seen_add(struct seen *sn, const char *key, int line)
 {
 	size_t i;
@@ -87,10 +89,10 @@ static int seen_add(struct seen *sn, const char *key, int line)
 	for (i = 0; i < sn->n; i++)
 		if (!strcmp(sn->key[i], key))
 			return sn->line[i];
-	if (sn->n < CONFIG_MAX_KEYS) {
-		sn->key[sn->n] = key;
-		sn->line[sn->n++] = line;
-	}
+	if (sn->n == CONFIG_MAX_KEYS)
+		return -1;
+	sn->key[sn->n] = key;
+	sn->line[sn->n++] = line;
 	return 0;
 }
 
@@ -247,6 +249,11 @@ static int parse_line(struct config_file *cf, struct section *sec,
 		return -EINVAL;
 	}
 	first = seen_add(sec->len ? in_sec : top, key, lineno);
+	if (first < 0) {
+		snprintf(err, errlen, "%s:%d: more than %d keys in one %s", cf->path,
+			 lineno, CONFIG_MAX_KEYS, sec->len ? "section" : "file");
+		return -EINVAL;
+	}
 	if (first) {
 		snprintf(err, errlen, "%s:%d: '%s' given twice (first at line %d)",
 			 cf->path, lineno, key, first);

@@ -114,6 +114,16 @@ static void test_refusals(void **state)
 		       ":3: 'queue' given twice (first at line 1)");
 	expect_refusal("[sink stdout]\nformat = json\nformat = text\n",
 		       ":3: 'format' given twice (first at line 2)");
+	{
+		/* Past what the duplicate check holds: refused, not unchecked. */
+		char text[4096] = "[sink kafka]\n";
+		size_t n = strlen(text);
+		int i;
+
+		for (i = 0; i < 257; i++)
+			n += (size_t)snprintf(text + n, sizeof(text) - n, "k%d=1\n", i);
+		expect_refusal(text, ":258: more than 256 keys in one section");
+	}
 }
 
 /* Whole files that are no config file: one line naming the file. */
