@@ -53,7 +53,7 @@ struct capture_rx {
 	char bufs[RX_BATCH][RX_SLOT];
 	struct iovec iov[RX_BATCH];
 	struct mmsghdr msgs[RX_BATCH];
-	struct syn_event pending[PENDING_MAX];
+	struct synsink_event pending[PENDING_MAX];
 	uint32_t hash[PENDING_MAX];	/* their retransmit-table hashes */
 	size_t n_pending;		/* events waiting for the verdict */
 	uint32_t pending_pkts;		/* packets waiting for the verdict */
@@ -138,7 +138,7 @@ static void handle_packet(struct capture *c, const struct nlmsghdr *nlh,
 	struct capture_rx *rx = c->rx;
 	struct nlattr *attr[NFQA_MAX + 1] = { NULL };
 	const struct nfqnl_msg_packet_hdr *ph;
-	struct syn_event *ev;
+	struct synsink_event *ev;
 	enum syn_decode_err derr;
 	uint64_t kts;
 	uint32_t id;
@@ -187,7 +187,7 @@ static void handle_packet(struct capture *c, const struct nlmsghdr *nlh,
 	ev->queue = c->queue;
 	ev->ts_ns = kts ? kts : now_real;
 	if (kts)
-		ev->flags |= SYN_F_KERNEL_TS;
+		ev->flags |= SYNSINK_F_KERNEL_TS;
 	if (attr[NFQA_MARK])
 		ev->mark = attr_u32(attr[NFQA_MARK]);
 	if (attr[NFQA_IFINDEX_INDEV]) {
@@ -207,12 +207,12 @@ static void handle_packet(struct capture *c, const struct nlmsghdr *nlh,
 			hl = sizeof(ev->hwaddr);
 		memcpy(ev->hwaddr, hw->hw_addr, hl);
 		ev->hwaddr_len = (uint8_t)hl;
-		ev->flags |= SYN_F_HAS_HW;
+		ev->flags |= SYNSINK_F_HAS_HW;
 	}
 	if (attr[NFQA_CAP_LEN] && attr_u32(attr[NFQA_CAP_LEN]) >
 	    mnl_attr_get_payload_len(attr[NFQA_PAYLOAD]))
-		ev->flags |= SYN_F_TRUNC;
-	if (ev->flags & SYN_F_OPT_BAD)
+		ev->flags |= SYNSINK_F_TRUNC;
+	if (ev->flags & SYNSINK_F_OPT_BAD)
 		stat_add(&c->st.opt_bad, 1);
 	rx->n_pending++;	/* the retransmit check comes after the verdict */
 }
@@ -236,7 +236,7 @@ static void retx_pass(struct capture *c)
 	for (i = 0; i < RETX_AHEAD && i < rx->n_pending; i++)
 		retx_prefetch(&c->retx, rx->hash[i]);
 	for (i = 0; i < rx->n_pending; i++) {
-		struct syn_event *ev = &rx->pending[i];
+		struct synsink_event *ev = &rx->pending[i];
 
 		if (i + RETX_AHEAD < rx->n_pending)
 			retx_prefetch(&c->retx, rx->hash[i + RETX_AHEAD]);
@@ -244,7 +244,7 @@ static void retx_pass(struct capture *c)
 			stat_add(&c->st.retx, 1);
 			if (c->dedup)
 				continue;	/* counted, not reported */
-			ev->flags |= SYN_F_RETX;
+			ev->flags |= SYNSINK_F_RETX;
 		}
 		if (kept != i)
 			rx->pending[kept] = *ev;

@@ -49,70 +49,70 @@ const char *syn_decode_errname(enum syn_decode_err err)
 }
 
 /* Records one option kind; option space bounds n_opts by itself. */
-static void opt_record(struct syn_event *ev, uint8_t kind)
+static void opt_record(struct synsink_event *ev, uint8_t kind)
 {
 	if (ev->n_opts < SYNSINK_MAX_OPTS)
 		ev->opt_order[ev->n_opts++] = kind;
 }
 
 /* Parses the option bytes [p, end).  Stops at EOL, and at the first
- * length that is zero, one, or runs past the end (flagged SYN_F_OPT_BAD). */
+ * length that is zero, one, or runs past the end (flagged SYNSINK_F_OPT_BAD). */
 static void decode_options(const uint8_t *p, const uint8_t *end,
-			   struct syn_event *ev)
+			   struct synsink_event *ev)
 {
 	while (p < end) {
 		uint8_t kind = p[0];
 		uint8_t olen;
 
-		if (kind == TCPOPT_K_EOL) {
+		if (kind == SYNSINK_TCPOPT_EOL) {
 			const uint8_t *q;
 
 			opt_record(ev, kind);
 			ev->eol_pad = (uint8_t)(end - p - 1);
 			for (q = p + 1; q < end; q++)
 				if (*q)
-					ev->flags |= SYN_F_OPT_TRAIL;
+					ev->flags |= SYNSINK_F_OPT_TRAIL;
 			return;
 		}
-		if (kind == TCPOPT_K_NOP) {
+		if (kind == SYNSINK_TCPOPT_NOP) {
 			opt_record(ev, kind);
 			p++;
 			continue;
 		}
 		if (end - p < 2) {
-			ev->flags |= SYN_F_OPT_BAD;
+			ev->flags |= SYNSINK_F_OPT_BAD;
 			return;
 		}
 		olen = p[1];
 		if (olen < 2 || olen > end - p) {
-			ev->flags |= SYN_F_OPT_BAD;
+			ev->flags |= SYNSINK_F_OPT_BAD;
 			return;
 		}
 		opt_record(ev, kind);
 		switch (kind) {
-		case TCPOPT_K_MSS:
+		case SYNSINK_TCPOPT_MSS:
 			if (olen != 4)
 				goto bad_len;
 			ev->mss = get16(p + 2);
-			ev->opt_present |= SYN_OPT_MSS;
+			ev->opt_present |= SYNSINK_HAS_MSS;
 			break;
-		case TCPOPT_K_WSCALE:
+		case SYNSINK_TCPOPT_WSCALE:
 			if (olen != 3)
 				goto bad_len;
 			ev->wscale = p[2];
-			ev->opt_present |= SYN_OPT_WSCALE;
+			ev->opt_present |= SYNSINK_HAS_WSCALE;
 			break;
-		case TCPOPT_K_SACKOK:
+		case SYNSINK_TCPOPT_SACKOK:
 			if (olen != 2)
 				goto bad_len;
-			ev->opt_present |= SYN_OPT_SACKOK;
+			ev->opt_present |= SYNSINK_HAS_SACKOK;
 			break;
-		case TCPOPT_K_TS:
+		case SYNSINK_TCPOPT_TS:
 			if (olen != 10)
 				goto bad_len;
 			ev->tsval = get32(p + 2);
 			ev->tsecr = get32(p + 6);
-			ev->opt_present |= SYN_OPT_TS;
+			ev->opt_present |= SYNSINK_HAS_TS;
 			break;
 		default:
 			break;
@@ -122,7 +122,7 @@ static void decode_options(const uint8_t *p, const uint8_t *end,
 bad_len:
 		/* A known kind with the wrong length: keep walking, it is
 		 * well framed, but its value is not believed. */
-		ev->flags |= SYN_F_OPT_BAD;
+		ev->flags |= SYNSINK_F_OPT_BAD;
 		p += olen;
 	}
 }
@@ -130,7 +130,7 @@ bad_len:
 /* TCP header at tcp, with avail bytes up to the end of the IP datagram as
  * far as it was copied, and total the datagram's length from its header. */
 static enum syn_decode_err decode_tcp(const uint8_t *tcp, size_t avail,
-				      size_t total, struct syn_event *ev)
+				      size_t total, struct synsink_event *ev)
 {
 	size_t doff;
 
@@ -150,7 +150,7 @@ static enum syn_decode_err decode_tcp(const uint8_t *tcp, size_t avail,
 	ev->doff = (uint8_t)(doff / 4);
 	ev->payload_len = (uint16_t)(total - doff);
 	if ((ev->tcp_flags & (TH_ECE | TH_CWR)) == (TH_ECE | TH_CWR))
-		ev->flags |= SYN_F_ECN_SETUP;
+		ev->flags |= SYNSINK_F_ECN_SETUP;
 	if (!(ev->tcp_flags & TH_SYN) || (ev->tcp_flags & TH_ACK))
 		return SYN_ERR_NOT_SYN;
 
@@ -159,7 +159,7 @@ static enum syn_decode_err decode_tcp(const uint8_t *tcp, size_t avail,
 }
 
 static enum syn_decode_err decode_ipv4(const uint8_t *pkt, size_t len,
-				       struct syn_event *ev)
+				       struct synsink_event *ev)
 {
 	size_t ihl, total;
 	uint16_t frag;
@@ -180,11 +180,11 @@ static enum syn_decode_err decode_ipv4(const uint8_t *pkt, size_t len,
 	memcpy(ev->daddr, pkt + 16, 4);
 	frag = get16(pkt + 6);
 	if (frag & 0x4000)
-		ev->flags |= SYN_F_IP_DF;
+		ev->flags |= SYNSINK_F_IP_DF;
 	if (frag & 0x2000)
-		ev->flags |= SYN_F_IP_MF;
+		ev->flags |= SYNSINK_F_IP_MF;
 	if (frag & 0x8000)
-		ev->flags |= SYN_F_IP_RES;
+		ev->flags |= SYNSINK_F_IP_RES;
 	if (pkt[9] != IPPROTO_TCP_)
 		return SYN_ERR_NOT_TCP;
 	if (frag & 0x1fff)
@@ -196,7 +196,7 @@ static enum syn_decode_err decode_ipv4(const uint8_t *pkt, size_t len,
 }
 
 static enum syn_decode_err decode_ipv6(const uint8_t *pkt, size_t len,
-				       struct syn_event *ev)
+				       struct synsink_event *ev)
 {
 	size_t off = 40, total;
 	uint8_t next;
@@ -240,7 +240,7 @@ static enum syn_decode_err decode_ipv6(const uint8_t *pkt, size_t len,
 
 			hlen = 8;
 			if (fo & 1)
-				ev->flags |= SYN_F_IP_MF;
+				ev->flags |= SYNSINK_F_IP_MF;
 			if (fo & 0xfff8)
 				return SYN_ERR_FRAGMENT;
 		} else if (next == 51) {
@@ -258,7 +258,7 @@ static enum syn_decode_err decode_ipv6(const uint8_t *pkt, size_t len,
 }
 
 enum syn_decode_err syn_decode(const uint8_t *pkt, size_t len,
-			       struct syn_event *ev)
+			       struct synsink_event *ev)
 {
 	if (len < 1)
 		return SYN_ERR_SHORT_IP;

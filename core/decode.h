@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* decode.h - from the bytes NFQUEUE copied to a struct syn_event. Pure. */
+/* decode.h - from the bytes NFQUEUE copied to a struct synsink_event. Pure. */
 #ifndef SYNSINK_DECODE_H
 #define SYNSINK_DECODE_H
 
@@ -33,7 +33,7 @@ enum syn_decode_err {
  * Returns SYN_OK, or the first problem found; *ev is then partly filled.
  */
 enum syn_decode_err syn_decode(const uint8_t *pkt, size_t len,
-			       struct syn_event *ev);
+			       struct synsink_event *ev);
 
 /* A short stable name for an error ("short_ip", ...), for counters. */
 const char *syn_decode_errname(enum syn_decode_err err);

@@ -29,20 +29,20 @@ static void item(struct out *b, int *first, const char *s)
 	*first = 0;
 }
 
-static void olayout(struct out *b, const struct syn_event *ev)
+static void olayout(struct out *b, const struct synsink_event *ev)
 {
 	int first = 1;
 	unsigned int i;
 
 	for (i = 0; i < ev->n_opts && i < SYNSINK_MAX_OPTS; i++) {
 		switch (ev->opt_order[i]) {
-		case TCPOPT_K_MSS:	item(b, &first, "mss"); break;
-		case TCPOPT_K_WSCALE:	item(b, &first, "ws"); break;
-		case TCPOPT_K_SACKOK:	item(b, &first, "sok"); break;
-		case TCPOPT_K_SACK:	item(b, &first, "sack"); break;
-		case TCPOPT_K_TS:	item(b, &first, "ts"); break;
-		case TCPOPT_K_NOP:	item(b, &first, "nop"); break;
-		case TCPOPT_K_EOL:
+		case SYNSINK_TCPOPT_MSS:	item(b, &first, "mss"); break;
+		case SYNSINK_TCPOPT_WSCALE:	item(b, &first, "ws"); break;
+		case SYNSINK_TCPOPT_SACKOK:	item(b, &first, "sok"); break;
+		case SYNSINK_TCPOPT_SACK:	item(b, &first, "sack"); break;
+		case SYNSINK_TCPOPT_TS:	item(b, &first, "ts"); break;
+		case SYNSINK_TCPOPT_NOP:	item(b, &first, "nop"); break;
+		case SYNSINK_TCPOPT_EOL:
 			item(b, &first, "eol+");
 			put_uint(b, ev->eol_pad, 0);
 			break;
@@ -54,9 +54,9 @@ static void olayout(struct out *b, const struct syn_event *ev)
 	}
 }
 
-static void quirks(struct out *b, const struct syn_event *ev)
+static void quirks(struct out *b, const struct synsink_event *ev)
 {
-	int first = 1, df = ev->flags & SYN_F_IP_DF;
+	int first = 1, df = ev->flags & SYNSINK_F_IP_DF;
 
 	if (ev->family == AF_INET) {
 		if (df)
@@ -65,12 +65,12 @@ static void quirks(struct out *b, const struct syn_event *ev)
 			item(b, &first, "id+");
 		if (!df && !ev->ip_id)
 			item(b, &first, "id-");
-		if (ev->flags & SYN_F_IP_RES)
+		if (ev->flags & SYNSINK_F_IP_RES)
 			item(b, &first, "0+");
 	} else if (ev->flowlabel) {
 		item(b, &first, "flow");
 	}
-	if ((ev->flags & SYN_F_ECN_SETUP) || (ev->tos & 3))
+	if ((ev->flags & SYNSINK_F_ECN_SETUP) || (ev->tos & 3))
 		item(b, &first, "ecn");
 	if (!ev->seq)
 		item(b, &first, "seq-");
@@ -82,23 +82,23 @@ static void quirks(struct out *b, const struct syn_event *ev)
 		item(b, &first, "urgf+");
 	if (ev->tcp_flags & TH_PSH)
 		item(b, &first, "pushf+");
-	if ((ev->opt_present & SYN_OPT_TS) && !ev->tsval)
+	if ((ev->opt_present & SYNSINK_HAS_TS) && !ev->tsval)
 		item(b, &first, "ts1-");
-	if ((ev->opt_present & SYN_OPT_TS) && ev->tsecr)
+	if ((ev->opt_present & SYNSINK_HAS_TS) && ev->tsecr)
 		item(b, &first, "ts2+");
-	if (ev->flags & SYN_F_OPT_TRAIL)
+	if (ev->flags & SYNSINK_F_OPT_TRAIL)
 		item(b, &first, "opt+");
-	if ((ev->opt_present & SYN_OPT_WSCALE) && ev->wscale > 14)
+	if ((ev->opt_present & SYNSINK_HAS_WSCALE) && ev->wscale > 14)
 		item(b, &first, "exws");
-	if (ev->flags & SYN_F_OPT_BAD)
+	if (ev->flags & SYNSINK_F_OPT_BAD)
 		item(b, &first, "bad");
 }
 
-size_t syn_fingerprint(const struct syn_event *ev, char *buf, size_t len)
+size_t syn_fingerprint(const struct synsink_event *ev, char *buf, size_t len)
 {
 	struct out b = { buf, len, 0 };
 	unsigned int ittl = syn_ittl(ev->ttl);
-	int has_mss = (ev->opt_present & SYN_OPT_MSS) && ev->mss;
+	int has_mss = (ev->opt_present & SYNSINK_HAS_MSS) && ev->mss;
 	size_t n;
 
 	if (!len)
@@ -111,7 +111,7 @@ size_t syn_fingerprint(const struct syn_event *ev, char *buf, size_t len)
 	put_ch(&b, ':');
 	put_uint(&b, ev->family == AF_INET6 ? 0u : ev->ipopt_len, 0);
 	put_ch(&b, ':');
-	if (ev->opt_present & SYN_OPT_MSS)
+	if (ev->opt_present & SYNSINK_HAS_MSS)
 		put_uint(&b, ev->mss, 0);
 	else
 		put_ch(&b, '*');
@@ -123,7 +123,7 @@ size_t syn_fingerprint(const struct syn_event *ev, char *buf, size_t len)
 		put_uint(&b, ev->win, 0);
 	}
 	put_ch(&b, ',');
-	if (ev->opt_present & SYN_OPT_WSCALE)
+	if (ev->opt_present & SYNSINK_HAS_WSCALE)
 		put_uint(&b, ev->wscale, 0);
 	else
 		put_ch(&b, '*');

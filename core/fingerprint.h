@@ -35,6 +35,6 @@
 unsigned int syn_ittl(unsigned int ttl);
 
 /* Writes the fingerprint and a NUL; returns its length, 0 if len is short. */
-size_t syn_fingerprint(const struct syn_event *ev, char *buf, size_t len);
+size_t syn_fingerprint(const struct synsink_event *ev, char *buf, size_t len);
 
 #endif

@@ -52,7 +52,7 @@ static void put_endpoint(struct out *o, int family, const uint8_t *addr,
 	put_uint(o, port, 0);
 }
 
-size_t syn_format_text(const struct syn_event *ev, char *buf, size_t len)
+size_t syn_format_text(const struct synsink_event *ev, char *buf, size_t len)
 {
 	struct out o = { buf, len, 0 };
 
@@ -155,18 +155,18 @@ static void put_ts(struct out *o, uint64_t ts_ns)
 const char *syn_optname(unsigned int kind)
 {
 	switch (kind) {
-	case TCPOPT_K_EOL:	return "eol";
-	case TCPOPT_K_NOP:	return "nop";
-	case TCPOPT_K_MSS:	return "mss";
-	case TCPOPT_K_WSCALE:	return "wscale";
-	case TCPOPT_K_SACKOK:	return "sackok";
-	case TCPOPT_K_SACK:	return "sack";
-	case TCPOPT_K_TS:	return "ts";
+	case SYNSINK_TCPOPT_EOL:	return "eol";
+	case SYNSINK_TCPOPT_NOP:	return "nop";
+	case SYNSINK_TCPOPT_MSS:	return "mss";
+	case SYNSINK_TCPOPT_WSCALE:	return "wscale";
+	case SYNSINK_TCPOPT_SACKOK:	return "sackok";
+	case SYNSINK_TCPOPT_SACK:	return "sack";
+	case SYNSINK_TCPOPT_TS:	return "ts";
 	default:		return NULL;
 	}
 }
 
-static void put_opts(struct out *o, const struct syn_event *ev)
+static void put_opts(struct out *o, const struct synsink_event *ev)
 {
 	unsigned int i;
 
@@ -188,7 +188,7 @@ static void put_opts(struct out *o, const struct syn_event *ev)
 	put_ch(o, ']');
 }
 
-static void put_fp(struct out *o, const struct syn_event *ev)
+static void put_fp(struct out *o, const struct synsink_event *ev)
 {
 	char fp[SYN_FP_MAX];
 
@@ -200,13 +200,13 @@ static void put_fp(struct out *o, const struct syn_event *ev)
 	put_json_str(o, fp, sizeof(fp));
 }
 
-static void put_mac(struct out *o, const struct syn_event *ev)
+static void put_mac(struct out *o, const struct synsink_event *ev)
 {
 	static const char hex[] = "0123456789abcdef";
 	unsigned int i;
 
 	put_key(o, "mac");
-	if (!(ev->flags & SYN_F_HAS_HW)) {
+	if (!(ev->flags & SYNSINK_F_HAS_HW)) {
 		put_lit(o, "null");
 		return;
 	}
@@ -230,7 +230,7 @@ static void put_dev(struct out *o, uint32_t ifindex, const char *name)
 	put_json_str(o, name, SYNSINK_IFNAMSIZ);
 }
 
-size_t syn_format_json(const struct syn_event *ev, char *buf, size_t len)
+size_t syn_format_json(const struct synsink_event *ev, char *buf, size_t len)
 {
 	struct out o = { buf, len, 0 };
 	int v6 = ev->family == AF_INET6;
@@ -266,28 +266,28 @@ size_t syn_format_json(const struct syn_event *ev, char *buf, size_t len)
 		put_kuint(&o, "ip_id", ev->ip_id);
 		put_kuint(&o, "ipopt_len", ev->ipopt_len);
 	}
-	put_kbool(&o, "df", ev->flags & SYN_F_IP_DF);
-	put_kbool(&o, "frag", ev->flags & SYN_F_IP_MF);
+	put_kbool(&o, "df", ev->flags & SYNSINK_F_IP_DF);
+	put_kbool(&o, "frag", ev->flags & SYNSINK_F_IP_MF);
 	put_kuint(&o, "win", ev->win);
 	put_kuint(&o, "seq", ev->seq);
 	put_kuint(&o, "flags", ev->tcp_flags);
-	put_kbool(&o, "ecn", ev->flags & SYN_F_ECN_SETUP);
+	put_kbool(&o, "ecn", ev->flags & SYNSINK_F_ECN_SETUP);
 	put_kuint(&o, "payload", ev->payload_len);
-	put_kbool(&o, "truncated", ev->flags & SYN_F_TRUNC);
-	if (ev->opt_present & SYN_OPT_MSS)
+	put_kbool(&o, "truncated", ev->flags & SYNSINK_F_TRUNC);
+	if (ev->opt_present & SYNSINK_HAS_MSS)
 		put_kuint(&o, "mss", ev->mss);
-	if (ev->opt_present & SYN_OPT_WSCALE)
+	if (ev->opt_present & SYNSINK_HAS_WSCALE)
 		put_kuint(&o, "wscale", ev->wscale);
-	put_kbool(&o, "sackok", ev->opt_present & SYN_OPT_SACKOK);
-	if (ev->opt_present & SYN_OPT_TS) {
+	put_kbool(&o, "sackok", ev->opt_present & SYNSINK_HAS_SACKOK);
+	if (ev->opt_present & SYNSINK_HAS_TS) {
 		put_kuint(&o, "tsval", ev->tsval);
 		put_kuint(&o, "tsecr", ev->tsecr);
 	}
 	put_opts(&o, ev);
-	put_kbool(&o, "opt_bad", ev->flags & SYN_F_OPT_BAD);
+	put_kbool(&o, "opt_bad", ev->flags & SYNSINK_F_OPT_BAD);
 	put_fp(&o, ev);
 	put_kuint(&o, "hops", syn_ittl(ev->ttl) - ev->ttl);
-	put_kbool(&o, "retx", ev->flags & SYN_F_RETX);
+	put_kbool(&o, "retx", ev->flags & SYNSINK_F_RETX);
 	put_key(&o, "in");
 	put_dev(&o, ev->indev, ev->indev_name);
 	put_key(&o, "out");

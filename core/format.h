@@ -15,8 +15,8 @@
  * counted.  They return the line's length, or 0 when it would not fit in
  * len bytes (buf then holds nothing useful).  No heap, no printf.
  */
-size_t syn_format_text(const struct syn_event *ev, char *buf, size_t len);
-size_t syn_format_json(const struct syn_event *ev, char *buf, size_t len);
+size_t syn_format_text(const struct synsink_event *ev, char *buf, size_t len);
+size_t syn_format_json(const struct synsink_event *ev, char *buf, size_t len);
 
 /* The name JSON uses for a TCP option kind ("mss", ..., or NULL if it has
  * none and is written as its number). */

@@ -148,11 +148,11 @@ static int check_descriptor(const struct synsink_plugin *d, const char *name,
 		return -EINVAL;
 	}
 	if (d->struct_size < sizeof(*d) || d->ptr_size != sizeof(void *) ||
-	    d->event_size != sizeof(struct syn_event)) {
+	    d->event_size != sizeof(struct synsink_event)) {
 		snprintf(err, errlen,
 			 "%s: plugin built for another layout (struct %u/%zu, pointer %u/%zu, event %u/%zu)",
 			 path, d->struct_size, sizeof(*d), d->ptr_size,
-			 sizeof(void *), d->event_size, sizeof(struct syn_event));
+			 sizeof(void *), d->event_size, sizeof(struct synsink_event));
 		return -EINVAL;
 	}
 	if (!d->name || strcmp(d->name, name)) {

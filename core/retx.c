@@ -50,7 +50,7 @@ static uint64_t mix(uint64_t h, uint64_t v)
 	return h ^ (h >> 29);
 }
 
-uint32_t retx_hash(const struct syn_event *ev)
+uint32_t retx_hash(const struct synsink_event *ev)
 {
 	uint64_t h = 0x243f6a8885a308d3ull ^ ev->family;
 
@@ -71,7 +71,7 @@ uint32_t retx_hash(const struct syn_event *ev)
 	return (uint32_t)(h ^ (h >> 32));
 }
 
-static bool same(const struct retx_key *k, const struct syn_event *ev)
+static bool same(const struct retx_key *k, const struct synsink_event *ev)
 {
 	return k->seq == ev->seq && k->sport == ev->sport &&
 	       k->dport == ev->dport && k->family == ev->family &&
@@ -87,12 +87,12 @@ void retx_prefetch(const struct retx_table *t, uint32_t h)
 	__builtin_prefetch(&t->k[bi * RETX_WAYS], 0);
 }
 
-bool retx_check(struct retx_table *t, const struct syn_event *ev, uint64_t now_ns)
+bool retx_check(struct retx_table *t, const struct synsink_event *ev, uint64_t now_ns)
 {
 	return retx_check_hashed(t, ev, retx_hash(ev), now_ns);
 }
 
-bool retx_check_hashed(struct retx_table *t, const struct syn_event *ev,
+bool retx_check_hashed(struct retx_table *t, const struct synsink_event *ev,
 		       uint32_t h, uint64_t now_ns)
 {
 	uint32_t now = (uint32_t)(now_ns / 1000000);

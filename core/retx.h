@@ -45,13 +45,13 @@ void retx_free(struct retx_table *t);
 
 /* Whether ev's 4-tuple and ISN were seen within the window before now_ns
  * (a monotonic clock); records this sighting either way. */
-bool retx_check(struct retx_table *t, const struct syn_event *ev, uint64_t now_ns);
+bool retx_check(struct retx_table *t, const struct synsink_event *ev, uint64_t now_ns);
 
 /* The same in steps, for a batch: the key's hash, a prefetch of where it
  * lives (a few events ahead), and the check with the hash. */
-uint32_t retx_hash(const struct syn_event *ev);
+uint32_t retx_hash(const struct synsink_event *ev);
 void retx_prefetch(const struct retx_table *t, uint32_t h);
-bool retx_check_hashed(struct retx_table *t, const struct syn_event *ev,
+bool retx_check_hashed(struct retx_table *t, const struct synsink_event *ev,
 		       uint32_t h, uint64_t now_ns);
 
 #endif

@@ -28,7 +28,7 @@ void ring_free(struct ring *r)
 	r->slots = NULL;
 }
 
-size_t ring_push(struct ring *r, const struct syn_event *ev, size_t n)
+size_t ring_push(struct ring *r, const struct synsink_event *ev, size_t n)
 {
 	size_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
 	size_t tail = atomic_load_explicit(&r->tail, memory_order_acquire);
@@ -45,7 +45,7 @@ size_t ring_push(struct ring *r, const struct syn_event *ev, size_t n)
 	return take;
 }
 
-size_t ring_peek(struct ring *r, const struct syn_event **first)
+size_t ring_peek(struct ring *r, const struct synsink_event **first)
 {
 	size_t tail = atomic_load_explicit(&r->tail, memory_order_relaxed);
 	size_t head = atomic_load_explicit(&r->head, memory_order_acquire);

@@ -21,7 +21,7 @@ struct ring {
 	atomic_ullong dropped;			/* pushes refused; producer's */
 	_Alignas(64) atomic_size_t tail;	/* next slot to read; consumer's */
 	_Alignas(64) size_t mask;
-	struct syn_event *slots;
+	struct synsink_event *slots;
 };
 
 /* Allocates a ring of capacity slots (a power of two, at least 2).
@@ -31,11 +31,11 @@ void ring_free(struct ring *r);
 
 /* Producer: copies up to n events in; returns how many fit.  The rest are
  * added to r->dropped. */
-size_t ring_push(struct ring *r, const struct syn_event *ev, size_t n);
+size_t ring_push(struct ring *r, const struct synsink_event *ev, size_t n);
 
 /* Consumer: points *first at the oldest event and returns how many follow
  * it contiguously (0 when empty). */
-size_t ring_peek(struct ring *r, const struct syn_event **first);
+size_t ring_peek(struct ring *r, const struct synsink_event **first);
 /* Consumer: frees the n oldest events. */
 void ring_release(struct ring *r, size_t n);
 

@@ -203,7 +203,7 @@ int sink_open(struct sink *s, const char *spec_arg, const char *dir,
 
 /* Hands a batch to the plugin, then counts it and frees its slots.
  * Returns false when the sink was given up on meanwhile. */
-static bool deliver(struct sink *s, struct ring *r, const struct syn_event *ev,
+static bool deliver(struct sink *s, struct ring *r, const struct synsink_event *ev,
 		    size_t n)
 {
 	int ret = s->pl.desc->write(s->state, ev, n);
@@ -235,7 +235,7 @@ static size_t drain_once(struct sink *s, size_t *fullest)
 		int part;
 
 		for (part = 0; part < 2; part++) {
-			const struct syn_event *ev;
+			const struct synsink_event *ev;
 
 			n = ring_peek(&s->rings[i], &ev);
 			if (!n)

@@ -66,7 +66,7 @@ static int uj_open(void **state, const struct synsink_value *v,
 	return 0;
 }
 
-static int uj_write(void *state, const struct syn_event *ev, size_t n)
+static int uj_write(void *state, const struct synsink_event *ev, size_t n)
 {
 	struct udpjson *u = state;
 	size_t i;

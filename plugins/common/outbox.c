@@ -26,7 +26,7 @@ void outbox_free(struct outbox *o)
 	o->fifo = NULL;
 }
 
-void outbox_add(struct outbox *o, const struct syn_event *ev, size_t n,
+void outbox_add(struct outbox *o, const struct synsink_event *ev, size_t n,
 		outbox_pump_fn pump, void *sink)
 {
 	size_t i;

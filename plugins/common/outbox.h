@@ -18,7 +18,7 @@
 #define OUTBOX_BACKOFF_MAX_NS	(5000ull * 1000000)
 
 struct outbox {
-	struct syn_event *fifo;
+	struct synsink_event *fifo;
 	size_t cap, head;
 	atomic_size_t count;		/* held; stats() reads it from any thread */
 	atomic_ullong dropped;		/* refused: the FIFO was full */
@@ -35,10 +35,10 @@ void outbox_free(struct outbox *o);
 
 /* Queues n events; when the FIFO is full it pumps once to make room, then
  * drops (and counts) what still does not fit. */
-void outbox_add(struct outbox *o, const struct syn_event *ev, size_t n,
+void outbox_add(struct outbox *o, const struct synsink_event *ev, size_t n,
 		outbox_pump_fn pump, void *sink);
 
-static inline const struct syn_event *outbox_at(const struct outbox *o, size_t i)
+static inline const struct synsink_event *outbox_at(const struct outbox *o, size_t i)
 {
 	return &o->fifo[(o->head + i) % o->cap];
 }

@@ -47,7 +47,7 @@ static const struct synsink_option options[N_OPTS] = {
 
 struct file_sink {
 	const struct synsink_host *host;
-	size_t (*format)(const struct syn_event *ev, char *buf, size_t len);
+	size_t (*format)(const struct synsink_event *ev, char *buf, size_t len);
 	const char *path;
 	mode_t mode;
 	int fsync;
@@ -140,7 +140,7 @@ static void maybe_sync(struct file_sink *s)
 	s->synced_ns = now;
 }
 
-static int file_write(void *state, const struct syn_event *ev, size_t n)
+static int file_write(void *state, const struct synsink_event *ev, size_t n)
 {
 	struct file_sink *s = state;
 	int ret;

@@ -267,7 +267,7 @@ out_conf:
 }
 
 /* The message key for an event; returns its length (0: no key). */
-static size_t make_key(struct ksink *s, const struct syn_event *ev)
+static size_t make_key(struct ksink *s, const struct synsink_event *ev)
 {
 	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
 	int n;
@@ -290,7 +290,7 @@ static size_t make_key(struct ksink *s, const struct syn_event *ev)
 	}
 }
 
-static int kafka_write(void *state, const struct syn_event *ev, size_t n)
+static int kafka_write(void *state, const struct synsink_event *ev, size_t n)
 {
 	struct ksink *s = state;
 	size_t i;

@@ -293,7 +293,7 @@ static size_t queue_chunk(struct rsink *s)
 	/* Our own RESP encoding: hiredis' printf-style one was a fifth of
 	 * the sink's time. */
 	for (i = 0; i < n; i++) {
-		const struct syn_event *ev = outbox_at(&s->ob, s->inflight + i);
+		const struct synsink_event *ev = outbox_at(&s->ob, s->inflight + i);
 		size_t len = s->host->format_json(ev, s->line, sizeof(s->line));
 		size_t r;
 
@@ -328,7 +328,7 @@ static void pump(void *sink);
  */
 static void retry_later(struct rsink *s, const char *msg)
 {
-	struct syn_event ev = *outbox_at(&s->ob, 0);
+	struct synsink_event ev = *outbox_at(&s->ob, 0);
 	uint64_t now = s->host->now_ns();
 
 	outbox_pop(&s->ob, 1);
@@ -540,7 +540,7 @@ static int redis_open(void **state, const struct synsink_value *v,
 	return 0;
 }
 
-static int redis_write(void *state, const struct syn_event *ev, size_t n)
+static int redis_write(void *state, const struct synsink_event *ev, size_t n)
 {
 	struct rsink *s = state;
 

@@ -35,7 +35,7 @@ static const struct synsink_option options[] = {
 
 struct stdout_sink {
 	const struct synsink_host *host;
-	size_t (*format)(const struct syn_event *ev, char *buf, size_t len);
+	size_t (*format)(const struct synsink_event *ev, char *buf, size_t len);
 	int fd;
 	int closed;		/* EPIPE or another hard error seen */
 	atomic_ullong lines, bytes, write_errors, epipe;	/* read by stats() */
@@ -74,7 +74,7 @@ static int fail(struct stdout_sink *s, int err)
 	return SYNSINK_ERROR;
 }
 
-static int stdout_write(void *state, const struct syn_event *ev, size_t n)
+static int stdout_write(void *state, const struct synsink_event *ev, size_t n)
 {
 	struct stdout_sink *s = state;
 	int ret;

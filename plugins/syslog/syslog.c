@@ -241,7 +241,7 @@ static int peer_gone(struct ssink *s)
 
 /* Formats one event's message at out (room bytes before it free for a
  * frame prefix); returns the bytes to send starting at *start, or 0. */
-static size_t message(struct ssink *s, const struct syn_event *ev, char *out,
+static size_t message(struct ssink *s, const struct synsink_event *ev, char *out,
 		      size_t cap, char **start)
 {
 	size_t len = (s->json ? s->host->format_json : s->host->format_text)
@@ -268,7 +268,7 @@ static size_t message(struct ssink *s, const struct syn_event *ev, char *out,
 	return n;
 }
 
-static void send_datagrams(struct ssink *s, const struct syn_event *ev, size_t n)
+static void send_datagrams(struct ssink *s, const struct synsink_event *ev, size_t n)
 {
 	size_t i;
 
@@ -418,7 +418,7 @@ static int syslog_open(void **state, const struct synsink_value *v,
 	return 0;
 }
 
-static int syslog_write(void *state, const struct syn_event *ev, size_t n)
+static int syslog_write(void *state, const struct synsink_event *ev, size_t n)
 {
 	struct ssink *s = state;
 

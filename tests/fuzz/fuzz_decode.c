@@ -24,7 +24,7 @@ static void check_line(const char *line, size_t n)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct syn_event ev;
+	struct synsink_event ev;
 	char line[SYNSINK_LINE_MAX];
 	size_t n;
 

@@ -37,7 +37,7 @@ static void test_ipv4_linux_syn(void **state)
 {
 	struct tcp_spec t = syn(linux_opts, sizeof(linux_opts));
 	uint8_t b[PKT_MAX];
-	struct syn_event ev = { 0 };
+	struct synsink_event ev = { 0 };
 	size_t n = v4(b, &t);
 
 	(void)state;
@@ -50,20 +50,20 @@ static void test_ipv4_linux_syn(void **state)
 	assert_int_equal(ev.seq, 0xdeadbeef);
 	assert_int_equal(ev.win, 64240);
 	assert_int_equal(ev.ttl, 64);
-	assert_true(ev.flags & SYN_F_IP_DF);
-	assert_false(ev.flags & SYN_F_OPT_BAD);
+	assert_true(ev.flags & SYNSINK_F_IP_DF);
+	assert_false(ev.flags & SYNSINK_F_OPT_BAD);
 	assert_int_equal(ev.opt_present,
-			 SYN_OPT_MSS | SYN_OPT_SACKOK | SYN_OPT_TS | SYN_OPT_WSCALE);
+			 SYNSINK_HAS_MSS | SYNSINK_HAS_SACKOK | SYNSINK_HAS_TS | SYNSINK_HAS_WSCALE);
 	assert_int_equal(ev.mss, 1460);
 	assert_int_equal(ev.wscale, 7);
 	assert_int_equal(ev.tsval, 1);
 	assert_int_equal(ev.tsecr, 0);
 	assert_int_equal(ev.n_opts, 5);
-	assert_int_equal(ev.opt_order[0], TCPOPT_K_MSS);
-	assert_int_equal(ev.opt_order[1], TCPOPT_K_SACKOK);
-	assert_int_equal(ev.opt_order[2], TCPOPT_K_TS);
-	assert_int_equal(ev.opt_order[3], TCPOPT_K_NOP);
-	assert_int_equal(ev.opt_order[4], TCPOPT_K_WSCALE);
+	assert_int_equal(ev.opt_order[0], SYNSINK_TCPOPT_MSS);
+	assert_int_equal(ev.opt_order[1], SYNSINK_TCPOPT_SACKOK);
+	assert_int_equal(ev.opt_order[2], SYNSINK_TCPOPT_TS);
+	assert_int_equal(ev.opt_order[3], SYNSINK_TCPOPT_NOP);
+	assert_int_equal(ev.opt_order[4], SYNSINK_TCPOPT_WSCALE);
 	assert_int_equal(ev.payload_len, 0);
 }
 
@@ -71,7 +71,7 @@ static void test_ipv6_syn(void **state)
 {
 	struct tcp_spec t = syn(linux_opts, sizeof(linux_opts));
 	uint8_t b[PKT_MAX];
-	struct syn_event ev = { 0 };
+	struct synsink_event ev = { 0 };
 	size_t n = pkt_ipv6(b, sizeof(b), v6s, v6d, 63, 6, NULL, 0, &t);
 
 	(void)state;
@@ -88,7 +88,7 @@ static void test_ipv6_ext_chain(void **state)
 {
 	struct tcp_spec t = syn(linux_opts, sizeof(linux_opts));
 	uint8_t chain[1024], b[PKT_MAX];
-	struct syn_event ev = { 0 };
+	struct synsink_event ev = { 0 };
 	size_t len = 0, n;
 
 	(void)state;
@@ -119,7 +119,7 @@ static void test_ipv6_long_chain(void **state)
 {
 	struct tcp_spec t = syn(NULL, 0);
 	static uint8_t chain[4096], b[4096];
-	struct syn_event ev = { 0 };
+	struct synsink_event ev = { 0 };
 	size_t len = 0, n;
 	int i;
 
@@ -152,13 +152,13 @@ static void test_ipv6_fragments(void **state)
 	struct tcp_spec t = syn(NULL, 0);
 	uint8_t frag[8] = { 6, 0, 0, 1, 0, 0, 0, 42 };	/* offset 0, M=1 */
 	uint8_t b[PKT_MAX];
-	struct syn_event ev = { 0 };
+	struct synsink_event ev = { 0 };
 	size_t n;
 
 	(void)state;
 	n = pkt_ipv6(b, sizeof(b), v6s, v6d, 64, 44, frag, 8, &t);
 	assert_int_equal(syn_decode(b, n, &ev), SYN_OK);
-	assert_true(ev.flags & SYN_F_IP_MF);
+	assert_true(ev.flags & SYNSINK_F_IP_MF);
 
 	frag[2] = 0x01;	/* offset 32 */
 	frag[3] = 0x00;
@@ -171,7 +171,7 @@ static void test_ipv6_no_next_header(void **state)
 {
 	struct tcp_spec t = syn(NULL, 0);
 	uint8_t b[PKT_MAX];
-	struct syn_event ev = { 0 };
+	struct synsink_event ev = { 0 };
 	size_t n = pkt_ipv6(b, sizeof(b), v6s, v6d, 64, 59, NULL, 0, &t);
 
 	(void)state;
@@ -183,7 +183,7 @@ static void test_ipv4_options_and_fragments(void **state)
 	static const uint8_t rr[] = { 7, 7, 4, 0, 0, 0, 0 };	/* record route */
 	struct tcp_spec t = syn(linux_opts, sizeof(linux_opts));
 	uint8_t b[PKT_MAX];
-	struct syn_event ev = { 0 };
+	struct synsink_event ev = { 0 };
 	size_t n;
 
 	(void)state;
@@ -196,7 +196,7 @@ static void test_ipv4_options_and_fragments(void **state)
 	n = pkt_ipv4(b, sizeof(b), v4s, v4d, 64, 0x2000, NULL, 0, &t);
 	memset(&ev, 0, sizeof(ev));
 	assert_int_equal(syn_decode(b, n, &ev), SYN_OK);
-	assert_true(ev.flags & SYN_F_IP_MF);
+	assert_true(ev.flags & SYNSINK_F_IP_MF);
 
 	/* A later fragment: no TCP header. */
 	n = pkt_ipv4(b, sizeof(b), v4s, v4d, 64, 0x0010, NULL, 0, &t);
@@ -208,7 +208,7 @@ static void test_ipv4_header_errors(void **state)
 {
 	struct tcp_spec t = syn(NULL, 0);
 	uint8_t b[PKT_MAX];
-	struct syn_event ev = { 0 };
+	struct synsink_event ev = { 0 };
 	size_t n;
 
 	(void)state;
@@ -237,7 +237,7 @@ static void test_tcp_errors(void **state)
 {
 	struct tcp_spec t = syn(NULL, 0);
 	uint8_t b[PKT_MAX];
-	struct syn_event ev = { 0 };
+	struct synsink_event ev = { 0 };
 	size_t n;
 
 	(void)state;
@@ -265,7 +265,7 @@ static void test_padding_trimmed(void **state)
 {
 	struct tcp_spec t = syn(NULL, 0);
 	uint8_t b[PKT_MAX];
-	struct syn_event ev = { 0 };
+	struct synsink_event ev = { 0 };
 	size_t n;
 
 	(void)state;
@@ -279,7 +279,7 @@ static void test_syn_with_data_and_ecn(void **state)
 {
 	struct tcp_spec t = syn(NULL, 0);
 	uint8_t b[PKT_MAX];
-	struct syn_event ev = { 0 };
+	struct synsink_event ev = { 0 };
 	size_t n;
 
 	(void)state;
@@ -288,7 +288,7 @@ static void test_syn_with_data_and_ecn(void **state)
 	n = v4(b, &t);
 	assert_int_equal(syn_decode(b, n, &ev), SYN_OK);
 	assert_int_equal(ev.payload_len, 100);
-	assert_true(ev.flags & SYN_F_ECN_SETUP);
+	assert_true(ev.flags & SYNSINK_F_ECN_SETUP);
 	assert_int_equal(ev.tcp_flags, 0xc2);
 
 	/* Copy range cut the payload: lengths still come from the header. */
@@ -298,7 +298,7 @@ static void test_syn_with_data_and_ecn(void **state)
 }
 
 static void decode_opts(const uint8_t *opts, size_t len, uint8_t doff,
-			struct syn_event *ev)
+			struct synsink_event *ev)
 {
 	struct tcp_spec t = syn(opts, len);
 	uint8_t b[PKT_MAX];
@@ -313,11 +313,11 @@ static void decode_opts(const uint8_t *opts, size_t len, uint8_t doff,
 static void test_options_zero_length(void **state)
 {
 	static const uint8_t o[] = { 2, 4, 5, 0xb4, 30, 0, 1, 1 };
-	struct syn_event ev;
+	struct synsink_event ev;
 
 	(void)state;
 	decode_opts(o, sizeof(o), 0, &ev);
-	assert_true(ev.flags & SYN_F_OPT_BAD);
+	assert_true(ev.flags & SYNSINK_F_OPT_BAD);
 	assert_int_equal(ev.mss, 1460);
 	assert_int_equal(ev.n_opts, 1);	/* stopped at kind 30 */
 }
@@ -325,12 +325,12 @@ static void test_options_zero_length(void **state)
 static void test_options_overlong(void **state)
 {
 	static const uint8_t o[] = { 1, 3, 40, 7 };	/* WS claiming 40 bytes */
-	struct syn_event ev;
+	struct synsink_event ev;
 
 	(void)state;
 	decode_opts(o, sizeof(o), 0, &ev);
-	assert_true(ev.flags & SYN_F_OPT_BAD);
-	assert_false(ev.opt_present & SYN_OPT_WSCALE);
+	assert_true(ev.flags & SYNSINK_F_OPT_BAD);
+	assert_false(ev.opt_present & SYNSINK_HAS_WSCALE);
 	assert_int_equal(ev.n_opts, 1);
 }
 
@@ -338,54 +338,54 @@ static void test_options_length_one_and_cut(void **state)
 {
 	static const uint8_t one[] = { 8, 1, 1, 1 };
 	static const uint8_t cut[] = { 1, 1, 1, 2 };	/* MSS kind, no length */
-	struct syn_event ev;
+	struct synsink_event ev;
 
 	(void)state;
 	decode_opts(one, sizeof(one), 0, &ev);
-	assert_true(ev.flags & SYN_F_OPT_BAD);
+	assert_true(ev.flags & SYNSINK_F_OPT_BAD);
 	decode_opts(cut, sizeof(cut), 0, &ev);
-	assert_true(ev.flags & SYN_F_OPT_BAD);
+	assert_true(ev.flags & SYNSINK_F_OPT_BAD);
 	assert_int_equal(ev.n_opts, 3);
 }
 
 static void test_options_wrong_known_length(void **state)
 {
 	static const uint8_t o[] = { 2, 3, 5, 3, 3, 7, 1, 1 };	/* MSS len 3 */
-	struct syn_event ev;
+	struct synsink_event ev;
 
 	(void)state;
 	decode_opts(o, sizeof(o), 0, &ev);
-	assert_true(ev.flags & SYN_F_OPT_BAD);
-	assert_false(ev.opt_present & SYN_OPT_MSS);
-	assert_true(ev.opt_present & SYN_OPT_WSCALE);	/* walking went on */
+	assert_true(ev.flags & SYNSINK_F_OPT_BAD);
+	assert_false(ev.opt_present & SYNSINK_HAS_MSS);
+	assert_true(ev.opt_present & SYNSINK_HAS_WSCALE);	/* walking went on */
 	assert_int_equal(ev.wscale, 7);
 }
 
 static void test_options_eol_unknown_sack(void **state)
 {
 	static const uint8_t o[] = { 254, 4, 0xf9, 0x89, 5, 2, 0, 2, 4, 5, 0xb4 };
-	struct syn_event ev;
+	struct synsink_event ev;
 
 	(void)state;
 	decode_opts(o, sizeof(o), 0, &ev);
-	assert_false(ev.flags & SYN_F_OPT_BAD);
+	assert_false(ev.flags & SYNSINK_F_OPT_BAD);
 	assert_int_equal(ev.n_opts, 3);
 	assert_int_equal(ev.opt_order[0], 254);
-	assert_int_equal(ev.opt_order[1], TCPOPT_K_SACK);
-	assert_int_equal(ev.opt_order[2], TCPOPT_K_EOL);
-	assert_false(ev.opt_present & SYN_OPT_MSS);	/* after EOL: ignored */
+	assert_int_equal(ev.opt_order[1], SYNSINK_TCPOPT_SACK);
+	assert_int_equal(ev.opt_order[2], SYNSINK_TCPOPT_EOL);
+	assert_false(ev.opt_present & SYNSINK_HAS_MSS);	/* after EOL: ignored */
 }
 
 static void test_options_all_nops(void **state)
 {
 	uint8_t o[40];
-	struct syn_event ev;
+	struct synsink_event ev;
 
 	(void)state;
 	memset(o, 1, sizeof(o));
 	decode_opts(o, sizeof(o), 0, &ev);
 	assert_int_equal(ev.n_opts, 40);
-	assert_false(ev.flags & SYN_F_OPT_BAD);
+	assert_false(ev.flags & SYNSINK_F_OPT_BAD);
 }
 
 static void test_errnames(void **state)

@@ -24,7 +24,7 @@ static const char *fp4(uint8_t ttl, uint16_t frag, uint16_t ipid,
 {
 	static char out[SYN_FP_MAX];
 	uint8_t b[PKT_MAX];
-	struct syn_event ev;
+	struct synsink_event ev;
 	size_t n = pkt_ipv4(b, sizeof(b), src4, dst4, ttl, frag, NULL, 0, t);
 
 	b[4] = (uint8_t)(ipid >> 8);
@@ -119,7 +119,7 @@ static void test_ipv6_flow(void **state)
 	static const uint8_t o[] = { 2, 4, 5, 160, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 7 };
 	struct tcp_spec t = syn(o, sizeof(o), 64800);
 	uint8_t b[PKT_MAX];
-	struct syn_event ev;
+	struct synsink_event ev;
 	char out[SYN_FP_MAX];
 	size_t n = pkt_ipv6(b, sizeof(b), src6, dst6, 63, 6, NULL, 0, &t);
 
@@ -148,7 +148,7 @@ static void test_short_buffer(void **state)
 	struct tcp_spec t = syn(NULL, 0, 1024);
 	char out[8];
 	uint8_t b[PKT_MAX];
-	struct syn_event ev;
+	struct synsink_event ev;
 	size_t n = pkt_ipv4(b, sizeof(b), src4, dst4, 64, 0, NULL, 0, &t);
 
 	(void)state;

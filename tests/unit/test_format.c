@@ -16,9 +16,9 @@
 #include "format.h"
 #include "pkt.h"
 
-static struct syn_event ev4(void)
+static struct synsink_event ev4(void)
 {
-	struct syn_event ev = { 0 };
+	struct synsink_event ev = { 0 };
 
 	ev.family = AF_INET;
 	inet_pton(AF_INET, "198.18.0.1", ev.saddr);
@@ -28,9 +28,9 @@ static struct syn_event ev4(void)
 	return ev;
 }
 
-static struct syn_event ev6(void)
+static struct synsink_event ev6(void)
 {
-	struct syn_event ev = { 0 };
+	struct synsink_event ev = { 0 };
 
 	ev.family = AF_INET6;
 	inet_pton(AF_INET6, "fd00:5e::1", ev.saddr);
@@ -42,7 +42,7 @@ static struct syn_event ev6(void)
 
 static void test_text_v4(void **state)
 {
-	struct syn_event ev = ev4();
+	struct synsink_event ev = ev4();
 	char buf[256];
 	size_t n = syn_format_text(&ev, buf, sizeof(buf));
 
@@ -56,7 +56,7 @@ static void test_text_v4(void **state)
 static void test_text_v4_every_octet(void **state)
 {
 	static const uint8_t octets[] = { 0, 1, 9, 10, 99, 100, 199, 200, 255 };
-	struct syn_event ev = ev4();
+	struct synsink_event ev = ev4();
 	char buf[256], want[256], a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
 	size_t i;
 
@@ -78,7 +78,7 @@ static void test_text_v4_every_octet(void **state)
 
 static void test_text_v6(void **state)
 {
-	struct syn_event ev = ev6();
+	struct synsink_event ev = ev6();
 	char buf[256];
 
 	(void)state;
@@ -89,7 +89,7 @@ static void test_text_v6(void **state)
 
 static void test_text_short_buffer(void **state)
 {
-	struct syn_event ev = ev6();
+	struct synsink_event ev = ev6();
 	char buf[256];
 	size_t full = syn_format_text(&ev, buf, sizeof(buf));
 
@@ -118,7 +118,7 @@ static void test_json_v4_full(void **state)
 			      .optlen = sizeof(opts) };
 	static const uint8_t s[4] = { 198, 18, 0, 1 }, d[4] = { 198, 18, 0, 2 };
 	uint8_t b[PKT_MAX];
-	struct syn_event ev = { 0 };
+	struct synsink_event ev = { 0 };
 	char buf[SYNSINK_LINE_MAX];
 	size_t n = pkt_ipv4(b, sizeof(b), s, d, 64, 0x4000, NULL, 0, &t);
 	json_t *j, *o;
@@ -131,7 +131,7 @@ static void test_json_v4_full(void **state)
 	ev.mark = 0x10;
 	ev.indev = 3;
 	snprintf(ev.indev_name, sizeof(ev.indev_name), "s0");
-	ev.flags |= SYN_F_HAS_HW;
+	ev.flags |= SYNSINK_F_HAS_HW;
 	ev.hwaddr_len = 6;
 	memcpy(ev.hwaddr, "\x02\x00\x5e\x00\x00\x01", 6);
 
@@ -180,7 +180,7 @@ static void test_json_v4_full(void **state)
 
 static void test_json_v6_minimal(void **state)
 {
-	struct syn_event ev = ev6();
+	struct synsink_event ev = ev6();
 	char buf[SYNSINK_LINE_MAX];
 	json_t *j;
 
@@ -198,7 +198,7 @@ static void test_json_v6_minimal(void **state)
 	assert_true(json_is_false(json_object_get(j, "frag")));
 	json_decref(j);
 	/* A first fragment: reported, and said to be one. */
-	ev.flags |= SYN_F_IP_MF;
+	ev.flags |= SYNSINK_F_IP_MF;
 	assert_true(syn_format_json(&ev, buf, sizeof(buf)) > 0);
 	j = parse(buf);
 	assert_true(json_is_true(json_object_get(j, "frag")));
@@ -213,7 +213,7 @@ static void test_json_ts_follows_the_clock(void **state)
 {
 	static const uint64_t secs[] = { 1795701600, 1795701600, 1795701601,
 					 1795701599, 0, 4102444799, 1795701600 };
-	struct syn_event ev = ev4();
+	struct synsink_event ev = ev4();
 	char buf[SYNSINK_LINE_MAX], want[64];
 	size_t i;
 
@@ -237,7 +237,7 @@ static void test_json_ts_follows_the_clock(void **state)
 
 static void test_json_escapes_interface_names(void **state)
 {
-	struct syn_event ev = ev4();
+	struct synsink_event ev = ev4();
 	char buf[SYNSINK_LINE_MAX];
 	json_t *j;
 
@@ -256,7 +256,7 @@ static void test_json_escapes_interface_names(void **state)
 
 static void test_json_worst_case_fits(void **state)
 {
-	struct syn_event ev = ev6();
+	struct synsink_event ev = ev6();
 	char buf[SYNSINK_LINE_MAX];
 	json_t *j;
 	int i;

@@ -76,7 +76,7 @@ static void close_sink(struct fixture *f)
 
 static void produce(struct fixture *f, int n)
 {
-	struct syn_event ev[64];
+	struct synsink_event ev[64];
 	int i;
 
 	assert_true(n <= 64);

@@ -15,7 +15,7 @@
 static uint64_t fake_now;
 static uint64_t now_fn(void) { return fake_now; }
 
-static struct syn_event evs[16];
+static struct synsink_event evs[16];
 static int pumps, pump_frees;
 
 /* A pump that delivers pump_frees events each time it is called. */

@@ -18,17 +18,17 @@ static struct redis_cmd cmd;
 
 static size_t event_line(char *buf, size_t len)
 {
-	struct syn_event ev = { 0 };
+	struct synsink_event ev = { 0 };
 
 	ev.family = AF_INET6;
 	inet_pton(AF_INET6, "fd00:5e::1", ev.saddr);
 	inet_pton(AF_INET6, "fd00:5e::2", ev.daddr);
 	ev.sport = 40000;
 	ev.dport = 22;
-	ev.opt_present = SYN_OPT_MSS;
+	ev.opt_present = SYNSINK_HAS_MSS;
 	ev.mss = 1440;
 	ev.n_opts = 2;
-	ev.opt_order[0] = TCPOPT_K_MSS;
+	ev.opt_order[0] = SYNSINK_TCPOPT_MSS;
 	ev.opt_order[1] = 99;
 	ev.indev = 2;
 	memcpy(ev.indev_name, "s\"0\x01", 5);

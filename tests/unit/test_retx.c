@@ -13,9 +13,9 @@
 
 #define S 1000000000ull
 
-static struct syn_event ev(uint16_t sport, uint32_t seq, int v6)
+static struct synsink_event ev(uint16_t sport, uint32_t seq, int v6)
 {
-	struct syn_event e;
+	struct synsink_event e;
 
 	memset(&e, 0, sizeof(e));
 	e.family = v6 ? AF_INET6 : AF_INET;
@@ -31,7 +31,7 @@ static struct syn_event ev(uint16_t sport, uint32_t seq, int v6)
 static void test_window(void **state)
 {
 	struct retx_table t;
-	struct syn_event a = ev(40000, 7, 0), b = ev(40000, 8, 0), c = ev(40000, 7, 1);
+	struct synsink_event a = ev(40000, 7, 0), b = ev(40000, 8, 0), c = ev(40000, 7, 1);
 
 	(void)state;
 	assert_int_equal(retx_init(&t, 1024, 3 * S), 0);
@@ -49,7 +49,7 @@ static void test_window(void **state)
 static void test_bounded(void **state)
 {
 	struct retx_table t;
-	struct syn_event e[9];
+	struct synsink_event e[9];
 	int i;
 
 	(void)state;

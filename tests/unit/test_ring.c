@@ -10,9 +10,9 @@
 
 #include "ring.h"
 
-static struct syn_event ev_n(uint32_t n)
+static struct synsink_event ev_n(uint32_t n)
 {
-	struct syn_event ev = { 0 };
+	struct synsink_event ev = { 0 };
 
 	ev.packet_id = n;
 	return ev;
@@ -30,8 +30,8 @@ static void test_bad_capacity(void **state)
 
 static void test_full_and_wrap(void **state)
 {
-	struct syn_event in[6];
-	const struct syn_event *out;
+	struct synsink_event in[6];
+	const struct synsink_event *out;
 	struct ring r;
 	uint32_t i;
 
@@ -65,7 +65,7 @@ static void test_full_and_wrap(void **state)
 static void *producer(void *arg)
 {
 	struct ring *r = arg;
-	struct syn_event batch[7];
+	struct synsink_event batch[7];
 	uint32_t next = 0, i;
 
 	while (next < N_EVENTS) {
@@ -91,7 +91,7 @@ static void test_concurrent(void **state)
 	assert_int_equal(ring_init(&r, 256), 0);
 	assert_int_equal(pthread_create(&t, NULL, producer, &r), 0);
 	while (!done || !ring_empty(&r)) {
-		const struct syn_event *ev;
+		const struct synsink_event *ev;
 		size_t n = ring_peek(&r, &ev), i;
 
 		for (i = 0; i < n; i++) {

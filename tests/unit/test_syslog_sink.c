@@ -61,7 +61,7 @@ static int listener(unsigned int *port)
 
 static void test_equation_tcp(void **state)
 {
-	struct syn_event ev[100];
+	struct synsink_event ev[100];
 	char spec[160], err[512];
 	unsigned int port;
 	struct counts c;

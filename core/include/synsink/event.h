@@ -16,34 +16,34 @@
 #define SYNSINK_MAX_OPTS 40	/* TCP option space is 40 bytes */
 #define SYNSINK_LINE_MAX 2048	/* longest text or JSON line of one event */
 
-/* Bits of syn_event.opt_present. */
-#define SYN_OPT_MSS	(1u << 0)
-#define SYN_OPT_WSCALE	(1u << 1)
-#define SYN_OPT_SACKOK	(1u << 2)
-#define SYN_OPT_TS	(1u << 3)
+/* Bits of synsink_event.opt_present. */
+#define SYNSINK_HAS_MSS	(1u << 0)
+#define SYNSINK_HAS_WSCALE	(1u << 1)
+#define SYNSINK_HAS_SACKOK	(1u << 2)
+#define SYNSINK_HAS_TS	(1u << 3)
 
-/* Bits of syn_event.flags. */
-#define SYN_F_ECN_SETUP	(1u << 0)	/* ECE and CWR both set (RFC 3168) */
-#define SYN_F_IP_DF	(1u << 1)	/* IPv4 don't-fragment */
-#define SYN_F_IP_MF	(1u << 2)	/* first fragment of a fragmented IPv4/IPv6 packet */
-#define SYN_F_OPT_BAD	(1u << 3)	/* option parsing stopped at a bad length */
-#define SYN_F_TRUNC	(1u << 4)	/* NFQA_CAP_LEN < packet length (copy range) */
-#define SYN_F_HAS_HW	(1u << 5)	/* hwaddr is valid */
-#define SYN_F_KERNEL_TS	(1u << 6)	/* ts_ns came from NFQA_TIMESTAMP */
-#define SYN_F_IP_RES	(1u << 7)	/* IPv4 reserved ("evil") flag bit set */
-#define SYN_F_OPT_TRAIL	(1u << 8)	/* non-zero bytes after the EOL option */
-#define SYN_F_RETX	(1u << 9)	/* same 4-tuple and ISN seen within the window */
+/* Bits of synsink_event.flags. */
+#define SYNSINK_F_ECN_SETUP	(1u << 0)	/* ECE and CWR both set (RFC 3168) */
+#define SYNSINK_F_IP_DF	(1u << 1)	/* IPv4 don't-fragment */
+#define SYNSINK_F_IP_MF	(1u << 2)	/* first fragment of a fragmented IPv4/IPv6 packet */
+#define SYNSINK_F_OPT_BAD	(1u << 3)	/* option parsing stopped at a bad length */
+#define SYNSINK_F_TRUNC	(1u << 4)	/* NFQA_CAP_LEN < packet length (copy range) */
+#define SYNSINK_F_HAS_HW	(1u << 5)	/* hwaddr is valid */
+#define SYNSINK_F_KERNEL_TS	(1u << 6)	/* ts_ns came from NFQA_TIMESTAMP */
+#define SYNSINK_F_IP_RES	(1u << 7)	/* IPv4 reserved ("evil") flag bit set */
+#define SYNSINK_F_OPT_TRAIL	(1u << 8)	/* non-zero bytes after the EOL option */
+#define SYNSINK_F_RETX	(1u << 9)	/* same 4-tuple and ISN seen within the window */
 
 /* TCP option kinds the decoder names; any other kind is kept by number. */
-#define TCPOPT_K_EOL	0
-#define TCPOPT_K_NOP	1
-#define TCPOPT_K_MSS	2
-#define TCPOPT_K_WSCALE	3
-#define TCPOPT_K_SACKOK	4
-#define TCPOPT_K_SACK	5
-#define TCPOPT_K_TS	8
+#define SYNSINK_TCPOPT_EOL	0
+#define SYNSINK_TCPOPT_NOP	1
+#define SYNSINK_TCPOPT_MSS	2
+#define SYNSINK_TCPOPT_WSCALE	3
+#define SYNSINK_TCPOPT_SACKOK	4
+#define SYNSINK_TCPOPT_SACK	5
+#define SYNSINK_TCPOPT_TS	8
 
-struct syn_event {
+struct synsink_event {
 	uint64_t ts_ns;		/* CLOCK_REALTIME, nanoseconds */
 	uint32_t packet_id;	/* NFQUEUE packet id */
 	uint16_t queue;		/* NFQUEUE number */
@@ -62,12 +62,12 @@ struct syn_event {
 	uint16_t payload_len;	/* TCP payload bytes (SYN with data) */
 	uint8_t ipopt_len;	/* IPv4 header option bytes */
 	uint8_t n_exthdr;	/* IPv6 extension headers walked */
-	uint16_t flags;		/* SYN_F_* */
+	uint16_t flags;		/* SYNSINK_F_* */
 	uint32_t flowlabel;	/* IPv6 flow label */
 	/* TCP options */
 	uint16_t mss;
 	uint8_t wscale;
-	uint8_t opt_present;	/* SYN_OPT_* */
+	uint8_t opt_present;	/* SYNSINK_HAS_* */
 	uint32_t tsval;
 	uint32_t tsecr;
 	uint8_t n_opts;		/* entries used in opt_order */

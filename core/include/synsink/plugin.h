@@ -78,9 +78,9 @@ struct synsink_host {
 		__attribute__((format(printf, 3, 4)));
 	/* The origin's text line, newline included.  Returns its length, or
 	 * 0 when len is too small (nothing useful is written then). */
-	size_t (*format_text)(const struct syn_event *ev, char *buf, size_t len);
+	size_t (*format_text)(const struct synsink_event *ev, char *buf, size_t len);
 	/* One JSON object (schema v1) and a newline; same return rule. */
-	size_t (*format_json)(const struct syn_event *ev, char *buf, size_t len);
+	size_t (*format_json)(const struct synsink_event *ev, char *buf, size_t len);
 	/* CLOCK_MONOTONIC in nanoseconds. */
 	uint64_t (*now_ns)(void);
 };
@@ -92,7 +92,7 @@ struct synsink_plugin {
 	uint32_t abi_version;	/* SYNSINK_PLUGIN_ABI; read before anything else */
 	uint32_t struct_size;	/* sizeof(struct synsink_plugin) */
 	uint16_t ptr_size;	/* sizeof(void *) */
-	uint16_t event_size;	/* sizeof(struct syn_event) */
+	uint16_t event_size;	/* sizeof(struct synsink_event) */
 	uint32_t reserved0;
 	const char *name;	/* equals the file name without ".so" */
 	const char *description; /* one line */
@@ -105,7 +105,7 @@ struct synsink_plugin {
 	int (*open)(void **state, const struct synsink_value *values,
 		    const struct synsink_host *host);
 	/* Delivers n events; SYNSINK_OK or SYNSINK_ERROR. */
-	int (*write)(void *state, const struct syn_event *ev, size_t n);
+	int (*write)(void *state, const struct synsink_event *ev, size_t n);
 	/* Pushes out what is buffered, waiting at most timeout_ms.  Returns 0,
 	 * or -ETIMEDOUT / a negative errno when something stays undelivered. */
 	int (*flush)(void *state, int timeout_ms);
@@ -123,7 +123,7 @@ struct synsink_plugin {
 	.abi_version = SYNSINK_PLUGIN_ABI,				\
 	.struct_size = sizeof(struct synsink_plugin),			\
 	.ptr_size = sizeof(void *),					\
-	.event_size = sizeof(struct syn_event)
+	.event_size = sizeof(struct synsink_event)
 
 /* Declares the exported entry point returning desc. */
 #define SYNSINK_PLUGIN_DEFINE(desc)					\

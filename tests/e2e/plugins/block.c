@@ -30,7 +30,7 @@ static int block_open(void **st, const struct synsink_value *v,
 	return 0;
 }
 
-static int block_write(void *st, const struct syn_event *ev, size_t n)
+static int block_write(void *st, const struct synsink_event *ev, size_t n)
 {
 	struct block *b = st;
 	struct timespec ts = { (time_t)(b->ms / 1000), (long)(b->ms % 1000) * 1000000 };

@@ -6,7 +6,7 @@ static const struct synsink_plugin desc = {
 	.abi_version = 99,
 	.struct_size = sizeof(struct synsink_plugin),
 	.ptr_size = sizeof(void *),
-	.event_size = sizeof(struct syn_event),
+	.event_size = sizeof(struct synsink_event),
 	.name = "bad_abi",
 	TP_FUNCS,
 };

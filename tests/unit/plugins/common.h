@@ -12,7 +12,7 @@ static int tp_open(void **st, const struct synsink_value *v,
 	return 0;
 }
 
-static int tp_write(void *st, const struct syn_event *ev, size_t n)
+static int tp_write(void *st, const struct synsink_event *ev, size_t n)
 {
 	(void)st;
 	(void)ev;
