@@ -48,8 +48,8 @@ for rate in $RATES; do
 	# way) and every one the sink accepted has its delivery report.
 	for i in $(seq 600); do
 		st=$(lab_stats_live "$ss" "$tmp/err" 5000)
-		[ "$(get "$st" sinks.0.plugin.in_flight)" = 0 ] &&
-			[ $(( $(get "$st" sinks.0.written) + $(get "$st" sinks.0.dropped) )) = \
+		[ "$(get "$st" sinks.0.pending)" = 0 ] &&
+			[ $(( $(get "$st" sinks.0.delivered) + $(get "$st" sinks.0.failed) + $(get "$st" sinks.0.dropped) )) = \
 			  "$(get "$st" queues.0.events)" ] && break
 	done
 	t1=$(date +%s%N)
@@ -59,14 +59,14 @@ for rate in $RATES; do
 	wait $ss
 	st=$(grep '"final":true' "$tmp/err")
 	hz=$(getconf CLK_TCK)
-	del=$(get "$st" sinks.0.plugin.delivered)
+	del=$(get "$st" sinks.0.delivered)
 	el=$(echo "scale=3; ($t1 - $t0) / 1000000000" | bc)
 	eps=$(echo "$del / $el" | bc)
-	printf 'offered %s SYN/s: captured %s, delivered %s in %s s = %s events/s (ratio to kcat %s); latency p50 %s us, p99 %s us; CPU s synsink %s, broker %s; ring drops %s, queue-full drops %s, failed %s\n' \
+	printf 'offered %s SYN/s: captured %s, delivered %s in %s s = %s events/s (ratio to kcat %s); latency p50 %s us, p99 %s us; CPU s synsink %s, broker %s; ring drops %s, buffer drops %s, failed %s\n' \
 		"${rate/#0/flat-out}" "$(get "$st" queues.0.events)" "$del" "$el" "$eps" \
 		"$(echo "scale=2; $eps / $ref" | bc)" \
 		"$(get "$st" sinks.0.plugin.latency_p50_us)" "$(get "$st" sinks.0.plugin.latency_p99_us)" \
 		"$(echo "scale=2; $cpu_ss / $hz" | bc)" "$(echo "scale=2; ($cpu_k - $cpu_k0) / $hz" | bc)" \
-		"$(get "$st" sinks.0.dropped)" "$(get "$st" sinks.0.plugin.dropped)" \
-		"$(get "$st" sinks.0.plugin.failed)"
+		"$(get "$st" sinks.0.dropped_ring)" "$(get "$st" sinks.0.dropped_buffer)" \
+		"$(get "$st" sinks.0.failed)"
 done

@@ -103,9 +103,8 @@ sinks_done() {
 import json, sys
 s = json.loads(sys.stdin.read())["stats"]
 ev = sum(q["events"] for q in s["queues"])
-ok = all(k["written"] + k["dropped"] + k["failed"] == ev and
-         k.get("plugin", {}).get("in_flight", 0) == 0 and
-         k.get("plugin", {}).get("pending", 0) == 0 for k in s["sinks"])
+ok = all(k["delivered"] + k["dropped"] + k["failed"] == ev and
+         k["pending"] == 0 and k["spooled"] == 0 for k in s["sinks"])
 sys.exit(0 if ok else 1)' <<<"$(lab_stats_live "$cpid" "$tmp/err" 5000)"
 }
 
@@ -161,17 +160,16 @@ for cfg in $CONFIGS; do
 			IFS=, read -r ring lost <<<"$(python3 -c '
 import json, sys
 k = json.loads(sys.stdin.read())["stats"]["sinks"]
-p = [x.get("plugin", {}) for x in k]
 d = [x["dropped"] for x in k]
 print("%d%s" % (sum(d), " (%s)" % "/".join(map(str, d)) if sum(d) and len(d) > 1 else ""),
-      sum(x["failed"] for x in k) + sum(y.get("dropped", 0) + y.get("failed", 0) for y in p), sep=",")' <<<"$st")"
+      sum(x["failed"] for x in k), sep=",")' <<<"$st")"
 			lat=$(latency <<<"$st")
 			[ "$(get queues.0.verdicts)" = "$recv" ] || fail "$cfg: verdicts != received"
-			[ "$(wc -l <"$OUT")" = "$(get sinks.0.written)" ] || fail "$cfg: lines in the file != written"
+			[ "$(wc -l <"$OUT")" = "$(get sinks.0.delivered)" ] || fail "$cfg: lines in the file != delivered"
 			if [ "$cfg" = all ]; then
 				for s in 1 2; do
-					[ $(( $(get sinks.$s.plugin.delivered) + $(get sinks.$s.plugin.dropped) + $(get sinks.$s.plugin.failed) )) = \
-					  "$(get sinks.$s.written)" ] || fail "$cfg: sink $s does not account for what it took"
+					[ $(( $(get sinks.$s.delivered) + $(get sinks.$s.dropped_buffer) + $(get sinks.$s.failed) )) = \
+					  "$(get sinks.$s.seen)" ] || fail "$cfg: sink $s does not account for what it took"
 				done
 			fi
 		fi

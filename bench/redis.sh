@@ -75,5 +75,5 @@ for rate in $RATES; do
 		"${rate/#0/flat-out}" "$COUNT" "$gen_s" "$hits" "$events" "$n" "$el_s" "$eps" \
 		"$(echo "scale=2; $cpu_ss / $hz" | bc)" "$(echo "scale=2; ($cpu_rd - $cpu_rd0) / $hz" | bc)" \
 		"$(echo "scale=2; $eps / $ref" | bc)" "$(get sinks.0.dropped)" \
-		"$(get sinks.0.plugin.dropped)" "$(get queues.0.id_gaps)" "$(get queues.0.enobufs)"
+		"$(get sinks.0.dropped_buffer)" "$(get queues.0.id_gaps)" "$(get queues.0.enobufs)"
 done

@@ -135,6 +135,18 @@ static int open_trusted_dir(const char *dir, const char *name, char *err,
 	}
 }
 
+/* Reserved fields are zero in every plugin built against this header: a
+ * non-zero one is a plugin for a future ABI, or not a plugin. */
+static bool reserved_zero(const struct synsink_plugin *d)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(d->reserved) / sizeof(d->reserved[0]); i++)
+		if (d->reserved[i])
+			return false;
+	return !d->reserved0;
+}
+
 static int check_descriptor(const struct synsink_plugin *d, const char *name,
 			    const char *path, char *err, size_t errlen)
 {
@@ -143,8 +155,8 @@ static int check_descriptor(const struct synsink_plugin *d, const char *name,
 	/* The version first: nothing else is known to be where we think. */
 	if (d->abi_version != SYNSINK_PLUGIN_ABI) {
 		snprintf(err, errlen,
-			 "%s: plugin ABI version mismatch: expected %u, found %u",
-			 path, SYNSINK_PLUGIN_ABI, d->abi_version);
+			 "%s: plugin built for ABI %u, this synsink needs ABI %u (rebuild it against synsink/plugin.h)",
+			 path, d->abi_version, SYNSINK_PLUGIN_ABI);
 		return -EINVAL;
 	}
 	if (d->struct_size < sizeof(*d) || d->ptr_size != sizeof(void *) ||
@@ -153,6 +165,11 @@ static int check_descriptor(const struct synsink_plugin *d, const char *name,
 			 "%s: plugin built for another layout (struct %u/%zu, pointer %u/%zu, event %u/%zu)",
 			 path, d->struct_size, sizeof(*d), d->ptr_size,
 			 sizeof(void *), d->event_size, sizeof(struct synsink_event));
+		return -EINVAL;
+	}
+	if (!reserved_zero(d)) {
+		snprintf(err, errlen, "%s: plugin sets reserved fields (they must be zero)",
+			 path);
 		return -EINVAL;
 	}
 	if (!d->name || strcmp(d->name, name)) {

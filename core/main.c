@@ -119,9 +119,21 @@ static int open_sinks(struct daemon *d)
 	char err[768];
 	size_t i;
 
+	struct sink_env env = {
+		.plugin_dir = d->plugin_dir,
+		.n_rings = nq,
+		.ring_size = d->cfg.ring_size,
+		.uid = geteuid(),
+		.gid = getegid(),
+	};
+
+	if (d->cfg.user && privs_lookup(d->cfg.user, d->cfg.group, &env.uid,
+					&env.gid, err, sizeof(err))) {
+		log_msg(SYNSINK_LOG_ERR, "%s", err);
+		return 1;
+	}
 	for (i = 0; i < n; i++) {
-		int ret = sink_open(&d->sinks[i], specs[i], d->plugin_dir, nq,
-				    d->cfg.ring_size, err, sizeof(err));
+		int ret = sink_open(&d->sinks[i], specs[i], &env, err, sizeof(err));
 		if (ret) {
 			int line = file_line(d, specs[i]);
 
@@ -410,6 +422,8 @@ out_shutdown:
 	deadline = clock_mono_ns() + d.cfg.flush_timeout_ms * 1000000ull;
 	for (i = 0; i < d.n_sinks; i++)
 		sink_stop(&d.sinks[i], deadline);
+	for (i = 0; i < d.n_sinks; i++)
+		sink_shutdown(&d.sinks[i]);
 	print_stats(&d, 1);
 	metrics_stop(&d.metrics);
 	close_all(&d);

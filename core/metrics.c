@@ -92,6 +92,26 @@ struct emit_ctx {
 	const char *sink;
 };
 
+struct sink_metric_ctx {
+	struct strbuf *sb;
+	const char *sink;
+	int gauges;	/* this pass prints the gauges, else the totals */
+};
+
+static void sink_metric(void *arg, const char *name, unsigned long long v, int gauge)
+{
+	struct sink_metric_ctx *c = arg;
+
+	if (gauge != c->gauges)
+		return;
+	if (gauge)
+		sb_printf(c->sb, "synsink_sink_events{sink=\"%s\",state=\"%s\"} %llu\n",
+			  c->sink, name, v);
+	else
+		sb_printf(c->sb, "synsink_sink_events_total{sink=\"%s\",outcome=\"%s\"} %llu\n",
+			  c->sink, name, v);
+}
+
 static void emit_plugin(void *arg, const char *name, uint64_t value)
 {
 	struct emit_ctx *e = arg;
@@ -153,16 +173,18 @@ void metrics_render(const struct metrics *m, struct strbuf *sb)
 	}
 
 	help(sb, "synsink_sink_events_total", "counter",
-	     "Events per sink: written (taken by the plugin), dropped (ring full), failed.");
+	     "Events per sink and outcome (README: Delivery and accounting).");
 	for (i = 0; i < m->n_sinks; i++) {
-		const struct sink *s = &m->sinks[i];
+		struct sink_metric_ctx c = { sb, m->sinks[i].label, 0 };
 
-		sb_printf(sb, "synsink_sink_events_total{sink=\"%s\",outcome=\"written\"} %llu\n",
-			  s->label, stat_get(&s->written));
-		sb_printf(sb, "synsink_sink_events_total{sink=\"%s\",outcome=\"dropped\"} %llu\n",
-			  s->label, sink_dropped(s));
-		sb_printf(sb, "synsink_sink_events_total{sink=\"%s\",outcome=\"failed\"} %llu\n",
-			  s->label, stat_get(&s->failed));
+		sink_counts_each(&m->sinks[i], sink_metric, &c);
+	}
+	help(sb, "synsink_sink_events", "gauge",
+	     "Events per sink waiting: pending (in memory), spooled (on disk), spool_start.");
+	for (i = 0; i < m->n_sinks; i++) {
+		struct sink_metric_ctx c = { sb, m->sinks[i].label, 1 };
+
+		sink_counts_each(&m->sinks[i], sink_metric, &c);
 	}
 	help(sb, "synsink_sink_plugin_value", "gauge", "A sink plugin's own counters, as it reports them.");
 	for (i = 0; i < m->n_sinks; i++) {

@@ -19,13 +19,10 @@ static int fail(char *err, size_t errlen, const char *what)
 	return -e;
 }
 
-int privs_drop(const char *user, const char *group, char *err, size_t errlen)
+int privs_lookup(const char *user, const char *group, uid_t *uid, gid_t *gid,
+		 char *err, size_t errlen)
 {
-	const cap_value_t keep[] = { CAP_NET_ADMIN };
 	struct passwd *pw;
-	cap_t caps;
-	gid_t gid;
-	int c, ret;
 
 	errno = 0;
 	pw = getpwnam(user);
@@ -33,7 +30,8 @@ int privs_drop(const char *user, const char *group, char *err, size_t errlen)
 		snprintf(err, errlen, "--user: no user '%s'", user);
 		return -ENOENT;
 	}
-	gid = pw->pw_gid;
+	*uid = pw->pw_uid;
+	*gid = pw->pw_gid;
 	if (group) {
 		struct group *gr;
 
@@ -43,8 +41,22 @@ int privs_drop(const char *user, const char *group, char *err, size_t errlen)
 			snprintf(err, errlen, "--group: no group '%s'", group);
 			return -ENOENT;
 		}
-		gid = gr->gr_gid;
+		*gid = gr->gr_gid;
 	}
+	return 0;
+}
+
+int privs_drop(const char *user, const char *group, char *err, size_t errlen)
+{
+	const cap_value_t keep[] = { CAP_NET_ADMIN };
+	cap_t caps;
+	uid_t uid;
+	gid_t gid;
+	int c, ret;
+
+	ret = privs_lookup(user, group, &uid, &gid, err, errlen);
+	if (ret)
+		return ret;
 
 	/* Keep the permitted set across setuid(), and empty the bounding
 	 * set of everything else while we still may. */
@@ -56,7 +68,7 @@ int privs_drop(const char *user, const char *group, char *err, size_t errlen)
 		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) && errno != EINVAL)
 			return fail(err, errlen, "dropping the bounding set");
 	}
-	if (setgroups(1, &gid) || setgid(gid) || setuid(pw->pw_uid))
+	if (setgroups(1, &gid) || setgid(gid) || setuid(uid))
 		return fail(err, errlen, "switching user");
 	if (setuid(0) == 0) {	/* must be impossible now */
 		snprintf(err, errlen, "--user: could switch back to root");

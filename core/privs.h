@@ -4,6 +4,12 @@
 #define SYNSINK_PRIVS_H
 
 #include <stddef.h>
+#include <sys/types.h>
+
+/* The ids of user (and group, or the user's primary group).  Returns 0 or
+ * -ENOENT with one line in err. */
+int privs_lookup(const char *user, const char *group, uid_t *uid, gid_t *gid,
+		 char *err, size_t errlen);
 
 /*
  * Switches to user (and group, or the user's primary group) and keeps

@@ -22,6 +22,7 @@
 #include "sink.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <poll.h>
@@ -37,6 +38,12 @@
 #include "util.h"
 
 #define SINK_IDLE_TICK_MS 100	/* plugins get flush(0) this often when idle */
+#define SINK_STOP_TICK_MS 10	/* ... and this often while stopping */
+#define SINK_FULL_WAIT_MS 1	/* a full queue is looked at again this soon */
+#define SINK_BATCH_MAX 4096	/* events per write() */
+#define SINK_OFFERS_PER_PASS 8	/* write()s between looks at the rings */
+#define SINK_RETRY_MIN_NS (10 * 1000000ull)	/* after a RETRY answer, doubling */
+#define SINK_RETRY_MAX_NS (1000 * 1000000ull)
 #define SINK_LINGER_MAX_US 1000	/* the longest pause between busy passes */
 #define SINK_LINGER_MIN_US 16	/* below this, no pause at all */
 /* How long past its deadline a sink thread may take to return from the
@@ -134,9 +141,63 @@ static int sink_fail(struct sink *s, int code)
 	return code;
 }
 
-int sink_open(struct sink *s, const char *spec_arg, const char *dir,
-	      size_t n_rings, size_t ring_size, char *err, size_t errlen)
+/* Makes the sink thread's poll return.  A saturated eventfd counter
+ * (EAGAIN) means it is signalled already. */
+static void kick(struct sink *s)
 {
+	static const uint64_t one = 1;
+
+	if (write(s->efd, &one, sizeof(one)) < 0 && errno != EAGAIN)
+		log_msg(SYNSINK_LOG_ERR, "%s: eventfd: %s", s->label, strerror(errno));
+}
+
+/* host->settle. */
+static void host_settle(const struct synsink_host *h, uint64_t seq, size_t n,
+			enum synsink_outcome outcome)
+{
+	struct sink *s = h->ctx;
+
+	dqueue_settle(&s->q, seq, n, outcome);
+}
+
+/* host->wake. */
+static void host_wake(const struct synsink_host *h)
+{
+	struct sink *s = h->ctx;
+
+	atomic_store(&s->ready, 1);
+	kick(s);
+}
+
+static int open_spool(struct sink *s, const struct sink_core_opts *o,
+		      const struct sink_env *env, char *err, size_t errlen)
+{
+	char why[512];
+
+	if (!o->spool)
+		return 0;
+	if (spool_open(&s->sp, o->spool, o->spool_max ? o->spool_max : SPOOL_DEFAULT_MAX,
+		       env->uid, env->gid, why, sizeof(why))) {
+		snprintf(err, errlen, "sink %s: %s", s->label, why);
+		return -1;
+	}
+	s->spooling = 1;
+	s->spool_start = stat_get(&s->sp.waiting);
+	s->xfer = calloc(SINK_BATCH_MAX, sizeof(*s->xfer));
+	if (!s->xfer) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (s->spool_start)
+		log_msg(SYNSINK_LOG_INFO, "%s: spool %s holds about %llu events; they go first",
+			s->label, o->spool, s->spool_start);
+	return 0;
+}
+
+int sink_open(struct sink *s, const char *spec_arg, const struct sink_env *env,
+	      char *err, size_t errlen)
+{
+	struct sink_core_opts o = { .ring = env->ring_size, .buffer = SINK_BUFFER_DEFAULT };
 	size_t i;
 	int ret;
 
@@ -145,11 +206,11 @@ int sink_open(struct sink *s, const char *spec_arg, const char *dir,
 	pthread_mutex_init(&s->log_lock, NULL);
 	pthread_mutex_init(&s->acct_lock, NULL);
 	if (sinkspec_parse(spec_arg, &s->spec, err, errlen) ||
-	    sinkspec_take_ring(&s->spec, &ring_size, err, errlen))
+	    sinkspec_take_core(&s->spec, &o, err, errlen))
 		return sink_fail(s, SINK_E_USAGE);
 	snprintf(s->label, sizeof(s->label), "%s", s->spec.name);
 
-	ret = plugin_load(dir, s->spec.name, &s->pl, err, errlen);
+	ret = plugin_load(env->plugin_dir, s->spec.name, &s->pl, err, errlen);
 	if (ret)
 		return sink_fail(s, ret == -ENOENT ? SINK_E_USAGE : SINK_E_START);
 	s->vals = calloc(s->pl.desc->n_options + 1, sizeof(*s->vals));
@@ -160,15 +221,15 @@ int sink_open(struct sink *s, const char *spec_arg, const char *dir,
 	if (sink_values_parse(s->pl.desc, &s->spec, s->vals, s->kvbuf, err, errlen))
 		return sink_fail(s, SINK_E_USAGE);
 
-	s->rings = calloc(n_rings, sizeof(*s->rings));
-	if (!s->rings) {
+	s->rings = calloc(env->n_rings, sizeof(*s->rings));
+	if (!s->rings || dqueue_init(&s->q, o.buffer)) {
 		snprintf(err, errlen, "out of memory");
 		return sink_fail(s, SINK_E_START);
 	}
-	for (i = 0; i < n_rings; i++) {
-		if (ring_init(&s->rings[i], ring_size)) {
+	for (i = 0; i < env->n_rings; i++) {
+		if (ring_init(&s->rings[i], o.ring)) {
 			snprintf(err, errlen, "cannot allocate a ring of %zu events",
-				 ring_size);
+				 o.ring);
 			return sink_fail(s, SINK_E_START);
 		}
 		s->n_rings = i + 1;
@@ -179,6 +240,8 @@ int sink_open(struct sink *s, const char *spec_arg, const char *dir,
 		snprintf(err, errlen, "eventfd: %s", strerror(errno));
 		return sink_fail(s, SINK_E_START);
 	}
+	if (open_spool(s, &o, env, err, errlen))
+		return sink_fail(s, SINK_E_START);
 
 	s->host.struct_size = sizeof(s->host);
 	s->host.ctx = s;
@@ -186,6 +249,9 @@ int sink_open(struct sink *s, const char *spec_arg, const char *dir,
 	s->host.format_text = syn_format_text;
 	s->host.format_json = syn_format_json;
 	s->host.now_ns = clock_mono_ns;
+	s->host.settle = host_settle;
+	s->host.wake = host_wake;
+	s->host.flags = s->spooling ? SYNSINK_HOST_SPOOL : 0;
 	ret = plugin_open(s);
 	if (ret) {
 		if (ret == -EINVAL) {	/* an option value the plugin refused */
@@ -201,37 +267,48 @@ int sink_open(struct sink *s, const char *spec_arg, const char *dir,
 	return 0;
 }
 
-/* Hands a batch to the plugin, then counts it and frees its slots.
- * Returns false when the sink was given up on meanwhile. */
-static bool deliver(struct sink *s, struct ring *r, const struct synsink_event *ev,
-		    size_t n)
+/*
+ * A batch from a ring: into the queue while it has room and nothing is
+ * spooled (nothing newer may overtake a spooled event), else onto the
+ * spool.  Without a spool, what does not fit waits in the ring while the
+ * sink is taking events, and is dropped (dropped_buffer) while it is away
+ * (backing off after a RETRY): then the queue holds the oldest `buffer`
+ * events and the newest go.  Never waits for the plugin.  Returns how
+ * many events of the batch were taken off the ring.
+ */
+static size_t take_batch(struct sink *s, const struct synsink_event *ev, size_t n,
+			 uint64_t now)
 {
-	int ret = s->pl.desc->write(s->state, ev, n);
+	size_t room = 0, k;
 
-	pthread_mutex_lock(&s->acct_lock);
-	if (atomic_load(&s->abandoned)) {	/* sink_stop counted these */
-		pthread_mutex_unlock(&s->acct_lock);
-		return false;
+	if (!s->spooling || spool_empty(&s->sp))
+		room = dqueue_room(&s->q);
+	k = room < n ? room : n;
+	if (k)
+		dqueue_push(&s->q, ev, k);
+	if (k == n)
+		return n;
+	if (s->spooling) {
+		spool_append(&s->sp, ev + k, n - k, now);	/* counts what does not fit */
+		return n;
 	}
-	if (ret == SYNSINK_OK)
-		stat_add(&s->written, n);
-	else
-		stat_add(&s->failed, n);
-	ring_release(r, n);
-	pthread_mutex_unlock(&s->acct_lock);
-	return true;
+	if (s->backoff_ns) {
+		stat_add(&s->dropped_buffer, n - k);
+		return n;
+	}
+	return k;
 }
 
-/* One pass over all rings; returns how many events went out and sets
- * *fullest to the most any one ring held.  A ring is peeked twice: a
+/* Rings into the queue (or the spool).  Returns how many events moved and
+ * sets *fullest to the most any one ring held; a ring is peeked twice: a
  * peek stops at the end of the slots, and the rest waits at the start. */
-static size_t drain_once(struct sink *s, size_t *fullest)
+static size_t move_in(struct sink *s, size_t *fullest, uint64_t now)
 {
 	size_t i, total = 0;
 
 	*fullest = 0;
 	for (i = 0; i < s->n_rings; i++) {
-		size_t m = 0, n;
+		size_t m = 0, n, k;
 		int part;
 
 		for (part = 0; part < 2; part++) {
@@ -240,13 +317,85 @@ static size_t drain_once(struct sink *s, size_t *fullest)
 			n = ring_peek(&s->rings[i], &ev);
 			if (!n)
 				break;
-			if (!deliver(s, &s->rings[i], ev, n))
-				return 0;
-			m += n;
+			pthread_mutex_lock(&s->acct_lock);
+			if (atomic_load(&s->abandoned)) {	/* sink_stop counted these */
+				pthread_mutex_unlock(&s->acct_lock);
+				return total;
+			}
+			k = take_batch(s, ev, n, now);
+			stat_add(&s->seen, k);
+			ring_release(&s->rings[i], k);
+			pthread_mutex_unlock(&s->acct_lock);
+			m += k;
+			if (k < n)
+				break;	/* the queue is full */
 		}
 		total += m;
 		if (m > *fullest)
 			*fullest = m;
+	}
+	return total;
+}
+
+/* Spooled events back into the queue, as far as it has room. */
+static size_t refill(struct sink *s)
+{
+	size_t total = 0;
+
+	while (s->spooling && !spool_empty(&s->sp)) {
+		size_t room = dqueue_room(&s->q), k;
+
+		if (room > SINK_BATCH_MAX)
+			room = SINK_BATCH_MAX;
+		if (!room)
+			break;
+		k = spool_read(&s->sp, s->xfer, room, s->q.head);
+		if (!k)
+			break;
+		dqueue_push(&s->q, s->xfer, k);
+		total += k;
+	}
+	return total;
+}
+
+/* A RETRY answer: offer again after a capped exponential backoff with
+ * jitter (so many sinks of many hosts do not come back in step). */
+static void back_off(struct sink *s, uint64_t now)
+{
+	uint64_t j;
+
+	s->backoff_ns = s->backoff_ns ? s->backoff_ns * 2 : SINK_RETRY_MIN_NS;
+	if (s->backoff_ns > SINK_RETRY_MAX_NS)
+		s->backoff_ns = SINK_RETRY_MAX_NS;
+	/* +-25%, from the clock's low bits: jitter needs no good randomness. */
+	j = s->backoff_ns / 2 ? now % (s->backoff_ns / 2) : 0;
+	s->retry_at_ns = now + s->backoff_ns - s->backoff_ns / 4 + j;
+}
+
+/* Queue into the plugin, a few batches at most.  Returns how many events
+ * it took. */
+static size_t offer(struct sink *s, uint64_t now)
+{
+	size_t total = 0;
+	int b;
+
+	for (b = 0; b < SINK_OFFERS_PER_PASS; b++) {
+		const struct synsink_event *ev;
+		uint64_t seq;
+		size_t n = dqueue_take(&s->q, SINK_BATCH_MAX, now >= s->retry_at_ns,
+				       &ev, &seq);
+		int code;
+
+		if (!n)
+			break;
+		code = s->pl.desc->write(s->state, ev, n, seq);
+		dqueue_answer(&s->q, seq, n, code);
+		if (code == SYNSINK_RETRY) {
+			back_off(s, now);
+			break;
+		}
+		s->backoff_ns = 0;
+		total += n;
 	}
 	return total;
 }
@@ -281,6 +430,27 @@ static int rings_empty(struct sink *s)
 	return 1;
 }
 
+/* Nothing left to deliver: rings, queue and spool all empty. */
+static bool all_done(struct sink *s)
+{
+	return rings_empty(s) && !dqueue_count(&s->q) &&
+	       (!s->spooling || spool_empty(&s->sp));
+}
+
+/* How long the thread may sleep: the idle tick, cut short by a retry due
+ * or the stop's deadline. */
+static int sleep_ms(struct sink *s, uint64_t now)
+{
+	uint64_t until = now + (atomic_load(&s->stopping) ? SINK_STOP_TICK_MS :
+				SINK_IDLE_TICK_MS) * 1000000ull;
+
+	if (dqueue_retries(&s->q) && s->retry_at_ns > now && s->retry_at_ns < until)
+		until = s->retry_at_ns;
+	if (atomic_load(&s->stopping) && atomic_load(&s->deadline_ns) < until)
+		until = atomic_load(&s->deadline_ns);
+	return until > now ? (int)((until - now + 999999) / 1000000) : 0;
+}
+
 static void *sink_thread(void *arg)
 {
 	struct sink *s = arg;
@@ -288,15 +458,38 @@ static void *sink_thread(void *arg)
 	uint64_t junk;
 
 	for (;;) {
-		size_t fullest;
+		uint64_t now = clock_mono_ns();
+		size_t fullest, busy;
 
 		if (atomic_load(&s->abandoned))
 			return NULL;	/* main is past us: touch nothing */
 		if (atomic_exchange(&s->reopen, 0))
 			s->pl.desc->reopen(s->state);
-		if (drain_once(s, &fullest)) {
+		if (atomic_exchange(&s->ready, 0))
+			s->backoff_ns = s->retry_at_ns = 0;	/* back: offer now */
+		busy = move_in(s, &fullest, now);
+		busy += refill(s);
+		busy += offer(s, now);
+		if (s->spooling) {
+			spool_settled(&s->sp, dqueue_tail(&s->q));
+			spool_tick(&s->sp, now);
+		}
+		if (busy) {
 			if (!atomic_load(&s->stopping))
 				linger(s, fullest);
+			continue;
+		}
+		if (atomic_load(&s->stopping) &&
+		    (all_done(s) || now >= atomic_load(&s->deadline_ns)))
+			break;
+		if (!rings_empty(s)) {
+			/* The queue is full of events on their way: give the
+			 * plugin a moment to settle some, then look again. */
+			poll(&pfd, 1, SINK_FULL_WAIT_MS);
+			if (read(s->efd, &junk, sizeof(junk)) < 0 && errno != EAGAIN)
+				log_msg(SYNSINK_LOG_ERR, "%s: eventfd: %s", s->label,
+					strerror(errno));
+			s->pl.desc->flush(s->state, 0);
 			continue;
 		}
 		atomic_store(&s->sleeping, 1);
@@ -304,10 +497,8 @@ static void *sink_thread(void *arg)
 			atomic_store(&s->sleeping, 0);
 			continue;
 		}
-		if (atomic_load(&s->stopping))
-			break;
-		if (poll(&pfd, 1, SINK_IDLE_TICK_MS) == 0)
-			s->pl.desc->flush(s->state, 0);
+		if (poll(&pfd, 1, sleep_ms(s, now)) == 0)
+			s->pl.desc->flush(s->state, 0);	/* replies, reconnects */
 		if (read(s->efd, &junk, sizeof(junk)) < 0 && errno != EAGAIN)
 			log_msg(SYNSINK_LOG_ERR, "%s: eventfd: %s", s->label,
 				strerror(errno));
@@ -319,11 +510,8 @@ static void *sink_thread(void *arg)
 		uint64_t now = clock_mono_ns(), end = atomic_load(&s->deadline_ns);
 		int left = end > now ? (int)((end - now) / 1000000) : 0;
 
-		if (s->pl.desc->flush(s->state, left)) {
+		if (s->pl.desc->flush(s->state, left) || dqueue_count(&s->q))
 			atomic_store(&s->flush_failed, 1);
-			log_msg(SYNSINK_LOG_WARN, "%s: flush did not finish in time (%d ms left)",
-				s->label, left);
-		}
 	}
 	return NULL;
 }
@@ -338,15 +526,6 @@ int sink_start(struct sink *s)
 	return 0;
 }
 
-/* Makes the sink thread's poll return.  A saturated eventfd counter
- * (EAGAIN) means it is signalled already. */
-static void kick(struct sink *s)
-{
-	static const uint64_t one = 1;
-
-	if (write(s->efd, &one, sizeof(one)) < 0 && errno != EAGAIN)
-		log_msg(SYNSINK_LOG_ERR, "%s: eventfd: %s", s->label, strerror(errno));
-}
 
 void sink_wake(struct sink *s)
 {
@@ -389,12 +568,80 @@ void sink_stop(struct sink *s, uint64_t deadline_ns)
 	atomic_store(&s->abandoned, 1);
 	for (i = 0; i < s->n_rings; i++)
 		held += ring_count(&s->rings[i]);
-	stat_add(&s->failed, held);
+	held += dqueue_count(&s->q);
+	stat_add(&s->abandoned_events, held);
 	pthread_mutex_unlock(&s->acct_lock);
 	atomic_store(&s->flush_failed, 1);
 	log_msg(SYNSINK_LOG_ERR,
 		"%s: still inside the plugin at the deadline (a write that does not return); gave up on it, %llu undelivered events counted failed",
 		s->label, held);
+}
+
+struct prepend_ctx {
+	struct synsink_event *all;
+	size_t n;
+};
+
+static void collect(void *arg, const struct synsink_event *ev, size_t n)
+{
+	struct prepend_ctx *c = arg;
+
+	memcpy(c->all + c->n, ev, n * sizeof(*ev));
+	c->n += n;
+}
+
+/* The stop's undelivered events, in front of the spool's.  Returns how
+ * many could not be written there (counted by the spool as full). */
+static void spool_rest(struct sink *s)
+{
+	struct prepend_ctx c = { NULL, 0 };
+	size_t n = dqueue_count(&s->q);
+
+	if (!n)
+		return;
+	c.all = malloc(n * sizeof(*c.all));
+	if (!c.all) {
+		s->sp.full += n;
+		log_msg(SYNSINK_LOG_ERR, "%s: out of memory: %zu undelivered events not spooled",
+			s->label, n);
+		return;
+	}
+	dqueue_drain(&s->q, collect, &c);
+	if (spool_prepend(&s->sp, c.all, c.n))
+		log_msg(SYNSINK_LOG_ERR, "%s: spool %s: %zu undelivered events could not be spooled",
+			s->label, s->sp.dir, c.n);
+	else
+		log_msg(SYNSINK_LOG_INFO, "%s: %zu undelivered events spooled to %s; they go first at the next start",
+			s->label, c.n, s->sp.dir);
+	free(c.all);
+}
+
+static void keep_last(void *arg, const char *name, uint64_t value)
+{
+	struct sink *s = arg;
+
+	if (s->n_last == SINK_LAST_STATS)
+		return;
+	snprintf(s->last[s->n_last].name, sizeof(s->last[0].name), "%s", name);
+	s->last[s->n_last].value = value;
+	s->n_last++;
+}
+
+void sink_shutdown(struct sink *s)
+{
+	if (atomic_load(&s->abandoned) || !s->opened || s->started)
+		return;
+	s->n_last = 0;
+	if (s->pl.desc->stats)
+		s->pl.desc->stats(s->state, keep_last, s);
+	s->pl.desc->close(s->state);	/* settles what it held */
+	s->opened = 0;
+	if (s->spooling) {
+		spool_rest(s);
+		spool_close(&s->sp);
+		s->spooling = 0;
+		s->spool_closed = 1;
+	}
 }
 
 void sink_close(struct sink *s)
@@ -406,6 +653,12 @@ void sink_close(struct sink *s)
 	if (s->opened)
 		s->pl.desc->close(s->state);
 	s->opened = 0;
+	if (s->spooling)
+		spool_close(&s->sp);
+	s->spooling = 0;
+	free(s->xfer);
+	s->xfer = NULL;
+	dqueue_free(&s->q);
 	plugin_unload(&s->pl);
 	for (i = 0; i < s->n_rings; i++)
 		ring_free(&s->rings[i]);
@@ -445,13 +698,70 @@ unsigned long long sink_dropped(const struct sink *s)
 	return dropped;
 }
 
+void sink_counts(struct sink *s, struct sink_counts *c)
+{
+	int ab = atomic_load(&s->abandoned);
+
+	memset(c, 0, sizeof(*c));
+	c->seen = stat_get(&s->seen);
+	c->delivered = stat_get(&s->q.delivered);
+	c->failed = stat_get(&s->q.failed) + stat_get(&s->abandoned_events);
+	c->dropped_ring = sink_dropped(s);
+	c->dropped_buffer = stat_get(&s->dropped_buffer);
+	c->dropped_spool = stat_get(&s->sp.full);
+	c->dropped = c->dropped_ring + c->dropped_buffer + c->dropped_spool;
+	c->pending = ab ? 0 : dqueue_count(&s->q);
+	c->spooled = stat_get(&s->sp.waiting);
+	c->spool_start = s->spool_start;
+	c->spool_corrupt = stat_get(&s->sp.corrupt);
+	c->retried = stat_get(&s->q.retried);
+	c->settle_errors = stat_get(&s->q.settle_errors);
+}
+
+/* The core's counters of a sink, by name: the stats line and /metrics
+ * both print this table (and so cannot drift apart). */
+#define SC(name, gauge) { #name, offsetof(struct sink_counts, name), gauge }
+static const struct {
+	const char *name;
+	size_t off;
+	int gauge;	/* a level (pending, spooled), not a running total */
+} count_fields[] = {
+	SC(seen, 0), SC(delivered, 0), SC(failed, 0), SC(dropped, 0),
+	SC(dropped_ring, 0), SC(dropped_buffer, 0), SC(dropped_spool, 0),
+	SC(pending, 1), SC(spooled, 1), SC(spool_start, 1), SC(spool_corrupt, 0),
+	SC(retried, 0), SC(settle_errors, 0),
+};
+#undef SC
+
+void sink_counts_each(struct sink *s, sink_count_fn fn, void *arg)
+{
+	struct sink_counts c;
+	size_t i;
+
+	sink_counts(s, &c);
+	for (i = 0; i < sizeof(count_fields) / sizeof(count_fields[0]); i++)
+		fn(arg, count_fields[i].name,
+		   *(const unsigned long long *)((const char *)&c + count_fields[i].off),
+		   count_fields[i].gauge);
+}
+
+static void count_json(void *arg, const char *name, unsigned long long v, int gauge)
+{
+	(void)gauge;
+	sb_printf(arg, ",\"%s\":%llu", name, v);
+}
+
 void sink_stats_json(struct sink *s, struct strbuf *sb)
 {
-	sb_printf(sb, "{\"sink\":\"%s\",\"written\":%llu,\"dropped\":%llu,"
-		  "\"failed\":%llu,\"flush_failed\":%s", s->label,
-		  stat_get(&s->written), sink_dropped(s), stat_get(&s->failed),
-		  stat_get(&s->flush_failed) ? "true" : "false");
-	if (s->opened && s->pl.desc->stats) {
+	sb_printf(sb, "{\"sink\":\"%s\"", s->label);
+	sink_counts_each(s, count_json, sb);
+	sb_printf(sb, ",\"flush_failed\":%s", stat_get(&s->flush_failed) ? "true" : "false");
+	if (s->spooling || s->spool_closed)
+		sb_printf(sb, ",\"spool\":{\"appended\":%llu,\"replayed\":%llu,"
+			  "\"bad_segments\":%llu,\"io_errors\":%llu}",
+			  stat_get(&s->sp.appended), stat_get(&s->sp.replayed),
+			  stat_get(&s->sp.bad_segments), stat_get(&s->sp.io_errors));
+	if ((s->opened && s->pl.desc->stats) || s->n_last) {
 		struct emit_ctx e = { sb, 0 };
 
 		sb_printf(sb, ",\"plugin\":{");
@@ -463,6 +773,12 @@ void sink_stats_json(struct sink *s, struct strbuf *sb)
 
 void sink_plugin_stats(struct sink *s, synsink_emit_fn emit, void *arg)
 {
-	if (s->opened && s->pl.desc->stats)
+	size_t i;
+
+	if (s->opened && s->pl.desc->stats) {
 		s->pl.desc->stats(s->state, emit, arg);
+		return;
+	}
+	for (i = 0; i < s->n_last; i++)	/* closed by sink_shutdown */
+		emit(arg, s->last[i].name, s->last[i].value);
 }

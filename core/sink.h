@@ -11,11 +11,17 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <sys/types.h>
+
+#include "dqueue.h"
 #include "loader.h"
 #include "ring.h"
 #include "sinkspec.h"
+#include "spool.h"
 #include "stats.h"
 
+/* Plugin counters kept past the plugin's close (sink.c). */
+#define SINK_LAST_STATS 64
 /* Per-format limit on a plugin's log lines once it runs (sink.c). */
 #define SINK_LOG_SLOTS 8
 
@@ -42,6 +48,21 @@ struct sink {
 		unsigned long long suppressed;
 	} rl[SINK_LOG_SLOTS];
 
+	struct dqueue q;		/* taken from the rings, not yet settled */
+	struct spool sp;
+	int spooling;			/* spool= given: sp is open */
+	int spool_closed;		/* ... and closed by sink_shutdown */
+	/* The plugin's counters as they were when sink_shutdown closed it,
+	 * for the final stats line. */
+	struct { char name[48]; uint64_t value; } last[SINK_LAST_STATS];
+	size_t n_last;
+	struct synsink_event *xfer;	/* spool reads land here */
+	uint64_t backoff_ns, retry_at_ns;	/* after a RETRY answer */
+	atomic_int ready;		/* host->wake: offer again now */
+	atomic_ullong seen;		/* events taken from the rings */
+	atomic_ullong dropped_buffer;	/* the queue was full, no spool */
+	unsigned long long spool_start;	/* events the spool held at start */
+
 	struct ring *rings;		/* one per queue */
 	size_t n_rings;
 	unsigned int linger_us;		/* pause between busy passes (sink.c) */
@@ -58,23 +79,31 @@ struct sink {
 	pthread_mutex_t acct_lock;
 	atomic_int abandoned;
 
-	atomic_ullong written;		/* events the plugin took */
-	atomic_ullong failed;		/* events in batches it refused, or left
-					 * undelivered by a sink given up on */
-	atomic_ullong flush_failed;	/* final flush left events undelivered */
+	atomic_ullong abandoned_events;	/* held by a sink given up on: failed */
+	atomic_ullong flush_failed;	/* the stop left events undelivered */
 };
 
 /* Why sink_open failed, for the exit status. */
 enum sink_open_err { SINK_E_USAGE = 1, SINK_E_START = 2 };
 
+/* What every sink gets unless its spec says otherwise. */
+struct sink_env {
+	const char *plugin_dir;
+	size_t n_rings;			/* one per queue */
+	size_t ring_size;		/* --ring-size */
+	uid_t uid;			/* owner of a spool directory (--user) */
+	gid_t gid;
+};
+
 /*
- * Loads the plugin named in spec_arg from dir, parses its options, makes
- * n_rings rings of ring_size and opens the plugin instance.  Returns 0, or
- * SINK_E_USAGE (unknown sink or option) / SINK_E_START (plugin refused or
- * failed to open) with err set; nothing is left open then.
+ * Loads the plugin named in spec_arg, parses its options and the core's
+ * (sinkspec.h), makes the rings and the queue, opens the spool and the
+ * plugin instance.  Returns 0, or SINK_E_USAGE (unknown sink or option) /
+ * SINK_E_START (plugin refused or failed to open, spool unusable) with err
+ * set; nothing is left open then.
  */
-int sink_open(struct sink *s, const char *spec_arg, const char *dir,
-	      size_t n_rings, size_t ring_size, char *err, size_t errlen);
+int sink_open(struct sink *s, const char *spec_arg, const struct sink_env *env,
+	      char *err, size_t errlen);
 /* Starts the sink thread.  Returns 0 or a negative errno. */
 int sink_start(struct sink *s);
 /* Producer side: wakes the thread if it sleeps.  Cheap when it does not. */
@@ -89,16 +118,36 @@ bool sink_reopen(struct sink *s);
  * what it holds is counted failed, and it is left alone until exit.
  */
 void sink_stop(struct sink *s, uint64_t deadline_ns);
-/* Closes the plugin instance and frees everything (not for a sink given
- * up on: its thread may still be inside the plugin). */
+/* After sink_stop: closes the plugin instance, which settles what it
+ * still held, and spools what is left undelivered (with spool=), so the
+ * final counters say where every event went. */
+void sink_shutdown(struct sink *s);
+/* Frees everything (not for a sink given up on: its thread may still be
+ * inside the plugin). */
 void sink_close(struct sink *s);
 
 /* The plugin's own counters, through emit; from any thread, never waiting
  * for the sink thread. */
 void sink_plugin_stats(struct sink *s, synsink_emit_fn emit, void *arg);
 
-/* Events its rings refused (the sink fell behind), over all queues. */
+/* Events its rings refused (the sink thread fell behind), over all queues. */
 unsigned long long sink_dropped(const struct sink *s);
+
+/* The core's counters of one sink, the same for every sink.  At any time:
+ *   seen + spool_start = delivered + failed + dropped_buffer + dropped_spool
+ *                        + spool_corrupt + pending + spooled
+ * (ring drops happen before a sink sees an event). */
+struct sink_counts {
+	unsigned long long seen, delivered, failed, dropped, dropped_ring,
+			   dropped_buffer, dropped_spool, pending, spooled,
+			   spool_start, spool_corrupt, retried, settle_errors;
+};
+void sink_counts(struct sink *s, struct sink_counts *c);
+/* Each of them by name, gauge set for a level (pending, spooled) rather
+ * than a running total; the stats line and /metrics print this. */
+typedef void (*sink_count_fn)(void *arg, const char *name, unsigned long long v,
+			      int gauge);
+void sink_counts_each(struct sink *s, sink_count_fn fn, void *arg);
 
 /* Appends this sink's counters as a JSON object. */
 void sink_stats_json(struct sink *s, struct strbuf *sb);

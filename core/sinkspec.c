@@ -114,27 +114,84 @@ void sinkspec_free(struct sink_spec *spec)
 	memset(spec, 0, sizeof(*spec));
 }
 
-int sinkspec_take_ring(struct sink_spec *spec, size_t *ring_size,
-		       char *err, size_t errlen)
+static const char *const core_keys[] = { "ring", "buffer", "spool", "spool_max", NULL };
+
+int sinkspec_core_key(const char *key)
+{
+	size_t i;
+
+	for (i = 0; core_keys[i]; i++)
+		if (!strcmp(key, core_keys[i]))
+			return 1;
+	return 0;
+}
+
+/* One core key's value into *o.  Returns 0 or -EINVAL with err. */
+static int take_one(const char *sink, const char *key, const char *val,
+		    struct sink_core_opts *o, char *err, size_t errlen)
 {
 	uint64_t v;
-	size_t k;
 
-	for (k = 0; k < spec->n_kv; k++)
-		if (!strcmp(spec->kv[k].key, SINKSPEC_RING_KEY))
-			break;
-	if (k == spec->n_kv)
-		return 0;
-	if (parse_u64(spec->kv[k].val, 2, 1u << 24, &v) || (v & (v - 1))) {
-		snprintf(err, errlen,
-			 "sink %s: option 'ring': '%s' is not a power of two in 2-16777216",
-			 spec->name, spec->kv[k].val);
+	if (!strcmp(key, "ring")) {
+		if (parse_u64(val, 2, 1u << 24, &v) || (v & (v - 1))) {
+			snprintf(err, errlen,
+				 "sink %s: option 'ring': '%s' is not a power of two in 2-16777216",
+				 sink, val);
+			return -EINVAL;
+		}
+		o->ring = (size_t)v;
+	} else if (!strcmp(key, "buffer")) {
+		if (parse_u64(val, 1, SINK_BUFFER_MAX, &v)) {
+			snprintf(err, errlen,
+				 "sink %s: option 'buffer': '%s' is not a number of events in 1-%u",
+				 sink, val, SINK_BUFFER_MAX);
+			return -EINVAL;
+		}
+		o->buffer = (size_t)v;
+	} else if (!strcmp(key, "spool")) {
+		if (val[0] != '/') {
+			snprintf(err, errlen,
+				 "sink %s: option 'spool': '%s' is not an absolute directory path",
+				 sink, val);
+			return -EINVAL;
+		}
+		o->spool = val;
+	} else {
+		if (parse_size(val, SINK_SPOOL_MAX_MIN, UINT64_MAX, &v)) {
+			snprintf(err, errlen,
+				 "sink %s: option 'spool_max': '%s' is not a size of at least 16K (e.g. 512M)",
+				 sink, val);
+			return -EINVAL;
+		}
+		o->spool_max = v;
+	}
+	return 0;
+}
+
+int sinkspec_take_core(struct sink_spec *spec, struct sink_core_opts *o,
+		       char *err, size_t errlen)
+{
+	struct sink_core_opts n = *o;
+	size_t k = 0;
+
+	while (k < spec->n_kv) {
+		if (!sinkspec_core_key(spec->kv[k].key)) {
+			k++;
+			continue;
+		}
+		if (take_one(spec->name, spec->kv[k].key, spec->kv[k].val, &n,
+			     err, errlen))
+			return -EINVAL;
+		memmove(&spec->kv[k], &spec->kv[k + 1],
+			(spec->n_kv - k - 1) * sizeof(spec->kv[0]));
+		spec->n_kv--;
+	}
+	if (n.spool_max && !n.spool) {
+		snprintf(err, errlen, "sink %s: option 'spool_max' needs spool=DIR",
+			 spec->name);
 		return -EINVAL;
 	}
-	*ring_size = (size_t)v;
-	memmove(&spec->kv[k], &spec->kv[k + 1],
-		(spec->n_kv - k - 1) * sizeof(spec->kv[0]));
-	spec->n_kv--;
+	*o = n;
 	return 0;
 }
 
@@ -258,7 +315,7 @@ int option_table_check(const struct synsink_plugin *p, char *err, size_t errlen)
 		} else if (!o->name || !sink_name_valid(o->name)) {
 			snprintf(err, errlen, "option %u has a bad name", i);
 			return -EINVAL;
-		} else if (!strcmp(o->name, SINKSPEC_RING_KEY)) {
+		} else if (sinkspec_core_key(o->name)) {
 			snprintf(err, errlen, "option '%s' is the core's, not a plugin's",
 				 o->name);
 			return -EINVAL;

@@ -27,19 +27,37 @@ struct sink_spec {
 	size_t n_kv;
 };
 
-/* Keys the core takes for itself on every sink; no plugin may declare them.
- * ring=N: this sink's ring size (a power of two), overriding --ring-size. */
-#define SINKSPEC_RING_KEY "ring"
+/*
+ * Keys the core takes for itself on every sink; no plugin may declare them.
+ *   ring=N         this sink's ring size (a power of two), over --ring-size
+ *   buffer=N       events held in memory until delivered (the sink's queue)
+ *   spool=DIR      spool to DIR what the queue cannot hold, and what is
+ *                  undelivered at a stop
+ *   spool_max=SIZE the spool's limit in bytes (K, M, G, T suffixes)
+ */
+struct sink_core_opts {
+	size_t ring;
+	size_t buffer;
+	const char *spool;	/* points into the spec; NULL: none */
+	uint64_t spool_max;
+};
+
+#define SINK_BUFFER_DEFAULT	100000
+#define SINK_BUFFER_MAX		100000000
+#define SINK_SPOOL_MAX_MIN	(16ull << 10)
+
+/* Whether key is one of the core's. */
+int sinkspec_core_key(const char *key);
 
 /* Returns 0, or -EINVAL / -ENOMEM with one line in err. */
 int sinkspec_parse(const char *arg, struct sink_spec *spec,
 		   char *err, size_t errlen);
 void sinkspec_free(struct sink_spec *spec);
 
-/* Takes ring=N out of spec, if there, into *ring_size (left alone if not).
- * Returns 0, or -EINVAL with err for a value that is not a power of two
- * in 2..2^24. */
-int sinkspec_take_ring(struct sink_spec *spec, size_t *ring_size,
+/* Takes the core's keys out of spec into *o; what is absent is left as it
+ * was (the caller's defaults).  Returns 0, or -EINVAL with one line in err
+ * naming the sink and the key. */
+int sinkspec_take_core(struct sink_spec *spec, struct sink_core_opts *o,
 		       char *err, size_t errlen);
 
 /* Whether name is a plausible plugin name: [a-z0-9_-], 1..63 chars. */

@@ -2,6 +2,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <string.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -18,6 +19,32 @@ int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 		return -ERANGE;
 	if (*end)
 		return -EINVAL;
+	if (v < min || v > max)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+int parse_size(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+	static const char units[] = "KMGT";
+	char num[32];
+	size_t len = strlen(s);
+	const char *u;
+	uint64_t v;
+	int ret, shift = 0;
+
+	if (!len || len >= sizeof(num))
+		return -EINVAL;
+	memcpy(num, s, len + 1);
+	if ((u = strchr(units, num[len - 1])) && *u) {
+		shift = 10 * (int)(u - units + 1);
+		num[len - 1] = '\0';
+	}
+	ret = parse_u64(num, 0, UINT64_MAX >> shift, &v);
+	if (ret)
+		return ret;
+	v <<= shift;
 	if (v < min || v > max)
 		return -ERANGE;
 	*out = v;

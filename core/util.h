@@ -10,6 +10,8 @@
 /* Parses a whole decimal string (no sign, no spaces) within [min, max].
  * Returns 0, or -EINVAL / -ERANGE with *out untouched. */
 int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
+/* The same with an optional K, M, G or T suffix (powers of 1024). */
+int parse_size(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 
 uint64_t clock_mono_ns(void);
 uint64_t clock_real_ns(void);

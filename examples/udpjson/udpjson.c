@@ -66,20 +66,40 @@ static int uj_open(void **state, const struct synsink_value *v,
 	return 0;
 }
 
-static int uj_write(void *state, const struct synsink_event *ev, size_t n)
+/*
+ * Each event's outcome goes to the core through host->settle(): a datagram
+ * the kernel took is delivered, one it refused failed (UDP: not retried).
+ * Outcomes are settled in runs; all of them before write() returns here,
+ * but a sink that learns them later (a reply, a delivery report) settles
+ * them then, from any thread.
+ */
+static int uj_write(void *state, const struct synsink_event *ev, size_t n,
+		    uint64_t seq)
 {
 	struct udpjson *u = state;
-	size_t i;
+	size_t i, run = 0;
+	int ok = 1;
 
 	for (i = 0; i < n; i++) {
 		size_t len = u->host->format_json(&ev[i], u->line, sizeof(u->line));
+		int sent = len && send(u->fd, u->line, len - 1, 0) == (ssize_t)(len - 1);
 
-		if (len && send(u->fd, u->line, len - 1, 0) == (ssize_t)(len - 1))
+		if (sent != ok && run) {
+			u->host->settle(u->host, seq + i - run, run,
+					ok ? SYNSINK_DELIVERED : SYNSINK_FAILED);
+			run = 0;
+		}
+		ok = sent;
+		run++;
+		if (sent)
 			u->sent++;
 		else
-			u->failed++;	/* UDP: counted, not retried */
+			u->failed++;
 	}
-	return SYNSINK_OK;
+	if (run)
+		u->host->settle(u->host, seq + n - run, run,
+				ok ? SYNSINK_DELIVERED : SYNSINK_FAILED);
+	return SYNSINK_PENDING;	/* settled above */
 }
 
 static int uj_flush(void *state, int timeout_ms)

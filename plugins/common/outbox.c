@@ -6,47 +6,91 @@
 #include <stdlib.h>
 #include <time.h>
 
-int outbox_init(struct outbox *o, size_t cap, uint64_t (*now_ns)(void))
+int outbox_init(struct outbox *o, size_t cap, const struct synsink_host *host)
 {
 	o->fifo = cap ? calloc(cap, sizeof(*o->fifo)) : NULL;
-	if (cap && !o->fifo)
+	o->seq = cap ? calloc(cap, sizeof(*o->seq)) : NULL;
+	if (cap && (!o->fifo || !o->seq)) {
+		free(o->fifo);
+		free(o->seq);
 		return -ENOMEM;
+	}
 	o->cap = cap;
 	o->head = 0;
 	o->count = 0;
-	o->dropped = 0;
 	o->next_try_ns = o->backoff_ns = 0;
-	o->now_ns = now_ns;
+	o->host = host;
 	return 0;
 }
 
 void outbox_free(struct outbox *o)
 {
 	free(o->fifo);
+	free(o->seq);
 	o->fifo = NULL;
+	o->seq = NULL;
 }
 
 void outbox_add(struct outbox *o, const struct synsink_event *ev, size_t n,
-		outbox_pump_fn pump, void *sink)
+		uint64_t seq)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		if (o->count == o->cap) {
-			pump(sink);	/* makes room unless the server is away */
-			if (o->count == o->cap) {
-				o->dropped += n - i;
-				return;
-			}
-		}
-		o->fifo[(o->head + o->count) % o->cap] = ev[i];
+	for (i = 0; i < n && o->count < o->cap; i++) {
+		size_t at = (o->head + o->count) % o->cap;
+
+		o->fifo[at] = ev[i];
+		o->seq[at] = seq + i;
 		o->count++;
 	}
 }
 
+void outbox_settle(struct outbox *o, size_t n, enum synsink_outcome outcome)
+{
+	uint64_t first = 0;
+	size_t run = 0, i;
+
+	if (n > o->count)
+		n = o->count;
+	for (i = 0; i < n; i++) {
+		uint64_t s = o->seq[(o->head + i) % o->cap];
+
+		if (run && s != first + run) {
+			o->host->settle(o->host, first, run, outcome);
+			run = 0;
+		}
+		if (!run)
+			first = s;
+		run++;
+	}
+	if (run)
+		o->host->settle(o->host, first, run, outcome);
+	o->head = (o->head + n) % (o->cap ? o->cap : 1);
+	o->count -= n;
+	if (!o->count)
+		o->head = 0;
+}
+
+void outbox_rotate(struct outbox *o)
+{
+	size_t back;
+
+	if (!o->count)
+		return;
+	back = (o->head + o->count) % o->cap;	/* == head when full: fine */
+	o->fifo[back] = o->fifo[o->head];
+	o->seq[back] = o->seq[o->head];
+	o->head = (o->head + 1) % o->cap;
+}
+
+void outbox_requeue_all(struct outbox *o)
+{
+	outbox_settle(o, o->count, SYNSINK_REQUEUE);
+}
+
 int outbox_may_connect(const struct outbox *o)
 {
-	return o->now_ns() >= o->next_try_ns;
+	return o->host->now_ns() >= o->next_try_ns;
 }
 
 void outbox_connect_failed(struct outbox *o)
@@ -54,7 +98,7 @@ void outbox_connect_failed(struct outbox *o)
 	o->backoff_ns = o->backoff_ns ? o->backoff_ns * 2 : OUTBOX_BACKOFF_MIN_NS;
 	if (o->backoff_ns > OUTBOX_BACKOFF_MAX_NS)
 		o->backoff_ns = OUTBOX_BACKOFF_MAX_NS;
-	o->next_try_ns = o->now_ns() + o->backoff_ns;
+	o->next_try_ns = o->host->now_ns() + o->backoff_ns;
 }
 
 void outbox_connected(struct outbox *o)
@@ -65,16 +109,16 @@ void outbox_connected(struct outbox *o)
 void outbox_connection_lost(struct outbox *o)
 {
 	o->backoff_ns = OUTBOX_BACKOFF_MIN_NS;
-	o->next_try_ns = o->now_ns() + o->backoff_ns;
+	o->next_try_ns = o->host->now_ns() + o->backoff_ns;
 }
 
 int outbox_drain(struct outbox *o, int timeout_ms, outbox_pump_fn pump, void *sink)
 {
-	uint64_t deadline = o->now_ns() + (uint64_t)timeout_ms * 1000000u;
+	uint64_t deadline = o->host->now_ns() + (uint64_t)timeout_ms * 1000000u;
 
 	pump(sink);
-	while (o->count && o->now_ns() < deadline) {
-		uint64_t now = o->now_ns();
+	while (o->count && o->host->now_ns() < deadline) {
+		uint64_t now = o->host->now_ns();
 		uint64_t wait = o->next_try_ns > now ? o->next_try_ns - now : 0;
 		struct timespec ts;
 

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * outbox.h - what a connection-oriented sink needs between the core and a
- * server that comes and goes: a bounded FIFO of events that are popped
- * only once delivered, and a capped exponential reconnect backoff.
- * Compiled into each plugin that uses it (plugins never link the core).
+ * server that comes and goes: a bounded FIFO of the events it took (each
+ * with the core's sequence number), popped only once their outcome is
+ * known and settled with the core, and a capped exponential reconnect
+ * backoff.  The core holds the backlog (buffer=, spool=); the FIFO only
+ * holds what is on its way.  Compiled into each plugin that uses it
+ * (plugins never link the core).
  */
 #ifndef SYNSINK_OUTBOX_H
 #define SYNSINK_OUTBOX_H
@@ -12,47 +15,52 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <synsink/event.h>
+#include <synsink/plugin.h>
 
 #define OUTBOX_BACKOFF_MIN_NS	(100ull * 1000000)
 #define OUTBOX_BACKOFF_MAX_NS	(5000ull * 1000000)
+/* Events on their way per sink: four of the core's largest batches. */
+#define OUTBOX_CAP		16384
 
 struct outbox {
 	struct synsink_event *fifo;
+	uint64_t *seq;
 	size_t cap, head;
 	atomic_size_t count;		/* held; stats() reads it from any thread */
-	atomic_ullong dropped;		/* refused: the FIFO was full */
 	uint64_t next_try_ns, backoff_ns;
-	uint64_t (*now_ns)(void);	/* the host's monotonic clock */
+	const struct synsink_host *host;
 };
 
 /* The sink's own "send what the FIFO holds" step. */
 typedef void (*outbox_pump_fn)(void *sink);
 
 /* cap 0: the backoff alone, no FIFO.  Returns 0 or -ENOMEM. */
-int outbox_init(struct outbox *o, size_t cap, uint64_t (*now_ns)(void));
+int outbox_init(struct outbox *o, size_t cap, const struct synsink_host *host);
 void outbox_free(struct outbox *o);
 
-/* Queues n events; when the FIFO is full it pumps once to make room, then
- * drops (and counts) what still does not fit. */
+static inline size_t outbox_room(const struct outbox *o)
+{
+	return o->cap - o->count;
+}
+
+/* Takes n events numbered seq..seq+n-1; n must fit (outbox_room). */
 void outbox_add(struct outbox *o, const struct synsink_event *ev, size_t n,
-		outbox_pump_fn pump, void *sink);
+		uint64_t seq);
 
 static inline const struct synsink_event *outbox_at(const struct outbox *o, size_t i)
 {
 	return &o->fifo[(o->head + i) % o->cap];
 }
 
-/* An empty FIFO starts again at slot 0, so while the server keeps up only
- * its first slots are ever touched: the buffer costs memory (RSS) only
- * when a backlog really builds. */
-static inline void outbox_pop(struct outbox *o, size_t n)
-{
-	o->head = (o->head + n) % o->cap;
-	o->count -= n;
-	if (!o->count)
-		o->head = 0;
-}
+/* Pops the oldest n events and settles them with outcome (in as few
+ * host->settle() calls as their numbers allow).  An empty FIFO starts
+ * again at slot 0, so while the server keeps up only its first slots are
+ * ever touched: the FIFO costs memory (RSS) only when a backlog builds. */
+void outbox_settle(struct outbox *o, size_t n, enum synsink_outcome outcome);
+/* Moves the oldest event to the back, to be sent again after the rest. */
+void outbox_rotate(struct outbox *o);
+/* Gives everything back to the core (SYNSINK_REQUEUE): at close. */
+void outbox_requeue_all(struct outbox *o);
 
 /* Whether a (re)connect may be tried now. */
 int outbox_may_connect(const struct outbox *o);

@@ -140,11 +140,13 @@ static void maybe_sync(struct file_sink *s)
 	s->synced_ns = now;
 }
 
-static int file_write(void *state, const struct synsink_event *ev, size_t n)
+static int file_write(void *state, const struct synsink_event *ev, size_t n,
+		      uint64_t seq)
 {
 	struct file_sink *s = state;
 	int ret;
 
+	(void)seq;	/* done in write(): SYNSINK_OK settles the batch */
 	if (s->fd < 0)
 		return SYNSINK_ERROR;	/* a reopen failed; said so then */
 	ret = lines_write(s->fd, ev, n, s->format, s->buf, sizeof(s->buf), &s->bytes);

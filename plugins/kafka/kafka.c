@@ -2,18 +2,20 @@
 /*
  * kafka.c - the Kafka sink, on librdkafka.
  *
- * Every event is produced with its own result checked; QUEUE_FULL drops
- * and counts (capture never waits), and delivery reports are polled after
- * every batch and on the core's idle tick.  Counters, exact at any time:
- *   seen      = accepted + dropped + produce_errors
- *   accepted  = delivered + failed + in_flight
- * A clean stop flushes with the core's --flush-timeout and says how many
- * events, if any, were still undelivered.  Defaults aim at no loss and no
- * duplicates: acks=all and the idempotent producer.
+ * Every event is produced with its own result checked and carries the
+ * core's sequence number as its opaque; its delivery report settles it
+ * with the core: delivered, given back (timed out, purged: the core
+ * offers it again or spools it), or failed.  QUEUE_FULL gives the rest of
+ * the batch back (the core backs off; capture never waits).  Delivery
+ * reports are polled after every batch and on the core's idle tick.  A
+ * clean stop flushes with the core's --flush-timeout, then purges what is
+ * left, whose reports give it back to the core's spool.  Defaults aim at
+ * no loss and no duplicates: acks=all and the idempotent producer.
  */
 #include <ctype.h>
 #include <errno.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,8 +66,8 @@ struct ksink {
 	rd_kafka_topic_t *rkt;
 	int key, json;
 	/* Counters: stats() reads them from any thread. */
-	atomic_ullong accepted, delivered, failed, dropped, produce_errors,
-		      errors_logged, lat[LAT_BUCKETS];
+	atomic_ullong accepted, delivered, failed, requeued, queue_full,
+		      produce_errors, errors_logged, lat[LAT_BUCKETS];
 	struct { atomic_int code; atomic_ullong n; } errs[N_ERRCODES];
 	/* from librdkafka's statistics, when statistics.interval.ms is set */
 	atomic_ullong st_txmsgs, st_tx, st_txretries, st_txerrs, st_msg_cnt;
@@ -111,24 +113,53 @@ static uint64_t lat_bound(int b)
 	return ((uint64_t)(LAT_SUB + b % LAT_SUB) + 1) << octave;
 }
 
+/* Errors after which the event may well get through later: librdkafka
+ * gave up on it for now (timed out, purged at a stop, brokers away). */
+static bool again_later(rd_kafka_resp_err_t err)
+{
+	switch (err) {
+	case RD_KAFKA_RESP_ERR__MSG_TIMED_OUT:
+	case RD_KAFKA_RESP_ERR__PURGE_QUEUE:
+	case RD_KAFKA_RESP_ERR__PURGE_INFLIGHT:
+	case RD_KAFKA_RESP_ERR__TRANSPORT:
+	case RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN:
+	case RD_KAFKA_RESP_ERR__TIMED_OUT:
+	case RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS:
+	case RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS_AFTER_APPEND:
+	case RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT:
+	case RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION:
+	case RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE:
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* Delivery reports: run from rd_kafka_poll()/flush() in the sink thread. */
 static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
 {
 	struct ksink *s = opaque;
-	uint64_t sent = (uint64_t)(uintptr_t)m->_private;
-	uint64_t us = (s->host->now_ns() - sent) / 1000;
+	uint64_t seq = (uint64_t)(uintptr_t)m->_private;
+	int64_t us = rd_kafka_message_latency(m);
 
 	(void)rk;
 	if (m->err) {
-		s->failed++;
+		bool again = again_later(m->err);
+
 		count_err(s, m->err);
-		if (s->errors_logged++ < 5)
+		if (again)
+			s->requeued++;
+		else
+			s->failed++;
+		if (!again && s->errors_logged++ < 5)
 			s->host->log(s->host, SYNSINK_LOG_WARN, "delivery failed: %s",
 				     rd_kafka_err2str(m->err));
+		s->host->settle(s->host, seq, 1, again ? SYNSINK_REQUEUE : SYNSINK_FAILED);
 		return;
 	}
 	s->delivered++;
-	s->lat[lat_bucket(us)]++;
+	s->lat[lat_bucket(us > 0 ? (uint64_t)us : 0)]++;
+	s->host->settle(s->host, seq, 1, SYNSINK_DELIVERED);
 }
 
 /* librdkafka's log lines, into ours (called from its threads too). */
@@ -290,7 +321,8 @@ static size_t make_key(struct ksink *s, const struct synsink_event *ev)
 	}
 }
 
-static int kafka_write(void *state, const struct synsink_event *ev, size_t n)
+static int kafka_write(void *state, const struct synsink_event *ev, size_t n,
+		       uint64_t seq)
 {
 	struct ksink *s = state;
 	size_t i;
@@ -303,6 +335,7 @@ static int kafka_write(void *state, const struct synsink_event *ev, size_t n)
 
 		if (!len) {
 			s->produce_errors++;
+			s->host->settle(s->host, seq + i, 1, SYNSINK_FAILED);
 			continue;
 		}
 		err = rd_kafka_producev(s->rk,
@@ -312,19 +345,27 @@ static int kafka_write(void *state, const struct synsink_event *ev, size_t n)
 			/* librdkafka's macros cast their arguments unbracketed */
 			RD_KAFKA_V_KEY((klen ? s->keybuf : NULL), klen),
 			RD_KAFKA_V_HEADER("synsink-schema", (s->json ? "1" : "text"), -1),
-			RD_KAFKA_V_OPAQUE((void *)(uintptr_t)s->host->now_ns()),
+			RD_KAFKA_V_OPAQUE((void *)(uintptr_t)(seq + i)),
 			RD_KAFKA_V_END);
 		if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
 			s->accepted++;
 		} else if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
-			s->dropped++;
+			/* librdkafka's queue is full: the rest goes back to
+			 * the core, which offers it again (and backs off
+			 * when nothing of a batch fits). */
+			s->queue_full++;
+			if (!i)
+				return SYNSINK_RETRY;
+			s->host->settle(s->host, seq + i, n - i, SYNSINK_REQUEUE);
+			break;
 		} else {
 			s->produce_errors++;
 			count_err(s, err);
+			s->host->settle(s->host, seq + i, 1, SYNSINK_FAILED);
 		}
 	}
 	rd_kafka_poll(s->rk, 0);	/* serve delivery reports */
-	return SYNSINK_OK;
+	return SYNSINK_PENDING;
 }
 
 static int kafka_flush(void *state, int timeout_ms)
@@ -350,6 +391,11 @@ static void kafka_close(void *state)
 {
 	struct ksink *s = state;
 
+	/* What is still queued or in flight goes back to the core (its
+	 * reports say _PURGE_*), which spools it: destroying the handle
+	 * would otherwise wait for it, or lose it. */
+	rd_kafka_purge(s->rk, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
+	rd_kafka_poll(s->rk, 0);
 	rd_kafka_topic_destroy(s->rkt);
 	rd_kafka_destroy(s->rk);
 	free(s);
@@ -382,7 +428,8 @@ static void kafka_stats(void *state, synsink_emit_fn emit, void *arg)
 	emit(arg, "accepted", s->accepted);
 	emit(arg, "delivered", s->delivered);
 	emit(arg, "failed", s->failed);
-	emit(arg, "dropped", s->dropped);
+	emit(arg, "requeued", s->requeued);
+	emit(arg, "queue_full", s->queue_full);
 	emit(arg, "produce_errors", s->produce_errors);
 	emit(arg, "in_flight", (uint64_t)rd_kafka_outq_len(s->rk));
 	emit(arg, "latency_p50_us", lat_quantile(s, 0.50));

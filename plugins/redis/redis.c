@@ -3,17 +3,16 @@
  * redis.c - the Redis sink: XADD to a stream (default), PUBLISH to a
  * channel, or LPUSH/RPUSH to a list, pipelined, reconnecting, accounted.
  *
- * Every event the core hands over enters a bounded FIFO; pump() sends the
- * FIFO's head in pipelined chunks and pops only what Redis acknowledged.
- * So at any moment:  seen = delivered + failed + dropped + pending.
- *   delivered  Redis answered with a non-error reply
- *   failed     Redis answered with an error (counted by kind too); not
- *              "not now" (LOADING, BUSY, ...): that event is sent again
- *   dropped    the FIFO was full (Redis away for too long)
- *   pending    still in the FIFO
- * When the connection breaks mid-pipeline, the unanswered events stay in
- * the FIFO and are sent again after reconnecting: delivery is at least
- * once (a command Redis ran just before it died may run twice).
+ * write() takes events only while connected, into a FIFO of what is on
+ * its way; pump() sends the FIFO's head in pipelined chunks and settles
+ * each event with the core once Redis answered: delivered (a non-error
+ * reply), failed (an error, counted by kind too), or, for "not now"
+ * (LOADING, BUSY, ...), given back to be offered again later.  While
+ * Redis is away write() says SYNSINK_RETRY and the core holds the events
+ * (buffer=, spool=).  When the connection breaks mid-pipeline, the
+ * unanswered events stay in the FIFO and are sent again after
+ * reconnecting: delivery is at least once (a command Redis ran just
+ * before it died may run twice).
  */
 #include <errno.h>
 #include <stdatomic.h>
@@ -38,7 +37,7 @@
 #define RETRY_MAX_NS	(1000 * 1000000ull)
 
 enum { OPT_HOST, OPT_PORT, OPT_SOCKET, OPT_DB, OPT_USERNAME, OPT_PASSWORD,
-       OPT_MODE, OPT_KEY, OPT_MAXLEN, OPT_BUFFER, OPT_CONNECT_TIMEOUT,
+       OPT_MODE, OPT_KEY, OPT_MAXLEN, OPT_CONNECT_TIMEOUT,
        OPT_COMMAND_TIMEOUT, N_OPTS };
 
 static const char *const modes[] = { "xadd", "publish", "lpush", "rpush", NULL };
@@ -59,9 +58,6 @@ static const struct synsink_option options[N_OPTS] = {
 	[OPT_MAXLEN] = { "maxlen", SYNSINK_OPT_UINT, "1000000",
 			 "xadd: trim the stream to about this many entries (0: never)",
 			 NULL, 0, UINT64_MAX },
-	[OPT_BUFFER] = { "buffer", SYNSINK_OPT_UINT, "100000",
-			 "events held while Redis is away; beyond that they are dropped and counted",
-			 NULL, 1, 100000000 },
 	[OPT_CONNECT_TIMEOUT] = { "connect_timeout", SYNSINK_OPT_UINT, "1000",
 				  "connect timeout, ms", NULL, 1, 600000 },
 	[OPT_COMMAND_TIMEOUT] = { "command_timeout", SYNSINK_OPT_UINT, "2000",
@@ -112,9 +108,10 @@ struct rsink {
 	size_t inflight;		/* the first this many of them are sent */
 	uint64_t slice_end_ns;		/* pump() returns by then */
 	uint64_t hold_ns, hold_until_ns;	/* "not now": no new commands until then */
+	int refused;			/* write() said RETRY: wake the core when ready */
 
 	/* Counters: stats() reads them from any thread. */
-	atomic_ullong delivered, failed, reconnects, connect_errors,
+	atomic_ullong reconnects, connect_errors,
 		      io_errors, build_errors, errk[N_ERRK], tempk[N_TEMPK];
 	char line[SYNSINK_LINE_MAX];
 	struct redis_cmd cmd;
@@ -146,8 +143,7 @@ static void connect_failed(struct rsink *s, int code)
 	s->open_code = code;
 	outbox_connect_failed(&s->ob);
 	if (!s->down && !s->open_failed)
-		s->host->log(s->host, SYNSINK_LOG_WARN,
-			     "%s; retrying, holding up to %zu events", s->why, s->ob.cap);
+		s->host->log(s->host, SYNSINK_LOG_WARN, "%s; retrying", s->why);
 	s->down = 1;
 }
 
@@ -224,6 +220,15 @@ static int connect_done(struct rsink *s)
 	return 0;
 }
 
+/* Tells the core, if write() refused it, that events are taken again. */
+static void ready_again(struct rsink *s)
+{
+	if (s->refused && s->state == RC_UP && s->host->now_ns() >= s->hold_until_ns) {
+		s->refused = 0;
+		s->host->wake(s->host);
+	}
+}
+
 /* One handshake reply (AUTH, SELECT, PING, in that order). */
 static void handshake_reply(struct rsink *s, const redisReply *r)
 {
@@ -247,6 +252,7 @@ static void handshake_reply(struct rsink *s, const redisReply *r)
 	}
 	s->down = 0;
 	outbox_connected(&s->ob);
+	ready_again(s);
 }
 
 /* Whether an error reply means "not now"; counts it by kind then. */
@@ -268,7 +274,6 @@ static void count_error(struct rsink *s, const char *msg)
 	static const char *const prefixes[] = { "WRONGTYPE", "OOM", "NOAUTH", "NOPERM" };
 	size_t i;
 
-	s->failed++;
 	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
 		if (!strncmp(msg, prefixes[i], strlen(prefixes[i]))) {
 			s->errk[i]++;
@@ -322,18 +327,17 @@ static void pump(void *sink);
 /*
  * Redis said "not now" (LOADING, BUSY...) to the oldest command in flight:
  * its event goes to the back of the FIFO, to be sent again, and no new
- * command goes out for a while (100 ms, doubling to 1 s while it lasts).
+ * command goes out for a while (100 ms, doubling to 1 s while it lasts;
+ * write() says SYNSINK_RETRY meanwhile, so the core holds what is newer).
  * The commands already out are answered one by one as usual, so none is
  * sent twice.
  */
 static void retry_later(struct rsink *s, const char *msg)
 {
-	struct synsink_event ev = *outbox_at(&s->ob, 0);
 	uint64_t now = s->host->now_ns();
 
-	outbox_pop(&s->ob, 1);
+	outbox_rotate(&s->ob);
 	s->inflight--;
-	outbox_add(&s->ob, &ev, 1, pump, s);	/* room: one was just taken */
 	s->hold_ns = s->hold_ns ? s->hold_ns * 2 : RETRY_MIN_NS;
 	if (s->hold_ns > RETRY_MAX_NS)
 		s->hold_ns = RETRY_MAX_NS;
@@ -372,11 +376,10 @@ static int take_replies(struct rsink *s)
 		}
 		if (r->type == REDIS_REPLY_ERROR)
 			count_error(s, r->str);
-		else
-			s->delivered++;
 		s->hold_ns = 0;	/* answered: no more holding back */
+		outbox_settle(&s->ob, 1, r->type == REDIS_REPLY_ERROR ?
+				  SYNSINK_FAILED : SYNSINK_DELIVERED);
 		freeReplyObject(r);
-		outbox_pop(&s->ob, 1);
 		s->inflight--;
 		if (!s->inflight)
 			s->due_ns = 0;
@@ -413,8 +416,7 @@ static void pump_conn(struct rsink *s, bool connect)
 			if (s->inflight)
 				break;
 			s->build_errors++;	/* the head cannot be encoded: count it */
-			s->failed++;
-			outbox_pop(&s->ob, 1);
+			outbox_settle(&s->ob, 1, SYNSINK_FAILED);
 		}
 		if (s->wpending && s->state != RC_CONNECTING) {
 			int done = 0;
@@ -507,7 +509,7 @@ static int redis_open(void **state, const struct synsink_value *v,
 		return -EINVAL;
 	}
 	s->resp = malloc(RESP_BUF);
-	if (!s->resp || outbox_init(&s->ob, v[OPT_BUFFER].num, host->now_ns)) {
+	if (!s->resp || outbox_init(&s->ob, OUTBOX_CAP, host)) {
 		free(s->resp);
 		free(s);
 		return -ENOMEM;
@@ -518,6 +520,22 @@ static int redis_open(void **state, const struct synsink_value *v,
 	s->slice_end_ns = host->now_ns() + ms_ns(v[OPT_CONNECT_TIMEOUT].num) +
 			  ms_ns(v[OPT_COMMAND_TIMEOUT].num);
 	pump_conn(s, true);
+	if (s->state != RC_UP && (host->flags & SYNSINK_HOST_SPOOL) &&
+	    (s->state != RC_DOWN || s->open_code == -ECONNREFUSED ||
+	     s->open_code == -ETIMEDOUT)) {
+		/* Away, not refusing us: with a spool, start and keep
+		 * retrying; the core spools meanwhile. */
+		host->log(host, SYNSINK_LOG_WARN, "%s; starting anyway, events are spooled until it answers",
+			  s->state == RC_DOWN ? s->why : "no answer yet");
+		s->open_failed = 0;
+		s->down = 1;
+		if (s->state != RC_DOWN) {
+			disconnect(s);
+			outbox_connect_failed(&s->ob);
+		}
+		*state = s;
+		return 0;
+	}
 	if (s->state != RC_UP) {
 		int code = s->state == RC_DOWN ? s->open_code : -ETIMEDOUT;
 
@@ -540,15 +558,24 @@ static int redis_open(void **state, const struct synsink_value *v,
 	return 0;
 }
 
-static int redis_write(void *state, const struct synsink_event *ev, size_t n)
+static int redis_write(void *state, const struct synsink_event *ev, size_t n,
+		       uint64_t seq)
 {
 	struct rsink *s = state;
+	uint64_t now = s->host->now_ns();
 
-	s->slice_end_ns = s->host->now_ns() + SLICE_NS;
-	outbox_add(&s->ob, ev, n, pump, s);
+	s->slice_end_ns = now + SLICE_NS;
+	if (s->state != RC_UP || outbox_room(&s->ob) < n)
+		pump_conn(s, true);	/* connect, or make room */
+	if (s->state != RC_UP || now < s->hold_until_ns || outbox_room(&s->ob) < n) {
+		s->slice_end_ns = 0;
+		s->refused = 1;
+		return SYNSINK_RETRY;	/* away, or "not now": the core keeps them */
+	}
+	outbox_add(&s->ob, ev, n, seq);
 	pump(s);
 	s->slice_end_ns = 0;
-	return SYNSINK_OK;
+	return SYNSINK_PENDING;
 }
 
 static int redis_flush(void *state, int timeout_ms)
@@ -557,8 +584,11 @@ static int redis_flush(void *state, int timeout_ms)
 	int ret;
 
 	s->slice_end_ns = s->host->now_ns() + ms_ns((uint64_t)timeout_ms);
+	if (s->refused && s->state == RC_DOWN)
+		pump_conn(s, true);	/* the core holds events for us */
 	ret = outbox_drain(&s->ob, timeout_ms, pump, s);
 	s->slice_end_ns = 0;
+	ready_again(s);
 
 	if (ret && timeout_ms > 0)
 		s->host->log(s->host, SYNSINK_LOG_WARN,
@@ -571,6 +601,7 @@ static void redis_close(void *state)
 	struct rsink *s = state;
 
 	disconnect(s);
+	outbox_requeue_all(&s->ob);	/* unanswered: the core spools them */
 	outbox_free(&s->ob);
 	free(s->resp);
 	free(s);
@@ -581,10 +612,7 @@ static void redis_stats(void *state, synsink_emit_fn emit, void *arg)
 	struct rsink *s = state;
 	int i;
 
-	emit(arg, "delivered", s->delivered);
-	emit(arg, "failed", s->failed);
-	emit(arg, "dropped", s->ob.dropped);
-	emit(arg, "pending", s->ob.count);
+	emit(arg, "on_the_way", s->ob.count);
 	emit(arg, "reconnects", s->reconnects);
 	emit(arg, "connect_errors", s->connect_errors);
 	emit(arg, "io_errors", s->io_errors);

@@ -74,11 +74,13 @@ static int fail(struct stdout_sink *s, int err)
 	return SYNSINK_ERROR;
 }
 
-static int stdout_write(void *state, const struct synsink_event *ev, size_t n)
+static int stdout_write(void *state, const struct synsink_event *ev, size_t n,
+			uint64_t seq)
 {
 	struct stdout_sink *s = state;
 	int ret;
 
+	(void)seq;	/* done in write(): SYNSINK_OK settles the batch */
 	if (s->closed)
 		return SYNSINK_ERROR;
 	ret = lines_write(s->fd, ev, n, s->format, s->buf, sizeof(s->buf), &s->bytes);

@@ -5,16 +5,18 @@
  * collector with RFC 6587 octet counting.
  *
  * Datagram targets (unix, udp) send each message once: a send that fails
- * counts the event failed, and a missing socket is retried with backoff.
- * UDP's sent means handed to the kernel; an ICMP refusal of an earlier
+ * settles the event failed; while the socket is missing, write() says
+ * SYNSINK_RETRY and the core keeps (and spools) the events.  UDP's
+ * delivered means handed to the kernel; an ICMP refusal of an earlier
  * datagram, reported by a later send, is counted in refused.
- * The TCP target holds events in a bounded FIFO while disconnected and
- * pops them only once their frames are written, so
- *   seen = sent + failed + dropped + pending.
- * TCP gives no application acknowledgement: a frame the kernel accepted
- * just before the collector died is counted sent.  Before each batch the
- * socket is polled for the peer's close, so a collector that went away
- * between batches is noticed before anything is written to it.
+ * The TCP target takes events only while connected, into a FIFO of what
+ * is on its way, and settles them delivered once their frames are
+ * written; a connection lost with frames unwritten sends them again after
+ * reconnecting.  TCP gives no application acknowledgement: a frame the
+ * kernel accepted just before the collector died counts delivered.
+ * Before each batch the socket is polled for the peer's close, so a
+ * collector that went away between batches is noticed before anything is
+ * written to it.
  */
 #include <errno.h>
 #include <stdatomic.h>
@@ -39,7 +41,7 @@
 #define SEND_TIMEOUT_S	2
 
 enum { OPT_TARGET, OPT_RFC, OPT_FACILITY, OPT_SEVERITY, OPT_TAG, OPT_HOSTNAME,
-       OPT_FORMAT, OPT_MAX_SIZE, OPT_BUFFER, N_OPTS };
+       OPT_FORMAT, OPT_MAX_SIZE, N_OPTS };
 
 static const char *const rfcs[] = { "auto", "3164", "5424", NULL };
 static const char *const formats[] = { "text", "json", NULL };
@@ -65,9 +67,6 @@ static const struct synsink_option options[N_OPTS] = {
 	[OPT_MAX_SIZE] = { "max_size", SYNSINK_OPT_UINT, "2048",
 			   "longest message in bytes; longer ones are cut and counted",
 			   NULL, 480, 65000 },
-	[OPT_BUFFER] = { "buffer", SYNSINK_OPT_UINT, "10000",
-			 "tcp: events held while disconnected; beyond that dropped and counted",
-			 NULL, 1, 10000000 },
 };
 
 struct ssink {
@@ -207,6 +206,7 @@ static int ensure_connected(struct ssink *s)
 		s->reconnects++;
 		s->host->log(s->host, SYNSINK_LOG_INFO, "%s: connected again",
 			     target_str(s, t, sizeof(t)));
+		s->host->wake(s->host);	/* events it held back can come */
 	}
 	s->down = 0;
 	outbox_connected(&s->ob);
@@ -268,8 +268,40 @@ static size_t message(struct ssink *s, const struct synsink_event *ev, char *out
 	return n;
 }
 
-static void send_datagrams(struct ssink *s, const struct synsink_event *ev, size_t n)
+/* Settles events in runs of one outcome: the run grows while outcomes
+ * repeat, and goes to the core when another comes (or at the end). */
+struct runs {
+	const struct synsink_host *host;
+	uint64_t first;
+	size_t n;
+	enum synsink_outcome outcome;
+};
+
+static void run_add(struct runs *r, uint64_t seq, enum synsink_outcome outcome)
 {
+	if (r->n && (outcome != r->outcome || seq != r->first + r->n)) {
+		r->host->settle(r->host, r->first, r->n, r->outcome);
+		r->n = 0;
+	}
+	if (!r->n) {
+		r->first = seq;
+		r->outcome = outcome;
+	}
+	r->n++;
+}
+
+static void run_end(struct runs *r)
+{
+	if (r->n)
+		r->host->settle(r->host, r->first, r->n, r->outcome);
+	r->n = 0;
+}
+
+/* One message per datagram, each settled as it goes. */
+static void send_datagrams(struct ssink *s, const struct synsink_event *ev, size_t n,
+			   uint64_t seq)
+{
+	struct runs r = { s->host, 0, 0, SYNSINK_DELIVERED };
 	size_t i;
 
 	for (i = 0; i < n; i++) {
@@ -277,19 +309,24 @@ static void send_datagrams(struct ssink *s, const struct synsink_event *ev, size
 		size_t len;
 
 		if (!ensure_connected(s)) {
-			s->failed += n - i;
-			return;
+			/* The socket went during the batch: the rest waits
+			 * with the core for it to come back. */
+			run_add(&r, seq + i, SYNSINK_REQUEUE);
+			continue;
 		}
 		len = message(s, &ev[i], s->out, s->out_cap, &start);
 		if (!len) {
 			s->failed++;
+			run_add(&r, seq + i, SYNSINK_FAILED);
 			continue;
 		}
 		if (send(s->fd, start, len, MSG_NOSIGNAL) == (ssize_t)len) {
 			s->sent++;
+			run_add(&r, seq + i, SYNSINK_DELIVERED);
 			continue;
 		}
 		s->failed++;
+		run_add(&r, seq + i, SYNSINK_FAILED);
 		if (s->target.kind == TARGET_UDP && errno == ECONNREFUSED) {
 			/* An ICMP port unreachable for an earlier datagram
 			 * (already counted sent), reported by this send,
@@ -305,6 +342,7 @@ static void send_datagrams(struct ssink *s, const struct synsink_event *ev, size
 		if (s->target.kind == TARGET_UNIX || errno == ENOTCONN)
 			lost(s, errno);	/* reopen (the socket may be new) */
 	}
+	run_end(&r);
 }
 
 /* TCP: sends the FIFO's head while the connection lasts. */
@@ -344,15 +382,21 @@ static void pump(void *sink)
 				break;
 			done += (size_t)w;
 		}
-		/* Pop the events whose frames went out whole: each one is sent,
-		 * or failed if it had no frame; never both. */
+		/* Settle the events whose frames went out whole: each one is
+		 * delivered, or failed if it had no frame; never both. */
 		for (i = 0; i < n && ends[i] <= done; i++) {
+			size_t k = 1;
+
+			while (i + k < n && ends[i + k] <= done && framed[i + k] == framed[i])
+				k++;
 			if (framed[i])
-				s->sent++;
+				s->sent += k;
 			else
-				s->failed++;
+				s->failed += k;
+			outbox_settle(&s->ob, k, framed[i] ? SYNSINK_DELIVERED :
+							     SYNSINK_FAILED);
+			i += k - 1;
 		}
-		outbox_pop(&s->ob, i);
 		if (done < used) {
 			lost(s, w < 0 ? errno : EPIPE);
 			return;
@@ -400,7 +444,7 @@ static int syslog_open(void **state, const struct synsink_value *v,
 	s->out_cap = CHUNK * ((size_t)s->max_size + FRAME_ROOM + 2);
 	s->out = malloc(s->out_cap);
 	if (!s->out || outbox_init(&s->ob, s->target.kind == TARGET_TCP ?
-					     v[OPT_BUFFER].num : 0, host->now_ns)) {
+					     OUTBOX_CAP : 0, host)) {
 		free(s->out);
 		free(s);
 		return -ENOMEM;
@@ -418,17 +462,24 @@ static int syslog_open(void **state, const struct synsink_value *v,
 	return 0;
 }
 
-static int syslog_write(void *state, const struct synsink_event *ev, size_t n)
+static int syslog_write(void *state, const struct synsink_event *ev, size_t n,
+			uint64_t seq)
 {
 	struct ssink *s = state;
 
+	if (!ensure_connected(s))
+		return SYNSINK_RETRY;	/* the core keeps them meanwhile */
 	if (s->target.kind != TARGET_TCP) {
-		send_datagrams(s, ev, n);
-		return SYNSINK_OK;
+		send_datagrams(s, ev, n, seq);
+		return SYNSINK_PENDING;	/* settled above */
 	}
-	outbox_add(&s->ob, ev, n, pump, s);
+	if (outbox_room(&s->ob) < n)
+		pump(s);
+	if (outbox_room(&s->ob) < n)
+		return SYNSINK_RETRY;
+	outbox_add(&s->ob, ev, n, seq);
 	pump(s);
-	return SYNSINK_OK;
+	return SYNSINK_PENDING;
 }
 
 static int syslog_flush(void *state, int timeout_ms)
@@ -436,6 +487,8 @@ static int syslog_flush(void *state, int timeout_ms)
 	struct ssink *s = state;
 	int ret;
 
+	if (s->down)
+		ensure_connected(s);	/* the core may hold events for us */
 	if (s->target.kind != TARGET_TCP)
 		return 0;
 	ret = outbox_drain(&s->ob, timeout_ms, pump, s);
@@ -450,6 +503,7 @@ static void syslog_close(void *state)
 	struct ssink *s = state;
 
 	close_fd(s);
+	outbox_requeue_all(&s->ob);	/* unwritten frames: the core spools them */
 	outbox_free(&s->ob);
 	free(s->out);
 	free(s);
@@ -461,8 +515,6 @@ static void syslog_stats(void *state, synsink_emit_fn emit, void *arg)
 
 	emit(arg, "sent", s->sent);
 	emit(arg, "failed", s->failed);
-	emit(arg, "dropped", s->ob.dropped);
-	emit(arg, "pending", s->ob.count);
 	emit(arg, "truncated", s->truncated);
 	emit(arg, "reconnects", s->reconnects);
 	emit(arg, "connect_errors", s->connect_errors);

@@ -25,7 +25,7 @@ ss_stop
 names=$(for i in 0 1 2 3; do ss_stat sinks.$i.sink; done | tr '\n' ' ')
 [ "$names" = "stdout redis syslog kafka " ] || e2e_fail "sinks: $names"
 for i in 0 1 2 3; do
-	[ "$(ss_stat sinks.$i.written)" = $((2 * N)) ] || e2e_fail "sink $i written"
+	[ "$(ss_stat sinks.$i.delivered)" = $((2 * N)) ] || e2e_fail "sink $i delivered"
 	[ "$(ss_stat sinks.$i.dropped)" = 0 ] || e2e_fail "sink $i dropped"
 done
 e2e_pass "$((2 * N)) events in each of stdout, redis, syslog and kafka"

@@ -16,12 +16,12 @@ ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 wait_lines "$E2E_TMP/out" $N
 ss_stop
 [ "$ms" -lt 2500 ] || e2e_fail "$N connections took $ms ms behind a stuck sink"
-blocked=$(ss_stat sinks.0.written) dropped=$(ss_stat sinks.0.dropped) failed=$(ss_stat sinks.0.failed)
+blocked=$(ss_stat sinks.0.delivered) dropped=$(ss_stat sinks.0.dropped) failed=$(ss_stat sinks.0.failed)
 [ "$dropped" -gt 0 ] || e2e_fail "the stuck sink dropped nothing"
 # Whatever it had not taken by the flush deadline is counted failed.
 [ $((blocked + dropped + failed)) = $N ] ||
-	e2e_fail "block: written $blocked + dropped $dropped + failed $failed != $N"
-[ "$(ss_stat sinks.1.written)" = $N ] || e2e_fail "stdout: $(ss_stat sinks.1.written)"
+	e2e_fail "block: delivered $blocked + dropped $dropped + failed $failed != $N"
+[ "$(ss_stat sinks.1.delivered)" = $N ] || e2e_fail "stdout: $(ss_stat sinks.1.delivered)"
 [ "$(ss_stat sinks.1.dropped)" = 0 ] || e2e_fail "stdout dropped"
 for k in id_gaps enobufs kernel.queue_dropped kernel.user_dropped; do
 	[ "$(ss_stat queues.0.$k)" = 0 ] || e2e_fail "queue $k"

@@ -3,7 +3,7 @@
 # write(2) for good.  Capture carries on (every SYN gets its verdict and is
 # counted), SIGUSR1 and /metrics still answer at once, and SIGTERM ends
 # synsink within --flush-timeout: the stuck sink is given up on and what
-# it held is counted failed, so written + dropped + failed = events.
+# it held is counted failed, so delivered + dropped + failed = events.
 # (Before: the sink thread held the sink lock inside write(); stats waited
 # for it and SIGTERM never finished.)
 . "$(dirname "$0")/lib.sh"
@@ -37,11 +37,11 @@ SS_PID=""
 [ "$rc" = 0 ] || e2e_fail "exit $rc after SIGTERM"
 grep -q '"final":true' "$E2E_TMP/err" || e2e_fail "no final counters"
 grep -q 'gave up on it' "$E2E_TMP/err" || e2e_fail "no line about the stuck sink"
-ev=$(ss_stat queues.0.events) w=$(ss_stat sinks.0.written)
+ev=$(ss_stat queues.0.events) w=$(ss_stat sinks.0.delivered)
 d=$(ss_stat sinks.0.dropped) f=$(ss_stat sinks.0.failed)
 [ "$ev" = $N ] || e2e_fail "events $ev"
 [ "$(ss_stat queues.0.verdicts)" = "$(ss_stat queues.0.received)" ] || e2e_fail "verdicts != received"
-[ $((w + d + f)) = "$ev" ] || e2e_fail "written $w + dropped $d + failed $f != $ev"
+[ $((w + d + f)) = "$ev" ] || e2e_fail "delivered $w + dropped $d + failed $f != $ev"
 [ "$f" -gt 0 ] || e2e_fail "nothing counted failed"
 [ "$(ss_stat sinks.0.flush_failed)" = True ] || e2e_fail "flush_failed not set"
-e2e_pass "stuck stdout: /metrics in $ms ms, SIGTERM to exit in $stop_ms ms (flush-timeout $FLUSH_MS); $w written + $d dropped + $f failed = $ev"
+e2e_pass "stuck stdout: /metrics in $ms ms, SIGTERM to exit in $stop_ms ms (flush-timeout $FLUSH_MS); $w delivered + $d dropped + $f failed = $ev"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # stdout into a file on a full filesystem (a 64 KiB tmpfs in a private
 # mount namespace): the failures are counted, synsink carries on and exits
-# cleanly, and written + failed = events.
+# cleanly, and delivered + failed = events.
 . "$(dirname "$0")/lib.sh"
 N=400
 e2e_init
@@ -22,8 +22,8 @@ lab_busywait 10000 live_stat_ge sinks.0.plugin.write_errors 1 || e2e_fail "no wr
 lab_busywait 10000 sh -c "grep '\"final\":false' '$SS_ERR' | tail -n1 | grep -q '\"events\":$N,'" ||
 	e2e_fail "not all events captured"
 ss_stop
-written=$(ss_stat sinks.0.written) failed=$(ss_stat sinks.0.failed)
+delivered=$(ss_stat sinks.0.delivered) failed=$(ss_stat sinks.0.failed)
 [ "$failed" -gt 0 ] || e2e_fail "nothing failed on a full filesystem?"
-[ $((written + failed)) = $N ] || e2e_fail "written $written + failed $failed != $N"
+[ $((delivered + failed)) = $N ] || e2e_fail "delivered $delivered + failed $failed != $N"
 [ "$(grep -c 'write: No space left on device' "$SS_ERR")" = 1 ] || e2e_fail "stderr: $(grep -v stats "$SS_ERR")"
-e2e_pass "ENOSPC: $written written, $failed counted failed, one line, clean exit"
+e2e_pass "ENOSPC: $delivered delivered, $failed counted failed, one line, clean exit"

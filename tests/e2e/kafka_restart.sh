@@ -31,7 +31,7 @@ ss_stop
 accepted=$(ss_stat sinks.0.plugin.accepted)
 delivered=$(ss_stat sinks.0.plugin.delivered)
 failed=$(ss_stat sinks.0.plugin.failed)
-[ "$(ss_stat sinks.0.written)" = $((N + M + K)) ] || e2e_fail "seen"
+[ "$(ss_stat sinks.0.seen)" = $((N + M + K)) ] || e2e_fail "seen"
 [ "$accepted" = $((N + M + K)) ] || e2e_fail "accepted $accepted"
 [ $((delivered + failed)) = "$accepted" ] || e2e_fail "delivered $delivered + failed $failed != accepted $accepted"
 kafka_dump syn "$E2E_TMP/syn"

@@ -33,7 +33,7 @@ for r in $(seq $ROTATIONS); do
 	lab_busywait 5000 live_stat_ge sinks.0.plugin.reopens "$r" || e2e_fail "rotation $r: no reopen"
 done
 wait "$gen" || e2e_fail "syngen: $(cat "$E2E_TMP/raw")"
-lab_busywait 10000 live_stat_ge sinks.0.written $N || e2e_fail "not every event reached the sink"
+lab_busywait 10000 live_stat_ge sinks.0.delivered $N || e2e_fail "not every event reached the sink"
 ss_stop
 ls "$E2E_TMP/log" >"$E2E_TMP/files"
 [ "$(grep -c . "$E2E_TMP/files")" = $((ROTATIONS + 1)) ] || e2e_fail "files: $(tr '\n' ' ' <"$E2E_TMP/files")"

@@ -18,7 +18,7 @@ grep -q "^200 text/plain; version=0.0.4" "$E2E_TMP/http" || e2e_fail "$(cat "$E2
 grep -qx "synsink_events_total{queue=\"1\"} $N" "$E2E_TMP/metrics" || e2e_fail "events"
 grep -qx "synsink_verdict_latency_seconds_count{queue=\"1\"} $N" "$E2E_TMP/metrics" ||
 	e2e_fail "latency count: $(grep latency_seconds_count "$E2E_TMP/metrics")"
-grep -qx "synsink_sink_events_total{sink=\"stdout\",outcome=\"written\"} $N" "$E2E_TMP/metrics" ||
+grep -qx "synsink_sink_events_total{sink=\"stdout\",outcome=\"delivered\"} $N" "$E2E_TMP/metrics" ||
 	e2e_fail "sink written"
 grep -qx 'synsink_sink_plugin_value{sink="stdout",counter="lines"} '$N "$E2E_TMP/metrics" ||
 	e2e_fail "plugin counters"

@@ -5,7 +5,7 @@
 
 Every counter of every queue in the stats line (the scalar ones, the
 decode errors by kind, the latency buckets) must be in /metrics with the
-same value, and every sink's written/dropped/failed and plugin counters.
+same value, and every sink's core and plugin counters.
 A key of the stats line that /metrics lacks fails the test: the two
 outputs cannot drift apart unseen.  Run it with Debian's python3."""
 import json
@@ -62,9 +62,13 @@ for q in stats["queues"]:
             same(f"queue {qn} kernel {by}_dropped", q["kernel"][f"{by}_dropped"],
                  metric("synsink_kernel_queue_dropped_total", queue=qn, by=by))
 for s in stats["sinks"]:
-    for outcome in ("written", "dropped", "failed"):
-        same(f"sink {s['sink']} {outcome}", s[outcome],
-             metric("synsink_sink_events_total", sink=s["sink"], outcome=outcome))
+    # Every core counter of the sink, totals and levels alike.
+    for key, val in s.items():
+        if key in ("sink", "flush_failed", "spool", "plugin"):
+            continue
+        total = metric("synsink_sink_events_total", sink=s["sink"], outcome=key)
+        level = metric("synsink_sink_events", sink=s["sink"], state=key)
+        same(f"sink {s['sink']} {key}", val, total if total is not None else level)
     for key, val in s.get("plugin", {}).items():
         same(f"sink {s['sink']} plugin {key}", val,
              metric("synsink_sink_plugin_value", sink=s["sink"], counter=key))

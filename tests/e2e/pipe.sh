@@ -15,9 +15,9 @@ lab_busywait 5000 grep -q "EPIPE" "$SS_ERR" || e2e_fail "EPIPE not reported"
 kill -0 "$SS_PID" || e2e_fail "synsink died"
 ss_stop
 [ "$(ss_stat queues.0.events)" = 11 ] || e2e_fail "events $(ss_stat queues.0.events)"
-written=$(ss_stat sinks.0.written)
+delivered=$(ss_stat sinks.0.delivered)
 failed=$(ss_stat sinks.0.failed)
-[ "$written" -ge 1 ] && [ "$failed" -ge 1 ] || e2e_fail "written $written, failed $failed"
-[ $((written + failed)) = 11 ] || e2e_fail "written + failed = $((written + failed)), not 11"
+[ "$delivered" -ge 1 ] && [ "$failed" -ge 1 ] || e2e_fail "delivered $delivered, failed $failed"
+[ $((delivered + failed)) = 11 ] || e2e_fail "delivered + failed = $((delivered + failed)), not 11"
 [ "$(grep -c . "$SS_ERR")" = 3 ] || e2e_fail "stderr: $(cat "$SS_ERR")"
 e2e_pass "EPIPE: one line, $failed events counted failed, clean exit"

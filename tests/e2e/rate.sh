@@ -25,5 +25,5 @@ for k in queues.0.id_gaps queues.0.enobufs queues.0.msg_trunc queues.0.verdict_e
 done
 [ "$(ss_stat queues.0.received)" = $((2 * N)) ] || e2e_fail "received"
 [ "$(ss_stat queues.0.verdicts)" = $((2 * N)) ] || e2e_fail "verdicts"
-[ "$(ss_stat sinks.0.written)" = $((2 * N)) ] || e2e_fail "written"
+[ "$(ss_stat sinks.0.delivered)" = $((2 * N)) ] || e2e_fail "written"
 e2e_pass "$N IPv4 + $N IPv6 SYNs at $RATE/s: $((2 * N)) events, every loss counter 0"

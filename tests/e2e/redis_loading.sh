@@ -13,13 +13,13 @@ lab_rules_add --queue 1
 ss_start "$E2E_TMP/out" "$E2E_TMP/err" --queue 1 --sink "redis:port=6392,key=s"
 lab_cli "$SYNGEN" raw -a $LAB_V4_SRV -s 198.18.0.10 -k 4 -p 9 -n $N -r 2000 -t 10 >/dev/null ||
 	e2e_fail "syngen raw"
-lab_busywait 30000 live_stat_ge sinks.0.plugin.delivered $N || e2e_fail "not all delivered"
+lab_busywait 30000 live_stat_ge sinks.0.delivered $N || e2e_fail "not all delivered"
 ss_stop
 kill -TERM "$FAKE_PID"
 read -r -t 10 line <&"${FAKE[0]}" || e2e_fail "fake server said nothing"
-[ "$(ss_stat sinks.0.plugin.delivered)" = $N ] || e2e_fail "delivered $(ss_stat sinks.0.plugin.delivered)"
-[ "$(ss_stat sinks.0.plugin.failed)" = 0 ] || e2e_fail "failed $(ss_stat sinks.0.plugin.failed)"
-[ "$(ss_stat sinks.0.plugin.pending)" = 0 ] || e2e_fail "pending"
+[ "$(ss_stat sinks.0.delivered)" = $N ] || e2e_fail "delivered $(ss_stat sinks.0.delivered)"
+[ "$(ss_stat sinks.0.failed)" = 0 ] || e2e_fail "failed $(ss_stat sinks.0.failed)"
+[ "$(ss_stat sinks.0.pending)" = 0 ] || e2e_fail "pending"
 # Each "not now" the server sent, synsink counted and acted on.
 rl=$(ss_stat sinks.0.plugin.retry_loading) rb=$(ss_stat sinks.0.plugin.retry_busy)
 [ "$rl" = $LOADING ] && [ "$rb" = $BUSY ] || e2e_fail "retry_loading $rl, retry_busy $rb"

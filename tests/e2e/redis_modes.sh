@@ -51,8 +51,8 @@ kill "$SUB_PID" 2>/dev/null
 [ "$(rcli exists viasock)" = 0 ] || e2e_fail "db=3 ignored"
 [ "$(rcli xlen asuser)" = $((2 * N)) ] || e2e_fail "the ACL user's stream: $(rcli xlen asuser)"
 for i in 1 2 3 4 5 6; do
-	[ "$(ss_stat sinks.$((i - 1)).plugin.delivered)" = $((2 * N)) ] || e2e_fail "sink $i delivered"
-	[ "$(ss_stat sinks.$((i - 1)).plugin.failed)" = 0 ] || e2e_fail "sink $i failed"
+	[ "$(ss_stat sinks.$((i - 1)).delivered)" = $((2 * N)) ] || e2e_fail "sink $i delivered"
+	[ "$(ss_stat sinks.$((i - 1)).failed)" = 0 ] || e2e_fail "sink $i failed"
 done
 [ "$(ss_stat sinks.3.sink)" = "redis#4" ] || e2e_fail "labels"
 

@@ -27,11 +27,11 @@ connect $LAB_V4_SRV 22 $K
 lab_busywait 10000 redis_len_is x s $((N + B + K)) || e2e_fail "XLEN $(rcli xlen s)"
 ss_stop
 
-seen=$(ss_stat sinks.0.written)
-delivered=$(ss_stat sinks.0.plugin.delivered)
-dropped=$(ss_stat sinks.0.plugin.dropped)
-failed=$(ss_stat sinks.0.plugin.failed)
-pending=$(ss_stat sinks.0.plugin.pending)
+seen=$(ss_stat sinks.0.seen)
+delivered=$(ss_stat sinks.0.delivered)
+dropped=$(ss_stat sinks.0.dropped_buffer)
+failed=$(ss_stat sinks.0.failed)
+pending=$(ss_stat sinks.0.pending)
 [ "$seen" = $((N + M + K)) ] || e2e_fail "seen $seen"
 [ $((delivered + dropped + failed)) = "$seen" ] ||
 	e2e_fail "delivered $delivered + dropped $dropped + failed $failed != seen $seen"

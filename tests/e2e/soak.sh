@@ -31,7 +31,7 @@ wait_lines "$E2E_TMP/out" $N
 ss_stop
 [ "$(ss_stat queues.0.events)" = $N ] || e2e_fail "events $(ss_stat queues.0.events) of $N"
 for i in 0 1 2; do
-	[ "$(ss_stat sinks.$i.written)" = $N ] || e2e_fail "sink $i written $(ss_stat sinks.$i.written)"
+	[ "$(ss_stat sinks.$i.delivered)" = $N ] || e2e_fail "sink $i written $(ss_stat sinks.$i.delivered)"
 done
 [ "$(wc -l <"$E2E_TMP/out")" = $N ] || e2e_fail "stdout lines"
 [ "$(ss_stat sinks.2.plugin.delivered)" = $N ] || e2e_fail "kafka delivered"

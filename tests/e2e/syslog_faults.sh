@@ -22,7 +22,7 @@ lab_rules_add --queue 1
 ss_start "$E2E_TMP/out" "$E2E_TMP/err" --queue 1 --sink "syslog:target=udp:127.0.0.1:5599"
 listen_start 22 $N
 connect $LAB_V4_SRV 22 $N -c 4
-lab_busywait 10000 live_stat_ge sinks.0.written $N || e2e_fail "events did not reach the sink"
+lab_busywait 10000 live_stat_ge sinks.0.seen $N || e2e_fail "events did not reach the sink"
 ss_stop
 sent=$(ss_stat sinks.0.plugin.sent) failed=$(ss_stat sinks.0.plugin.failed)
 refused=$(ss_stat sinks.0.plugin.refused)

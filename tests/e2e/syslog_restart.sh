@@ -24,10 +24,10 @@ lab_busywait 10000 rsyslog_count_is imtcp $((N + B + K)) ||
 	e2e_fail "rsyslog has $(grep -c '^imtcp ' "$E2E_TMP/rs/out.log")"
 ss_stop
 rsyslog_stop
-seen=$(ss_stat sinks.0.written)
-sent=$(ss_stat sinks.0.plugin.sent)
-dropped=$(ss_stat sinks.0.plugin.dropped)
-failed=$(ss_stat sinks.0.plugin.failed)
+seen=$(ss_stat sinks.0.seen)
+sent=$(ss_stat sinks.0.delivered)
+dropped=$(ss_stat sinks.0.dropped_buffer)
+failed=$(ss_stat sinks.0.failed)
 [ "$seen" = $((N + M + K)) ] || e2e_fail "seen $seen"
 [ $((sent + dropped + failed)) = "$seen" ] ||
 	e2e_fail "sent $sent + dropped $dropped + failed $failed != seen $seen"

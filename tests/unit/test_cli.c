@@ -129,38 +129,76 @@ static void test_sinkspec(void **state)
 static void test_sinkspec_ring(void **state)
 {
 	struct sink_spec s;
-	size_t ring = 8192;
+	struct sink_core_opts o = { .ring = 8192 };
 	char err[256];
 
 	(void)state;
 	assert_int_equal(sinkspec_parse("kafka:topic=t,ring=65536,key=dst", &s,
 					err, sizeof(err)), 0);
-	assert_int_equal(sinkspec_take_ring(&s, &ring, err, sizeof(err)), 0);
-	assert_int_equal(ring, 65536);
+	assert_int_equal(sinkspec_take_core(&s, &o, err, sizeof(err)), 0);
+	assert_int_equal(o.ring, 65536);
 	assert_int_equal(s.n_kv, 2);
 	assert_string_equal(s.kv[0].key, "topic");
 	assert_string_equal(s.kv[1].key, "key");
 	sinkspec_free(&s);
 
 	assert_int_equal(sinkspec_parse("stdout:ring=2", &s, err, sizeof(err)), 0);
-	assert_int_equal(sinkspec_take_ring(&s, &ring, err, sizeof(err)), 0);
-	assert_int_equal(ring, 2);
+	assert_int_equal(sinkspec_take_core(&s, &o, err, sizeof(err)), 0);
+	assert_int_equal(o.ring, 2);
 	assert_int_equal(s.n_kv, 0);
 	sinkspec_free(&s);
 
-	ring = 8192;
+	o.ring = 8192;
 	assert_int_equal(sinkspec_parse("stdout:format=json", &s, err, sizeof(err)), 0);
-	assert_int_equal(sinkspec_take_ring(&s, &ring, err, sizeof(err)), 0);
-	assert_int_equal(ring, 8192);
+	assert_int_equal(sinkspec_take_core(&s, &o, err, sizeof(err)), 0);
+	assert_int_equal(o.ring, 8192);
 	sinkspec_free(&s);
 
 	for (const char *const *bad = (const char *const[]){ "stdout:ring=1000",
 			"stdout:ring=1", "stdout:ring=33554432", "stdout:ring=x",
 			"stdout:ring=", NULL }; *bad; bad++) {
 		assert_int_equal(sinkspec_parse(*bad, &s, err, sizeof(err)), 0);
-		assert_int_equal(sinkspec_take_ring(&s, &ring, err, sizeof(err)), -22);
+		assert_int_equal(sinkspec_take_core(&s, &o, err, sizeof(err)), -22);
 		assert_non_null(strstr(err, "sink stdout: option 'ring'"));
-		assert_int_equal(ring, 8192);
+		assert_int_equal(o.ring, 8192);
+		sinkspec_free(&s);
+	}
+}
+
+/* buffer=, spool=, spool_max= are the core's too. */
+static void test_sinkspec_core(void **state)
+{
+	static const struct { const char *arg, *needle; } bad[] = {
+		{ "redis:buffer=0", "option 'buffer': '0'" },
+		{ "redis:buffer=100000001", "option 'buffer'" },
+		{ "redis:spool=rel/dir", "option 'spool': 'rel/dir' is not an absolute" },
+		{ "redis:spool=/s,spool_max=1K", "option 'spool_max': '1K'" },
+		{ "redis:spool=/s,spool_max=12Q", "option 'spool_max'" },
+		{ "redis:spool_max=1G", "'spool_max' needs spool=DIR" },
+	};
+	struct sink_core_opts o = { .ring = 8192, .buffer = 7 };
+	struct sink_spec s;
+	char err[256];
+	size_t i;
+
+	(void)state;
+	assert_int_equal(sinkspec_parse("redis:key=k,buffer=1000,spool=/var/spool/x,spool_max=512M",
+					&s, err, sizeof(err)), 0);
+	assert_int_equal(sinkspec_take_core(&s, &o, err, sizeof(err)), 0);
+	assert_int_equal(o.buffer, 1000);
+	assert_string_equal(o.spool, "/var/spool/x");
+	assert_int_equal(o.spool_max, 512ull << 20);
+	assert_int_equal(s.n_kv, 1);
+	assert_string_equal(s.kv[0].key, "key");
+	sinkspec_free(&s);
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		o = (struct sink_core_opts){ .ring = 8192, .buffer = 7 };
+		assert_int_equal(sinkspec_parse(bad[i].arg, &s, err, sizeof(err)), 0);
+		assert_int_equal(sinkspec_take_core(&s, &o, err, sizeof(err)), -22);
+		if (!strstr(err, bad[i].needle))
+			fail_msg("%s: '%s' lacks '%s'", bad[i].arg, err, bad[i].needle);
+		assert_int_equal(o.buffer, 7);	/* untouched on error */
 		sinkspec_free(&s);
 	}
 }
@@ -370,6 +408,7 @@ int main(void)
 		cmocka_unit_test(test_bad_lines),
 		cmocka_unit_test(test_sinkspec),
 		cmocka_unit_test(test_sinkspec_ring),
+		cmocka_unit_test(test_sinkspec_core),
 		cmocka_unit_test(test_sinkspec_errors),
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_table_check),

@@ -34,12 +34,34 @@ static void test_log(const struct synsink_host *h, int level, const char *fmt, .
 	va_end(ap);
 }
 
+/* Every settle, by outcome; an event settled twice fails the test. */
+#define MAX_SEQ 4096
+static unsigned long long settled[3];
+static unsigned char seen_seq[MAX_SEQ];
+static uint64_t next_seq;
+
+static void test_settle(const struct synsink_host *h, uint64_t seq, size_t n,
+			enum synsink_outcome o)
+{
+	size_t i;
+
+	(void)h;
+	for (i = 0; i < n; i++) {
+		assert_true(seq + i < next_seq);
+		if (seen_seq[seq + i] && o != SYNSINK_REQUEUE)
+			fail_msg("event %llu settled twice", (unsigned long long)(seq + i));
+		seen_seq[seq + i] = 1;
+	}
+	settled[o] += n;
+}
+
 static const struct synsink_host host = {
 	.struct_size = sizeof(struct synsink_host),
 	.log = test_log,
 	.format_text = syn_format_text,
 	.format_json = syn_format_json,
 	.now_ns = clock_mono_ns,
+	.settle = test_settle,
 };
 
 struct fixture {
@@ -56,6 +78,9 @@ static struct fixture *open_sink(const char *extra)
 	char spec[512], err[256];
 
 	memset(&f, 0, sizeof(f));
+	memset(settled, 0, sizeof(settled));
+	memset(seen_seq, 0, sizeof(seen_seq));
+	next_seq = 0;
 	snprintf(spec, sizeof(spec),
 		 "kafka:topic=t,rdkafka.test.mock.num.brokers=1,"
 		 "rdkafka.retry.backoff.ms=10%s%s", extra ? "," : "", extra ? extra : "");
@@ -89,7 +114,9 @@ static void produce(struct fixture *f, int n)
 		ev[i].dport = 22;
 		ev[i].packet_id = (uint32_t)i;
 	}
-	assert_int_equal(kafka_write(f->s, ev, (size_t)n), SYNSINK_OK);
+	next_seq += (uint64_t)n;
+	assert_int_equal(kafka_write(f->s, ev, (size_t)n, next_seq - (uint64_t)n),
+			 SYNSINK_PENDING);
 }
 
 static void test_delivers(void **state)
@@ -102,6 +129,7 @@ static void test_delivers(void **state)
 	assert_int_equal(f->s->accepted, 50);
 	assert_int_equal(f->s->delivered, 50);
 	assert_int_equal(f->s->failed, 0);
+	assert_int_equal(settled[SYNSINK_DELIVERED], 50);
 	assert_int_equal(rd_kafka_outq_len(f->s->rk), 0);
 	close_sink(f);
 }
@@ -139,7 +167,8 @@ static void test_broker_down_at_start(void **state)
 	close_sink(f);
 }
 
-static void test_message_timeout_counted(void **state)
+/* A message librdkafka gave up on for now goes back to the core. */
+static void test_message_timeout_requeued(void **state)
 {
 	struct fixture *f = open_sink("rdkafka.message.timeout.ms=300");
 
@@ -148,14 +177,17 @@ static void test_message_timeout_counted(void **state)
 	produce(f, 10);
 	kafka_flush(f->s, 5000);
 	assert_int_equal(f->s->accepted, 10);
-	assert_int_equal(f->s->failed, 10);
+	assert_int_equal(f->s->requeued, 10);
+	assert_int_equal(f->s->failed, 0);
+	assert_int_equal(settled[SYNSINK_REQUEUE], 10);
 	assert_int_equal(f->s->delivered, 0);
 	assert_int_equal(f->s->errs[0].code, RD_KAFKA_RESP_ERR__MSG_TIMED_OUT);
 	assert_int_equal(f->s->errs[0].n, 10);
 	close_sink(f);
 }
 
-static void test_queue_full_drops(void **state)
+/* A full local queue gives the rest of the batch back, nothing dropped. */
+static void test_queue_full_requeues(void **state)
 {
 	struct fixture *f = open_sink("rdkafka.queue.buffering.max.messages=5");
 
@@ -163,11 +195,28 @@ static void test_queue_full_drops(void **state)
 	rd_kafka_mock_broker_set_down(f->mc, 1);
 	produce(f, 12);
 	assert_int_equal(f->s->accepted, 5);
-	assert_int_equal(f->s->dropped, 7);
+	assert_int_equal(f->s->queue_full, 1);
+	assert_int_equal(settled[SYNSINK_REQUEUE], 7);
 	rd_kafka_mock_broker_set_up(f->mc, 1);
 	assert_int_equal(kafka_flush(f->s, 15000), 0);
 	assert_int_equal(f->s->delivered, 5);
+	assert_int_equal(settled[SYNSINK_DELIVERED], 5);
 	close_sink(f);
+}
+
+/* close() while the broker is away: what is queued is purged and given
+ * back to the core (for its spool), every event settled before it returns. */
+static void test_close_gives_back(void **state)
+{
+	struct fixture *f = open_sink(NULL);
+
+	(void)state;
+	rd_kafka_mock_broker_set_down(f->mc, 1);
+	produce(f, 10);
+	assert_int_equal(kafka_flush(f->s, 200), -ETIMEDOUT);
+	assert_int_equal(settled[SYNSINK_REQUEUE] + settled[SYNSINK_DELIVERED], 0);
+	close_sink(f);
+	assert_int_equal(settled[SYNSINK_REQUEUE], 10);
 }
 
 static void test_bad_property(void **state)
@@ -211,8 +260,9 @@ int main(void)
 		cmocka_unit_test(test_delivers),
 		cmocka_unit_test(test_request_errors_retried),
 		cmocka_unit_test(test_broker_down_at_start),
-		cmocka_unit_test(test_message_timeout_counted),
-		cmocka_unit_test(test_queue_full_drops),
+		cmocka_unit_test(test_message_timeout_requeued),
+		cmocka_unit_test(test_queue_full_requeues),
+		cmocka_unit_test(test_close_gives_back),
 		cmocka_unit_test(test_bad_property),
 		cmocka_unit_test(test_latency_buckets),
 	};

@@ -73,7 +73,7 @@ static void test_two_at_once(void **state)
 	assert_string_equal(a.desc->name, "good");
 	assert_string_equal(b.desc->name, "stdout");
 	assert_ptr_not_equal(a.desc, b.desc);
-	expect_refusal(TEST_PLUGIN_DIR, "bad_abi", -EINVAL, "expected 1, found 99");
+	expect_refusal(TEST_PLUGIN_DIR, "bad_abi", -EINVAL, "built for ABI 99, this synsink needs ABI 2");
 	assert_int_equal(plugin_load(TEST_PLUGIN_DIR, "good", &c, err, sizeof(err)), 0);
 	assert_ptr_equal(c.desc, a.desc);	/* the same plugin twice is one object */
 	plugin_unload(&c);
@@ -84,7 +84,29 @@ static void test_two_at_once(void **state)
 static void test_bad_abi(void **state)
 {
 	(void)state;
-	expect_refusal(TEST_PLUGIN_DIR, "bad_abi", -EINVAL, "expected 1, found 99");
+	expect_refusal(TEST_PLUGIN_DIR, "bad_abi", -EINVAL, "built for ABI 99, this synsink needs ABI 2");
+}
+
+/* An ABI 1 plugin names both versions in its one line. */
+static void test_abi1(void **state)
+{
+	(void)state;
+	expect_refusal(TEST_PLUGIN_DIR, "abi1", -EINVAL,
+		       "built for ABI 1, this synsink needs ABI 2");
+}
+
+static void test_reserved(void **state)
+{
+	(void)state;
+	expect_refusal(TEST_PLUGIN_DIR, "reserved", -EINVAL,
+		       "plugin sets reserved fields");
+}
+
+static void test_bad_layout(void **state)
+{
+	(void)state;
+	expect_refusal(TEST_PLUGIN_DIR, "bad_layout", -EINVAL,
+		       "plugin built for another layout (struct 64/");
 }
 
 static void test_no_symbol(void **state)
@@ -270,6 +292,9 @@ int main(void)
 		cmocka_unit_test(test_good),
 		cmocka_unit_test(test_two_at_once),
 		cmocka_unit_test(test_bad_abi),
+		cmocka_unit_test(test_abi1),
+		cmocka_unit_test(test_reserved),
+		cmocka_unit_test(test_bad_layout),
 		cmocka_unit_test(test_no_symbol),
 		cmocka_unit_test(test_bad_options),
 		cmocka_unit_test(test_wrong_name),

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
-/* The Redis and syslog sinks' FIFO: order, a full FIFO pumping once and
- * then counting drops, an emptied FIFO starting again at slot 0, and the
- * reconnect backoff doubling up to its cap. */
+/* The Redis and syslog sinks' FIFO: order, settles to the core in runs of
+ * consecutive numbers, everything given back at close, an emptied FIFO
+ * starting again at slot 0, and the reconnect backoff doubling up to its
+ * cap. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,18 +16,28 @@
 static uint64_t fake_now;
 static uint64_t now_fn(void) { return fake_now; }
 
-static struct synsink_event evs[16];
-static int pumps, pump_frees;
+/* What host->settle was told, call by call. */
+static struct { uint64_t seq; size_t n; enum synsink_outcome o; } calls[16];
+static size_t n_calls;
 
-/* A pump that delivers pump_frees events each time it is called. */
-static void pump(void *sink)
+static void settle(const struct synsink_host *h, uint64_t seq, size_t n,
+		   enum synsink_outcome o)
 {
-	struct outbox *o = sink;
-	size_t n = (size_t)pump_frees < o->count ? (size_t)pump_frees : o->count;
-
-	pumps++;
-	outbox_pop(o, n);
+	(void)h;
+	assert_true(n_calls < 16);
+	calls[n_calls].seq = seq;
+	calls[n_calls].n = n;
+	calls[n_calls].o = o;
+	n_calls++;
 }
+
+static const struct synsink_host host = {
+	.struct_size = sizeof(struct synsink_host),
+	.now_ns = now_fn,
+	.settle = settle,
+};
+
+static struct synsink_event evs[16];
 
 static void setup_events(void)
 {
@@ -36,32 +47,36 @@ static void setup_events(void)
 		memset(&evs[i], 0, sizeof(evs[i]));
 		evs[i].packet_id = (uint32_t)i;
 	}
+	n_calls = 0;
 }
 
-static void test_order_and_drops(void **state)
+static void test_order_and_settle(void **state)
 {
 	struct outbox o;
 
 	(void)state;
 	setup_events();
-	assert_int_equal(outbox_init(&o, 4, now_fn), 0);
-	pumps = 0;
-	pump_frees = 1;
-	outbox_add(&o, evs, 3, pump, &o);
-	assert_int_equal(o.count, 3);
-	assert_int_equal(pumps, 0);
-	outbox_add(&o, evs + 3, 3, pump, &o);	/* one fits, two after a pump each */
-	assert_int_equal(o.count, 4);
-	assert_int_equal(o.dropped, 0);
-	assert_int_equal(pumps, 2);
-	assert_int_equal(outbox_at(&o, 0)->packet_id, 2);
-	assert_int_equal(outbox_at(&o, 3)->packet_id, 5);
-	pump_frees = 0;				/* the server is away */
-	outbox_add(&o, evs + 6, 2, pump, &o);
-	assert_int_equal(o.count, 4);
-	assert_int_equal(o.dropped, 2);		/* one pump, then both counted */
-	assert_int_equal(pumps, 3);
-	assert_int_equal(outbox_at(&o, 3)->packet_id, 5);
+	assert_int_equal(outbox_init(&o, 8, &host), 0);
+	outbox_add(&o, evs, 3, 100);
+	outbox_add(&o, evs + 3, 3, 200);	/* another batch, numbered apart */
+	assert_int_equal(o.count, 6);
+	assert_int_equal(outbox_room(&o), 2);
+	assert_int_equal(outbox_at(&o, 0)->packet_id, 0);
+	assert_int_equal(outbox_at(&o, 5)->packet_id, 5);
+	outbox_settle(&o, 4, SYNSINK_DELIVERED);	/* 100-102 and 200: two runs */
+	assert_int_equal(n_calls, 2);
+	assert_int_equal(calls[0].seq, 100);
+	assert_int_equal(calls[0].n, 3);
+	assert_int_equal(calls[1].seq, 200);
+	assert_int_equal(calls[1].n, 1);
+	assert_int_equal(calls[1].o, SYNSINK_DELIVERED);
+	assert_int_equal(outbox_at(&o, 0)->packet_id, 4);
+	outbox_requeue_all(&o);			/* close: 201-202 back */
+	assert_int_equal(n_calls, 3);
+	assert_int_equal(calls[2].seq, 201);
+	assert_int_equal(calls[2].n, 2);
+	assert_int_equal(calls[2].o, SYNSINK_REQUEUE);
+	assert_int_equal(o.count, 0);
 	outbox_free(&o);
 }
 
@@ -71,16 +86,39 @@ static void test_empty_starts_at_zero(void **state)
 
 	(void)state;
 	setup_events();
-	assert_int_equal(outbox_init(&o, 8, now_fn), 0);
-	outbox_add(&o, evs, 5, pump, &o);
-	outbox_pop(&o, 3);
+	assert_int_equal(outbox_init(&o, 8, &host), 0);
+	outbox_add(&o, evs, 5, 0);
+	outbox_settle(&o, 3, SYNSINK_DELIVERED);
 	assert_int_equal(o.head, 3);
-	outbox_pop(&o, 2);
+	outbox_settle(&o, 2, SYNSINK_FAILED);
 	assert_int_equal(o.count, 0);
 	assert_int_equal(o.head, 0);	/* the next events reuse the first slots */
-	outbox_add(&o, evs + 7, 1, pump, &o);
+	outbox_add(&o, evs + 7, 1, 5);
 	assert_ptr_equal(outbox_at(&o, 0), &o.fifo[0]);
 	assert_int_equal(outbox_at(&o, 0)->packet_id, 7);
+	outbox_free(&o);
+}
+
+/* "Not now" for the oldest: it goes to the back with its number, even in
+ * a full FIFO. */
+static void test_rotate(void **state)
+{
+	struct outbox o;
+
+	(void)state;
+	setup_events();
+	assert_int_equal(outbox_init(&o, 3, &host), 0);
+	outbox_add(&o, evs, 3, 10);
+	outbox_rotate(&o);
+	assert_int_equal(o.count, 3);
+	assert_int_equal(outbox_at(&o, 0)->packet_id, 1);
+	assert_int_equal(outbox_at(&o, 2)->packet_id, 0);
+	outbox_settle(&o, 3, SYNSINK_DELIVERED);	/* 11-12, then 10 */
+	assert_int_equal(n_calls, 2);
+	assert_int_equal(calls[0].seq, 11);
+	assert_int_equal(calls[0].n, 2);
+	assert_int_equal(calls[1].seq, 10);
+	assert_int_equal(calls[1].n, 1);
 	outbox_free(&o);
 }
 
@@ -92,7 +130,7 @@ static void test_backoff(void **state)
 
 	(void)state;
 	fake_now = 1000;
-	assert_int_equal(outbox_init(&o, 0, now_fn), 0);
+	assert_int_equal(outbox_init(&o, 0, &host), 0);
 	assert_true(outbox_may_connect(&o));
 	for (i = 0; i < 10; i++) {
 		outbox_connect_failed(&o);
@@ -110,8 +148,9 @@ static void test_backoff(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_order_and_drops),
+		cmocka_unit_test(test_order_and_settle),
 		cmocka_unit_test(test_empty_starts_at_zero),
+		cmocka_unit_test(test_rotate),
 		cmocka_unit_test(test_backoff),
 	};
 

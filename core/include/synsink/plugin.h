@@ -10,12 +10,22 @@
  * anything.  Plugins never link against the core: what they need (logging,
  * formatting, the clock) arrives through struct synsink_host.
  *
- * Threading: open and close are called from the main thread; write and
- * flush from the instance's own sink thread, never two at once.  stats may
- * be called from any thread at any time, while a write or flush is under
- * way too (the core never makes it wait for one that does not return):
- * keep the counters it reports in atomics (atomic_ullong).  host->log may
- * be called from any thread, a library's own threads included.
+ * Threads: open and close are called from the main thread; write, flush
+ * and reopen from the instance's own sink thread, never two at once and
+ * never while open or close runs.  stats may be called from any thread at
+ * any time, while a write or flush is under way too (the core never makes
+ * a stats read wait for one that does not return): keep the counters it
+ * reports in atomics (atomic_ullong).  host->log and host->settle may be
+ * called from any thread, a library's own threads included.
+ *
+ * Delivery (ABI 2): the core owns it.  It numbers every event it hands to
+ * a sink (seq, consecutive within a batch), keeps each one until its
+ * outcome is known, retries, spools to disk and counts.  A plugin answers
+ * each write() with one of the codes below and, for a batch it took with
+ * SYNSINK_PENDING, later settles every one of its events exactly once
+ * through host->settle().  By the time close() returns, every event taken
+ * must be settled: what a plugin could not deliver it settles
+ * SYNSINK_REQUEUE, and the core spools it (or counts it undelivered).
  */
 #ifndef SYNSINK_PLUGIN_H
 #define SYNSINK_PLUGIN_H
@@ -26,12 +36,28 @@
 
 #include <synsink/event.h>
 
-#define SYNSINK_PLUGIN_ABI	1
+#define SYNSINK_PLUGIN_ABI	2
 #define SYNSINK_PLUGIN_SYMBOL	"synsink_plugin_entry"
 
-/* Return values of write(). */
-#define SYNSINK_OK	0	/* every event of the batch was taken */
-#define SYNSINK_ERROR	(-1)	/* the batch was not delivered: count it failed */
+/* Answers of write(). */
+#define SYNSINK_OK	0	/* taken and delivered (a sink done in write():
+				 * stdout, a file, a datagram) */
+#define SYNSINK_PENDING	1	/* taken; each event's outcome follows through
+				 * host->settle(), maybe before write() returns */
+#define SYNSINK_RETRY	2	/* not taken, for now (server away, buffer
+				 * full): the core keeps the batch, backs off
+				 * and offers it again */
+#define SYNSINK_ERROR	(-1)	/* not taken, and never will be: the core
+				 * counts the batch failed */
+
+/* Outcomes for host->settle(). */
+enum synsink_outcome {
+	SYNSINK_DELIVERED = 0,	/* the destination has it */
+	SYNSINK_FAILED = 1,	/* refused for good (counted failed) */
+	SYNSINK_REQUEUE = 2,	/* not delivered after all (connection lost,
+				 * shutting down): the core offers it again or
+				 * spools it; delivery is at least once */
+};
 
 enum synsink_opt_type {
 	SYNSINK_OPT_STRING,	/* any non-empty string */
@@ -83,7 +109,21 @@ struct synsink_host {
 	size_t (*format_json)(const struct synsink_event *ev, char *buf, size_t len);
 	/* CLOCK_MONOTONIC in nanoseconds. */
 	uint64_t (*now_ns)(void);
+	/* The outcome of events seq .. seq+n-1, taken with SYNSINK_PENDING.
+	 * Any thread, any order between ranges; an event settled twice, or
+	 * never taken, is ignored and counted (settle_errors). */
+	void (*settle)(const struct synsink_host *h, uint64_t seq, size_t n,
+		       enum synsink_outcome outcome);
+	/* After answering SYNSINK_RETRY: the sink can take events again
+	 * (reconnected, a hold is over).  The core offers them at once
+	 * instead of waiting out its backoff.  Any thread. */
+	void (*wake)(const struct synsink_host *h);
+	uint32_t flags;		/* SYNSINK_HOST_* */
 };
+
+/* host->flags: the core spools what this sink cannot take, so a server
+ * away at open() need not stop synsink from starting. */
+#define SYNSINK_HOST_SPOOL	(1u << 0)
 
 /* Called by a plugin's stats() once per counter. */
 typedef void (*synsink_emit_fn)(void *arg, const char *name, uint64_t value);
@@ -93,7 +133,7 @@ struct synsink_plugin {
 	uint32_t struct_size;	/* sizeof(struct synsink_plugin) */
 	uint16_t ptr_size;	/* sizeof(void *) */
 	uint16_t event_size;	/* sizeof(struct synsink_event) */
-	uint32_t reserved0;
+	uint32_t reserved0;	/* zero (checked) */
 	const char *name;	/* equals the file name without ".so" */
 	const char *description; /* one line */
 	const struct synsink_option *options;
@@ -104,11 +144,16 @@ struct synsink_plugin {
 	 * open logs at SYNSINK_LOG_ERR becomes synsink's one error line. */
 	int (*open)(void **state, const struct synsink_value *values,
 		    const struct synsink_host *host);
-	/* Delivers n events; SYNSINK_OK or SYNSINK_ERROR. */
-	int (*write)(void *state, const struct synsink_event *ev, size_t n);
-	/* Pushes out what is buffered, waiting at most timeout_ms.  Returns 0,
-	 * or -ETIMEDOUT / a negative errno when something stays undelivered. */
+	/* Offers n events numbered seq .. seq+n-1; returns one of
+	 * SYNSINK_OK, SYNSINK_PENDING, SYNSINK_RETRY, SYNSINK_ERROR.  Must
+	 * not block for long: a sink whose server is away says RETRY. */
+	int (*write)(void *state, const struct synsink_event *ev, size_t n,
+		     uint64_t seq);
+	/* Pushes out what is buffered, waiting at most timeout_ms (0: do what
+	 * can be done now; the core calls it so on its idle tick).  Returns
+	 * 0, or -ETIMEDOUT / a negative errno when something stays unsettled. */
 	int (*flush)(void *state, int timeout_ms);
+	/* Settles what is still unsettled (SYNSINK_REQUEUE), then frees. */
 	void (*close)(void *state);
 	/* Reports the plugin's own counters through emit; may be NULL. */
 	void (*stats)(void *state, synsink_emit_fn emit, void *arg);
@@ -116,7 +161,7 @@ struct synsink_plugin {
 	 * logrotate).  Called from the sink's thread, between writes; may be
 	 * NULL (a slot that older plugins leave zero). */
 	void (*reopen)(void *state);
-	void *reserved[3];	/* zero; room to grow without a new ABI */
+	void *reserved[3];	/* zero (checked); room to grow without a new ABI */
 };
 
 #define SYNSINK_PLUGIN_INIT						\

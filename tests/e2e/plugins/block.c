@@ -30,12 +30,14 @@ static int block_open(void **st, const struct synsink_value *v,
 	return 0;
 }
 
-static int block_write(void *st, const struct synsink_event *ev, size_t n)
+static int block_write(void *st, const struct synsink_event *ev, size_t n,
+		       uint64_t seq)
 {
 	struct block *b = st;
 	struct timespec ts = { (time_t)(b->ms / 1000), (long)(b->ms % 1000) * 1000000 };
 
 	(void)ev;
+	(void)seq;
 	nanosleep(&ts, NULL);	/* the point of this plugin */
 	b->taken += n;
 	return SYNSINK_OK;

@@ -12,11 +12,13 @@ static int tp_open(void **st, const struct synsink_value *v,
 	return 0;
 }
 
-static int tp_write(void *st, const struct synsink_event *ev, size_t n)
+static int tp_write(void *st, const struct synsink_event *ev, size_t n,
+		    uint64_t seq)
 {
 	(void)st;
 	(void)ev;
 	(void)n;
+	(void)seq;
 	return SYNSINK_OK;
 }
 

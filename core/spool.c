@@ -1,0 +1,631 @@
+// SPDX-License-Identifier: MIT
+/* spool.c - a sink's disk spool (see spool.h). */
+#include "spool.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "log.h"
+
+#define REC_MAGIC	0x53594e31u	/* "SYN1" */
+#define SEG_VERSION	1
+#define SEG_FIRST_ID	(1ull << 32)	/* room below for prepended segments */
+#define SYNC_AFTER_NS	1000000000ull
+/* The most a segment can hold: a writer rotates past SPOOL_SEG_MAX. */
+#define SEG_READ_MAX	(SPOOL_SEG_MAX + SPOOL_REC_LEN)
+#define PER_SEG		((SPOOL_SEG_MAX - SPOOL_HDR_LEN) / SPOOL_REC_LEN)
+
+static const char seg_magic[8] = { 'S', 'Y', 'N', 'S', 'P', 'O', 'O', 'L' };
+
+static void seg_name(char *buf, size_t len, uint64_t id)
+{
+	snprintf(buf, len, "%016" PRIx64 ".seg", id);
+}
+
+static uint32_t crc(const void *p, size_t len)
+{
+	return (uint32_t)crc32(0L, p, (uInt)len);
+}
+
+bool spool_header_ok(const uint8_t *buf, size_t len)
+{
+	uint32_t ver, esz;
+
+	if (len < SPOOL_HDR_LEN || memcmp(buf, seg_magic, sizeof(seg_magic)))
+		return false;
+	memcpy(&ver, buf + 8, 4);
+	memcpy(&esz, buf + 12, 4);
+	return ver == SEG_VERSION && esz == sizeof(struct synsink_event);
+}
+
+/* Whether a whole, good record starts at buf[off]. */
+static bool record_at(const uint8_t *buf, size_t len, size_t off)
+{
+	uint32_t magic, rlen, sum;
+
+	if (len - off < SPOOL_REC_LEN)
+		return false;
+	memcpy(&magic, buf + off, 4);
+	memcpy(&rlen, buf + off + 4, 4);
+	memcpy(&sum, buf + off + 8, 4);
+	return magic == REC_MAGIC && rlen == sizeof(struct synsink_event) &&
+	       sum == crc(buf + off + SPOOL_REC_HDR, rlen);
+}
+
+int spool_parse(const uint8_t *buf, size_t len, size_t *off,
+		struct synsink_event *out, unsigned long long *corrupt)
+{
+	size_t start = *off, o = *off;
+
+	while (o < len && !record_at(buf, len, o))
+		o++;	/* resynchronise on the next record that checks out */
+	if (o > start)	/* events lost: the bytes skipped, in records */
+		*corrupt += (o - start + SPOOL_REC_LEN - 1) / SPOOL_REC_LEN;
+	if (o >= len) {
+		*off = len;
+		return 0;
+	}
+	memcpy(out, buf + o + SPOOL_REC_HDR, sizeof(*out));
+	*off = o + SPOOL_REC_LEN;
+	return 1;
+}
+
+static int ids_reserve(struct spool *sp, size_t more)
+{
+	uint64_t *n;
+	size_t cap;
+
+	if (sp->n_ids + more <= sp->cap_ids)
+		return 0;
+	cap = sp->cap_ids ? sp->cap_ids * 2 : 64;
+	while (cap < sp->n_ids + more)
+		cap *= 2;
+	n = realloc(sp->ids, cap * sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	sp->ids = n;
+	sp->cap_ids = cap;
+	return 0;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static uint64_t seg_records(uint64_t size)
+{
+	return size > SPOOL_HDR_LEN ? (size - SPOOL_HDR_LEN) / SPOOL_REC_LEN : 0;
+}
+
+/* Lists the segments in the directory; anything else there is left alone. */
+static int list_segments(struct spool *sp, char *err, size_t errlen)
+{
+	int fd = openat(sp->dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *de;
+
+	if (!d) {
+		snprintf(err, errlen, "spool %s: %s", sp->dir, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -errno;
+	}
+	while ((de = readdir(d))) {
+		char want[32], *end;
+		uint64_t id;
+		struct stat st;
+
+		if (strlen(de->d_name) != 20)
+			continue;
+		id = strtoull(de->d_name, &end, 16);
+		seg_name(want, sizeof(want), id);
+		if (strcmp(want, de->d_name) ||
+		    fstatat(sp->dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) ||
+		    !S_ISREG(st.st_mode))
+			continue;
+		if (ids_reserve(sp, 1)) {
+			closedir(d);
+			snprintf(err, errlen, "out of memory");
+			return -ENOMEM;
+		}
+		sp->ids[sp->n_ids++] = id;
+		sp->bytes += (uint64_t)st.st_size;
+		sp->waiting += seg_records((uint64_t)st.st_size);
+	}
+	closedir(d);
+	if (sp->n_ids)
+		qsort(sp->ids, sp->n_ids, sizeof(*sp->ids), cmp_id);
+	sp->wid = sp->n_ids ? sp->ids[sp->n_ids - 1] + 1 : SEG_FIRST_ID;
+	return 0;
+}
+
+/* A clean stop's note of how far it had read the first segment. */
+static void load_cursor(struct spool *sp)
+{
+	char text[64] = "";
+	uint64_t id, off;
+	size_t i;
+	int fd = openat(sp->dfd, "cursor", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	ssize_t r;
+
+	if (fd < 0)
+		return;
+	r = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	/* Used once: a later segment may reuse the id. */
+	unlinkat(sp->dfd, "cursor", 0);
+	if (r <= 0 || sscanf(text, "%" SCNx64 " %" SCNu64, &id, &off) != 2)
+		return;
+	for (i = 0; i < sp->n_ids; i++) {
+		if (sp->ids[i] != id || off <= SPOOL_HDR_LEN)
+			continue;
+		sp->cursor_id = id;
+		sp->cursor_off = off;	/* applied (and checked) at load */
+		sp->waiting -= seg_records(off) < sp->waiting ? seg_records(off) : sp->waiting;
+	}
+}
+
+static int lock_dir(struct spool *sp, uid_t uid, gid_t gid, char *err, size_t errlen)
+{
+	char pid[32] = "";
+	int n;
+
+	sp->lockfd = openat(sp->dfd, "lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (sp->lockfd < 0) {
+		snprintf(err, errlen, "spool %s: lock: %s", sp->dir, strerror(errno));
+		return -errno;
+	}
+	if (flock(sp->lockfd, LOCK_EX | LOCK_NB)) {
+		int e = errno;
+
+		if (pread(sp->lockfd, pid, sizeof(pid) - 1, 0) < 0)
+			pid[0] = 0;
+		pid[strcspn(pid, "\n")] = 0;
+		snprintf(err, errlen, "spool %s is in use by another synsink%s%s%s", sp->dir,
+			 pid[0] ? " (pid " : "", pid, pid[0] ? ")" : "");
+		return e == EWOULDBLOCK ? -EBUSY : -e;
+	}
+	n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+	if (ftruncate(sp->lockfd, 0) || pwrite(sp->lockfd, pid, (size_t)n, 0) != n ||
+	    (geteuid() != uid && fchown(sp->lockfd, uid, gid))) {
+		snprintf(err, errlen, "spool %s: lock: %s", sp->dir, strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+int spool_open(struct spool *sp, const char *dir, uint64_t max_bytes,
+	       uid_t uid, gid_t gid, char *err, size_t errlen)
+{
+	struct stat st;
+	int ret;
+
+	memset(sp, 0, sizeof(*sp));
+	sp->dfd = sp->lockfd = sp->wfd = -1;
+	sp->max_bytes = max_bytes;
+	snprintf(sp->dir, sizeof(sp->dir), "%s", dir);
+	if (mkdir(dir, 0700) && errno != EEXIST) {
+		snprintf(err, errlen, "spool %s: %s", dir, strerror(errno));
+		return -errno;
+	}
+	sp->dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (sp->dfd < 0 || fstat(sp->dfd, &st)) {
+		snprintf(err, errlen, "spool %s: %s", dir, strerror(errno));
+		ret = -errno;
+		goto fail;
+	}
+	/* Events are who talked to whom: ours alone to read, and nobody
+	 * else's to write (a planted record would be shipped as an event). */
+	if ((st.st_uid != geteuid() && st.st_uid != uid) || (st.st_mode & 077)) {
+		snprintf(err, errlen,
+			 "spool %s: owned by uid %u with mode %04o; it must be ours and mode 0700",
+			 dir, (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
+		ret = -EPERM;
+		goto fail;
+	}
+	if (st.st_uid != uid && fchown(sp->dfd, uid, gid)) {
+		snprintf(err, errlen, "spool %s: chown: %s", dir, strerror(errno));
+		ret = -errno;
+		goto fail;
+	}
+	ret = lock_dir(sp, uid, gid, err, errlen);
+	if (!ret)
+		ret = list_segments(sp, err, errlen);
+	if (ret)
+		goto fail;
+	load_cursor(sp);
+	return 0;
+fail:
+	spool_close(sp);
+	return ret;
+}
+
+static void sync_writer(struct spool *sp)
+{
+	if (sp->wfd >= 0 && sp->unsynced_ns && fdatasync(sp->wfd))
+		sp->io_errors++;
+	sp->unsynced_ns = 0;
+}
+
+static void close_writer(struct spool *sp)
+{
+	if (sp->wfd < 0)
+		return;
+	sync_writer(sp);
+	close(sp->wfd);
+	sp->wfd = -1;
+	sp->wid++;	/* the next append starts a new segment */
+}
+
+/* Creates segment id with its header.  Returns the fd or -errno. */
+static int seg_create(struct spool *sp, uint64_t id)
+{
+	uint8_t hdr[SPOOL_HDR_LEN];
+	uint32_t ver = SEG_VERSION, esz = sizeof(struct synsink_event);
+	char name[32];
+	int fd;
+
+	seg_name(name, sizeof(name), id);
+	fd = openat(sp->dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_APPEND |
+		    O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	memcpy(hdr, seg_magic, 8);
+	memcpy(hdr + 8, &ver, 4);
+	memcpy(hdr + 12, &esz, 4);
+	if (write(fd, hdr, sizeof(hdr)) != (ssize_t)sizeof(hdr)) {
+		int e = errno ? errno : ENOSPC;
+
+		close(fd);
+		unlinkat(sp->dfd, name, 0);
+		return -e;
+	}
+	sp->bytes += SPOOL_HDR_LEN;
+	return fd;
+}
+
+/* Writes n records to fd, all or none (a short write is cut off again,
+ * so no torn record is left behind by a full disk).  Returns 0 or -errno. */
+static int put_records(int fd, uint64_t size, const struct synsink_event *ev, size_t n)
+{
+	uint8_t rec[SPOOL_REC_LEN * 64];
+	size_t i = 0;
+
+	while (i < n) {
+		size_t k = n - i < 64 ? n - i : 64, j, len = k * SPOOL_REC_LEN;
+		ssize_t w;
+
+		for (j = 0; j < k; j++) {
+			uint8_t *r = rec + j * SPOOL_REC_LEN;
+			uint32_t magic = REC_MAGIC, rlen = sizeof(*ev);
+			uint32_t sum = crc(&ev[i + j], sizeof(*ev));
+
+			memcpy(r, &magic, 4);
+			memcpy(r + 4, &rlen, 4);
+			memcpy(r + 8, &sum, 4);
+			memcpy(r + SPOOL_REC_HDR, &ev[i + j], sizeof(*ev));
+		}
+		w = write(fd, rec, len);
+		if (w != (ssize_t)len) {
+			int e = w < 0 ? errno : ENOSPC;
+
+			if (ftruncate(fd, (off_t)size)) {
+				/* nothing more to do: the reader skips a torn tail */
+			}
+			return -e;
+		}
+		size += len;
+		i += k;
+	}
+	return 0;
+}
+
+/* The bytes n more events take: their records, and the headers of the
+ * segments they start. */
+static uint64_t need_bytes(const struct spool *sp, size_t n, bool fresh)
+{
+	size_t room = 0;
+
+	if (!fresh && sp->wfd >= 0 && sp->wsize < SPOOL_SEG_MAX)
+		room = (SPOOL_SEG_MAX - sp->wsize) / SPOOL_REC_LEN;
+	room = room < n ? room : n;
+	return (uint64_t)n * SPOOL_REC_LEN +
+	       ((n - room + PER_SEG - 1) / PER_SEG) * SPOOL_HDR_LEN;
+}
+
+size_t spool_append(struct spool *sp, const struct synsink_event *ev, size_t n,
+		    uint64_t now_ns)
+{
+	size_t done = 0;
+
+	if (sp->bytes + need_bytes(sp, n, false) > sp->max_bytes) {
+		sp->full += n;
+		return 0;
+	}
+	while (done < n) {
+		size_t k;
+		int ret;
+
+		if (sp->wfd < 0) {
+			ret = seg_create(sp, sp->wid);
+			if (ret < 0 || ids_reserve(sp, 1)) {
+				if (ret >= 0) {
+					close(ret);
+				}
+				goto fail;
+			}
+			sp->wfd = ret;
+			sp->wsize = SPOOL_HDR_LEN;
+			sp->ids[sp->n_ids++] = sp->wid;
+		}
+		k = (SPOOL_SEG_MAX - sp->wsize) / SPOOL_REC_LEN;
+		if (!k)
+			k = 1;
+		if (k > n - done)
+			k = n - done;
+		ret = put_records(sp->wfd, sp->wsize, ev + done, k);
+		if (ret) {
+			errno = -ret;
+			goto fail;
+		}
+		sp->wsize += k * SPOOL_REC_LEN;
+		sp->bytes += k * SPOOL_REC_LEN;
+		sp->waiting += k;
+		sp->appended += k;
+		done += k;
+		if (!sp->unsynced_ns)
+			sp->unsynced_ns = now_ns ? now_ns : 1;
+		if (sp->wsize + SPOOL_REC_LEN > SPOOL_SEG_MAX)
+			close_writer(sp);
+	}
+	return done;
+fail:
+	if (errno != ENOSPC && errno != EDQUOT)
+		sp->io_errors++;
+	sp->full += n - done;
+	return done;
+}
+
+int spool_prepend(struct spool *sp, const struct synsink_event *ev, size_t n)
+{
+	size_t k = (n + PER_SEG - 1) / PER_SEG, i, done = 0;
+	uint64_t first = sp->n_ids ? sp->ids[0] : sp->wid;
+
+	if (!n)
+		return 0;
+	if (sp->n_done && sp->done[0].id < first)
+		first = sp->done[0].id;	/* removed only after this is safe */
+	if (sp->bytes + need_bytes(sp, n, true) > sp->max_bytes) {
+		sp->full += n;
+		return -ENOSPC;
+	}
+	if (ids_reserve(sp, k)) {
+		sp->full += n;
+		return -ENOMEM;
+	}
+	memmove(sp->ids + k, sp->ids, sp->n_ids * sizeof(*sp->ids));
+	sp->n_ids += k;
+	for (i = 0; i < k; i++) {
+		size_t m = n - done < PER_SEG ? n - done : PER_SEG;
+		int fd = seg_create(sp, first - k + i), ret;
+
+		sp->ids[i] = first - k + i;
+		ret = fd < 0 ? fd : put_records(fd, SPOOL_HDR_LEN, ev + done, m);
+		if (fd >= 0 && !ret && fdatasync(fd))
+			ret = -errno;
+		if (fd >= 0)
+			close(fd);
+		if (ret) {
+			if (ret != -ENOSPC && ret != -EDQUOT)
+				sp->io_errors++;
+			sp->full += n - done;
+			return ret;
+		}
+		sp->bytes += m * SPOOL_REC_LEN;
+		sp->waiting += m;
+		sp->appended += m;
+		done += m;
+	}
+	return 0;
+}
+
+bool spool_empty(const struct spool *sp)
+{
+	if (!sp->n_ids)
+		return true;
+	/* Only the writer's segment, with no record in it yet. */
+	return sp->n_ids == 1 && !sp->loaded && sp->wfd >= 0 &&
+	       sp->ids[0] == sp->wid && sp->wsize <= SPOOL_HDR_LEN;
+}
+
+static void remove_seg(struct spool *sp, uint64_t id)
+{
+	char name[32];
+	struct stat st;
+
+	seg_name(name, sizeof(name), id);
+	if (!fstatat(sp->dfd, name, &st, AT_SYMLINK_NOFOLLOW))
+		sp->bytes -= (uint64_t)st.st_size < sp->bytes ? (uint64_t)st.st_size : sp->bytes;
+	if (unlinkat(sp->dfd, name, 0) && errno != ENOENT)
+		sp->io_errors++;
+}
+
+/* Reads segment ids[0] into buf.  Returns 0, or -1 when it is unusable
+ * (then it is gone, counted). */
+static int load_first(struct spool *sp)
+{
+	char name[32];
+	struct stat st;
+	size_t want = sp->ids[0] == sp->cursor_id ? (size_t)sp->cursor_off : 0;
+	ssize_t r;
+	int fd;
+
+	if (sp->ids[0] == sp->wid && sp->wfd >= 0)
+		close_writer(sp);	/* caught up: read only closed segments */
+	if (!sp->buf && !(sp->buf = malloc(SEG_READ_MAX)))
+		return -1;
+	seg_name(name, sizeof(name), sp->ids[0]);
+	fd = openat(sp->dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) || (uint64_t)st.st_size > SEG_READ_MAX) {
+		if (fd >= 0)
+			close(fd);
+		goto bad;
+	}
+	sp->len = 0;
+	while (sp->len < (size_t)st.st_size &&
+	       (r = read(fd, sp->buf + sp->len, (size_t)st.st_size - sp->len)) > 0)
+		sp->len += (size_t)r;
+	close(fd);
+	if (!spool_header_ok(sp->buf, sp->len))
+		goto bad;
+	sp->off = want >= SPOOL_HDR_LEN && want <= sp->len ? want : SPOOL_HDR_LEN;
+	sp->loaded = 1;
+	sp->rid = sp->ids[0];
+	return 0;
+bad:
+	/* Kept for a look (a spool from another build, a damaged disk), out
+	 * of the way: it counts no more against spool_max. */
+	{
+		char aside[40];
+
+		snprintf(aside, sizeof(aside), "%s.bad", name);
+		if (renameat(sp->dfd, name, sp->dfd, aside) && errno != ENOENT)
+			sp->io_errors++;
+		if (!fstatat(sp->dfd, aside, &st, AT_SYMLINK_NOFOLLOW))
+			sp->bytes -= (uint64_t)st.st_size < sp->bytes ?
+				     (uint64_t)st.st_size : sp->bytes;
+	}
+	log_msg(SYNSINK_LOG_WARN, "spool %s: segment %s is not a spool segment of this build; moved aside (.bad)",
+		sp->dir, name);
+	sp->bad_segments++;
+	sp->off = 0;
+	sp->len = 0;
+	return -1;
+}
+
+/* The first segment is read to its end: off the read list, onto the
+ * done list until its events are settled. */
+static void seg_finished(struct spool *sp, uint64_t end_seq)
+{
+	uint64_t id = sp->ids[0];
+
+	memmove(sp->ids, sp->ids + 1, (sp->n_ids - 1) * sizeof(*sp->ids));
+	sp->n_ids--;
+	sp->loaded = 0;
+	sp->off = 0;
+	if (sp->n_done == sp->cap_done) {
+		size_t cap = sp->cap_done ? sp->cap_done * 2 : 16;
+		struct spool_done *d = realloc(sp->done, cap * sizeof(*d));
+
+		if (!d) {	/* cannot wait for the settle: keep the file */
+			return;
+		}
+		sp->done = d;
+		sp->cap_done = cap;
+	}
+	sp->done[sp->n_done].id = id;
+	sp->done[sp->n_done].last_seq = end_seq;
+	sp->n_done++;
+}
+
+size_t spool_read(struct spool *sp, struct synsink_event *out, size_t max,
+		  uint64_t first_seq)
+{
+	size_t got = 0;
+
+	while (got < max && sp->n_ids) {
+		unsigned long long bad = 0;
+
+		if (!sp->loaded) {
+			if (spool_empty(sp))
+				break;
+			if (load_first(sp)) {
+				memmove(sp->ids, sp->ids + 1,
+					(sp->n_ids - 1) * sizeof(*sp->ids));
+				sp->n_ids--;
+				continue;
+			}
+			sp->seg_end_seq = 0;
+		}
+		while (got < max && spool_parse(sp->buf, sp->len, &sp->off, &out[got], &bad)) {
+			got++;
+			sp->seg_end_seq = first_seq + got;	/* one past it */
+		}
+		sp->corrupt += bad;
+		if (sp->off >= sp->len)
+			seg_finished(sp, sp->seg_end_seq);
+	}
+	sp->replayed += got;
+	sp->waiting -= got < sp->waiting ? got : sp->waiting;
+	if (!sp->n_ids || spool_empty(sp))
+		sp->waiting = 0;	/* estimates end here */
+	return got;
+}
+
+void spool_settled(struct spool *sp, uint64_t tail_seq)
+{
+	while (sp->n_done && sp->done[0].last_seq <= tail_seq) {
+		remove_seg(sp, sp->done[0].id);
+		memmove(sp->done, sp->done + 1, (sp->n_done - 1) * sizeof(*sp->done));
+		sp->n_done--;
+	}
+}
+
+void spool_tick(struct spool *sp, uint64_t now_ns)
+{
+	if (sp->unsynced_ns && now_ns - sp->unsynced_ns >= SYNC_AFTER_NS)
+		sync_writer(sp);
+}
+
+static void save_cursor(struct spool *sp)
+{
+	char text[64];
+	int n = snprintf(text, sizeof(text), "%016" PRIx64 " %zu\n", sp->rid, sp->off);
+	int fd = openat(sp->dfd, "cursor.tmp", O_WRONLY | O_CREAT | O_TRUNC |
+			O_NOFOLLOW | O_CLOEXEC, 0600);
+
+	if (fd < 0 || write(fd, text, (size_t)n) != n || fdatasync(fd) ||
+	    renameat(sp->dfd, "cursor.tmp", sp->dfd, "cursor"))
+		sp->io_errors++;
+	if (fd >= 0)
+		close(fd);
+}
+
+void spool_close(struct spool *sp)
+{
+	size_t i;
+
+	if (sp->dfd >= 0) {
+		close_writer(sp);
+		if (sp->loaded && sp->off > SPOOL_HDR_LEN)
+			save_cursor(sp);
+		/* What they held that is not settled was prepended. */
+		for (i = 0; i < sp->n_done; i++)
+			remove_seg(sp, sp->done[i].id);
+		sp->n_done = 0;
+		if (fsync(sp->dfd))
+			sp->io_errors++;
+		close(sp->dfd);
+	}
+	if (sp->lockfd >= 0)
+		close(sp->lockfd);
+	sp->dfd = sp->lockfd = -1;
+	free(sp->ids);
+	free(sp->done);
+	free(sp->buf);
+	sp->ids = NULL;
+	sp->done = NULL;
+	sp->buf = NULL;
+}

@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * spool.h - a sink's disk spool: events its server could not take yet, in
+ * append-only segment files, replayed in order once it is back.
+ *
+ * DIR/lock            flock()ed by the one synsink using DIR, holds its pid
+ * DIR/%016x.seg       segments, replayed in id order; SPOOL_SEG_MAX each
+ * DIR/cursor          "ID OFFSET": how far a clean stop had read segment ID
+ *
+ * A segment is a 16-byte header ("SYNSPOOL", version, event size) and
+ * records: magic, payload length, CRC-32 of the payload, the event.  The
+ * writer only ever appends whole records (a short write is cut off
+ * again), so a torn record can only be the tail of a segment a crash
+ * interrupted; the reader skips whatever does not check out and counts
+ * it (spool_corrupt, in events: the bytes skipped over a record's size).
+ *
+ * Durability: segments are fdatasync()ed when they are closed, at a clean
+ * stop, and at most a second after anything was appended (spool_tick).  A
+ * killed synsink loses nothing it had appended (the page cache has it); a
+ * power loss loses at most that last second.
+ *
+ * Not thread-safe: the sink's thread owns it (and the main thread once
+ * that has stopped).
+ */
+#ifndef SYNSINK_SPOOL_H
+#define SYNSINK_SPOOL_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <synsink/event.h>
+
+#define SPOOL_SEG_MAX		(1u << 20)	/* bytes per segment, about */
+#define SPOOL_HDR_LEN		16
+#define SPOOL_REC_HDR		12
+#define SPOOL_REC_LEN		(SPOOL_REC_HDR + sizeof(struct synsink_event))
+#define SPOOL_DEFAULT_MAX	(256ull << 20)
+
+/* A segment read to its end whose events wait to be settled. */
+struct spool_done {
+	uint64_t id;
+	uint64_t last_seq;
+};
+
+struct spool {
+	int dfd, lockfd;
+	char dir[256];			/* for messages */
+	uint64_t max_bytes, bytes;	/* limit, and what the segments take */
+	uint64_t *ids;			/* segments not yet read to their end, */
+	size_t n_ids, cap_ids;		/* in replay order (the writer's last) */
+	struct spool_done *done;	/* read to their end, oldest first */
+	size_t n_done, cap_done;
+	/* writer */
+	int wfd;
+	uint64_t wid, wsize, unsynced_ns;	/* unsynced_ns: first append since the last sync */
+	/* reader: segment rid (ids[0], until a stop prepends), read into buf */
+	uint64_t rid;
+	uint8_t *buf;
+	size_t len, off;
+	int loaded;
+	uint64_t seg_end_seq;		/* one past the seq of its last event read */
+	uint64_t cursor_id, cursor_off;	/* a clean stop read segment ID to here */
+
+	atomic_ullong waiting;		/* events in segments, not read back yet */
+	atomic_ullong appended, replayed, corrupt, bad_segments, full, io_errors;
+};
+
+/*
+ * Opens (creating it 0700, owned by uid:gid) and locks dir, and lists the
+ * segments a previous run left.  Refuses a directory another user could
+ * write to, or one another synsink holds.  Returns 0 or -errno with one
+ * line in err.
+ */
+int spool_open(struct spool *sp, const char *dir, uint64_t max_bytes,
+	       uid_t uid, gid_t gid, char *err, size_t errlen);
+
+/* Appends n events after everything else.  Returns how many; the rest
+ * did not fit (spool_max, or the disk is full) and is counted in full. */
+size_t spool_append(struct spool *sp, const struct synsink_event *ev, size_t n,
+		    uint64_t now_ns);
+/* Writes events in front of everything spooled (a clean stop's
+ * undelivered ones, older than the rest).  Returns 0, or -errno with all
+ * of them counted in full. */
+int spool_prepend(struct spool *sp, const struct synsink_event *ev, size_t n);
+
+/* Whether anything is left to read back. */
+bool spool_empty(const struct spool *sp);
+/*
+ * Reads up to max events back, oldest first, into out; first_seq is the
+ * sequence number the caller gives the first of them (to know when a
+ * segment's last event is settled).  Returns how many.
+ */
+size_t spool_read(struct spool *sp, struct synsink_event *out, size_t max,
+		  uint64_t first_seq);
+/* Every event below tail_seq is settled: removes the segments that held
+ * only such events. */
+void spool_settled(struct spool *sp, uint64_t tail_seq);
+/* Syncs appended data once it is a second old. */
+void spool_tick(struct spool *sp, uint64_t now_ns);
+/* A clean stop: syncs, notes how far the reader got, frees.  Events read
+ * back but not settled must have been spool_prepend()ed first. */
+void spool_close(struct spool *sp);
+
+/*
+ * The record parser, on a segment's bytes after its header (pure; the
+ * fuzz target's entry).  Returns 1 with the next good record in *out and
+ * *off past it, or 0 at the end; what it skips on the way is added to
+ * *corrupt, in events.
+ */
+int spool_parse(const uint8_t *buf, size_t len, size_t *off,
+		struct synsink_event *out, unsigned long long *corrupt);
+/* Whether a segment starts with our header for this event size. */
+bool spool_header_ok(const uint8_t *buf, size_t len);
+
+#endif
