@@ -352,8 +352,11 @@ int plugin_list(const char *dir, FILE *out)
 	closedir(d);
 	qsort(names, n, sizeof(names[0]), cmp_str);
 	fprintf(out, "Sinks in %s:\n", dir);
-	fprintf(out, "(every sink also takes ring=N: its own ring size, a power"
-		" of two, instead of --ring-size)\n");
+	fprintf(out, "(every sink also takes the core's ring=N (its own ring size, a"
+		" power of two, instead of --ring-size), buffer=N (events held in"
+		" memory until delivered, default %u), spool=DIR and spool_max=SIZE"
+		" (a disk spool for what memory cannot hold; default limit 256M):"
+		" README, Delivery)\n", SINK_BUFFER_DEFAULT);
 	for (i = 0; i < n; i++) {
 		struct plugin pl;
 		char err[512];

@@ -11,7 +11,10 @@ out=$(ip netns exec "$LAB_SRV" "$SYNSINK" --queue 1 --user no-such-user 2>&1 >/d
 case $out in *"no user 'no-such-user'"*) ;; *) e2e_fail "unclear: $out" ;; esac
 lab_queue_bound 1 && e2e_fail "queue left bound"
 
-ss_start "$E2E_TMP/out" "$E2E_TMP/err" --queue 1 --user nobody
+# A second sink with a spool and no server: the spool is the --user
+# account's, 0700, and takes the events after the privilege drop.
+ss_start "$E2E_TMP/out" "$E2E_TMP/err" --queue 1 --user nobody --flush-timeout 200 \
+	--sink stdout --sink "redis:port=6499,buffer=2,spool=$E2E_TMP/spool"
 listen_start 22 6
 connect $LAB_V4_SRV 22 3
 connect $LAB_V6_SRV 22 3
@@ -32,8 +35,13 @@ threads=$(ls /proc/"$SS_PID"/task | wc -l)
 # live, and in the final line taken just before the unbind.
 [ "$(ss_live_stat queues.0.kernel.queue_total)" = 0 ] || e2e_fail "no kernel counters after --user"
 ss_stop
+[ "$(stat -c '%U %a' "$E2E_TMP/spool")" = "nobody 700" ] || e2e_fail "spool: $(stat -c '%U %a' "$E2E_TMP/spool")"
+[ "$(ss_stat sinks.1.spooled)" = 6 ] || e2e_fail "spooled $(ss_stat sinks.1.spooled)"
+for f in "$E2E_TMP"/spool/*.seg; do
+	[ "$(stat -c '%U %a' "$f")" = "nobody 600" ] || e2e_fail "$f: $(stat -c '%U %a' "$f")"
+done
 [ "$(ss_stat queues.0.events)" = 6 ] || e2e_fail "events"
 [ "$(ss_stat queues.0.kernel.id_sequence)" = 6 ] || e2e_fail "final kernel counters: $(ss_stat queues.0.kernel)"
 [ "$(ss_stat queues.0.verdicts)" = 6 ] || e2e_fail "verdicts"
 lab_queue_bound 1 && e2e_fail "queue still bound after exit"
-e2e_pass "uid/gid $uid/$gid, CAP_NET_ADMIN only, no_new_privs, in all $threads threads; verdicts and unbind work"
+e2e_pass "uid/gid $uid/$gid, CAP_NET_ADMIN only, no_new_privs, in all $threads threads; verdicts and unbind work; the spool is nobody's, 0700"

@@ -315,10 +315,15 @@ static void test_table_check(void **state)
 	p.n_options = 1;
 	assert_int_equal(option_table_check(&p, err, sizeof(err)), -22);
 	assert_non_null(strstr(err, "bad default"));
-	p.options = (const struct synsink_option[]){
-		{ .name = "ring", .type = SYNSINK_OPT_UINT, .max = 5 } };
-	assert_int_equal(option_table_check(&p, err, sizeof(err)), -22);
-	assert_non_null(strstr(err, "the core's"));
+	for (const char *const *k = (const char *const[]){ "ring", "buffer", "spool",
+			"spool_max", NULL }; *k; k++) {
+		const struct synsink_option core[] = {
+			{ .name = *k, .type = SYNSINK_OPT_STRING } };
+
+		p.options = core;
+		assert_int_equal(option_table_check(&p, err, sizeof(err)), -22);
+		assert_non_null(strstr(err, "the core's"));
+	}
 	p.options = NULL;
 	assert_int_equal(option_table_check(&p, err, sizeof(err)), -22);
 }
