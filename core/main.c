@@ -422,10 +422,11 @@ out_shutdown:
 	deadline = clock_mono_ns() + d.cfg.flush_timeout_ms * 1000000ull;
 	for (i = 0; i < d.n_sinks; i++)
 		sink_stop(&d.sinks[i], deadline);
+	/* /metrics reads the plugins' counters: it stops before they close. */
+	metrics_stop(&d.metrics);
 	for (i = 0; i < d.n_sinks; i++)
 		sink_shutdown(&d.sinks[i]);
 	print_stats(&d, 1);
-	metrics_stop(&d.metrics);
 	close_all(&d);
 	close(d.stop_fd);
 	config_file_free(&d.file);
