@@ -462,8 +462,8 @@ static void remove_seg(struct spool *sp, uint64_t id)
 		sp->io_errors++;
 }
 
-/* Reads segment ids[0] into buf.  Returns 0, or -1 when it is unusable
- * (then it is gone, counted). */
+/* Reads segment ids[0] into buf.  Returns 0, -1 when it is unusable (then
+ * it is set aside, counted), or -ENOMEM (nothing changed: try later). */
 static int load_first(struct spool *sp)
 {
 	char name[32];
@@ -475,7 +475,7 @@ static int load_first(struct spool *sp)
 	if (sp->ids[0] == sp->wid && sp->wfd >= 0)
 		close_writer(sp);	/* caught up: read only closed segments */
 	if (!sp->buf && !(sp->buf = malloc(SEG_READ_MAX)))
-		return -1;
+		return -ENOMEM;	/* not the segment's fault */
 	seg_name(name, sizeof(name), sp->ids[0]);
 	fd = openat(sp->dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st) || (uint64_t)st.st_size > SEG_READ_MAX) {
@@ -547,11 +547,15 @@ size_t spool_read(struct spool *sp, struct synsink_event *out, size_t max,
 
 	while (got < max && sp->n_ids) {
 		unsigned long long bad = 0;
+		int ret;
 
 		if (!sp->loaded) {
 			if (spool_empty(sp))
 				break;
-			if (load_first(sp)) {
+			ret = load_first(sp);
+			if (ret == -ENOMEM)
+				break;
+			if (ret) {
 				memmove(sp->ids, sp->ids + 1,
 					(sp->n_ids - 1) * sizeof(*sp->ids));
 				sp->n_ids--;
