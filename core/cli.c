@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <string.h>
 
+#include "format.h"
 #include "util.h"
 
 enum {
@@ -22,6 +23,7 @@ enum {
 	OPT_GROUP,
 	OPT_CONFIG,
 	OPT_METRICS,
+	OPT_SENSOR,
 };
 
 static const struct option long_opts[] = {
@@ -40,6 +42,7 @@ static const struct option long_opts[] = {
 	{ "group",		required_argument, NULL, OPT_GROUP },
 	{ "config",		required_argument, NULL, OPT_CONFIG },
 	{ "metrics",		required_argument, NULL, OPT_METRICS },
+	{ "sensor",		required_argument, NULL, OPT_SENSOR },
 	{ "help",		no_argument,	   NULL, 'h' },
 	{ "version",		no_argument,	   NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -77,6 +80,9 @@ void cli_usage(FILE *out)
 "      --group NAME         with --user: this group (default: NAME's own)\n"
 "      --metrics ADDR:PORT  serve the counters and the verdict-latency\n"
 "                           histogram in Prometheus format at /metrics\n"
+"      --sensor NAME        this sensor's name in every event (\"host\"), the\n"
+"                           syslog HOSTNAME and a Kafka header (default: the\n"
+"                           host name)\n"
 "      --config FILE        read these settings, and sinks as [sink NAME]\n"
 "                           sections, from FILE; flags given override it\n"
 "  -h, --help               this text\n"
@@ -261,6 +267,16 @@ int cli_apply(int argc, char **argv, struct config *cfg, char *err, size_t errle
 			break;
 		case OPT_METRICS:
 			cfg->metrics = optarg;
+			break;
+		case OPT_SENSOR:
+			if (!syn_sensor_valid(optarg)) {
+				snprintf(err, errlen,
+					 "--sensor: '%s' is not 1-%d printable ASCII characters without space, quote or backslash",
+					 optarg, SYN_SENSOR_MAX);
+				ret = -EINVAL;
+				break;
+			}
+			cfg->sensor = optarg;
 			break;
 		case 'h':
 			cfg->help = true;

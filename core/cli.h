@@ -27,6 +27,7 @@ struct config {
 	bool list_sinks, help, version;
 	const char *config;		/* --config FILE */
 	const char *metrics;		/* --metrics ADDR:PORT */
+	const char *sensor;		/* --sensor NAME (NULL: the host name) */
 	int err_index;			/* argv index of the argument at fault */
 };
 

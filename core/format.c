@@ -9,11 +9,39 @@
 #include "outbuf.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
 
 #define TEXT_PREFIX "A new tcp connection will be established: "
+
+/* The sensor's name, set once at start (syn_format_set_sensor). */
+static char sensor[SYN_SENSOR_MAX + 1] = "-";
+
+bool syn_sensor_valid(const char *name)
+{
+	size_t i;
+
+	for (i = 0; name[i]; i++)
+		if (i == SYN_SENSOR_MAX || name[i] < 0x21 || name[i] > 0x7e ||
+		    name[i] == '"' || name[i] == '\\')
+			return false;
+	return i > 0;
+}
+
+int syn_format_set_sensor(const char *name)
+{
+	if (!syn_sensor_valid(name))
+		return -EINVAL;
+	memcpy(sensor, name, strlen(name) + 1);
+	return 0;
+}
+
+const char *syn_sensor(void)
+{
+	return sensor;
+}
 
 /* IPv4 is written here (glibc's inet_ntop formats it with sprintf, a
  * tenth of the JSON line's cost); IPv6, with its zero-run rules, by
@@ -294,6 +322,10 @@ size_t syn_format_json(const struct synsink_event *ev, char *buf, size_t len)
 	put_dev(&o, ev->outdev, ev->outdev_name);
 	put_kuint(&o, "mark", ev->mark);
 	put_mac(&o, ev);
+	put_key(&o, "host");	/* valid names need no escaping */
+	put_ch(&o, '"');
+	put_str(&o, sensor);
+	put_ch(&o, '"');
 	put_lit(&o, "}\n");
 	return out_finish(&o, buf);
 }

@@ -3,12 +3,14 @@
 #ifndef SYNSINK_FORMAT_H
 #define SYNSINK_FORMAT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <synsink/event.h>
 
 #define SYN_JSON_SCHEMA 1	/* "v": field names never change within it */
-#define SYN_JSON_MINOR 2	/* "v_minor": 1 added fp, hops, retx; 2 frag */
+#define SYN_JSON_MINOR 3	/* "v_minor": 1 added fp, hops, retx; 2 frag; 3 host */
+#define SYN_SENSOR_MAX 255	/* longest sensor name (a syslog HOSTNAME's) */
 
 /*
  * Both write one line, newline included, and a terminating NUL that is not
@@ -21,5 +23,15 @@ size_t syn_format_json(const struct synsink_event *ev, char *buf, size_t len);
 /* The name JSON uses for a TCP option kind ("mss", ..., or NULL if it has
  * none and is written as its number). */
 const char *syn_optname(unsigned int kind);
+
+/* Whether name can be a sensor name ("host" in every JSON event, the
+ * syslog HOSTNAME, a Kafka header): 1 to SYN_SENSOR_MAX printable ASCII
+ * characters, no space, quote or backslash. */
+bool syn_sensor_valid(const char *name);
+/* Sets the sensor name every JSON event carries (default "-").  Call once
+ * at start, before any thread formats.  Returns 0 or -EINVAL. */
+int syn_format_set_sensor(const char *name);
+/* The sensor name set. */
+const char *syn_sensor(void);
 
 #endif

@@ -22,6 +22,7 @@
 #include "capture.h"
 #include "cli.h"
 #include "config.h"
+#include "format.h"
 #include "loader.h"
 #include "log.h"
 #include "metrics.h"
@@ -283,6 +284,28 @@ static int wait_signals(struct daemon *d, const sigset_t *set)
 	}
 }
 
+/* --sensor, or the host name, read once: in every event from here on. */
+static int set_sensor(const char *name)
+{
+	char host[SYN_SENSOR_MAX + 2] = "";
+
+	if (!name) {
+		if (gethostname(host, sizeof(host) - 1)) {
+			log_msg(SYNSINK_LOG_ERR, "gethostname: %s; give --sensor NAME",
+				strerror(errno));
+			return -1;
+		}
+		name = host;
+	}
+	if (syn_format_set_sensor(name)) {
+		log_msg(SYNSINK_LOG_ERR,
+			"the host name '%s' cannot name this sensor (printable ASCII, no space, at most %d characters); give --sensor NAME",
+			name, SYN_SENSOR_MAX);
+		return -1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static struct daemon d;	/* large; keep it off the stack */
@@ -321,6 +344,8 @@ int main(int argc, char **argv)
 		log_msg(SYNSINK_LOG_ERR, "%s", err);
 		return EX_USAGE;
 	}
+	if (!d.cfg.list_sinks && set_sensor(d.cfg.sensor))
+		return 1;
 	if (d.cfg.list_sinks) {
 		ret = plugin_list(d.plugin_dir, stdout);
 		if (ret < 0) {

@@ -252,6 +252,7 @@ int sink_open(struct sink *s, const char *spec_arg, const struct sink_env *env,
 	s->host.settle = host_settle;
 	s->host.wake = host_wake;
 	s->host.flags = s->spooling ? SYNSINK_HOST_SPOOL : 0;
+	s->host.sensor = syn_sensor();
 	ret = plugin_open(s);
 	if (ret) {
 		if (ret == -EINVAL) {	/* an option value the plugin refused */

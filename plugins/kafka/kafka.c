@@ -345,6 +345,7 @@ static int kafka_write(void *state, const struct synsink_event *ev, size_t n,
 			/* librdkafka's macros cast their arguments unbracketed */
 			RD_KAFKA_V_KEY((klen ? s->keybuf : NULL), klen),
 			RD_KAFKA_V_HEADER("synsink-schema", (s->json ? "1" : "text"), -1),
+			RD_KAFKA_V_HEADER("synsink-host", s->host->sensor, -1),
 			RD_KAFKA_V_OPAQUE((void *)(uintptr_t)(seq + i)),
 			RD_KAFKA_V_END);
 		if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {

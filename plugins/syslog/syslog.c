@@ -60,7 +60,7 @@ static const struct synsink_option options[N_OPTS] = {
 	[OPT_TAG] = { "tag", SYNSINK_OPT_STRING, "synsink", "3164 tag / 5424 APP-NAME",
 		      NULL, 0, 0 },
 	[OPT_HOSTNAME] = { "hostname", SYNSINK_OPT_STRING, NULL,
-			   "HOSTNAME field (default: this host's name; left out of 3164 to a unix socket)",
+			   "HOSTNAME field (default: the sensor's name, --sensor; left out of 3164 to a unix socket)",
 			   NULL, 0, 0 },
 	[OPT_FORMAT] = { "format", SYNSINK_OPT_ENUM, "text",
 			 "message text: the origin's line, or the JSON event", formats, 0, 0 },
@@ -429,10 +429,8 @@ static int syslog_open(void **state, const struct synsink_value *v,
 	s->hdr.rfc = v[OPT_RFC].num == 2 ? RFC_5424 :
 		     v[OPT_RFC].num == 1 ? RFC_3164 :
 		     s->target.kind == TARGET_UNIX ? RFC_3164 : RFC_5424;
-	if (v[OPT_HOSTNAME].str)
-		snprintf(s->hostname, sizeof(s->hostname), "%s", v[OPT_HOSTNAME].str);
-	else if (gethostname(s->hostname, sizeof(s->hostname) - 1))
-		snprintf(s->hostname, sizeof(s->hostname), "-");
+	snprintf(s->hostname, sizeof(s->hostname), "%s",
+		 v[OPT_HOSTNAME].str ? v[OPT_HOSTNAME].str : host->sensor);
 	/* 3164 to the local socket: the daemon adds the host itself. */
 	s->hdr.hostname = (s->hdr.rfc == RFC_3164 && s->target.kind == TARGET_UNIX &&
 			   !v[OPT_HOSTNAME].str) ? NULL : s->hostname;

@@ -12,7 +12,7 @@ connect $LAB_V6_SRV 8080 $N -c 4
 wait_lines "$E2E_TMP/out" $((2 * N))
 lab_busywait 5000 grep -q '"final":false' "$E2E_TMP/err" || e2e_fail "no periodic stats"
 ss_stop
-python3 - "$E2E_TMP/out" "$E2E_TMP/made" <<'PY' || e2e_fail "JSON check failed"
+python3 - "$E2E_TMP/out" "$E2E_TMP/made" "$(ip netns exec "$LAB_SRV" hostname)" <<'PY' || e2e_fail "JSON check failed"
 import json, re, sys
 events = [json.loads(l) for l in open(sys.argv[1])]
 made = set()
@@ -24,6 +24,7 @@ assert len(got) == len(set(got)) == len(made), (len(got), len(made))
 assert set(got) == made, set(got) ^ made
 for e in events:
     assert e["v"] == 1 and e["queue"] == 3
+    assert e["host"] == sys.argv[3], e["host"]    # no --sensor: the host name
     assert e["family"] == ("ipv6" if ":" in e["src"] else "ipv4")
     assert re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$", e["ts"]), e["ts"]
     # What Linux puts in every SYN on this path

@@ -90,6 +90,8 @@ static void test_bad_lines(void **state)
 	EXPECT_ERROR("not a number in 0-86400", "--stats-interval", "-1");
 	EXPECT_ERROR("not a number in 0-86400", "--stats-interval", "1x");
 	EXPECT_ERROR("power of two", "--ring-size", "1000");
+	EXPECT_ERROR("--sensor: 'a b' is not 1-255 printable ASCII", "--sensor", "a b");
+	EXPECT_ERROR("--sensor: '' is not", "--sensor", "");
 	EXPECT_ERROR("unexpected argument 'extra'", "extra");
 	EXPECT_ERROR("not a number in 1-16777216", "--queue-maxlen", "0");
 	EXPECT_ERROR("--dedup: '0' is not a number in 1-3600", "--dedup", "0");

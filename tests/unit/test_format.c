@@ -3,6 +3,7 @@
  * real parser (jansson) accepts with every field as documented. */
 #include <stdarg.h>
 #include <stddef.h>
+#include <errno.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <string.h>
@@ -157,7 +158,8 @@ static void test_json_v4_full(void **state)
 	assert_int_equal(json_integer_value(json_object_get(j, "ipopt_len")), 0);
 	assert_true(json_is_false(json_object_get(j, "truncated")));
 	assert_true(json_is_false(json_object_get(j, "frag")));
-	assert_int_equal(json_integer_value(json_object_get(j, "v_minor")), 2);
+	assert_int_equal(json_integer_value(json_object_get(j, "v_minor")), 3);
+	assert_string_equal(json_string_value(json_object_get(j, "host")), "-");
 	assert_null(json_object_get(j, "exthdrs"));
 	assert_int_equal(json_integer_value(json_object_get(j, "queue")), 1);
 	assert_int_equal(json_integer_value(json_object_get(j, "id")), 7);
@@ -257,7 +259,7 @@ static void test_json_escapes_interface_names(void **state)
 static void test_json_worst_case_fits(void **state)
 {
 	struct synsink_event ev = ev6();
-	char buf[SYNSINK_LINE_MAX];
+	char buf[SYNSINK_LINE_MAX], sensor[SYN_SENSOR_MAX + 1];
 	json_t *j;
 	int i;
 
@@ -274,10 +276,39 @@ static void test_json_worst_case_fits(void **state)
 	ev.flags = 0xffff;
 	ev.hwaddr_len = 8;
 	ev.ts_ns = UINT64_MAX / 2;
+	memset(sensor, 'h', SYN_SENSOR_MAX);	/* the longest sensor name too */
+	sensor[SYN_SENSOR_MAX] = '\0';
+	assert_int_equal(syn_format_set_sensor(sensor), 0);
 	assert_true(syn_format_json(&ev, buf, sizeof(buf)) > 0);
 	j = parse(buf);
+	assert_string_equal(json_string_value(json_object_get(j, "host")), sensor);
 	json_decref(j);
 	assert_int_equal(syn_format_json(&ev, buf, 100), 0);
+	assert_int_equal(syn_format_set_sensor("-"), 0);
+}
+
+/* Sensor names: what syslog's HOSTNAME and a JSON string take unescaped. */
+static void test_sensor_names(void **state)
+{
+	char longest[SYN_SENSOR_MAX + 2];
+
+	(void)state;
+	assert_true(syn_sensor_valid("edge-1.example.net"));
+	assert_true(syn_sensor_valid("a"));
+	memset(longest, 'x', SYN_SENSOR_MAX);
+	longest[SYN_SENSOR_MAX] = '\0';
+	assert_true(syn_sensor_valid(longest));
+	longest[SYN_SENSOR_MAX] = 'x';
+	longest[SYN_SENSOR_MAX + 1] = '\0';
+	assert_false(syn_sensor_valid(longest));
+	assert_false(syn_sensor_valid(""));
+	assert_false(syn_sensor_valid("two words"));
+	assert_false(syn_sensor_valid("quo\"te"));
+	assert_false(syn_sensor_valid("back\\slash"));
+	assert_false(syn_sensor_valid("tab\there"));
+	assert_false(syn_sensor_valid("caf\xc3\xa9"));
+	assert_int_equal(syn_format_set_sensor("two words"), -EINVAL);
+	assert_string_equal(syn_sensor(), "-");	/* unchanged */
 }
 
 int main(void)
@@ -292,6 +323,7 @@ int main(void)
 		cmocka_unit_test(test_json_ts_follows_the_clock),
 		cmocka_unit_test(test_json_escapes_interface_names),
 		cmocka_unit_test(test_json_worst_case_fits),
+		cmocka_unit_test(test_sensor_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

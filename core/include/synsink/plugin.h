@@ -119,6 +119,9 @@ struct synsink_host {
 	 * instead of waiting out its backoff.  Any thread. */
 	void (*wake)(const struct synsink_host *h);
 	uint32_t flags;		/* SYNSINK_HOST_* */
+	/* This sensor's name (--sensor, or the host name): in every JSON
+	 * event as "host"; for a sink's own use, e.g. syslog's HOSTNAME. */
+	const char *sensor;
 };
 
 /* host->flags: the core spools what this sink cannot take, so a server
