@@ -53,6 +53,9 @@ static const char *const defaults[][2] = {
 	{ "batch.num.messages", "10000" },
 	{ "queue.buffering.max.messages", "100000" },
 	{ "message.timeout.ms", "300000" },
+	/* The Java client's: the same key lands in the same partition from
+	 * synsink and from any Java producer (Kafka Streams joins need it). */
+	{ "partitioner", "murmur2_random" },
 };
 
 #define N_ERRCODES 16
