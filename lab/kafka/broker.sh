@@ -9,6 +9,9 @@
 #                                  metadata request is answered
 #   kafka_stop                     SIGTERM, wait for the clean shutdown
 #   kcat_in_ns ARGS...             kcat against it
+#   kafka_client ARGS...           lab/kafka/LabClient.java (create a topic,
+#                                  produce with the Java client)
+# KAFKA_AUTO_CREATE=false before kafka_start: topics are not auto-created.
 
 KAFKA_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 KAFKA_VERSION=$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$KAFKA_HERE/pom.xml")
@@ -39,7 +42,7 @@ listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
 inter.broker.listener.name=PLAINTEXT
 log.dirs=$KAFKA_DIR/data
 num.partitions=3
-auto.create.topics.enable=true
+auto.create.topics.enable=${KAFKA_AUTO_CREATE:-true}
 offsets.topic.replication.factor=1
 transaction.state.log.replication.factor=1
 transaction.state.log.min.isr=1
@@ -69,6 +72,20 @@ EOP
 }
 
 kcat_in_ns() { ip netns exec "$KAFKA_NS" kcat -b "127.0.0.1:$KAFKA_PORT" "$@"; }
+
+# kafka_client create|produce TOPIC ...: the Java client against the
+# broker; compiled once per broker directory.
+kafka_client() {
+	local cls=$KAFKA_DIR/java
+	if [ ! -f "$cls/LabClient.class" ]; then
+		mkdir -p "$cls" && javac -cp "$KAFKA_JARS/*" -d "$cls" "$KAFKA_HERE/LabClient.java" ||
+			return 1
+	fi
+	local mode=$1
+	shift
+	ip netns exec "$KAFKA_NS" java -Djava.io.tmpdir="$KAFKA_DIR/tmp" -XX:-UsePerfData \
+		-cp "$cls:$KAFKA_JARS/*" LabClient "$mode" "127.0.0.1:$KAFKA_PORT" "$@"
+}
 
 # Ready: a metadata request is answered and lists this broker.
 kafka_ready() { kcat_in_ns -L -m 1 2>/dev/null | grep -q "broker 1 at"; }

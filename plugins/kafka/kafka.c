@@ -60,6 +60,7 @@ static const char *const defaults[][2] = {
 
 #define N_ERRCODES 16
 #define TOPIC_MAX 249		/* Kafka's longest topic name */
+#define TOPIC_PROBE_MS 3000	/* how long open() asks about the topic */
 #define LAT_SUB 8		/* latency buckets per power of two */
 #define LAT_BUCKETS (32 * LAT_SUB)	/* up to 2^32 microseconds */
 
@@ -67,10 +68,11 @@ struct ksink {
 	const struct synsink_host *host;
 	rd_kafka_t *rk;
 	rd_kafka_topic_t *rkt;
+	const char *topic;
 	int key, json;
 	/* Counters: stats() reads them from any thread. */
 	atomic_ullong accepted, delivered, failed, requeued, queue_full,
-		      produce_errors, errors_logged, lat[LAT_BUCKETS];
+		      produce_errors, lat[LAT_BUCKETS];
 	struct { atomic_int code; atomic_ullong n; } errs[N_ERRCODES];
 	/* from librdkafka's statistics, when statistics.interval.ms is set */
 	atomic_ullong st_txmsgs, st_tx, st_txretries, st_txerrs, st_msg_cnt;
@@ -154,9 +156,16 @@ static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaqu
 			s->requeued++;
 		else
 			s->failed++;
-		if (!again && s->errors_logged++ < 5)
-			s->host->log(s->host, SYNSINK_LOG_WARN, "delivery failed: %s",
-				     rd_kafka_err2str(m->err));
+		/* host->log holds back all but one line per format every
+		 * 5 s, and counts the rest. */
+		if (again)
+			s->host->log(s->host, SYNSINK_LOG_WARN,
+				     "topic '%s' partition %d: %s; given back to be sent again",
+				     s->topic, (int)m->partition, rd_kafka_err2str(m->err));
+		else
+			s->host->log(s->host, SYNSINK_LOG_WARN,
+				     "topic '%s' partition %d: delivery failed: %s",
+				     s->topic, (int)m->partition, rd_kafka_err2str(m->err));
 		s->host->settle(s->host, seq, 1, again ? SYNSINK_REQUEUE : SYNSINK_FAILED);
 		return;
 	}
@@ -215,7 +224,7 @@ static int conf_set(struct ksink *s, rd_kafka_conf_t *conf, const char *k,
 /* Kafka's own rule for topic names (its Topic.validate): 1 to 249 of
  * [a-zA-Z0-9._-], and not "." or "..".  Checked before librdkafka starts,
  * so a bad name is one short line (exit 64), not the name quoted back. */
-static int topic_check(const struct synsink_host *host, const char *t)
+static int topic_name_check(const struct synsink_host *host, const char *t)
 {
 	size_t len = strlen(t), i;
 
@@ -237,22 +246,123 @@ static int topic_check(const struct synsink_host *host, const char *t)
 	return 0;
 }
 
+/*
+ * A broker's auto.create.topics.enable, asked with DescribeConfigs: 1, 0,
+ * or -1 when it cannot be known (not allowed to ask, no answer in time).
+ */
+static int broker_auto_creates(struct ksink *s, int32_t broker)
+{
+	const rd_kafka_ConfigResource_t **res;
+	const rd_kafka_DescribeConfigs_result_t *result;
+	rd_kafka_ConfigResource_t *cr;
+	rd_kafka_queue_t *q;
+	rd_kafka_event_t *ev;
+	char id[16];
+	size_t n, i;
+	int answer = -1;
+
+	snprintf(id, sizeof(id), "%d", (int)broker);
+	cr = rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_BROKER, id);
+	q = rd_kafka_queue_new(s->rk);
+	if (!cr || !q)
+		goto out;
+	rd_kafka_DescribeConfigs(s->rk, &cr, 1, NULL, q);
+	ev = rd_kafka_queue_poll(q, TOPIC_PROBE_MS);
+	result = ev ? rd_kafka_event_DescribeConfigs_result(ev) : NULL;
+	res = result ? rd_kafka_DescribeConfigs_result_resources(result, &n) : NULL;
+	if (res && n == 1 && !rd_kafka_ConfigResource_error(res[0])) {
+		const rd_kafka_ConfigEntry_t **ce = rd_kafka_ConfigResource_configs(res[0], &n);
+
+		for (i = 0; i < n; i++) {
+			const char *v = rd_kafka_ConfigEntry_value(ce[i]);
+
+			if (!strcmp(rd_kafka_ConfigEntry_name(ce[i]), "auto.create.topics.enable") && v)
+				answer = !strcmp(v, "true");
+		}
+	}
+	if (ev)
+		rd_kafka_event_destroy(ev);
+out:
+	if (q)
+		rd_kafka_queue_destroy(q);
+	if (cr)
+		rd_kafka_ConfigResource_destroy(cr);
+	return answer;
+}
+
+/*
+ * Asks the cluster about the topic, once, at start.  A topic that does not
+ * exist on a broker that will not create it, or that we may not write, is
+ * a sink that cannot start: one line, exit 1, before any queue is bound,
+ * rather than events piling up for message.timeout.ms.  (A metadata
+ * request names the topic without asking the broker to create it: where
+ * auto.create.topics.enable is on, the first message creates it.)  A
+ * cluster that does not answer is only a warning: brokers come later, and
+ * a spool= covers the wait.  Returns 0 or a negative errno after logging.
+ */
+static int topic_exists(struct ksink *s, const char *brokers, const char *topic)
+{
+	const struct rd_kafka_metadata *md;
+	rd_kafka_resp_err_t err;
+	int32_t broker;
+	int creates;
+
+	err = rd_kafka_metadata(s->rk, 0, s->rkt, &md, TOPIC_PROBE_MS);
+	if (err) {
+		s->host->log(s->host, SYNSINK_LOG_WARN,
+			     "no broker of %s answered within %d ms (%s); events wait for one",
+			     brokers, TOPIC_PROBE_MS, rd_kafka_err2str(err));
+		return 0;
+	}
+	err = md->topic_cnt == 1 ? md->topics[0].err : RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART;
+	broker = md->broker_cnt ? md->brokers[0].id : -1;
+	rd_kafka_metadata_destroy(md);
+	switch (err) {
+	case RD_KAFKA_RESP_ERR_NO_ERROR:
+	case RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE:	/* being created */
+		return 0;
+	case RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART:
+		creates = broker >= 0 ? broker_auto_creates(s, broker) : -1;
+		if (creates == 1)
+			return 0;
+		if (creates < 0) {
+			s->host->log(s->host, SYNSINK_LOG_WARN,
+				     "topic '%s' does not exist on %s, and whether the brokers create it could not be asked; starting",
+				     topic, brokers);
+			return 0;
+		}
+		s->host->log(s->host, SYNSINK_LOG_ERR,
+			     "topic '%s' does not exist on %s (auto-create is off)",
+			     topic, brokers);
+		return -ENOENT;
+	case RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED:
+		s->host->log(s->host, SYNSINK_LOG_ERR,
+			     "topic '%s' on %s: not authorized to write it", topic, brokers);
+		return -EACCES;
+	default:
+		s->host->log(s->host, SYNSINK_LOG_WARN, "topic '%s' on %s: %s",
+			     topic, brokers, rd_kafka_err2str(err));
+		return 0;
+	}
+}
+
 static int kafka_open(void **state, const struct synsink_value *v,
 		      const struct synsink_host *host)
 {
 	struct ksink *s = calloc(1, sizeof(*s));
-	const struct rd_kafka_metadata *md;
 	rd_kafka_conf_t *conf;
 	char err[512];
 	size_t i;
+	int ret;
 
 	if (!s)
 		return -ENOMEM;
-	if (topic_check(host, v[OPT_TOPIC].str)) {
+	if (topic_name_check(host, v[OPT_TOPIC].str)) {
 		free(s);
 		return -EINVAL;
 	}
 	s->host = host;
+	s->topic = v[OPT_TOPIC].str;
 	s->key = (int)v[OPT_KEY].num;
 	s->json = v[OPT_FORMAT].num == 0;
 	conf = rd_kafka_conf_new();
@@ -284,13 +394,13 @@ static int kafka_open(void **state, const struct synsink_value *v,
 		free(s);
 		return -EINVAL;
 	}
-	/* Not fatal (brokers come and go), but worth a line at start. */
-	if (rd_kafka_metadata(s->rk, 0, s->rkt, &md, 2000) == RD_KAFKA_RESP_ERR_NO_ERROR)
-		rd_kafka_metadata_destroy(md);
-	else
-		host->log(host, SYNSINK_LOG_WARN,
-			  "no broker of %s answered yet; events wait in librdkafka's queue",
-			  v[OPT_BROKERS].str);
+	ret = topic_exists(s, v[OPT_BROKERS].str, v[OPT_TOPIC].str);
+	if (ret) {
+		rd_kafka_topic_destroy(s->rkt);
+		rd_kafka_destroy(s->rk);
+		free(s);
+		return ret;
+	}
 	*state = s;
 	return 0;
 

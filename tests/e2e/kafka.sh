@@ -38,7 +38,8 @@ ev = [json.loads(m["payload"]) for m in syn]
 assert len(ev) == len(made) and {(e["src"], e["sport"], e["dst"], e["dport"]) for e in ev} == made
 for m, e in zip(syn, ev):
     assert m["key"] == e["src"], (m["key"], e["src"])
-    assert m["headers"] == ["synsink-schema", "1"], m["headers"]
+    assert m["headers"][:3] == ["synsink-schema", "1", "synsink-host"], m["headers"]
+    assert m["headers"][3] == e["host"], (m["headers"], e["host"])
 assert sum(e["family"] == "ipv6" for e in ev) == len(made) // 2
 # one source, one partition: its events keep their order
 by_src = {}

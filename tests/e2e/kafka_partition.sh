@@ -21,12 +21,8 @@ import json, sys
 print("\n".join(sorted({json.loads(l)["key"] for l in open(sys.argv[1])})))' \
 	"$E2E_TMP/synsink.json" >"$E2E_TMP/keys"
 [ "$(wc -l <"$E2E_TMP/keys")" = $K ] || e2e_fail "$(wc -l <"$E2E_TMP/keys") keys, not $K"
-mkdir -p "$E2E_TMP/java" "$E2E_TMP/jtmp"
-javac -cp "$KAFKA_JARS/*" -d "$E2E_TMP/java" "$E2E_DIR/../../lab/kafka/KeyProducer.java" ||
-	e2e_fail "javac"
-ip netns exec "$LAB_SRV" java -Djava.io.tmpdir="$E2E_TMP/jtmp" -XX:-UsePerfData \
-	-cp "$E2E_TMP/java:$KAFKA_JARS/*" KeyProducer 127.0.0.1:9092 part "$E2E_TMP/keys" \
-	>"$E2E_TMP/java.out" 2>"$E2E_TMP/java.err" || e2e_fail "java: $(tail -n 5 "$E2E_TMP/java.err")"
+kafka_client produce part "$E2E_TMP/keys" >"$E2E_TMP/java.out" 2>"$E2E_TMP/java.err" ||
+	e2e_fail "java: $(tail -n 5 "$E2E_TMP/java.err")"
 kafka_dump part "$E2E_TMP/all.json"
 python3 - "$E2E_TMP/all.json" $N $K <<'PY' || e2e_fail "a key in two partitions"
 import collections, json, sys
