@@ -42,6 +42,7 @@ static void test_good_file(void **state)
 	write_file("# a comment\n"
 		   "queue = 2-3   # trailing comment\n"
 		   "stats-interval = 60\n"
+		   "sensor = edge-3\n"
 		   "\n"
 		   "[sink stdout]\n"
 		   "format = json\n"
@@ -55,6 +56,7 @@ static void test_good_file(void **state)
 	assert_int_equal(cfg.queue_lo, 2);
 	assert_int_equal(cfg.queue_hi, 3);
 	assert_int_equal(cfg.stats_interval, 60);
+	assert_string_equal(cfg.sensor, "edge-3");
 	assert_int_equal(cfg.n_sinks, 2);
 	assert_string_equal(cfg.sinks[0], "stdout:format=json");
 	assert_string_equal(cfg.sinks[1], "kafka:brokers=a:1,b:2,topic=syn#1,rdkafka.linger.ms=20");
