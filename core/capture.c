@@ -453,7 +453,7 @@ static int queue_set_maxlen(struct capture *c, uint32_t maxlen)
  */
 static void capture_finish(struct capture *c)
 {
-	struct nfq_kstats ks;
+	struct kq_stats ks;
 	int ret;
 
 	ret = queue_set_maxlen(c, 0);
@@ -463,7 +463,7 @@ static void capture_finish(struct capture *c)
 			c->queue, strerror(-ret));
 	read_available(c);
 	publish(c);
-	if (c->kfd >= 0 && !nfq_kstats_read_fd(c->kfd, c->queue, &ks)) {
+	if (c->kfd >= 0 && !kq_stats_read_fd(c->kfd, c->queue, &ks)) {
 		if (ks.queue_total > 0 && send_verdict(c, ks.id_sequence) == 0)
 			stat_add(&c->st.verdicts, ks.queue_total);
 		c->kfinal = ks;
@@ -510,10 +510,10 @@ out_failed:
 
 static void bind_error(struct capture *c, int ret, char *err, size_t errlen)
 {
-	struct nfq_kstats ks;
+	struct kq_stats ks;
 
 	if ((ret == -EPERM || ret == -EBUSY) &&
-	    !nfq_kstats_read(NFQ_PROC_PATH, c->queue, &ks) &&
+	    !kq_stats_read(NFQ_PROC_PATH, c->queue, &ks) &&
 	    ks.portid != c->portid)
 		snprintf(err, errlen,
 			 "queue %u is already bound by another process (netlink port %u)",
@@ -640,7 +640,7 @@ void capture_join(struct capture *c)
 	c->started = 0;
 }
 
-int capture_kstats(struct capture *c, struct nfq_kstats *ks)
+int capture_kstats(struct capture *c, struct kq_stats *ks)
 {
 	if (atomic_load(&c->have_kfinal)) {
 		*ks = c->kfinal;
@@ -648,7 +648,7 @@ int capture_kstats(struct capture *c, struct nfq_kstats *ks)
 	}
 	if (c->kfd < 0)
 		return -ENOENT;
-	return nfq_kstats_read_fd(c->kfd, c->queue, ks);
+	return kq_stats_read_fd(c->kfd, c->queue, ks);
 }
 
 void capture_close(struct capture *c)

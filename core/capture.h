@@ -45,7 +45,7 @@ struct capture {
 	size_t n_sinks, ring_idx;
 	struct queue_stats st;
 	int kfd;		/* NFQ_PROC_PATH, opened at bind */
-	struct nfq_kstats kfinal;	/* the kernel's counters just before unbind */
+	struct kq_stats kfinal;	/* the kernel's counters just before unbind */
 	atomic_int have_kfinal;
 	atomic_int failed;	/* the thread stopped on an error */
 	pthread_t thread;
@@ -74,7 +74,7 @@ void capture_join(struct capture *c);
 /* The kernel's counters for the queue: as they were just before the unbind
  * once the thread has finished, else as they are now.  Any thread.
  * Returns 0, or -ENOENT when they cannot be had. */
-int capture_kstats(struct capture *c, struct nfq_kstats *ks);
+int capture_kstats(struct capture *c, struct kq_stats *ks);
 
 /* Unbinds if still bound, closes the socket, frees the buffers. */
 void capture_close(struct capture *c);

@@ -145,7 +145,7 @@ static int parse_u32_opt(const char *flag, const char *s, uint64_t min,
 	return 0;
 }
 
-void cli_defaults(struct config *cfg)
+void cli_defaults(struct cli_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->queue_lo = cfg->queue_hi = DEFAULT_QUEUE;
@@ -167,7 +167,7 @@ bool cli_file_key(const char *name)
 	return false;
 }
 
-int cli_parse(int argc, char **argv, struct config *cfg, char *err, size_t errlen)
+int cli_parse(int argc, char **argv, struct cli_config *cfg, char *err, size_t errlen)
 {
 	int ret;
 
@@ -178,7 +178,7 @@ int cli_parse(int argc, char **argv, struct config *cfg, char *err, size_t errle
 	return ret;
 }
 
-int cli_check(const struct config *cfg, char *err, size_t errlen)
+int cli_check(const struct cli_config *cfg, char *err, size_t errlen)
 {
 	if (cfg->group && !cfg->user) {
 		snprintf(err, errlen, "--group needs --user");
@@ -187,7 +187,7 @@ int cli_check(const struct config *cfg, char *err, size_t errlen)
 	return 0;
 }
 
-int cli_apply(int argc, char **argv, struct config *cfg, char *err, size_t errlen)
+int cli_apply(int argc, char **argv, struct cli_config *cfg, char *err, size_t errlen)
 {
 	int c, ret = 0, own_sinks = 0;
 

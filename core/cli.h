@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* cli.h - the command line.  Pure: parses into struct config. */
+/* cli.h - the command line.  Pure: parses into struct cli_config. */
 #ifndef SYNSINK_CLI_H
 #define SYNSINK_CLI_H
 
@@ -11,7 +11,7 @@
 #define CLI_MAX_SINKS 16
 #define CLI_MAX_QUEUES 64
 
-struct config {
+struct cli_config {
 	uint16_t queue_lo, queue_hi;
 	const char *sinks[CLI_MAX_SINKS];	/* point into argv */
 	size_t n_sinks;
@@ -41,13 +41,13 @@ struct config {
 /* Fills *cfg from argv (defaults first), and unless --config is given (the
  * file comes in first) runs cli_check.  Returns 0, or -EINVAL with one
  * line in err naming the problem (and cfg->err_index the argument). */
-int cli_parse(int argc, char **argv, struct config *cfg, char *err, size_t errlen);
+int cli_parse(int argc, char **argv, struct cli_config *cfg, char *err, size_t errlen);
 /* The checks across flags, once every source is in (--group needs
  * --user).  Returns 0 or -EINVAL with err. */
-int cli_check(const struct config *cfg, char *err, size_t errlen);
+int cli_check(const struct cli_config *cfg, char *err, size_t errlen);
 /* The same on top of what *cfg holds; --sink here replaces earlier sinks. */
-int cli_apply(int argc, char **argv, struct config *cfg, char *err, size_t errlen);
-void cli_defaults(struct config *cfg);
+int cli_apply(int argc, char **argv, struct cli_config *cfg, char *err, size_t errlen);
+void cli_defaults(struct cli_config *cfg);
 /* Whether a config file may set this flag (by its long name). */
 bool cli_file_key(const char *name);
 

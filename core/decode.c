@@ -11,7 +11,6 @@
 #include <sys/socket.h>
 
 #define IPPROTO_TCP_ 6
-#define TH_FIN 0x01
 #define TH_SYN 0x02
 #define TH_ACK 0x10
 #define TH_ECE 0x40

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "sinkspec.h"
+#include "util.h"
 
 int plugin_dir_resolve(const char *flag, const char *rel, char *out,
 		       size_t len, char *err, size_t errlen)
@@ -141,7 +142,7 @@ static bool reserved_zero(const struct synsink_plugin *d)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(d->reserved) / sizeof(d->reserved[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(d->reserved); i++)
 		if (d->reserved[i])
 			return false;
 	return !d->reserved0;
@@ -340,7 +341,7 @@ int plugin_list(const char *dir, FILE *out)
 
 	if (!d)
 		return -errno;
-	while ((de = readdir(d)) && n < sizeof(names) / sizeof(names[0])) {
+	while ((de = readdir(d)) && n < ARRAY_SIZE(names)) {
 		size_t l = strlen(de->d_name);
 
 		if (l > 3 && !strcmp(de->d_name + l - 3, ".so")) {

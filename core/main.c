@@ -38,7 +38,7 @@
 #endif
 
 struct daemon {
-	struct config cfg;
+	struct cli_config cfg;
 	struct config_file file;	/* --config, kept: cfg points into it */
 	char plugin_dir[PATH_MAX];
 	struct sink sinks[CLI_MAX_SINKS];
@@ -61,7 +61,7 @@ static void print_stats(struct daemon *d, int final)
 		  (unsigned long long)((clock_mono_ns() - d->started_ns) / 1000000));
 	for (i = 0; i < d->n_caps; i++) {
 		struct capture *c = &d->caps[i];
-		struct nfq_kstats ks;
+		struct kq_stats ks;
 		bool have = !capture_kstats(c, &ks);
 
 		if (i)

@@ -141,7 +141,7 @@ void metrics_render(const struct metrics *m, struct strbuf *sb)
 	help(sb, "synsink_kernel_queue_dropped_total", "counter",
 	     "The kernel's queue_dropped and user_dropped for the queue.");
 	for (i = 0; i < m->n_caps; i++) {
-		struct nfq_kstats ks;
+		struct kq_stats ks;
 
 		if (capture_kstats(&m->caps[i], &ks))
 			continue;

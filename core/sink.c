@@ -740,7 +740,7 @@ void sink_counts_each(struct sink *s, sink_count_fn fn, void *arg)
 	size_t i;
 
 	sink_counts(s, &c);
-	for (i = 0; i < sizeof(count_fields) / sizeof(count_fields[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(count_fields); i++)
 		fn(arg, count_fields[i].name,
 		   *(const unsigned long long *)((const char *)&c + count_fields[i].off),
 		   count_fields[i].gauge);

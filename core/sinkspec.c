@@ -201,7 +201,7 @@ static int parse_bool(const char *s, uint64_t *out)
 	static const char *const no[] = { "0", "false", "no", "off" };
 	size_t i;
 
-	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(yes); i++) {
 		if (!strcasecmp(s, yes[i])) {
 			*out = 1;
 			return 0;

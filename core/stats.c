@@ -9,6 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "util.h"
+
 const unsigned int lat_bounds_us[LAT_N_BUCKETS - 1] = {
 	1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 100000,
 };
@@ -30,7 +32,7 @@ const struct queue_counter queue_counters[] = {
 	   "Retransmit table entries evicted before their window ended."),
 };
 #undef QC
-const size_t n_queue_counters = sizeof(queue_counters) / sizeof(queue_counters[0]);
+const size_t n_queue_counters = ARRAY_SIZE(queue_counters);
 
 void stats_lat_add(struct queue_stats *st, uint64_t lat_ns, unsigned long long n)
 {
@@ -42,7 +44,7 @@ void stats_lat_add(struct queue_stats *st, uint64_t lat_ns, unsigned long long n
 	stat_add(&st->lat_sum_ns, lat_ns * n);
 }
 
-int nfq_kstats_parse(const char *line, struct nfq_kstats *ks)
+int kq_stats_parse(const char *line, struct kq_stats *ks)
 {
 	unsigned int v[9];
 	int n;
@@ -62,7 +64,7 @@ int nfq_kstats_parse(const char *line, struct nfq_kstats *ks)
 	return 0;
 }
 
-int nfq_kstats_read_fd(int fd, uint16_t queue, struct nfq_kstats *ks)
+int kq_stats_read_fd(int fd, uint16_t queue, struct kq_stats *ks)
 {
 	char buf[4096];
 	size_t used = 0;
@@ -82,10 +84,10 @@ int nfq_kstats_read_fd(int fd, uint16_t queue, struct nfq_kstats *ks)
 		used += (size_t)n;
 		buf[used] = '\0';
 		for (line = buf; (nl = strchr(line, '\n')); line = nl + 1) {
-			struct nfq_kstats k;
+			struct kq_stats k;
 
 			*nl = '\0';
-			if (!nfq_kstats_parse(line, &k) && k.queue == queue) {
+			if (!kq_stats_parse(line, &k) && k.queue == queue) {
 				*ks = k;
 				return 0;
 			}
@@ -97,13 +99,13 @@ int nfq_kstats_read_fd(int fd, uint16_t queue, struct nfq_kstats *ks)
 	}
 }
 
-int nfq_kstats_read(const char *path, uint16_t queue, struct nfq_kstats *ks)
+int kq_stats_read(const char *path, uint16_t queue, struct kq_stats *ks)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC), ret;
 
 	if (fd < 0)
 		return -errno;
-	ret = nfq_kstats_read_fd(fd, queue, ks);
+	ret = kq_stats_read_fd(fd, queue, ks);
 	close(fd);
 	return ret;
 }
@@ -148,7 +150,7 @@ void sb_free(struct strbuf *sb)
 }
 
 void stats_queue_json(struct strbuf *sb, uint16_t queue,
-		      const struct queue_stats *st, const struct nfq_kstats *ks)
+		      const struct queue_stats *st, const struct kq_stats *ks)
 {
 	size_t k;
 	int i;

@@ -67,18 +67,18 @@ static inline unsigned long long stat_get(const atomic_ullong *c)
 }
 
 /* One line of /proc/net/netfilter/nfnetlink_queue. */
-struct nfq_kstats {
+struct kq_stats {
 	uint32_t queue, portid, queue_total, copy_mode, copy_range;
 	uint32_t queue_dropped, user_dropped, id_sequence;
 };
 
 /* Parses one line of that file.  Returns 0 or -EINVAL. */
-int nfq_kstats_parse(const char *line, struct nfq_kstats *ks);
+int kq_stats_parse(const char *line, struct kq_stats *ks);
 /* Finds queue's line in path.  Returns 0, -ENOENT (not bound), or -errno. */
-int nfq_kstats_read(const char *path, uint16_t queue, struct nfq_kstats *ks);
+int kq_stats_read(const char *path, uint16_t queue, struct kq_stats *ks);
 /* The same through fd, that file opened once: it is root's (0440), so
  * synsink opens it before --user drops the right to.  Any thread. */
-int nfq_kstats_read_fd(int fd, uint16_t queue, struct nfq_kstats *ks);
+int kq_stats_read_fd(int fd, uint16_t queue, struct kq_stats *ks);
 
 #define NFQ_PROC_PATH "/proc/net/netfilter/nfnetlink_queue"
 
@@ -95,6 +95,6 @@ void sb_free(struct strbuf *sb);
 
 /* Appends "name":{...} counters of one queue (without kernel stats). */
 void stats_queue_json(struct strbuf *sb, uint16_t queue,
-		      const struct queue_stats *st, const struct nfq_kstats *ks);
+		      const struct queue_stats *st, const struct kq_stats *ks);
 
 #endif

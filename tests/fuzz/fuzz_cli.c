@@ -47,7 +47,7 @@ static const struct synsink_plugin plug = {
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *argv[34], *buf, err[512];
-	struct config cfg;
+	struct cli_config cfg;
 	int argc = 1;
 	size_t i, start = 0;
 

@@ -18,7 +18,7 @@
 
 static void test_defaults(void **state)
 {
-	struct config cfg;
+	struct cli_config cfg;
 	char err[256];
 	char *argv[] = { "synsink", NULL };
 
@@ -34,7 +34,7 @@ static void test_defaults(void **state)
 
 static void test_good_lines(void **state)
 {
-	struct config cfg;
+	struct cli_config cfg;
 	char err[256];
 
 	(void)state;
@@ -62,7 +62,7 @@ static void test_good_lines(void **state)
 
 static void expect_error(int argc, char **argv, const char *needle)
 {
-	struct config cfg;
+	struct cli_config cfg;
 	char err[256] = "";
 
 	assert_int_equal(cli_parse(argc, argv, &cfg, err, sizeof(err)), -22);
@@ -392,7 +392,7 @@ static size_t fmt_line(char *line, size_t len, const char *fmt, ...)
 /* Found by fuzz_cli: an argument holding a newline made a two-line error. */
 static void test_error_stays_one_line(void **state)
 {
-	struct config cfg;
+	struct cli_config cfg;
 	char err[256], line[512];
 	char *argv[] = { "synsink", "--q\n", NULL };
 	size_t n;

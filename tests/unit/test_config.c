@@ -34,7 +34,7 @@ static const char *write_file(const char *text)
 static void test_good_file(void **state)
 {
 	struct config_file cf;
-	struct config cfg;
+	struct cli_config cfg;
 	char err[512];
 	char *argv[] = { "synsink", "--stats-interval", "7", NULL };
 
@@ -71,7 +71,7 @@ static void test_good_file(void **state)
 static void test_cli_sinks_replace_file_sinks(void **state)
 {
 	struct config_file cf;
-	struct config cfg;
+	struct cli_config cfg;
 	char err[512];
 	char *argv[] = { "synsink", "--sink", "redis", NULL };
 
@@ -180,7 +180,7 @@ static void test_not_a_config_file(void **state)
 static void test_value_error_has_line(void **state)
 {
 	struct config_file cf;
-	struct config cfg;
+	struct cli_config cfg;
 	char err[512];
 
 	(void)state;

@@ -16,10 +16,10 @@
 
 static void test_parse_line(void **state)
 {
-	struct nfq_kstats ks;
+	struct kq_stats ks;
 
 	(void)state;
-	assert_int_equal(nfq_kstats_parse("    1  12345     2 2  1024     3     4       99  1\n", &ks), 0);
+	assert_int_equal(kq_stats_parse("    1  12345     2 2  1024     3     4       99  1\n", &ks), 0);
 	assert_int_equal(ks.queue, 1);
 	assert_int_equal(ks.portid, 12345);
 	assert_int_equal(ks.queue_total, 2);
@@ -27,15 +27,15 @@ static void test_parse_line(void **state)
 	assert_int_equal(ks.queue_dropped, 3);
 	assert_int_equal(ks.user_dropped, 4);
 	assert_int_equal(ks.id_sequence, 99);
-	assert_int_equal(nfq_kstats_parse("1 2 3\n", &ks), -22);
-	assert_int_equal(nfq_kstats_parse("", &ks), -22);
+	assert_int_equal(kq_stats_parse("1 2 3\n", &ks), -22);
+	assert_int_equal(kq_stats_parse("", &ks), -22);
 }
 
 static void test_read_file(void **state)
 {
 	char path[] = "/tmp/synsink-kstats-XXXXXX";
 	int fd = mkstemp(path);
-	struct nfq_kstats ks;
+	struct kq_stats ks;
 	FILE *f;
 
 	(void)state;
@@ -44,18 +44,18 @@ static void test_read_file(void **state)
 	fputs("    0  100     0 2  1024     0     0        5  1\n", f);
 	fputs("    7  200     1 2  1024     0     2       50  1\n", f);
 	fclose(f);
-	assert_int_equal(nfq_kstats_read(path, 7, &ks), 0);
+	assert_int_equal(kq_stats_read(path, 7, &ks), 0);
 	assert_int_equal(ks.portid, 200);
 	assert_int_equal(ks.user_dropped, 2);
-	assert_int_equal(nfq_kstats_read(path, 3, &ks), -2);
+	assert_int_equal(kq_stats_read(path, 3, &ks), -2);
 	unlink(path);
-	assert_int_equal(nfq_kstats_read(path, 3, &ks), -2);
+	assert_int_equal(kq_stats_read(path, 3, &ks), -2);
 }
 
 static void test_queue_json(void **state)
 {
 	struct queue_stats st;
-	struct nfq_kstats ks = { .queue = 1, .queue_total = 1, .user_dropped = 2 };
+	struct kq_stats ks = { .queue = 1, .queue_total = 1, .user_dropped = 2 };
 	struct strbuf sb = { 0 };
 	json_error_t err;
 	json_t *j;
