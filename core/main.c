@@ -367,6 +367,10 @@ int main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 
 	d.started_ns = clock_mono_ns();
+	if (d.cfg.user && privs_fence(err, sizeof(err))) {
+		log_msg(SYNSINK_LOG_ERR, "%s", err);
+		return 1;
+	}
 	ret = open_sinks(&d);
 	if (ret)
 		return ret;
@@ -391,8 +395,10 @@ int main(int argc, char **argv)
 			return ret == -EINVAL ? EX_USAGE : 1;
 		}
 	}
-	/* Root is needed no further: before any thread exists, since
-	 * capabilities are per thread. */
+	/* Root is needed no further.  Capabilities are per thread: ours all
+	 * exist after this; a library's started during open (librdkafka's)
+	 * lose theirs with the setuid (their keep-caps flag is off), and got
+	 * the bounding set and no_new_privs from privs_fence. */
 	if (d.cfg.user && privs_drop(d.cfg.user, d.cfg.group, err, sizeof(err))) {
 		log_msg(SYNSINK_LOG_ERR, "%s", err);
 		metrics_stop(&d.metrics);

@@ -46,28 +46,51 @@ int privs_lookup(const char *user, const char *group, uid_t *uid, gid_t *gid,
 	return 0;
 }
 
-int privs_drop(const char *user, const char *group, char *err, size_t errlen)
+/* The bounding set down to CAP_NET_ADMIN, for the calling thread. */
+static int drop_bounding_set(char *err, size_t errlen)
 {
-	const cap_value_t keep[] = { CAP_NET_ADMIN };
-	cap_t caps;
-	uid_t uid;
-	gid_t gid;
-	int c, ret;
+	int c;
 
-	ret = privs_lookup(user, group, &uid, &gid, err, errlen);
-	if (ret)
-		return ret;
-
-	/* Keep the permitted set across setuid(), and empty the bounding
-	 * set of everything else while we still may. */
-	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0))
-		return fail(err, errlen, "PR_SET_KEEPCAPS");
 	for (c = 0; c <= CAP_LAST_CAP; c++) {
 		if (c == CAP_NET_ADMIN)
 			continue;
 		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) && errno != EINVAL)
 			return fail(err, errlen, "dropping the bounding set");
 	}
+	return 0;
+}
+
+int privs_fence(char *err, size_t errlen)
+{
+	int ret = drop_bounding_set(err, errlen);
+
+	if (ret)
+		return ret;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+		return fail(err, errlen, "no_new_privs");
+	return 0;
+}
+
+int privs_drop(const char *user, const char *group, char *err, size_t errlen)
+{
+	const cap_value_t keep[] = { CAP_NET_ADMIN };
+	cap_t caps;
+	uid_t uid;
+	gid_t gid;
+	int ret;
+
+	ret = privs_lookup(user, group, &uid, &gid, err, errlen);
+	if (ret)
+		return ret;
+
+	/* Keep the permitted set across setuid(), and empty the bounding
+	 * set of everything else while we still may (privs_fence did, for
+	 * this thread and those started since; once more costs nothing). */
+	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0))
+		return fail(err, errlen, "PR_SET_KEEPCAPS");
+	ret = drop_bounding_set(err, errlen);
+	if (ret)
+		return ret;
 	if (setgroups(1, &gid) || setgid(gid) || setuid(uid))
 		return fail(err, errlen, "switching user");
 	if (setuid(0) == 0) {	/* must be impossible now */
