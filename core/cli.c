@@ -1,95 +1,140 @@
 // SPDX-License-Identifier: MIT
-/* cli.c - parsing the command line, with one clear line per mistake. */
+/*
+ * cli.c - parsing the command line, with one clear line per mistake.
+ *
+ * Every flag is one row of flags[]: its names, the kind of value, range,
+ * default and help.  The row drives getopt, --help, the defaults, which
+ * keys a --config file may set, and (through --help) the docs check:
+ * adding a flag is one edit here and one in the docs.
+ */
 #include "cli.h"
 
 #include <errno.h>
 #include <getopt.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "format.h"
 #include "util.h"
 
-enum {
-	OPT_PLUGIN_DIR = 256,
-	OPT_LIST_SINKS,
-	OPT_STATS_INTERVAL,
-	OPT_QUEUE_MAXLEN,
-	OPT_RING_SIZE,
-	OPT_FLUSH_TIMEOUT,
-	OPT_RETX_WINDOW,
-	OPT_RETX_TABLE,
-	OPT_DEDUP,
-	OPT_USER,
-	OPT_GROUP,
-	OPT_CONFIG,
-	OPT_METRICS,
-	OPT_SENSOR,
+enum flag_kind {
+	F_BOOL,		/* no value: sets the bool at off */
+	F_STR,		/* a string, at off */
+	F_U32,		/* a number in [min, max] (a power of two if pow2), at off */
+	F_QUEUES,	/* N or N-M */
+	F_SINK,		/* one more sink (the first on a line replaces earlier ones) */
+	F_DEDUP,	/* --dedup SEC: the retx window, and drop instead of mark */
+	F_SENSOR,	/* a sensor name (format.h) */
 };
 
-static const struct option long_opts[] = {
-	{ "queue",		required_argument, NULL, 'q' },
-	{ "sink",		required_argument, NULL, 's' },
-	{ "plugin-dir",		required_argument, NULL, OPT_PLUGIN_DIR },
-	{ "list-sinks",		no_argument,	   NULL, OPT_LIST_SINKS },
-	{ "stats-interval",	required_argument, NULL, OPT_STATS_INTERVAL },
-	{ "queue-maxlen",	required_argument, NULL, OPT_QUEUE_MAXLEN },
-	{ "ring-size",		required_argument, NULL, OPT_RING_SIZE },
-	{ "flush-timeout",	required_argument, NULL, OPT_FLUSH_TIMEOUT },
-	{ "retx-window",	required_argument, NULL, OPT_RETX_WINDOW },
-	{ "retx-table",		required_argument, NULL, OPT_RETX_TABLE },
-	{ "dedup",		required_argument, NULL, OPT_DEDUP },
-	{ "user",		required_argument, NULL, OPT_USER },
-	{ "group",		required_argument, NULL, OPT_GROUP },
-	{ "config",		required_argument, NULL, OPT_CONFIG },
-	{ "metrics",		required_argument, NULL, OPT_METRICS },
-	{ "sensor",		required_argument, NULL, OPT_SENSOR },
-	{ "help",		no_argument,	   NULL, 'h' },
-	{ "version",		no_argument,	   NULL, 'V' },
-	{ NULL, 0, NULL, 0 },
+struct flag {
+	const char *name;
+	int short_name;		/* 0: none */
+	enum flag_kind kind;
+	size_t off;		/* F_BOOL, F_STR, F_U32: the field in struct cli_config */
+	uint32_t min, max, def;	/* F_U32: the range, and the default shown in --help */
+	bool pow2;
+	bool file;		/* a --config file may set it */
+	const char *arg;	/* the value's name in --help */
+	const char *help;	/* --help's text; " (default N)" is added for F_U32 */
 };
+
+#define CF(field) offsetof(struct cli_config, field)
+
+static const struct flag flags[] = {
+	{ "queue", 'q', F_QUEUES, 0, 0, 0, DEFAULT_QUEUE, false, true, "N|N-M",
+	  "queue number, or a range with one thread per queue (default 1; pair a range with --queue-balance N:M)" },
+	{ "sink", 's', F_SINK, 0, 0, 0, 0, false, false, "SPEC",
+	  "add a sink: NAME or NAME:key=value,key=value (repeatable; default: stdout)" },
+	{ "list-sinks", 0, F_BOOL, CF(list_sinks), 0, 0, 0, false, false, NULL,
+	  "list the sink plugins found and their options" },
+	{ "plugin-dir", 0, F_STR, CF(plugin_dir), 0, 0, 0, false, true, "DIR",
+	  "where sink plugins are (absolute; default: beside the executable, or $SYNSINK_PLUGIN_DIR)" },
+	{ "stats-interval", 0, F_U32, CF(stats_interval), 0, 86400, 0, false, true, "SEC",
+	  "print counters as a JSON line on stderr every SEC seconds; 0: only on SIGUSR1 and at exit" },
+	{ "queue-maxlen", 0, F_U32, CF(queue_maxlen), 1, 1u << 24, DEFAULT_QUEUE_MAXLEN, false, true, "N",
+	  "kernel queue length" },
+	{ "ring-size", 0, F_U32, CF(ring_size), 2, 1u << 24, DEFAULT_RING_SIZE, true, true, "N",
+	  "events buffered per queue and sink, a power of two" },
+	{ "flush-timeout", 0, F_U32, CF(flush_timeout_ms), 0, 600000, DEFAULT_FLUSH_MS, false, true, "MS",
+	  "how long the sinks may take to drain and deliver at exit; what is left goes to a sink's spool, and a sink still busy then is given up on" },
+	{ "retx-window", 0, F_U32, CF(retx_window), 1, 3600, DEFAULT_RETX_WINDOW, false, true, "SEC",
+	  "a SYN seen again (same 4-tuple and ISN) within SEC seconds is marked retx" },
+	{ "dedup", 0, F_DEDUP, CF(retx_window), 1, 3600, 0, false, true, "SEC",
+	  "drop such retransmitted SYNs instead, counting them" },
+	{ "retx-table", 0, F_U32, CF(retx_table), 8, 1u << 24, DEFAULT_RETX_TABLE, true, true, "N",
+	  "SYNs remembered per queue, a power of two; past that the oldest is evicted and counted" },
+	{ "user", 0, F_STR, CF(user), 0, 0, 0, false, true, "NAME",
+	  "after binding the queues and opening the sinks, run as NAME, keeping only CAP_NET_ADMIN" },
+	{ "group", 0, F_STR, CF(group), 0, 0, 0, false, true, "NAME",
+	  "with --user: this group (default: NAME's own)" },
+	{ "metrics", 0, F_STR, CF(metrics), 0, 0, 0, false, true, "ADDR:PORT",
+	  "serve the counters and the verdict-latency histogram in Prometheus format at /metrics" },
+	{ "sensor", 0, F_SENSOR, CF(sensor), 0, 0, 0, false, true, "NAME",
+	  "this sensor's name in every event (\"host\"), the syslog HOSTNAME and a Kafka header (default: the host name)" },
+	{ "config", 0, F_STR, CF(config), 0, 0, 0, false, false, "FILE",
+	  "read these settings, and sinks as [sink NAME] sections, from FILE; flags given override it" },
+	{ "help", 'h', F_BOOL, CF(help), 0, 0, 0, false, false, NULL, "this text" },
+	{ "version", 'V', F_BOOL, CF(version), 0, 0, 0, false, false, NULL, "the version" },
+};
+
+#define N_FLAGS ARRAY_SIZE(flags)
+#define HELP_COL 27	/* where help text starts */
+#define HELP_WIDTH 79
+
+/* Writes text word-wrapped from column col (the cursor is at col now). */
+static void wrap(FILE *out, const char *text, size_t col)
+{
+	size_t at = col;
+
+	while (*text) {
+		size_t w = strcspn(text, " ");
+
+		if (at > col && at + 1 + w > HELP_WIDTH) {
+			fprintf(out, "\n%*s", (int)col, "");
+			at = col;
+		} else if (at > col) {
+			fputc(' ', out);
+			at++;
+		}
+		fprintf(out, "%.*s", (int)w, text);
+		at += w;
+		text += w;
+		while (*text == ' ')
+			text++;
+	}
+	fputc('\n', out);
+}
 
 void cli_usage(FILE *out)
 {
-	fputs(
-"Usage: synsink [-q|--queue N|N-M] [-s|--sink NAME[:key=value,...]]... [options]\n"
-"\n"
-"Reads TCP SYNs from NFQUEUE, accepts each at once, and writes one event per\n"
-"new connection to every sink.\n"
-"\n"
-"  -q, --queue N|N-M        queue number, or a range with one thread per queue\n"
-"                           (default 1; pair a range with --queue-balance N:M)\n"
-"  -s, --sink SPEC          add a sink: NAME or NAME:key=value,key=value\n"
-"                           (repeatable; default: stdout)\n"
-"      --list-sinks         list the sink plugins found and their options\n"
-"      --plugin-dir DIR     where sink plugins are (absolute; default: beside\n"
-"                           the executable, or $SYNSINK_PLUGIN_DIR)\n"
-"      --stats-interval SEC print counters as a JSON line on stderr every SEC\n"
-"                           seconds (0: only on SIGUSR1 and at exit; default 0)\n"
-"      --queue-maxlen N     kernel queue length (default 16384)\n"
-"      --ring-size N        events buffered per queue and sink, a power of two\n"
-"                           (default 8192)\n"
-"      --flush-timeout MS   how long the sinks may take to drain and flush at exit;\n"
-"                           a sink still busy then is given up on (default 5000)\n"
-"      --retx-window SEC    a SYN seen again (same 4-tuple and ISN) within SEC\n"
-"                           seconds is marked retx (default 10)\n"
-"      --dedup SEC          drop such retransmitted SYNs instead, counting them\n"
-"      --retx-table N       SYNs remembered per queue, a power of two (default\n"
-"                           65536; the oldest is evicted and counted past that)\n"
-"      --user NAME          after binding the queues and opening the sinks,\n"
-"                           run as NAME, keeping only CAP_NET_ADMIN\n"
-"      --group NAME         with --user: this group (default: NAME's own)\n"
-"      --metrics ADDR:PORT  serve the counters and the verdict-latency\n"
-"                           histogram in Prometheus format at /metrics\n"
-"      --sensor NAME        this sensor's name in every event (\"host\"), the\n"
-"                           syslog HOSTNAME and a Kafka header (default: the\n"
-"                           host name)\n"
-"      --config FILE        read these settings, and sinks as [sink NAME]\n"
-"                           sections, from FILE; flags given override it\n"
-"  -h, --help               this text\n"
-"  -V, --version            the version\n"
-"\n"
-"Exit status: 0 after SIGTERM/SIGINT, 64 for a bad command line, 1 when a\n"
-"queue or a sink cannot start.\n", out);
+	size_t i;
+
+	fputs("Usage: synsink [-q|--queue N|N-M] [-s|--sink NAME[:key=value,...]]... [options]\n"
+	      "\n"
+	      "Reads TCP SYNs from NFQUEUE, accepts each at once, and writes one event per\n"
+	      "new connection to every sink.\n\n", out);
+	for (i = 0; i < N_FLAGS; i++) {
+		const struct flag *f = &flags[i];
+		char head[64], help[512];
+		int n;
+
+		n = snprintf(head, sizeof(head), "  %c%c%s --%s%s%s",
+			     f->short_name ? '-' : ' ', f->short_name ? f->short_name : ' ',
+			     f->short_name ? "," : " ", f->name, f->arg ? " " : "",
+			     f->arg ? f->arg : "");
+		if (f->kind == F_U32)
+			snprintf(help, sizeof(help), "%s (default %u)", f->help, f->def);
+		else
+			snprintf(help, sizeof(help), "%s", f->help);
+		if (n >= HELP_COL)
+			fprintf(out, "%s\n%*s", head, HELP_COL, "");
+		else
+			fprintf(out, "%-*s", HELP_COL, head);
+		wrap(out, help, HELP_COL);
+	}
+	fputs("\nExit status: 0 after SIGTERM/SIGINT, 64 for a bad command line, 1 when a\n"
+	      "queue or a sink cannot start.\n", out);
 }
 
 int cli_parse_queues(const char *s, uint16_t *lo, uint16_t *hi, char *err,
@@ -147,23 +192,22 @@ static int parse_u32_opt(const char *flag, const char *s, uint64_t min,
 
 void cli_defaults(struct cli_config *cfg)
 {
+	size_t i;
+
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->queue_lo = cfg->queue_hi = DEFAULT_QUEUE;
-	cfg->queue_maxlen = DEFAULT_QUEUE_MAXLEN;
-	cfg->ring_size = DEFAULT_RING_SIZE;
-	cfg->flush_timeout_ms = DEFAULT_FLUSH_MS;
-	cfg->retx_window = DEFAULT_RETX_WINDOW;
-	cfg->retx_table = DEFAULT_RETX_TABLE;
+	for (i = 0; i < N_FLAGS; i++)
+		if (flags[i].kind == F_U32)
+			*(uint32_t *)((char *)cfg + flags[i].off) = flags[i].def;
 }
 
 bool cli_file_key(const char *name)
 {
-	const struct option *o;
+	size_t i;
 
-	for (o = long_opts; o->name; o++)
-		if (!strcmp(o->name, name))
-			return o->has_arg == required_argument &&
-			       strcmp(name, "sink") && strcmp(name, "config");
+	for (i = 0; i < N_FLAGS; i++)
+		if (!strcmp(flags[i].name, name))
+			return flags[i].file;
 	return false;
 }
 
@@ -187,113 +231,102 @@ int cli_check(const struct cli_config *cfg, char *err, size_t errlen)
 	return 0;
 }
 
+/* One flag's value into cfg.  *own_sinks counts this line's --sink. */
+static int apply_flag(const struct flag *f, const char *arg, struct cli_config *cfg,
+		      int *own_sinks, char *err, size_t errlen)
+{
+	char flag[40];
+	void *field = (char *)cfg + f->off;
+	int ret;
+
+	snprintf(flag, sizeof(flag), "--%s", f->name);
+	switch (f->kind) {
+	case F_BOOL:
+		*(bool *)field = true;
+		return 0;
+	case F_STR:
+		*(const char **)field = arg;
+		return 0;
+	case F_QUEUES:
+		return cli_parse_queues(arg, &cfg->queue_lo, &cfg->queue_hi, err, errlen);
+	case F_SINK:
+		if (!(*own_sinks)++)
+			cfg->n_sinks = 0;	/* these replace earlier ones */
+		if (cfg->n_sinks == CLI_MAX_SINKS) {
+			snprintf(err, errlen, "--sink: more than %d sinks", CLI_MAX_SINKS);
+			return -EINVAL;
+		}
+		cfg->sinks[cfg->n_sinks++] = arg;
+		return 0;
+	case F_SENSOR:
+		if (!syn_sensor_valid(arg)) {
+			snprintf(err, errlen,
+				 "--sensor: '%s' is not 1-%d printable ASCII characters without space, quote or backslash",
+				 arg, SYN_SENSOR_MAX);
+			return -EINVAL;
+		}
+		*(const char **)field = arg;
+		return 0;
+	case F_DEDUP:	/* the window it drops within */
+		cfg->dedup = true;
+		return parse_u32_opt(flag, arg, f->min, f->max, field, err, errlen);
+	case F_U32:
+		ret = parse_u32_opt(flag, arg, f->min, f->max, field, err, errlen);
+		if (!ret && f->pow2 && (*(uint32_t *)field & (*(uint32_t *)field - 1))) {
+			snprintf(err, errlen, "%s: %u is not a power of two", flag,
+				 *(uint32_t *)field);
+			ret = -EINVAL;
+		}
+		return ret;
+	}
+	return -EINVAL;
+}
+
 int cli_apply(int argc, char **argv, struct cli_config *cfg, char *err, size_t errlen)
 {
-	int c, ret = 0, own_sinks = 0;
+	struct option longs[N_FLAGS + 1];
+	char shorts[2 + 3 * N_FLAGS + 1];
+	size_t i, ns = 0;
+	int c, idx, ret = 0, own_sinks = 0;
+
+	memset(longs, 0, sizeof(longs));
+	shorts[ns++] = ':';	/* a missing value is ':', not '?' */
+	for (i = 0; i < N_FLAGS; i++) {
+		int has = flags[i].kind == F_BOOL ? no_argument : required_argument;
+
+		longs[i].name = flags[i].name;
+		longs[i].has_arg = has;
+		longs[i].val = 256 + (int)i;
+		if (flags[i].short_name) {
+			shorts[ns++] = (char)flags[i].short_name;
+			if (has == required_argument)
+				shorts[ns++] = ':';
+		}
+	}
+	shorts[ns] = '\0';
 
 	cfg->err_index = 0;
 	optind = 0;	/* full reset, so tests may call us repeatedly */
 	opterr = 0;
-	while (!ret && (c = getopt_long(argc, argv, ":q:s:hV", long_opts, NULL)) != -1) {
-		switch (c) {
-		case 'q':
-			ret = cli_parse_queues(optarg, &cfg->queue_lo,
-					       &cfg->queue_hi, err, errlen);
-			break;
-		case 's':
-			if (!own_sinks++)
-				cfg->n_sinks = 0;	/* these replace earlier ones */
-			if (cfg->n_sinks == CLI_MAX_SINKS) {
-				snprintf(err, errlen, "--sink: more than %d sinks",
-					 CLI_MAX_SINKS);
-				ret = -EINVAL;
-				break;
-			}
-			cfg->sinks[cfg->n_sinks++] = optarg;
-			break;
-		case OPT_PLUGIN_DIR:
-			cfg->plugin_dir = optarg;
-			break;
-		case OPT_LIST_SINKS:
-			cfg->list_sinks = true;
-			break;
-		case OPT_STATS_INTERVAL:
-			ret = parse_u32_opt("--stats-interval", optarg, 0, 86400,
-					    &cfg->stats_interval, err, errlen);
-			break;
-		case OPT_QUEUE_MAXLEN:
-			ret = parse_u32_opt("--queue-maxlen", optarg, 1, 1u << 24,
-					    &cfg->queue_maxlen, err, errlen);
-			break;
-		case OPT_RING_SIZE:
-			ret = parse_u32_opt("--ring-size", optarg, 2, 1u << 24,
-					    &cfg->ring_size, err, errlen);
-			if (!ret && (cfg->ring_size & (cfg->ring_size - 1))) {
-				snprintf(err, errlen,
-					 "--ring-size: %u is not a power of two",
-					 cfg->ring_size);
-				ret = -EINVAL;
-			}
-			break;
-		case OPT_FLUSH_TIMEOUT:
-			ret = parse_u32_opt("--flush-timeout", optarg, 0, 600000,
-					    &cfg->flush_timeout_ms, err, errlen);
-			break;
-		case OPT_RETX_WINDOW:
-		case OPT_DEDUP:
-			ret = parse_u32_opt(c == OPT_DEDUP ? "--dedup" : "--retx-window",
-					    optarg, 1, 3600, &cfg->retx_window, err, errlen);
-			if (c == OPT_DEDUP)
-				cfg->dedup = true;
-			break;
-		case OPT_RETX_TABLE:
-			ret = parse_u32_opt("--retx-table", optarg, 8, 1u << 24,
-					    &cfg->retx_table, err, errlen);
-			if (!ret && (cfg->retx_table & (cfg->retx_table - 1))) {
-				snprintf(err, errlen,
-					 "--retx-table: %u is not a power of two",
-					 cfg->retx_table);
-				ret = -EINVAL;
-			}
-			break;
-		case OPT_USER:
-			cfg->user = optarg;
-			break;
-		case OPT_GROUP:
-			cfg->group = optarg;
-			break;
-		case OPT_CONFIG:
-			cfg->config = optarg;
-			break;
-		case OPT_METRICS:
-			cfg->metrics = optarg;
-			break;
-		case OPT_SENSOR:
-			if (!syn_sensor_valid(optarg)) {
-				snprintf(err, errlen,
-					 "--sensor: '%s' is not 1-%d printable ASCII characters without space, quote or backslash",
-					 optarg, SYN_SENSOR_MAX);
-				ret = -EINVAL;
-				break;
-			}
-			cfg->sensor = optarg;
-			break;
-		case 'h':
-			cfg->help = true;
-			break;
-		case 'V':
-			cfg->version = true;
-			break;
-		case ':':
-			snprintf(err, errlen, "option '%s' needs a value",
-				 argv[optind - 1]);
+	while (!ret && (c = getopt_long(argc, argv, shorts, longs, &idx)) != -1) {
+		const struct flag *f = NULL;
+
+		if (c >= 256 && c < 256 + (int)N_FLAGS) {
+			f = &flags[c - 256];
+		} else {
+			for (i = 0; i < N_FLAGS; i++)
+				if (c == flags[i].short_name)
+					f = &flags[i];
+		}
+		if (f) {
+			ret = apply_flag(f, optarg, cfg, &own_sinks, err, errlen);
+		} else if (c == ':') {
+			snprintf(err, errlen, "option '%s' needs a value", argv[optind - 1]);
 			ret = -EINVAL;
-			break;
-		default:
+		} else {
 			snprintf(err, errlen, "unknown option '%s' (see --help)",
 				 argv[optind - 1]);
 			ret = -EINVAL;
-			break;
 		}
 	}
 	if (ret)

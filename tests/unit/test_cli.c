@@ -32,6 +32,25 @@ static void test_defaults(void **state)
 	assert_int_equal(cfg.stats_interval, 0);
 }
 
+/* The flag table: defaults, and which keys a --config file may set. */
+static void test_flag_table(void **state)
+{
+	struct cli_config cfg;
+
+	(void)state;
+	cli_defaults(&cfg);
+	assert_int_equal(cfg.flush_timeout_ms, DEFAULT_FLUSH_MS);
+	assert_int_equal(cfg.retx_window, DEFAULT_RETX_WINDOW);
+	assert_int_equal(cfg.retx_table, DEFAULT_RETX_TABLE);
+	assert_int_equal(cfg.queue_lo, DEFAULT_QUEUE);
+	for (const char *const *k = (const char *const[]){ "queue", "ring-size", "user",
+			"metrics", "sensor", "dedup", "flush-timeout", NULL }; *k; k++)
+		assert_true(cli_file_key(*k));
+	for (const char *const *k = (const char *const[]){ "sink", "config", "help",
+			"version", "list-sinks", "no-such-flag", NULL }; *k; k++)
+		assert_false(cli_file_key(*k));
+}
+
 static void test_good_lines(void **state)
 {
 	struct cli_config cfg;
@@ -411,6 +430,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_flag_table),
 		cmocka_unit_test(test_good_lines),
 		cmocka_unit_test(test_bad_lines),
 		cmocka_unit_test(test_sinkspec),
