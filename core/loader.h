@@ -29,9 +29,11 @@ int plugin_dir_resolve(const char *flag, const char *rel, char *out,
  * it owned by root or us and not writable by group or others (a parent may
  * be if it is sticky, like /tmp), checked by fd on the way down from /, and
  * the file mapped through the fd it was checked by; the ABI version (read
- * first); the
- * descriptor's size, pointer and event sizes; the name; the functions; the
- * option table.  On any failure everything is rolled back.
+ * first); the descriptor's size, pointer and event sizes; the reserved
+ * fields; the name; the functions; the option table.  On any failure *pl
+ * is left empty; the object itself stays mapped (RTLD_NODELETE: its
+ * constructors have run, and unmapping code that may have left a thread
+ * or a handler behind is worse), as does a refused one.
  * Returns 0; -ENOENT when there is no such plugin; -EPERM when the file or
  * directory is not trusted; -EINVAL when the plugin is not a valid one.
  * err always says which file and why.

@@ -96,17 +96,18 @@ static void close_fd(struct ssink *s)
 	s->fd = -1;
 }
 
-static void set_timeouts(int fd)
+/* A send that waits at most SEND_TIMEOUT_S.  Returns 0 or -errno. */
+static int set_timeouts(int fd)
 {
 	struct timeval tv = { SEND_TIMEOUT_S, 0 };
 
-	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	return setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) ? -errno : 0;
 }
 
 static int connect_unix(struct ssink *s)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	int type;
+	int type, e;
 
 	memcpy(sun.sun_path, s->target.path, strlen(s->target.path) + 1);
 	/* Datagram first (syslogd's /dev/log), then stream. */
@@ -115,13 +116,17 @@ static int connect_unix(struct ssink *s)
 		if (s->fd < 0)
 			return -errno;
 		if (!connect(s->fd, (struct sockaddr *)&sun, sizeof(sun))) {
+			int ret = set_timeouts(s->fd);
+
+			if (ret)
+				close_fd(s);
 			s->stream = type == SOCK_STREAM;
-			set_timeouts(s->fd);
-			return 0;
+			return ret;
 		}
+		e = errno;	/* close() may change it */
 		close_fd(s);
-		if (errno != EPROTOTYPE || type == SOCK_STREAM)
-			return -errno;
+		if (e != EPROTOTYPE || type == SOCK_STREAM)
+			return -e;
 	}
 }
 
@@ -129,7 +134,7 @@ static int connect_unix(struct ssink *s)
 static int connect_inet(struct ssink *s)
 {
 	struct addrinfo hints = { .ai_flags = AI_NUMERICSERV }, *ai, *a;
-	int ret, err = ECONNREFUSED;
+	int ret, fl, err = ECONNREFUSED;
 
 	hints.ai_socktype = s->target.kind == TARGET_TCP ? SOCK_STREAM : SOCK_DGRAM;
 	ret = getaddrinfo(s->target.host, s->target.port, &hints, &ai);
@@ -153,7 +158,8 @@ static int connect_inet(struct ssink *s)
 		if (poll(&p, 1, 1000) == 1) {
 			socklen_t l = sizeof(err);
 
-			getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &err, &l);
+			if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &err, &l))
+				err = errno;
 			if (!err)
 				break;
 		} else {
@@ -166,8 +172,12 @@ static int connect_inet(struct ssink *s)
 		return -err;
 	/* Back to blocking, with a send timeout: the sink thread may wait,
 	 * capture never does. */
-	fcntl(s->fd, F_SETFL, fcntl(s->fd, F_GETFL) & ~O_NONBLOCK);
-	set_timeouts(s->fd);
+	fl = fcntl(s->fd, F_GETFL);
+	err = fl < 0 || fcntl(s->fd, F_SETFL, fl & ~O_NONBLOCK) ? errno : -set_timeouts(s->fd);
+	if (err) {
+		close_fd(s);
+		return -err;
+	}
 	s->stream = s->target.kind == TARGET_TCP;
 	return 0;
 }
