@@ -421,14 +421,14 @@ static void linger(struct sink *s, size_t fullest)
 	nanosleep(&ts, NULL);
 }
 
-static int rings_empty(struct sink *s)
+static bool rings_empty(struct sink *s)
 {
 	size_t i;
 
 	for (i = 0; i < s->n_rings; i++)
 		if (!ring_empty(&s->rings[i]))
-			return 0;
-	return 1;
+			return false;
+	return true;
 }
 
 /* Nothing left to deliver: rings, queue and spool all empty. */

@@ -10,20 +10,20 @@
 
 #include "util.h"
 
-int sink_name_valid(const char *name)
+bool sink_name_valid(const char *name)
 {
 	size_t i, n = strlen(name);
 
 	if (n == 0 || n >= SINK_NAME_MAX)
-		return 0;
+		return false;
 	for (i = 0; i < n; i++) {
 		char c = name[i];
 
 		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
 		      c == '_' || c == '-'))
-			return 0;
+			return false;
 	}
-	return 1;
+	return true;
 }
 
 int sinkspec_parse(const char *arg, struct sink_spec *spec,
@@ -116,14 +116,14 @@ void sinkspec_free(struct sink_spec *spec)
 
 static const char *const core_keys[] = { "ring", "buffer", "spool", "spool_max", NULL };
 
-int sinkspec_core_key(const char *key)
+bool sinkspec_core_key(const char *key)
 {
 	size_t i;
 
 	for (i = 0; core_keys[i]; i++)
 		if (!strcmp(key, core_keys[i]))
-			return 1;
-	return 0;
+			return true;
+	return false;
 }
 
 /* One core key's value into *o.  Returns 0 or -EINVAL with err. */

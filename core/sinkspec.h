@@ -8,6 +8,7 @@
 #ifndef SYNSINK_SINKSPEC_H
 #define SYNSINK_SINKSPEC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <synsink/plugin.h>
@@ -47,7 +48,7 @@ struct sink_core_opts {
 #define SINK_SPOOL_MAX_MIN	(16ull << 10)
 
 /* Whether key is one of the core's. */
-int sinkspec_core_key(const char *key);
+bool sinkspec_core_key(const char *key);
 
 /* Returns 0, or -EINVAL / -ENOMEM with one line in err. */
 int sinkspec_parse(const char *arg, struct sink_spec *spec,
@@ -61,7 +62,7 @@ int sinkspec_take_core(struct sink_spec *spec, struct sink_core_opts *o,
 		       char *err, size_t errlen);
 
 /* Whether name is a plausible plugin name: [a-z0-9_-], 1..63 chars. */
-int sink_name_valid(const char *name);
+bool sink_name_valid(const char *name);
 
 /* Checks a plugin's option table: names unique and valid, every enum with
  * choices, every default parseable.  Returns 0 or -EINVAL with err. */

@@ -88,7 +88,7 @@ void outbox_requeue_all(struct outbox *o)
 	outbox_settle(o, o->count, SYNSINK_REQUEUE);
 }
 
-int outbox_may_connect(const struct outbox *o)
+bool outbox_may_connect(const struct outbox *o)
 {
 	return o->host->now_ns() >= o->next_try_ns;
 }

@@ -12,6 +12,7 @@
 #define SYNSINK_OUTBOX_H
 
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -63,7 +64,7 @@ void outbox_rotate(struct outbox *o);
 void outbox_requeue_all(struct outbox *o);
 
 /* Whether a (re)connect may be tried now. */
-int outbox_may_connect(const struct outbox *o);
+bool outbox_may_connect(const struct outbox *o);
 /* A connect failed: wait twice as long as last time, at most the cap. */
 void outbox_connect_failed(struct outbox *o);
 /* Connected: the next failure starts from the minimum again. */

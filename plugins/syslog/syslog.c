@@ -237,15 +237,15 @@ static void lost(struct ssink *s, int err)
 }
 
 /* Whether the stream's peer has closed (or reset) the connection. */
-static int peer_gone(struct ssink *s)
+static bool peer_gone(struct ssink *s)
 {
 	struct pollfd p = { .fd = s->fd, .events = POLLIN | POLLRDHUP };
 	char c;
 
 	if (poll(&p, 1, 0) <= 0)
-		return 0;
+		return false;
 	if (p.revents & (POLLRDHUP | POLLHUP | POLLERR))
-		return 1;
+		return true;
 	return recv(s->fd, &c, 1, MSG_DONTWAIT | MSG_PEEK) == 0;
 }
 
