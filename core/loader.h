@@ -42,8 +42,4 @@ int plugin_load(const char *dir, const char *name, struct plugin *pl,
 		char *err, size_t errlen);
 void plugin_unload(struct plugin *pl);
 
-/* Prints every plugin in dir with its options; a plugin that does not load
- * is listed with the reason.  Returns the number listed, or -errno. */
-int plugin_list(const char *dir, FILE *out);
-
 #endif

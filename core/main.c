@@ -28,6 +28,7 @@
 #include "metrics.h"
 #include "privs.h"
 #include "sink.h"
+#include "sinklist.h"
 #include "util.h"
 
 #ifndef SYNSINK_VERSION

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "loader.h"
+#include "sinklist.h"
 
 /*
  * dlopen, as the loader calls it: when swap_to is set, first rename the
