@@ -14,6 +14,7 @@
 #include <microhttpd.h>
 
 #include "capture.h"
+#include "hostport.h"
 #include "sink.h"
 #include "util.h"
 
@@ -22,27 +23,19 @@ int metrics_listen(struct metrics *m, const char *addr, char *err, size_t errlen
 	struct sockaddr_storage ss;
 	socklen_t len;
 	char host[64];
-	const char *colon = strrchr(addr, ':');
-	size_t hl;
-	uint64_t port;
+	uint16_t port;
 	int one = 1;
 
 	memset(&ss, 0, sizeof(ss));
-	if (!colon || parse_u64(colon + 1, 1, 65535, &port))
+	if (hostport_split(addr, host, sizeof(host), &port))
 		goto bad;
-	hl = (size_t)(colon - addr);
-	if (hl >= sizeof(host) || hl == 0)
-		goto bad;
-	memcpy(host, addr, hl);
-	host[hl] = '\0';
-	if (host[0] == '[' && host[hl - 1] == ']') {
+	if (addr[0] == '[') {
 		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
 
-		host[hl - 1] = '\0';
-		if (inet_pton(AF_INET6, host + 1, &in6->sin6_addr) != 1)
+		if (inet_pton(AF_INET6, host, &in6->sin6_addr) != 1)
 			goto bad;
 		in6->sin6_family = AF_INET6;
-		in6->sin6_port = htons((uint16_t)port);
+		in6->sin6_port = htons(port);
 		len = sizeof(*in6);
 	} else {
 		struct sockaddr_in *in4 = (struct sockaddr_in *)&ss;
@@ -50,7 +43,7 @@ int metrics_listen(struct metrics *m, const char *addr, char *err, size_t errlen
 		if (inet_pton(AF_INET, host, &in4->sin_addr) != 1)
 			goto bad;
 		in4->sin_family = AF_INET;
-		in4->sin_port = htons((uint16_t)port);
+		in4->sin_port = htons(port);
 		len = sizeof(*in4);
 	}
 	m->fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "hostport.h"
+
 const char *const syslog_facility_names[] = {
 	"kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news",
 	"uucp", "cron", "authpriv", "ftp", "ntp", "security", "console", "solaris-cron",
@@ -133,10 +135,8 @@ char *syslog_octet_frame(char *msg, size_t len, size_t room, size_t *framelen)
 int syslog_target_parse(const char *s, struct syslog_target *t, char *why,
 			size_t len)
 {
-	const char *rest, *port;
-	size_t hl;
-	char *end;
-	unsigned long p;
+	uint16_t p;
+	int ret;
 
 	memset(t, 0, sizeof(*t));
 	if (!strncmp(s, "unix:", 5)) {
@@ -154,33 +154,15 @@ int syslog_target_parse(const char *s, struct syslog_target *t, char *why,
 		t->kind = TARGET_TCP;
 	else
 		goto bad;
-	rest = s + 4;
-	if (*rest == '[') {
-		const char *close = strchr(rest, ']');
-
-		if (!close || close[1] != ':')
-			goto bad;
-		hl = (size_t)(close - rest - 1);
-		rest++;
-		port = close + 2;
-	} else {
-		const char *colon = strrchr(rest, ':');
-
-		if (!colon || strchr(rest, ':') != colon)
-			goto bad;	/* an IPv6 host must be in brackets */
-		hl = (size_t)(colon - rest);
-		port = colon + 1;
-	}
-	if (hl == 0 || hl >= sizeof(t->host))
-		goto bad;
-	memcpy(t->host, rest, hl);
-	errno = 0;
-	p = strtoul(port, &end, 10);
-	if (*port < '0' || *port > '9' || *end || errno || p < 1 || p > 65535) {
-		snprintf(why, len, "target '%s': port '%s' is not in 1-65535", s, port);
+	ret = hostport_split(s + 4, t->host, sizeof(t->host), &p);
+	if (ret == -ERANGE) {
+		snprintf(why, len, "target '%s': port '%s' is not in 1-65535", s,
+			 strrchr(s, ':') + 1);
 		return -EINVAL;
 	}
-	snprintf(t->port, sizeof(t->port), "%lu", p);
+	if (ret)
+		goto bad;
+	snprintf(t->port, sizeof(t->port), "%u", p);
 	return 0;
 bad:
 	snprintf(why, len,

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* The command line and sink specifications: what is accepted, and one
  * clear error for each thing that is not. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -9,6 +10,7 @@
 #include <cmocka.h>
 
 #include "cli.h"
+#include "hostport.h"
 #include "log.h"
 #include "sinkspec.h"
 
@@ -49,6 +51,34 @@ static void test_flag_table(void **state)
 	for (const char *const *k = (const char *const[]){ "sink", "config", "help",
 			"version", "list-sinks", "no-such-flag", NULL }; *k; k++)
 		assert_false(cli_file_key(*k));
+}
+
+/* The one HOST:PORT parser (--metrics, the syslog target). */
+static void test_hostport(void **state)
+{
+	static const char *const bad[] = { "h", ":80", "fd00::1:80", "[fd00::1]80",
+					   "[fd00::1", "[]:80", NULL };
+	char host[16];
+	uint16_t port;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(hostport_split("127.0.0.1:9464", host, sizeof(host), &port), 0);
+	assert_string_equal(host, "127.0.0.1");
+	assert_int_equal(port, 9464);
+	assert_int_equal(hostport_split("[fd00::1]:1", host, sizeof(host), &port), 0);
+	assert_string_equal(host, "fd00::1");
+	assert_int_equal(port, 1);
+	assert_int_equal(hostport_split("logs.example:65535", host, sizeof(host), &port), 0);
+	for (i = 0; bad[i]; i++)
+		assert_int_equal(hostport_split(bad[i], host, sizeof(host), &port), -EINVAL);
+	assert_int_equal(hostport_split("h:", host, sizeof(host), &port), -ERANGE);
+	assert_int_equal(hostport_split("h:0", host, sizeof(host), &port), -ERANGE);
+	assert_int_equal(hostport_split("h:65536", host, sizeof(host), &port), -ERANGE);
+	assert_int_equal(hostport_split("h:-1", host, sizeof(host), &port), -ERANGE);
+	assert_int_equal(hostport_split("h:0x50", host, sizeof(host), &port), -ERANGE);
+	assert_int_equal(hostport_split("a-very-long-host-name:80", host, sizeof(host), &port),
+			 -EINVAL);	/* does not fit */
 }
 
 static void test_good_lines(void **state)
@@ -431,6 +461,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_flag_table),
+		cmocka_unit_test(test_hostport),
 		cmocka_unit_test(test_good_lines),
 		cmocka_unit_test(test_bad_lines),
 		cmocka_unit_test(test_sinkspec),
