@@ -27,10 +27,15 @@
 #include <synsink/plugin.h>
 
 enum { OPT_BROKERS, OPT_TOPIC, OPT_KEY, OPT_FORMAT, OPT_RDKAFKA, N_OPTS };
-enum { KEY_SRC, KEY_DST, KEY_FLOW, KEY_NONE };
+/* Choices by name: an enum value indexes its own string. */
+enum { KEY_SRC, KEY_DST, KEY_FLOW, KEY_NONE, N_KEYS };
+enum { FMT_JSON, FMT_TEXT, N_FMTS };
 
-static const char *const keys[] = { "src", "dst", "flow", "none", NULL };
-static const char *const formats[] = { "json", "text", NULL };
+static const char *const keys[] = {
+	[KEY_SRC] = "src", [KEY_DST] = "dst", [KEY_FLOW] = "flow", [KEY_NONE] = "none",
+	[N_KEYS] = NULL,
+};
+static const char *const formats[] = { [FMT_JSON] = "json", [FMT_TEXT] = "text", [N_FMTS] = NULL };
 
 static const struct synsink_option options[N_OPTS] = {
 	[OPT_BROKERS] = { "brokers", SYNSINK_OPT_STRING, "127.0.0.1:9092",
@@ -364,7 +369,7 @@ static int kafka_open(void **state, const struct synsink_value *v,
 	s->host = host;
 	s->topic = v[OPT_TOPIC].str;
 	s->key = (int)v[OPT_KEY].num;
-	s->json = v[OPT_FORMAT].num == 0;
+	s->json = v[OPT_FORMAT].num == FMT_JSON;
 	conf = rd_kafka_conf_new();
 	for (i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++)
 		if (conf_set(s, conf, defaults[i][0], defaults[i][1]))

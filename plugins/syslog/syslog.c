@@ -43,8 +43,15 @@
 enum { OPT_TARGET, OPT_RFC, OPT_FACILITY, OPT_SEVERITY, OPT_TAG, OPT_HOSTNAME,
        OPT_FORMAT, OPT_MAX_SIZE, N_OPTS };
 
-static const char *const rfcs[] = { "auto", "3164", "5424", NULL };
-static const char *const formats[] = { "text", "json", NULL };
+/* Choices by name: an enum value indexes its own string. */
+enum { RFC_OPT_AUTO, RFC_OPT_3164, RFC_OPT_5424, N_RFC_OPTS };
+enum { FMT_TEXT, FMT_JSON, N_FMTS };
+
+static const char *const rfcs[] = {
+	[RFC_OPT_AUTO] = "auto", [RFC_OPT_3164] = "3164", [RFC_OPT_5424] = "5424",
+	[N_RFC_OPTS] = NULL,
+};
+static const char *const formats[] = { [FMT_TEXT] = "text", [FMT_JSON] = "json", [N_FMTS] = NULL };
 
 static const struct synsink_option options[N_OPTS] = {
 	[OPT_TARGET] = { "target", SYNSINK_OPT_STRING, "unix:/dev/log",
@@ -430,14 +437,14 @@ static int syslog_open(void **state, const struct synsink_value *v,
 		free(s);
 		return -EINVAL;		/* a usage error */
 	}
-	s->json = v[OPT_FORMAT].num == 1;
+	s->json = v[OPT_FORMAT].num == FMT_JSON;
 	s->max_size = v[OPT_MAX_SIZE].num;
 	s->hdr.facility = (unsigned int)v[OPT_FACILITY].num;
 	s->hdr.severity = (unsigned int)v[OPT_SEVERITY].num;
 	s->hdr.tag = v[OPT_TAG].str;
 	s->hdr.pid = (unsigned int)getpid();
-	s->hdr.rfc = v[OPT_RFC].num == 2 ? RFC_5424 :
-		     v[OPT_RFC].num == 1 ? RFC_3164 :
+	s->hdr.rfc = v[OPT_RFC].num == RFC_OPT_5424 ? RFC_5424 :
+		     v[OPT_RFC].num == RFC_OPT_3164 ? RFC_3164 :
 		     s->target.kind == TARGET_UNIX ? RFC_3164 : RFC_5424;
 	snprintf(s->hostname, sizeof(s->hostname), "%s",
 		 v[OPT_HOSTNAME].str ? v[OPT_HOSTNAME].str : host->sensor);
