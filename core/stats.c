@@ -110,45 +110,6 @@ int kq_stats_read(const char *path, uint16_t queue, struct kq_stats *ks)
 	return ret;
 }
 
-void sb_printf(struct strbuf *sb, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (sb->oom)
-		return;
-	for (;;) {
-		size_t room = sb->cap - sb->len;
-
-		va_start(ap, fmt);
-		n = vsnprintf(sb->s ? sb->s + sb->len : NULL, room, fmt, ap);
-		va_end(ap);
-		if (n < 0) {
-			sb->oom = 1;
-			return;
-		}
-		if ((size_t)n < room) {
-			sb->len += (size_t)n;
-			return;
-		}
-		size_t cap = (sb->cap ? sb->cap * 2 : 1024) + (size_t)n;
-		char *s = realloc(sb->s, cap);
-
-		if (!s) {
-			sb->oom = 1;
-			return;
-		}
-		sb->s = s;
-		sb->cap = cap;
-	}
-}
-
-void sb_free(struct strbuf *sb)
-{
-	free(sb->s);
-	memset(sb, 0, sizeof(*sb));
-}
-
 void stats_queue_json(struct strbuf *sb, uint16_t queue,
 		      const struct queue_stats *st, const struct kq_stats *ks)
 {

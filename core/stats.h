@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "decode.h"
+#include "strbuf.h"
 
 /* Verdict latency: from synsink's read of a packet to its verdict being
  * sent, in these buckets (upper bounds, microseconds; the last is +Inf). */
@@ -81,17 +82,6 @@ int kq_stats_read(const char *path, uint16_t queue, struct kq_stats *ks);
 int kq_stats_read_fd(int fd, uint16_t queue, struct kq_stats *ks);
 
 #define NFQ_PROC_PATH "/proc/net/netfilter/nfnetlink_queue"
-
-/* A growing text buffer for the stats line (not on any hot path). */
-struct strbuf {
-	char *s;
-	size_t len, cap;
-	int oom;
-};
-
-void sb_printf(struct strbuf *sb, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-void sb_free(struct strbuf *sb);
 
 /* Appends "name":{...} counters of one queue (without kernel stats). */
 void stats_queue_json(struct strbuf *sb, uint16_t queue,
