@@ -331,11 +331,8 @@ static void publish(struct capture *c)
 	if (!rx->n_pending)
 		return;
 	retx_pass(c);
-	for (i = 0; i < c->n_sinks; i++) {
-		ring_push(&c->sinks[i]->rings[c->ring_idx], rx->pending,
-			  rx->n_pending);
-		sink_wake(c->sinks[i]);
-	}
+	for (i = 0; i < c->n_sinks; i++)
+		sink_push(c->sinks[i], c->ring_idx, rx->pending, rx->n_pending);
 	rx->n_pending = 0;
 }
 

@@ -528,8 +528,9 @@ int sink_start(struct sink *s)
 }
 
 
-void sink_wake(struct sink *s)
+void sink_push(struct sink *s, size_t ring, const struct synsink_event *ev, size_t n)
 {
+	ring_push(&s->rings[ring], ev, n);	/* counts its own drops */
 	if (atomic_exchange(&s->sleeping, 0))
 		kick(s);
 }

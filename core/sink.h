@@ -106,8 +106,10 @@ int sink_open(struct sink *s, const char *spec_arg, const struct sink_env *env,
 	      char *err, size_t errlen);
 /* Starts the sink thread.  Returns 0 or a negative errno. */
 int sink_start(struct sink *s);
-/* Producer side: wakes the thread if it sleeps.  Cheap when it does not. */
-void sink_wake(struct sink *s);
+/* The producer's side, from capture thread ring (that thread's ring of
+ * this sink alone): queues n events, dropping and counting what does not
+ * fit, and wakes the sink's thread if it sleeps.  Never waits. */
+void sink_push(struct sink *s, size_t ring, const struct synsink_event *ev, size_t n);
 /* SIGHUP: asks the sink thread to call the plugin's reopen() before its
  * next write.  Returns whether the plugin has one. */
 bool sink_reopen(struct sink *s);
