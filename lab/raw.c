@@ -30,7 +30,8 @@
 #include <unistd.h>
 
 #include "pkt.h"
-#include "syngen.h"
+#include "raw.h"
+#include "sgargs.h"
 
 #ifndef IPV6_HDRINCL
 #define IPV6_HDRINCL 36

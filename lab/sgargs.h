@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-#ifndef SYNGEN_H
-#define SYNGEN_H
+/* sgargs.h - syngen's options and addresses, shared by its modes. */
+#ifndef SYNGEN_SGARGS_H
+#define SYNGEN_SGARGS_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -31,8 +32,5 @@ struct sg_args {
 
 /* Parses the options; prints one line and returns -1 on a bad one. */
 int sg_parse_args(int argc, char **argv, struct sg_args *a);
-
-int sg_raw(int argc, char **argv);
-int sg_odd(int argc, char **argv);
 
 #endif
