@@ -35,6 +35,7 @@
 
 #include "format.h"
 #include "log.h"
+#include "options.h"
 #include "util.h"
 
 #define SINK_IDLE_TICK_MS 100	/* plugins get flush(0) this often when idle */

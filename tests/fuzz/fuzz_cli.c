@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "log.h"
+#include "options.h"
 #include "sinkspec.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

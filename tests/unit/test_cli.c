@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "hostport.h"
 #include "log.h"
+#include "options.h"
 #include "sinkspec.h"
 
 #define ARGV(...) ((char *[]){ "synsink", __VA_ARGS__, NULL })

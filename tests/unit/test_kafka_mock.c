@@ -20,6 +20,7 @@
 
 #include "format.h"
 #include "log.h"
+#include "options.h"
 #include "sinkspec.h"
 #include "util.h"
 
