@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: MIT
+/* sinkstats.c - a sink's counters: the core's (one table for the stats
+ * line and /metrics) and the plugin's own. */
+#include "sink.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "util.h"
+
+struct emit_ctx {
+	struct strbuf *sb;
+	int n;
+};
+
+static void emit_json(void *arg, const char *name, uint64_t value)
+{
+	struct emit_ctx *e = arg;
+
+	sb_printf(e->sb, "%s\"%s\":%llu", e->n++ ? "," : "", name,
+		  (unsigned long long)value);
+}
+
+unsigned long long sink_dropped(const struct sink *s)
+{
+	unsigned long long dropped = 0;
+	size_t i;
+
+	for (i = 0; i < s->n_rings; i++)
+		dropped += stat_get(&s->rings[i].dropped);
+	return dropped;
+}
+
+void sink_counts(struct sink *s, struct sink_counts *c)
+{
+	int ab = atomic_load(&s->abandoned);
+
+	memset(c, 0, sizeof(*c));
+	c->seen = stat_get(&s->seen);
+	c->delivered = stat_get(&s->q.delivered);
+	c->failed = stat_get(&s->q.failed) + stat_get(&s->abandoned_events);
+	c->dropped_ring = sink_dropped(s);
+	c->dropped_buffer = stat_get(&s->dropped_buffer);
+	c->dropped_spool = stat_get(&s->sp.full);
+	c->dropped = c->dropped_ring + c->dropped_buffer + c->dropped_spool;
+	c->pending = ab ? 0 : dqueue_count(&s->q);
+	c->spooled = stat_get(&s->sp.waiting);
+	c->spool_start = s->spool_start;
+	c->spool_corrupt = stat_get(&s->sp.corrupt);
+	c->retried = stat_get(&s->q.retried);
+	c->settle_errors = stat_get(&s->q.settle_errors);
+}
+
+/* The core's counters of a sink, by name: the stats line and /metrics
+ * both print this table (and so cannot drift apart). */
+#define SC(name, gauge) { #name, offsetof(struct sink_counts, name), gauge }
+static const struct {
+	const char *name;
+	size_t off;
+	int gauge;	/* a level (pending, spooled), not a running total */
+} count_fields[] = {
+	SC(seen, 0), SC(delivered, 0), SC(failed, 0), SC(dropped, 0),
+	SC(dropped_ring, 0), SC(dropped_buffer, 0), SC(dropped_spool, 0),
+	SC(pending, 1), SC(spooled, 1), SC(spool_start, 1), SC(spool_corrupt, 0),
+	SC(retried, 0), SC(settle_errors, 0),
+};
+#undef SC
+
+void sink_counts_each(struct sink *s, sink_count_fn fn, void *arg)
+{
+	struct sink_counts c;
+	size_t i;
+
+	sink_counts(s, &c);
+	for (i = 0; i < ARRAY_SIZE(count_fields); i++)
+		fn(arg, count_fields[i].name,
+		   *(const unsigned long long *)((const char *)&c + count_fields[i].off),
+		   count_fields[i].gauge);
+}
+
+static void count_json(void *arg, const char *name, unsigned long long v, int gauge)
+{
+	(void)gauge;
+	sb_printf(arg, ",\"%s\":%llu", name, v);
+}
+
+void sink_stats_json(struct sink *s, struct strbuf *sb)
+{
+	sb_printf(sb, "{\"sink\":\"%s\"", s->label);
+	sink_counts_each(s, count_json, sb);
+	sb_printf(sb, ",\"flush_failed\":%s", stat_get(&s->flush_failed) ? "true" : "false");
+	if (s->spooling || s->spool_closed)
+		sb_printf(sb, ",\"spool\":{\"appended\":%llu,\"replayed\":%llu,"
+			  "\"bad_segments\":%llu,\"io_errors\":%llu}",
+			  stat_get(&s->sp.appended), stat_get(&s->sp.replayed),
+			  stat_get(&s->sp.bad_segments), stat_get(&s->sp.io_errors));
+	if ((s->opened && s->pl.desc->stats) || s->n_last) {
+		struct emit_ctx e = { sb, 0 };
+
+		sb_printf(sb, ",\"plugin\":{");
+		sink_plugin_stats(s, emit_json, &e);
+		sb_printf(sb, "}");
+	}
+	sb_printf(sb, "}");
+}
+
+void sink_plugin_stats(struct sink *s, synsink_emit_fn emit, void *arg)
+{
+	size_t i;
+
+	if (s->opened && s->pl.desc->stats) {
+		s->pl.desc->stats(s->state, emit, arg);
+		return;
+	}
+	for (i = 0; i < s->n_last; i++)	/* closed by sink_shutdown */
+		emit(arg, s->last[i].name, s->last[i].value);
+}
