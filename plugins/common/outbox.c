@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "settle.h"
+
 int outbox_init(struct outbox *o, size_t cap, const struct synsink_host *host)
 {
 	o->fifo = cap ? calloc(cap, sizeof(*o->fifo)) : NULL;
@@ -47,24 +49,14 @@ void outbox_add(struct outbox *o, const struct synsink_event *ev, size_t n,
 
 void outbox_settle(struct outbox *o, size_t n, enum synsink_outcome outcome)
 {
-	uint64_t first = 0;
-	size_t run = 0, i;
+	struct settle_run r = SETTLE_RUN_INIT(o->host);
+	size_t i;
 
 	if (n > o->count)
 		n = o->count;
-	for (i = 0; i < n; i++) {
-		uint64_t s = o->seq[(o->head + i) % o->cap];
-
-		if (run && s != first + run) {
-			o->host->settle(o->host, first, run, outcome);
-			run = 0;
-		}
-		if (!run)
-			first = s;
-		run++;
-	}
-	if (run)
-		o->host->settle(o->host, first, run, outcome);
+	for (i = 0; i < n; i++)
+		settle_add(&r, o->seq[(o->head + i) % o->cap], outcome);
+	settle_end(&r);
 	o->head = (o->head + n) % (o->cap ? o->cap : 1);
 	o->count -= n;
 	if (!o->count)

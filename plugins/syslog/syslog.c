@@ -35,6 +35,7 @@
 
 #include "frame.h"
 #include "outbox.h"
+#include "settle.h"
 
 #define CHUNK		256
 #define FRAME_ROOM	24		/* "LEN " in front of a TCP frame */
@@ -285,40 +286,11 @@ static size_t message(struct ssink *s, const struct synsink_event *ev, char *out
 	return n;
 }
 
-/* Settles events in runs of one outcome: the run grows while outcomes
- * repeat, and goes to the core when another comes (or at the end). */
-struct runs {
-	const struct synsink_host *host;
-	uint64_t first;
-	size_t n;
-	enum synsink_outcome outcome;
-};
-
-static void run_add(struct runs *r, uint64_t seq, enum synsink_outcome outcome)
-{
-	if (r->n && (outcome != r->outcome || seq != r->first + r->n)) {
-		r->host->settle(r->host, r->first, r->n, r->outcome);
-		r->n = 0;
-	}
-	if (!r->n) {
-		r->first = seq;
-		r->outcome = outcome;
-	}
-	r->n++;
-}
-
-static void run_end(struct runs *r)
-{
-	if (r->n)
-		r->host->settle(r->host, r->first, r->n, r->outcome);
-	r->n = 0;
-}
-
 /* One message per datagram, each settled as it goes. */
 static void send_datagrams(struct ssink *s, const struct synsink_event *ev, size_t n,
 			   uint64_t seq)
 {
-	struct runs r = { s->host, 0, 0, SYNSINK_DELIVERED };
+	struct settle_run r = SETTLE_RUN_INIT(s->host);
 	size_t i;
 
 	for (i = 0; i < n; i++) {
@@ -328,22 +300,22 @@ static void send_datagrams(struct ssink *s, const struct synsink_event *ev, size
 		if (!ensure_connected(s)) {
 			/* The socket went during the batch: the rest waits
 			 * with the core for it to come back. */
-			run_add(&r, seq + i, SYNSINK_REQUEUE);
+			settle_add(&r, seq + i, SYNSINK_REQUEUE);
 			continue;
 		}
 		len = message(s, &ev[i], s->out, s->out_cap, &start);
 		if (!len) {
 			s->failed++;
-			run_add(&r, seq + i, SYNSINK_FAILED);
+			settle_add(&r, seq + i, SYNSINK_FAILED);
 			continue;
 		}
 		if (send(s->fd, start, len, MSG_NOSIGNAL) == (ssize_t)len) {
 			s->sent++;
-			run_add(&r, seq + i, SYNSINK_DELIVERED);
+			settle_add(&r, seq + i, SYNSINK_DELIVERED);
 			continue;
 		}
 		s->failed++;
-		run_add(&r, seq + i, SYNSINK_FAILED);
+		settle_add(&r, seq + i, SYNSINK_FAILED);
 		if (s->target.kind == TARGET_UDP && errno == ECONNREFUSED) {
 			/* An ICMP port unreachable for an earlier datagram
 			 * (already counted sent), reported by this send,
@@ -359,7 +331,7 @@ static void send_datagrams(struct ssink *s, const struct synsink_event *ev, size
 		if (s->target.kind == TARGET_UNIX || errno == ENOTCONN)
 			lost(s, errno);	/* reopen (the socket may be new) */
 	}
-	run_end(&r);
+	settle_end(&r);
 }
 
 /* TCP: sends the FIFO's head while the connection lasts. */
