@@ -345,6 +345,23 @@ static uint64_t need_bytes(const struct spool *sp, size_t n, bool fresh)
 	       ((n - room + PER_SEG - 1) / PER_SEG) * SPOOL_HDR_LEN;
 }
 
+/* n records are on disk: counted. */
+static void wrote(struct spool *sp, size_t n)
+{
+	sp->bytes += n * SPOOL_REC_LEN;
+	sp->waiting += n;
+	sp->appended += n;
+}
+
+/* n events could not be written (e: -errno): counted full, and an I/O
+ * error unless the disk or quota was simply full. */
+static void not_written(struct spool *sp, int e, size_t n)
+{
+	if (e != -ENOSPC && e != -EDQUOT)
+		sp->io_errors++;
+	sp->full += n;
+}
+
 size_t spool_append(struct spool *sp, const struct synsink_event *ev, size_t n,
 		    uint64_t now_ns)
 {
@@ -360,11 +377,13 @@ size_t spool_append(struct spool *sp, const struct synsink_event *ev, size_t n,
 
 		if (sp->wfd < 0) {
 			ret = seg_create(sp, sp->wid);
-			if (ret < 0 || ids_reserve(sp, 1)) {
-				if (ret >= 0) {
-					close(ret);
-				}
-				goto fail;
+			if (ret >= 0 && ids_reserve(sp, 1)) {
+				close(ret);
+				ret = -ENOMEM;
+			}
+			if (ret < 0) {
+				not_written(sp, ret, n - done);
+				return done;
 			}
 			sp->wfd = ret;
 			sp->wsize = SPOOL_HDR_LEN;
@@ -377,24 +396,17 @@ size_t spool_append(struct spool *sp, const struct synsink_event *ev, size_t n,
 			k = n - done;
 		ret = put_records(sp->wfd, sp->wsize, ev + done, k);
 		if (ret) {
-			errno = -ret;
-			goto fail;
+			not_written(sp, ret, n - done);
+			return done;
 		}
 		sp->wsize += k * SPOOL_REC_LEN;
-		sp->bytes += k * SPOOL_REC_LEN;
-		sp->waiting += k;
-		sp->appended += k;
+		wrote(sp, k);
 		done += k;
 		if (!sp->unsynced_ns)
 			sp->unsynced_ns = now_ns ? now_ns : 1;
 		if (sp->wsize + SPOOL_REC_LEN > SPOOL_SEG_MAX)
 			close_writer(sp);
 	}
-	return done;
-fail:
-	if (errno != ENOSPC && errno != EDQUOT)
-		sp->io_errors++;
-	sp->full += n - done;
 	return done;
 }
 
@@ -428,14 +440,10 @@ int spool_prepend(struct spool *sp, const struct synsink_event *ev, size_t n)
 		if (fd >= 0)
 			close(fd);
 		if (ret) {
-			if (ret != -ENOSPC && ret != -EDQUOT)
-				sp->io_errors++;
-			sp->full += n - done;
+			not_written(sp, ret, n - done);
 			return ret;
 		}
-		sp->bytes += m * SPOOL_REC_LEN;
-		sp->waiting += m;
-		sp->appended += m;
+		wrote(sp, m);
 		done += m;
 	}
 	return 0;
