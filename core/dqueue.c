@@ -11,7 +11,7 @@ enum { DQ_QUEUED, DQ_INFLIGHT, DQ_RETRY, DQ_DONE };
 int dqueue_init(struct dqueue *q, size_t cap)
 {
 	memset(q, 0, sizeof(*q));
-	/* calloc'd pages are not touched until used: see dqueue_settle. */
+	/* calloc'd pages are not touched until used: see advance(). */
 	q->ev = calloc(cap, sizeof(*q->ev));
 	q->st = calloc(cap, 1);
 	if (!q->ev || !q->st) {

@@ -257,7 +257,6 @@ int sink_start(struct sink *s)
 	return 0;
 }
 
-
 void sink_push(struct sink *s, size_t ring, const struct synsink_event *ev, size_t n)
 {
 	ring_push(&s->rings[ring], ev, n);	/* counts its own drops */
@@ -322,8 +321,8 @@ static void collect(void *arg, const struct synsink_event *ev, size_t n)
 	c->n += n;
 }
 
-/* The stop's undelivered events, in front of the spool's.  Returns how
- * many could not be written there (counted by the spool as full). */
+/* The stop's undelivered events, in front of the spool's (what cannot be
+ * written there is counted by the spool as full). */
 static void spool_rest(struct sink *s)
 {
 	struct prepend_ctx c = { NULL, 0 };
@@ -370,9 +369,7 @@ void sink_shutdown(struct sink *s)
 	s->opened = 0;
 	if (s->spooling) {
 		spool_rest(s);
-		spool_close(&s->sp);
-		s->spooling = 0;
-		s->spool_closed = 1;
+		spool_close(&s->sp);	/* again in sink_close: a no-op */
 	}
 }
 
@@ -387,7 +384,6 @@ void sink_close(struct sink *s)
 	s->opened = 0;
 	if (s->spooling)
 		spool_close(&s->sp);
-	s->spooling = 0;
 	free(s->xfer);
 	s->xfer = NULL;
 	dqueue_free(&s->q);

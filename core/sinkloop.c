@@ -40,6 +40,7 @@
 #define SINK_RETRY_MIN_NS (10 * 1000000ull)	/* after a RETRY answer, doubling */
 #define SINK_RETRY_MAX_NS (1000 * 1000000ull)
 #define SINK_LINGER_MIN_US 16	/* below this, no pause at all */
+
 /*
  * A batch from a ring: into the queue while it has room and nothing is
  * spooled (nothing newer may overtake a spooled event), else onto the
@@ -224,11 +225,22 @@ static int sleep_ms(struct sink *s, uint64_t now)
 	return until > now ? (int)((until - now + 999999) / 1000000) : 0;
 }
 
+/* Waits up to ms for a kick (sink_push, wake, reopen, stop) and clears it.
+ * Returns poll's answer: 0 when the time ran out. */
+static int wait_kick(struct sink *s, int ms)
+{
+	struct pollfd pfd = { .fd = s->efd, .events = POLLIN };
+	uint64_t junk;
+	int ret = poll(&pfd, 1, ms);
+
+	if (read(s->efd, &junk, sizeof(junk)) < 0 && errno != EAGAIN)
+		log_msg(SYNSINK_LOG_ERR, "%s: eventfd: %s", s->label, strerror(errno));
+	return ret;
+}
+
 void *sink_loop(void *arg)
 {
 	struct sink *s = arg;
-	struct pollfd pfd = { .fd = s->efd, .events = POLLIN };
-	uint64_t junk;
 
 	for (;;) {
 		uint64_t now = clock_mono_ns();
@@ -258,10 +270,7 @@ void *sink_loop(void *arg)
 		if (!rings_empty(s)) {
 			/* The queue is full of events on their way: give the
 			 * plugin a moment to settle some, then look again. */
-			poll(&pfd, 1, SINK_FULL_WAIT_MS);
-			if (read(s->efd, &junk, sizeof(junk)) < 0 && errno != EAGAIN)
-				log_msg(SYNSINK_LOG_ERR, "%s: eventfd: %s", s->label,
-					strerror(errno));
+			wait_kick(s, SINK_FULL_WAIT_MS);
 			s->pl.desc->flush(s->state, 0);
 			continue;
 		}
@@ -270,11 +279,8 @@ void *sink_loop(void *arg)
 			atomic_store(&s->sleeping, 0);
 			continue;
 		}
-		if (poll(&pfd, 1, sleep_ms(s, now)) == 0)
+		if (wait_kick(s, sleep_ms(s, now)) == 0)
 			s->pl.desc->flush(s->state, 0);	/* replies, reconnects */
-		if (read(s->efd, &junk, sizeof(junk)) < 0 && errno != EAGAIN)
-			log_msg(SYNSINK_LOG_ERR, "%s: eventfd: %s", s->label,
-				strerror(errno));
 		atomic_store(&s->sleeping, 0);
 	}
 

@@ -90,7 +90,7 @@ void sink_stats_json(struct sink *s, struct strbuf *sb)
 	sb_printf(sb, "{\"sink\":\"%s\"", s->label);
 	sink_counts_each(s, count_json, sb);
 	sb_printf(sb, ",\"flush_failed\":%s", stat_get(&s->flush_failed) ? "true" : "false");
-	if (s->spooling || s->spool_closed)
+	if (s->spooling)
 		sb_printf(sb, ",\"spool\":{\"appended\":%llu,\"replayed\":%llu,"
 			  "\"bad_segments\":%llu,\"io_errors\":%llu}",
 			  stat_get(&s->sp.appended), stat_get(&s->sp.replayed),
