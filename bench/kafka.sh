@@ -7,7 +7,7 @@
 #   sudo bench/kafka.sh [COUNT] [RATE...]      (default 200000 at 100k, 50k, 20k/s and flat out)
 #
 # Bounded: COUNT SYNs per run, 60 s at most for each wait.
-set -eu
+set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 . lab/kafka/broker.sh

@@ -28,7 +28,7 @@
 # --smoke: one small round of everything (CI runs it so the suite keeps
 # working); it checks that the counters add up, never how fast.  Every run
 # is bounded in count and time.
-set -eu
+set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 . lab/redis.sh

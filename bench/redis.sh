@@ -8,7 +8,7 @@
 # Everything runs in the lab: crafted SYNs from the client namespace, the
 # NFQUEUE rule, synsink and redis-server in the server namespace.  Each run
 # is bounded (COUNT SYNs, 60 s at most).
-set -eu
+set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 . lab/redis.sh

@@ -13,7 +13,7 @@
 #
 # Everything is bounded: 100 000 SYNs per CPU run, COUNT for the replay,
 # 60 s at most each.
-set -eu
+set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 . lab/redis.sh

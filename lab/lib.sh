@@ -148,9 +148,9 @@ lab_down() {
 	for ns in ${LAB_CLI:-} ${LAB_SRV:-}; do
 		ip netns list 2>/dev/null | grep -qw -- "$ns" || continue
 		for pid in $(ip netns pids "$ns" 2>/dev/null); do
-			kill -KILL "$pid" 2>/dev/null
+			kill -KILL "$pid" 2>/dev/null || true
 		done
-		ip netns del "$ns" 2>/dev/null
+		ip netns del "$ns" 2>/dev/null || true
 	done
 	return 0
 }

@@ -54,7 +54,7 @@ redis_len_is() { [ "$(rcli "${1}len" "$2" 2>/dev/null)" = "$3" ]; }
 
 redis_stop() {
 	[ -n "$REDIS_PID" ] || return 0
-	kill -TERM "$REDIS_PID" 2>/dev/null
-	wait "$REDIS_PID" 2>/dev/null
+	kill -TERM "$REDIS_PID" 2>/dev/null || true	# it may be gone already
+	wait "$REDIS_PID" 2>/dev/null || true
 	REDIS_PID=""
 }

@@ -46,8 +46,8 @@ rsyslog_ready() {
 
 rsyslog_stop() {
 	[ -n "$RSYSLOG_PID" ] || return 0
-	kill -TERM "$RSYSLOG_PID" 2>/dev/null
-	wait "$RSYSLOG_PID" 2>/dev/null
+	kill -TERM "$RSYSLOG_PID" 2>/dev/null || true	# it may be gone already
+	wait "$RSYSLOG_PID" 2>/dev/null || true
 	RSYSLOG_PID=""
 }
 

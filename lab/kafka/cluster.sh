@@ -80,8 +80,8 @@ kcluster_node_start() {
 kcluster_node_kill() {
 	local pid=${KCLUSTER_PID[$1]}
 	[ -n "$pid" ] || return 0
-	kill "-${2:-KILL}" "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
+	kill "-${2:-KILL}" "$pid" 2>/dev/null || true	# it may be gone already
+	wait "$pid" 2>/dev/null || true	# the signal's status
 	KCLUSTER_PID[$1]=""
 }
 

@@ -5,9 +5,16 @@
 # reason, the ruleset, the queue table and synsink's stderr, and exits 1;
 # the trap tears the lab down, pass or fail.
 #
+# Strict mode for every test: a step that fails unchecked (a rule not
+# added, a server not started) ends the test through the ERR trap, which
+# names the line and the command: no test goes on past a broken setup, and
+# none stops without saying why.  A test that expects a failure says so
+# (`if`, `||`, `!`, not()).
+#
 # Environment (set by ctest): SYNSINK, SYNGEN - the binaries under test.
 
-set -u
+set -Eeuo pipefail
+trap 'e2e_err $? "$BASH_COMMAND"' ERR
 E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=../../lab/lib.sh
 . "$E2E_DIR/../../lab/lib.sh"
@@ -19,6 +26,8 @@ SS_PID=""
 
 e2e_cleanup() {
 	local rc=$? job
+	set +eE
+	trap - ERR
 	lab_down	# ends every process in the lab's namespaces too
 	for job in $(jobs -p); do
 		kill -KILL "$job" 2>/dev/null
@@ -39,7 +48,21 @@ e2e_init() {
 	lab_up >/dev/null 2>"$E2E_TMP/lab.err" || e2e_fail "lab_up: $(cat "$E2E_TMP/lab.err")"
 }
 
+# e2e_err RC COMMAND: the ERR trap, for a step nothing checked.  Names
+# the command and where it ran, innermost first: lib.sh:49 < json.sh:7.
+e2e_err() {
+	local i where=""
+
+	for ((i = 1; i < ${#BASH_SOURCE[@]}; i++)); do
+		where+=" < ${BASH_SOURCE[i]#"$E2E_DIR/../../"}:${BASH_LINENO[i - 1]}"
+	done
+	e2e_fail "'$2' exited $1 at ${where# < }"
+}
+
 e2e_fail() {
+	# What follows only reports: none of it may end the report early.
+	set +eE
+	trap - ERR
 	echo "FAIL: $E2E_NAME: $*"
 	# A running synsink shows its counters as they are now.
 	if [ -n "$SS_PID" ] && kill -USR1 "$SS_PID" 2>/dev/null; then

@@ -14,7 +14,7 @@ template(name="lab" type="string" string="%syslogfacility-text% %syslogseverity-
 *.* action(type="omfile" file="$E2E_TMP/out.log" template="lab")
 EOC
 cat >"$E2E_TMP/inner.sh" <<EOS
-set -eu
+set -euo pipefail
 mount -t tmpfs -o mode=755 scratch-dev /dev
 mknod -m 666 /dev/null c 1 3
 mknod -m 444 /dev/urandom c 1 9

@@ -2,7 +2,7 @@
 # Captures real SYNs (Linux's own, v4 and v6) in the lab as seed inputs for
 # the decoder's fuzzer: each file is one IP packet as NFQUEUE would copy it.
 # Usage (root): tests/fuzz/make-corpus.sh BUILD_DIR
-set -eu
+set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=${1:?build directory}
 . "$here/../../lab/lib.sh"
