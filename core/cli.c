@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "format.h"
+#include "log.h"
 #include "util.h"
 
 enum flag_kind {
@@ -25,6 +26,7 @@ enum flag_kind {
 	F_SINK,		/* one more sink (the first on a line replaces earlier ones) */
 	F_DEDUP,	/* --dedup SEC: the retx window, and drop instead of mark */
 	F_SENSOR,	/* a sensor name (format.h) */
+	F_LOG_LEVEL,	/* a level name (log.h), as its SYNSINK_LOG_* at off; def is the default */
 };
 
 struct flag {
@@ -72,6 +74,8 @@ static const struct flag flags[] = {
 	  "serve the counters and the verdict-latency histogram in Prometheus format at /metrics" },
 	{ "sensor", 0, F_SENSOR, CF(sensor), 0, 0, 0, false, true, "NAME",
 	  "this sensor's name in every event (\"host\"), the syslog HOSTNAME and a Kafka header (default: the host name)" },
+	{ "log-level", 0, F_LOG_LEVEL, CF(log_level), 0, 0, SYNSINK_LOG_INFO, false, true, "LEVEL",
+	  "write messages up to LEVEL: err, warning, info or debug (default info); counters are not messages" },
 	{ "config", 0, F_STR, CF(config), 0, 0, 0, false, false, "FILE",
 	  "read these settings, and sinks as [sink NAME] sections, from FILE; flags given override it" },
 	{ "help", 'h', F_BOOL, CF(help), 0, 0, 0, false, false, NULL, "this text" },
@@ -199,6 +203,8 @@ void cli_defaults(struct cli_config *cfg)
 	for (i = 0; i < N_FLAGS; i++)
 		if (flags[i].kind == F_U32)
 			*(uint32_t *)((char *)cfg + flags[i].off) = flags[i].def;
+		else if (flags[i].kind == F_LOG_LEVEL)
+			*(int *)((char *)cfg + flags[i].off) = (int)flags[i].def;
 }
 
 bool cli_file_key(const char *name)
@@ -266,6 +272,14 @@ static int apply_flag(const struct flag *f, const char *arg, struct cli_config *
 			return -EINVAL;
 		}
 		*(const char **)field = arg;
+		return 0;
+	case F_LOG_LEVEL:
+		ret = log_level_parse(arg);
+		if (ret < 0) {
+			snprintf(err, errlen, "%s: '%s' is not err, warning, info or debug", flag, arg);
+			return -EINVAL;
+		}
+		*(int *)field = ret;
 		return 0;
 	case F_DEDUP:	/* the window it drops within */
 		cfg->dedup = true;

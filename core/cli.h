@@ -28,6 +28,7 @@ struct cli_config {
 	const char *config;		/* --config FILE */
 	const char *metrics;		/* --metrics ADDR:PORT */
 	const char *sensor;		/* --sensor NAME (NULL: the host name) */
+	int log_level;			/* --log-level: the SYNSINK_LOG_* threshold */
 	int err_index;			/* argv index of the argument at fault */
 };
 

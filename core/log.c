@@ -3,10 +3,72 @@
  * from different threads never interleave. */
 #include "log.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util.h"
+
+static atomic_int threshold = SYNSINK_LOG_INFO;
+static atomic_bool journal;
+
+static const struct {
+	const char *name;
+	int level;
+} levels[] = {
+	{ "err", SYNSINK_LOG_ERR },
+	{ "warning", SYNSINK_LOG_WARN },
+	{ "info", SYNSINK_LOG_INFO },
+	{ "debug", SYNSINK_LOG_DEBUG },
+};
+
+int log_level_parse(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(levels); i++)
+		if (!strcmp(name, levels[i].name))
+			return levels[i].level;
+	return -1;
+}
+
+const char *log_level_name(int level)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(levels); i++)
+		if (levels[i].level == level)
+			return levels[i].name;
+	return "?";
+}
+
+/* JOURNAL_STREAM is "DEV:INODE" of the stream systemd connected; it is
+ * inherited, so it counts only while stderr is still that stream. */
+static bool stderr_is_journal(void)
+{
+	const char *env = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+	char end;
+
+	if (!env || sscanf(env, "%llu:%llu%c", &dev, &ino, &end) != 2)
+		return false;
+	return !fstat(STDERR_FILENO, &st) && st.st_dev == dev && st.st_ino == ino;
+}
+
+void log_setup(int level)
+{
+	atomic_store(&threshold, level);
+	atomic_store(&journal, stderr_is_journal());
+}
+
+bool log_enabled(int level)
+{
+	return level <= atomic_load_explicit(&threshold, memory_order_relaxed);
+}
 
 size_t log_vformat(char *line, size_t len, const char *prefix, const char *fmt,
 		   va_list ap)
@@ -36,11 +98,14 @@ size_t log_vformat(char *line, size_t len, const char *prefix, const char *fmt,
 
 void log_vmsg(int level, const char *prefix, const char *fmt, va_list ap)
 {
-	char line[1024];
-	size_t n;
+	char line[1024 + 4];
+	size_t n = 0;
 
-	(void)level;
-	n = log_vformat(line, sizeof(line), prefix, fmt, ap);
+	if (!log_enabled(level))
+		return;
+	if (atomic_load_explicit(&journal, memory_order_relaxed))
+		n = (size_t)snprintf(line, 5, "<%d>", level & 7);
+	n += log_vformat(line + n, sizeof(line) - n, prefix, fmt, ap);
 	if (write(STDERR_FILENO, line, n) < 0) {
 		/* Nowhere left to report it. */
 	}
@@ -60,6 +125,8 @@ void log_ratelimited(struct ratelimit *rl, int level, const char *fmt, ...)
 	uint64_t now = clock_mono_ns();
 	va_list ap;
 
+	if (!log_enabled(level))
+		return;
 	if (rl->last_ns && now - rl->last_ns < RATELIMIT_INTERVAL_NS) {
 		rl->suppressed++;
 		return;

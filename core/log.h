@@ -1,13 +1,26 @@
 /* SPDX-License-Identifier: MIT */
-/* log.h - one line per message on stderr, "synsink: " first. */
+/* log.h - one line per message on stderr, "synsink: " first.  Messages
+ * above the threshold (--log-level) are dropped.  When stderr is the
+ * journal's stream (systemd's JOURNAL_STREAM names it), each line starts
+ * with its priority as "<N>", which journald stores and strips. */
 #ifndef SYNSINK_LOG_H
 #define SYNSINK_LOG_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include <synsink/plugin.h>	/* SYNSINK_LOG_* levels */
+
+/* The most verbose level still written, and whether stderr is the
+ * journal: main() calls it once, after the command line is read. */
+void log_setup(int threshold);
+bool log_enabled(int level);
+
+/* "err", "warning", "info", "debug" to SYNSINK_LOG_*; -1 if none. */
+int log_level_parse(const char *name);
+const char *log_level_name(int level);
 
 void log_msg(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -330,6 +330,7 @@ int main(int argc, char **argv)
 			log_msg(SYNSINK_LOG_ERR, "%s", err);
 		return EX_USAGE;
 	}
+	log_setup(d.cfg.log_level);
 	if (d.cfg.help) {
 		cli_usage(stdout);
 		return 0;

@@ -33,6 +33,7 @@ static void test_defaults(void **state)
 	assert_int_equal(cfg.queue_maxlen, DEFAULT_QUEUE_MAXLEN);
 	assert_int_equal(cfg.ring_size, DEFAULT_RING_SIZE);
 	assert_int_equal(cfg.stats_interval, 0);
+	assert_int_equal(cfg.log_level, SYNSINK_LOG_INFO);
 }
 
 /* The flag table: defaults, and which keys a --config file may set. */
@@ -47,7 +48,7 @@ static void test_flag_table(void **state)
 	assert_int_equal(cfg.retx_table, DEFAULT_RETX_TABLE);
 	assert_int_equal(cfg.queue_lo, DEFAULT_QUEUE);
 	for (const char *const *k = (const char *const[]){ "queue", "ring-size", "user",
-			"metrics", "sensor", "dedup", "flush-timeout", NULL }; *k; k++)
+			"metrics", "sensor", "dedup", "flush-timeout", "log-level", NULL }; *k; k++)
 		assert_true(cli_file_key(*k));
 	for (const char *const *k = (const char *const[]){ "sink", "config", "help",
 			"version", "list-sinks", "no-such-flag", NULL }; *k; k++)
@@ -108,6 +109,10 @@ static void test_good_lines(void **state)
 	assert_int_equal(PARSE(&cfg, err, "--list-sinks", "--plugin-dir", "/x"), 0);
 	assert_true(cfg.list_sinks);
 	assert_string_equal(cfg.plugin_dir, "/x");
+	assert_int_equal(PARSE(&cfg, err, "--log-level", "warning"), 0);
+	assert_int_equal(cfg.log_level, SYNSINK_LOG_WARN);
+	assert_int_equal(PARSE(&cfg, err, "--log-level=debug"), 0);
+	assert_int_equal(cfg.log_level, SYNSINK_LOG_DEBUG);
 }
 
 static void expect_error(int argc, char **argv, const char *needle)
@@ -148,6 +153,7 @@ static void test_bad_lines(void **state)
 	EXPECT_ERROR("--retx-window: 'x'", "--retx-window", "x");
 	EXPECT_ERROR("--retx-table: 1000 is not a power of two", "--retx-table", "1000");
 	EXPECT_ERROR("--group needs --user", "--group", "nogroup");
+	EXPECT_ERROR("--log-level: 'warn' is not err, warning, info or debug", "--log-level", "warn");
 }
 
 static void test_sinkspec(void **state)
