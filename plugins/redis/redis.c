@@ -27,6 +27,7 @@
 #include <synsink/plugin.h>
 
 #include "cmd.h"
+#include "link.h"
 #include "outbox.h"
 
 #define CHUNK		256		/* commands per pipeline write */
@@ -99,20 +100,18 @@ struct rsink {
 	size_t handshake;		/* handshake replies still due */
 	int wpending;			/* hiredis' output buffer is not empty */
 	uint64_t due_ns;		/* connect, or the next reply, by then (0: none) */
-	int down;			/* logged as down, not yet back */
-	int open_failed;		/* open(): why holds the reason */
-	int open_code;			/* ... and this -errno */
+	int open_code;			/* open(): why holds the reason, and this -errno */
 	char why[512];
 	char server[160];		/* host:port or the socket, for messages */
 	struct outbox ob;		/* events not yet answered by Redis */
+	struct link link;		/* down and back: counted and said */
 	size_t inflight;		/* the first this many of them are sent */
 	uint64_t slice_end_ns;		/* pump() returns by then */
 	uint64_t hold_ns, hold_until_ns;	/* "not now": no new commands until then */
 	int refused;			/* write() said RETRY: wake the core when ready */
 
 	/* Counters: stats() reads them from any thread. */
-	atomic_ullong reconnects, connect_errors,
-		      io_errors, build_errors, errk[N_ERRK], tempk[N_TEMPK];
+	atomic_ullong build_errors, errk[N_ERRK], tempk[N_TEMPK];
 	char line[SYNSINK_LINE_MAX];
 	struct redis_cmd cmd;
 	char *resp;			/* one chunk's commands, RESP-encoded */
@@ -139,23 +138,16 @@ static uint64_t ms_ns(uint64_t ms)
 static void connect_failed(struct rsink *s, int code)
 {
 	disconnect(s);
-	s->connect_errors++;
 	s->open_code = code;
-	outbox_connect_failed(&s->ob);
-	if (!s->down && !s->open_failed)
-		s->host->log(s->host, SYNSINK_LOG_WARN, "%s; retrying", s->why);
-	s->down = 1;
+	link_failed(&s->link, "%s", s->why);
 }
 
 /* An established connection broke or hung: the events it had out stay in
  * the FIFO and go again after the minimum backoff. */
 static void lost_connection(struct rsink *s, const char *why)
 {
-	s->io_errors++;
-	s->host->log(s->host, SYNSINK_LOG_WARN, "connection lost: %s", why);
 	disconnect(s);
-	s->down = 1;
-	outbox_connection_lost(&s->ob);
+	link_lost(&s->link, "connection lost: %s", why);
 }
 
 /* Starts a non-blocking connect.  Returns 0, or -1 after connect_failed. */
@@ -245,13 +237,9 @@ static void handshake_reply(struct rsink *s, const redisReply *r)
 		return;
 	s->state = RC_UP;
 	s->due_ns = 0;
-	if (s->down) {
-		s->reconnects++;
+	if (link_up(&s->link))
 		s->host->log(s->host, SYNSINK_LOG_INFO,
 			     "reconnected; %zu events to send", (size_t)s->ob.count);
-	}
-	s->down = 0;
-	outbox_connected(&s->ob);
 	ready_again(s);
 }
 
@@ -404,7 +392,7 @@ static void pump_conn(struct rsink *s, bool connect)
 		int ms, ret;
 
 		if (s->state == RC_DOWN) {
-			if ((!s->ob.count && !connect) || !outbox_may_connect(&s->ob))
+			if ((!s->ob.count && !connect) || !link_may_connect(&s->link))
 				return;
 			if (start_connect(s))
 				return;
@@ -516,7 +504,8 @@ static int redis_open(void **state, const struct synsink_value *v,
 	}
 	/* At start, a server that refuses us is a sink that cannot start:
 	 * connect and handshake once, within both timeouts. */
-	s->open_failed = 1;
+	link_init(&s->link, &s->ob, host);
+	s->link.quiet = true;
 	s->slice_end_ns = host->now_ns() + ms_ns(v[OPT_CONNECT_TIMEOUT].num) +
 			  ms_ns(v[OPT_COMMAND_TIMEOUT].num);
 	pump_conn(s, true);
@@ -527,8 +516,8 @@ static int redis_open(void **state, const struct synsink_value *v,
 		 * retrying; the core spools meanwhile. */
 		host->log(host, SYNSINK_LOG_WARN, "%s; starting anyway, events are spooled until it answers",
 			  s->state == RC_DOWN ? s->why : "no answer yet");
-		s->open_failed = 0;
-		s->down = 1;
+		s->link.quiet = false;
+		link_mark_down(&s->link);
 		if (s->state != RC_DOWN) {
 			disconnect(s);
 			outbox_connect_failed(&s->ob);
@@ -552,8 +541,8 @@ static int redis_open(void **state, const struct synsink_value *v,
 		free(s);
 		return code ? code : -EIO;
 	}
-	s->open_failed = 0;
-	s->connect_errors = 0;
+	s->link.quiet = false;
+	s->link.connect_errors = 0;	/* counted from the start on */
 	*state = s;
 	return 0;
 }
@@ -613,9 +602,7 @@ static void redis_stats(void *state, synsink_emit_fn emit, void *arg)
 	int i;
 
 	emit(arg, "on_the_way", s->ob.count);
-	emit(arg, "reconnects", s->reconnects);
-	emit(arg, "connect_errors", s->connect_errors);
-	emit(arg, "io_errors", s->io_errors);
+	link_stats(&s->link, emit, arg, "io_errors");
 	emit(arg, "build_errors", s->build_errors);
 	for (i = 0; i < N_ERRK; i++)
 		emit(arg, errk_names[i], s->errk[i]);

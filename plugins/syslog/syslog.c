@@ -34,6 +34,7 @@
 #include <synsink/plugin.h>
 
 #include "frame.h"
+#include "link.h"
 #include "outbox.h"
 #include "settle.h"
 
@@ -86,12 +87,11 @@ struct ssink {
 	size_t max_size;
 	int fd;
 	int stream;			/* tcp, or a unix stream socket */
-	int down;			/* logged as down */
 	struct outbox ob;		/* backoff; and for tcp, the unsent events */
+	struct link link;		/* down and back: counted and said */
 
 	/* Counters: stats() reads them from any thread. */
-	atomic_ullong sent, failed, truncated, reconnects,
-		      connect_errors, send_errors, refused;
+	atomic_ullong sent, failed, truncated, refused;
 	char line[SYNSINK_LINE_MAX];
 	char *out;			/* a chunk of formatted messages */
 	size_t out_cap;
@@ -208,26 +208,18 @@ static int ensure_connected(struct ssink *s)
 
 	if (s->fd >= 0)
 		return 1;
-	if (!outbox_may_connect(&s->ob))
+	if (!link_may_connect(&s->link))
 		return 0;
 	ret = s->target.kind == TARGET_UNIX ? connect_unix(s) : connect_inet(s);
 	if (ret) {
-		s->connect_errors++;
-		outbox_connect_failed(&s->ob);
-		if (!s->down)
-			s->host->log(s->host, SYNSINK_LOG_WARN, "%s: %s; retrying",
-				     target_str(s, t, sizeof(t)), strerror(-ret));
-		s->down = 1;
+		link_failed(&s->link, "%s: %s", target_str(s, t, sizeof(t)), strerror(-ret));
 		return 0;
 	}
-	if (s->down) {
-		s->reconnects++;
+	if (link_up(&s->link)) {
 		s->host->log(s->host, SYNSINK_LOG_INFO, "%s: connected again",
 			     target_str(s, t, sizeof(t)));
 		s->host->wake(s->host);	/* events it held back can come */
 	}
-	s->down = 0;
-	outbox_connected(&s->ob);
 	return 1;
 }
 
@@ -235,13 +227,8 @@ static void lost(struct ssink *s, int err)
 {
 	char t[300];
 
-	s->send_errors++;
-	if (!s->down)
-		s->host->log(s->host, SYNSINK_LOG_WARN, "%s: %s",
-			     target_str(s, t, sizeof(t)), strerror(err));
-	s->down = 1;
 	close_fd(s);
-	outbox_connection_lost(&s->ob);
+	link_lost(&s->link, "%s: %s", target_str(s, t, sizeof(t)), strerror(err));
 }
 
 /* Whether the stream's peer has closed (or reset) the connection. */
@@ -436,13 +423,14 @@ static int syslog_open(void **state, const struct synsink_value *v,
 		free(s);
 		return -ENOMEM;
 	}
+	link_init(&s->link, &s->ob, host);
 	/* A target that is not there yet is retried, not fatal: syslog
 	 * daemons restart, and the local socket may come later. */
 	ret = s->target.kind == TARGET_UNIX ? connect_unix(s) : connect_inet(s);
 	if (ret) {
 		host->log(host, SYNSINK_LOG_WARN, "%s: %s; will retry",
 			  target_str(s, why, sizeof(why)), strerror(-ret));
-		s->down = 1;
+		link_mark_down(&s->link);
 		outbox_connection_lost(&s->ob);
 	}
 	*state = s;
@@ -474,7 +462,7 @@ static int syslog_flush(void *state, int timeout_ms)
 	struct ssink *s = state;
 	int ret;
 
-	if (s->down)
+	if (s->link.down)
 		ensure_connected(s);	/* the core may hold events for us */
 	if (s->target.kind != TARGET_TCP)
 		return 0;
@@ -503,9 +491,7 @@ static void syslog_stats(void *state, synsink_emit_fn emit, void *arg)
 	emit(arg, "sent", s->sent);
 	emit(arg, "failed", s->failed);
 	emit(arg, "truncated", s->truncated);
-	emit(arg, "reconnects", s->reconnects);
-	emit(arg, "connect_errors", s->connect_errors);
-	emit(arg, "send_errors", s->send_errors);
+	link_stats(&s->link, emit, arg, "send_errors");
 	emit(arg, "refused", s->refused);
 }
 

@@ -2,15 +2,17 @@
 /* The Redis and syslog sinks' FIFO: order, settles to the core in runs of
  * consecutive numbers, everything given back at close, an emptied FIFO
  * starting again at slot 0, and the reconnect backoff doubling up to its
- * cap. */
+ * cap.  Their link: down said once, every failure counted, back counted. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
 
+#include "link.h"
 #include "outbox.h"
 
 static uint64_t fake_now;
@@ -31,10 +33,27 @@ static void settle(const struct synsink_host *h, uint64_t seq, size_t n,
 	n_calls++;
 }
 
+/* What host->log was told, the last line and how many. */
+static char last_log[256];
+static int n_logs;
+
+static void log_fn(const struct synsink_host *h, int level, const char *fmt, ...)
+{
+	va_list ap;
+
+	(void)h;
+	(void)level;
+	va_start(ap, fmt);
+	vsnprintf(last_log, sizeof(last_log), fmt, ap);
+	va_end(ap);
+	n_logs++;
+}
+
 static const struct synsink_host host = {
 	.struct_size = sizeof(struct synsink_host),
 	.now_ns = now_fn,
 	.settle = settle,
+	.log = log_fn,
 };
 
 static struct synsink_event evs[16];
@@ -145,6 +164,61 @@ static void test_backoff(void **state)
 	outbox_free(&o);
 }
 
+static uint64_t stat_of(const struct link *l, const char *name);
+
+static void test_link(void **state)
+{
+	struct outbox o;
+	struct link l;
+
+	(void)state;
+	fake_now = 1000;
+	n_logs = 0;
+	assert_int_equal(outbox_init(&o, 0, &host), 0);
+	link_init(&l, &o, &host);
+	assert_false(link_up(&l));		/* the first connect is no reconnect */
+	link_lost(&l, "connection lost: %s", "reset");
+	assert_int_equal(n_logs, 1);
+	assert_string_equal(last_log, "connection lost: reset");
+	link_failed(&l, "connect to %s: refused", "x:1");
+	link_failed(&l, "connect to %s: refused", "x:1");
+	assert_int_equal(n_logs, 1);		/* down is said once */
+	assert_false(link_may_connect(&l));	/* backing off */
+	fake_now += OUTBOX_BACKOFF_MAX_NS;
+	assert_true(link_may_connect(&l));
+	assert_true(link_up(&l));
+	assert_false(link_up(&l));
+	assert_int_equal(stat_of(&l, "reconnects"), 1);
+	assert_int_equal(stat_of(&l, "connect_errors"), 2);
+	assert_int_equal(stat_of(&l, "send_errors"), 1);
+	/* open() reports its own failure: a quiet link only counts. */
+	l.quiet = true;
+	link_failed(&l, "connect to %s: refused", "x:1");
+	assert_int_equal(n_logs, 1);
+	assert_int_equal(stat_of(&l, "connect_errors"), 3);
+	l.quiet = false;
+	link_failed(&l, "connect to %s: refused", "x:1");	/* still down: quiet */
+	assert_int_equal(n_logs, 1);
+	outbox_free(&o);
+}
+
+static struct { const char *name; uint64_t v; } stat_seen;
+
+static void emit(void *arg, const char *name, uint64_t v)
+{
+	(void)arg;
+	if (!strcmp(name, stat_seen.name))
+		stat_seen.v = v;
+}
+
+static uint64_t stat_of(const struct link *l, const char *name)
+{
+	stat_seen.name = name;
+	stat_seen.v = UINT64_MAX;
+	link_stats(l, emit, NULL, "send_errors");
+	return stat_seen.v;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -152,6 +226,7 @@ int main(void)
 		cmocka_unit_test(test_empty_starts_at_zero),
 		cmocka_unit_test(test_rotate),
 		cmocka_unit_test(test_backoff),
+		cmocka_unit_test(test_link),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
