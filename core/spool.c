@@ -12,72 +12,14 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include "log.h"
 
-#define REC_MAGIC	0x53594e31u	/* "SYN1" */
-#define SEG_VERSION	1
 #define SEG_FIRST_ID	(1ull << 32)	/* room below for prepended segments */
 #define SYNC_AFTER_NS	1000000000ull
 /* The most a segment can hold: a writer rotates past SPOOL_SEG_MAX. */
 #define SEG_READ_MAX	(SPOOL_SEG_MAX + SPOOL_REC_LEN)
 #define PER_SEG		((SPOOL_SEG_MAX - SPOOL_HDR_LEN) / SPOOL_REC_LEN)
-
-static const char seg_magic[8] = { 'S', 'Y', 'N', 'S', 'P', 'O', 'O', 'L' };
-
-static void seg_name(char *buf, size_t len, uint64_t id)
-{
-	snprintf(buf, len, "%016" PRIx64 ".seg", id);
-}
-
-static uint32_t crc(const void *p, size_t len)
-{
-	return (uint32_t)crc32(0L, p, (uInt)len);
-}
-
-bool spool_header_ok(const uint8_t *buf, size_t len)
-{
-	uint32_t ver, esz;
-
-	if (len < SPOOL_HDR_LEN || memcmp(buf, seg_magic, sizeof(seg_magic)))
-		return false;
-	memcpy(&ver, buf + 8, 4);
-	memcpy(&esz, buf + 12, 4);
-	return ver == SEG_VERSION && esz == sizeof(struct synsink_event);
-}
-
-/* Whether a whole, good record starts at buf[off]. */
-static bool record_at(const uint8_t *buf, size_t len, size_t off)
-{
-	uint32_t magic, rlen, sum;
-
-	if (len - off < SPOOL_REC_LEN)
-		return false;
-	memcpy(&magic, buf + off, 4);
-	memcpy(&rlen, buf + off + 4, 4);
-	memcpy(&sum, buf + off + 8, 4);
-	return magic == REC_MAGIC && rlen == sizeof(struct synsink_event) &&
-	       sum == crc(buf + off + SPOOL_REC_HDR, rlen);
-}
-
-int spool_parse(const uint8_t *buf, size_t len, size_t *off,
-		struct synsink_event *out, unsigned long long *corrupt)
-{
-	size_t start = *off, o = *off;
-
-	while (o < len && !record_at(buf, len, o))
-		o++;	/* resynchronise on the next record that checks out */
-	if (o > start)	/* events lost: the bytes skipped, in records */
-		*corrupt += (o - start + SPOOL_REC_LEN - 1) / SPOOL_REC_LEN;
-	if (o >= len) {
-		*off = len;
-		return 0;
-	}
-	memcpy(out, buf + o + SPOOL_REC_HDR, sizeof(*out));
-	*off = o + SPOOL_REC_LEN;
-	return 1;
-}
 
 static int ids_reserve(struct spool *sp, size_t more)
 {
@@ -123,14 +65,14 @@ static int list_segments(struct spool *sp, char *err, size_t errlen)
 		return -errno;
 	}
 	while ((de = readdir(d))) {
-		char want[32], *end;
+		char want[SPOOL_SEG_NAME_LEN], *end;
 		uint64_t id;
 		struct stat st;
 
 		if (strlen(de->d_name) != 20)
 			continue;
 		id = strtoull(de->d_name, &end, 16);
-		seg_name(want, sizeof(want), id);
+		spool_seg_name(want, id);
 		if (strcmp(want, de->d_name) ||
 		    fstatat(sp->dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) ||
 		    !S_ISREG(st.st_mode))
@@ -273,18 +215,15 @@ static void close_writer(struct spool *sp)
 static int seg_create(struct spool *sp, uint64_t id)
 {
 	uint8_t hdr[SPOOL_HDR_LEN];
-	uint32_t ver = SEG_VERSION, esz = sizeof(struct synsink_event);
-	char name[32];
+	char name[SPOOL_SEG_NAME_LEN];
 	int fd;
 
-	seg_name(name, sizeof(name), id);
+	spool_seg_name(name, id);
 	fd = openat(sp->dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_APPEND |
 		    O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -errno;
-	memcpy(hdr, seg_magic, 8);
-	memcpy(hdr + 8, &ver, 4);
-	memcpy(hdr + 12, &esz, 4);
+	spool_header_put(hdr);
 	if (write(fd, hdr, sizeof(hdr)) != (ssize_t)sizeof(hdr)) {
 		int e = errno ? errno : ENOSPC;
 
@@ -307,16 +246,8 @@ static int put_records(int fd, uint64_t size, const struct synsink_event *ev, si
 		size_t k = n - i < 64 ? n - i : 64, j, len = k * SPOOL_REC_LEN;
 		ssize_t w;
 
-		for (j = 0; j < k; j++) {
-			uint8_t *r = rec + j * SPOOL_REC_LEN;
-			uint32_t magic = REC_MAGIC, rlen = sizeof(*ev);
-			uint32_t sum = crc(&ev[i + j], sizeof(*ev));
-
-			memcpy(r, &magic, 4);
-			memcpy(r + 4, &rlen, 4);
-			memcpy(r + 8, &sum, 4);
-			memcpy(r + SPOOL_REC_HDR, &ev[i + j], sizeof(*ev));
-		}
+		for (j = 0; j < k; j++)
+			spool_record_put(rec + j * SPOOL_REC_LEN, &ev[i + j]);
 		w = write(fd, rec, len);
 		if (w != (ssize_t)len) {
 			int e = w < 0 ? errno : ENOSPC;
@@ -460,10 +391,10 @@ bool spool_empty(const struct spool *sp)
 
 static void remove_seg(struct spool *sp, uint64_t id)
 {
-	char name[32];
+	char name[SPOOL_SEG_NAME_LEN];
 	struct stat st;
 
-	seg_name(name, sizeof(name), id);
+	spool_seg_name(name, id);
 	if (!fstatat(sp->dfd, name, &st, AT_SYMLINK_NOFOLLOW))
 		sp->bytes -= (uint64_t)st.st_size < sp->bytes ? (uint64_t)st.st_size : sp->bytes;
 	if (unlinkat(sp->dfd, name, 0) && errno != ENOENT)
@@ -474,7 +405,7 @@ static void remove_seg(struct spool *sp, uint64_t id)
  * it is set aside, counted), or -ENOMEM (nothing changed: try later). */
 static int load_first(struct spool *sp)
 {
-	char name[32];
+	char name[SPOOL_SEG_NAME_LEN];
 	struct stat st;
 	size_t want = sp->ids[0] == sp->cursor_id ? (size_t)sp->cursor_off : 0;
 	ssize_t r;
@@ -484,7 +415,7 @@ static int load_first(struct spool *sp)
 		close_writer(sp);	/* caught up: read only closed segments */
 	if (!sp->buf && !(sp->buf = malloc(SEG_READ_MAX)))
 		return -ENOMEM;	/* not the segment's fault */
-	seg_name(name, sizeof(name), sp->ids[0]);
+	spool_seg_name(name, sp->ids[0]);
 	fd = openat(sp->dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st) || (uint64_t)st.st_size > SEG_READ_MAX) {
 		if (fd >= 0)

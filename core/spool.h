@@ -7,8 +7,7 @@
  * DIR/%016x.seg       segments, replayed in id order; SPOOL_SEG_MAX each
  * DIR/cursor          "ID OFFSET": how far a clean stop had read segment ID
  *
- * A segment is a 16-byte header ("SYNSPOOL", version, event size) and
- * records: magic, payload length, CRC-32 of the payload, the event.  The
+ * A segment is a header and records, each with a CRC-32 (spoolfmt.h).  The
  * writer only ever appends whole records (a short write is cut off
  * again), so a torn record can only be the tail of a segment a crash
  * interrupted; the reader skips whatever does not check out and counts
@@ -33,10 +32,9 @@
 
 #include <synsink/event.h>
 
+#include "spoolfmt.h"
+
 #define SPOOL_SEG_MAX		(1u << 20)	/* bytes per segment, about */
-#define SPOOL_HDR_LEN		16
-#define SPOOL_REC_HDR		12
-#define SPOOL_REC_LEN		(SPOOL_REC_HDR + sizeof(struct synsink_event))
 #define SPOOL_DEFAULT_MAX	(256ull << 20)
 
 /* A segment read to its end whose events wait to be settled. */
@@ -103,16 +101,5 @@ void spool_tick(struct spool *sp, uint64_t now_ns);
 /* A clean stop: syncs, notes how far the reader got, frees.  Events read
  * back but not settled must have been spool_prepend()ed first. */
 void spool_close(struct spool *sp);
-
-/*
- * The record parser, on a segment's bytes after its header (pure; the
- * fuzz target's entry).  Returns 1 with the next good record in *out and
- * *off past it, or 0 at the end; what it skips on the way is added to
- * *corrupt, in events.
- */
-int spool_parse(const uint8_t *buf, size_t len, size_t *off,
-		struct synsink_event *out, unsigned long long *corrupt);
-/* Whether a segment starts with our header for this event size. */
-bool spool_header_ok(const uint8_t *buf, size_t len);
 
 #endif
