@@ -407,6 +407,8 @@ int main(int argc, char **argv)
 		close_all(&d);
 		return 1;
 	}
+	/* Threads start only now, every queue bound: a bind may publish
+	 * from this thread (capture_ctl.c, capture_config). */
 	for (i = 0; i < d.n_sinks; i++) {
 		ret = sink_start(&d.sinks[i]);
 		if (ret) {
