@@ -175,9 +175,11 @@ int capture_open(struct capture *c, uint16_t queue,
 	if (rcvbuf < 1 << 20)
 		rcvbuf = 1 << 20;
 	if (setsockopt(mnl_socket_get_fd(c->nl), SOL_SOCKET, SO_RCVBUFFORCE,
+		       &rcvbuf, sizeof(rcvbuf)) < 0 &&
+	    setsockopt(mnl_socket_get_fd(c->nl), SOL_SOCKET, SO_RCVBUF,
 		       &rcvbuf, sizeof(rcvbuf)) < 0)
-		setsockopt(mnl_socket_get_fd(c->nl), SOL_SOCKET, SO_RCVBUF,
-			   &rcvbuf, sizeof(rcvbuf));
+		log_msg(SYNSINK_LOG_WARN, "queue %u: receive buffer of %d bytes: %s; a burst may overflow it (enobufs)",
+			queue, rcvbuf, strerror(errno));
 
 	/* One message: bind, copy mode, maxlen, and both flags in ONE
 	 * NFQA_CFG_FLAGS attribute (a second attribute of the same type
@@ -228,7 +230,7 @@ int capture_start(struct capture *c, int stop_fd)
 void capture_join(struct capture *c)
 {
 	if (c->started)
-		pthread_join(c->thread, NULL);
+		(void)pthread_join(c->thread, NULL);	/* ours, joinable, joined once */
 	c->started = 0;
 }
 

@@ -359,14 +359,14 @@ int main(int argc, char **argv)
 	}
 
 	/* Every thread inherits this mask; only the main thread takes them. */
-	signal(SIGPIPE, SIG_IGN);
+	(void)signal(SIGPIPE, SIG_IGN);		/* cannot fail: a valid signal */
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGUSR1);
 	sigaddset(&set, SIGUSR2);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	(void)pthread_sigmask(SIG_BLOCK, &set, NULL);	/* cannot fail: a valid how */
 
 	d.started_ns = clock_mono_ns();
 	if (d.cfg.user && privs_fence(err, sizeof(err))) {

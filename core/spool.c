@@ -106,8 +106,13 @@ static void load_cursor(struct spool *sp)
 		return;
 	r = read(fd, text, sizeof(text) - 1);
 	close(fd);
-	/* Used once: a later segment may reuse the id. */
-	unlinkat(sp->dfd, "cursor", 0);
+	/* Used once: a later segment may reuse the id.  One that cannot be
+	 * removed is not used at all: replaying a segment again (duplicates)
+	 * is better than skipping a later segment's events. */
+	if (unlinkat(sp->dfd, "cursor", 0) && errno != ENOENT) {
+		sp->io_errors++;
+		return;
+	}
 	if (r <= 0 || sscanf(text, "%" SCNx64 " %" SCNu64, &id, &off) != 2)
 		return;
 	for (i = 0; i < sp->n_ids; i++) {
@@ -228,7 +233,7 @@ static int seg_create(struct spool *sp, uint64_t id)
 		int e = errno ? errno : ENOSPC;
 
 		close(fd);
-		unlinkat(sp->dfd, name, 0);
+		(void)unlinkat(sp->dfd, name, 0);	/* best effort: the reader sets a torn one aside */
 		return -e;
 	}
 	sp->bytes += SPOOL_HDR_LEN;

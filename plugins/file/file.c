@@ -182,7 +182,7 @@ static void file_reopen(void *state)
 	}
 	if (s->fd >= 0) {
 		if (s->fsync != FSYNC_NONE)
-			fdatasync(s->fd);	/* best effort: it is closed next */
+			(void)fdatasync(s->fd);	/* best effort: it is closed next */
 		close(s->fd);
 	}
 	s->fd = fd;

@@ -149,6 +149,51 @@ static void test_stop_and_resume(void **state)
 	assert_int_equal(count_files(".seg"), 0);
 }
 
+/* unlinkat() as the spool sees it (-Wl,--wrap=unlinkat): it can be made
+ * to fail for the cursor, as on a directory gone read-only. */
+int __real_unlinkat(int dfd, const char *name, int flags);
+static int fail_cursor_unlink;
+int __wrap_unlinkat(int dfd, const char *name, int flags);
+int __wrap_unlinkat(int dfd, const char *name, int flags)
+{
+	if (fail_cursor_unlink && !strcmp(name, "cursor")) {
+		errno = EROFS;
+		return -1;
+	}
+	return __real_unlinkat(dfd, name, flags);
+}
+
+/* A cursor that cannot be removed at open is not used either: it could
+ * outlive its segment and skip a later one's events.  The segment is
+ * replayed whole (duplicates, not loss) and the error counted. */
+static void test_cursor_not_removable(void **state)
+{
+	struct spool sp;
+	uint64_t seq = 0;
+	size_t i;
+
+	(void)state;
+	open_ok(&sp, SPOOL_DEFAULT_MAX);
+	assert_int_equal(spool_append(&sp, evs, 3000, 1), 3000);
+	assert_int_equal(spool_read(&sp, out, 1000, 0), 1000);
+	spool_settled(&sp, 400);
+	assert_int_equal(spool_prepend(&sp, evs + 400, 600), 0);
+	spool_close(&sp);
+
+	fail_cursor_unlink = 1;
+	open_ok(&sp, SPOOL_DEFAULT_MAX);
+	fail_cursor_unlink = 0;
+	assert_int_equal(sp.io_errors, 1);
+	assert_int_equal(read_all(&sp, &seq), 600 + 3000);
+	for (i = 0; i < 600; i++)
+		assert_int_equal(out[i].packet_id, 400 + i);
+	for (i = 0; i < 3000; i++)
+		assert_int_equal(out[600 + i].packet_id, i);
+	spool_settled(&sp, seq);
+	spool_close(&sp);
+	assert_int_equal(count_files(".seg"), 0);
+}
+
 static void segment_path(char *buf, size_t len, int which)
 {
 	DIR *d = opendir(dir);
@@ -257,6 +302,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stop_and_resume, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cursor_not_removable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_damage, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_full, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lock_and_mode, setup, teardown),
