@@ -50,8 +50,9 @@ struct sink {
 
 	struct dqueue q;		/* taken from the rings, not yet settled */
 	struct spool sp;
-	int spooling;			/* spool= given: sp was opened (closed once
-					 * sink_shutdown or sink_close ran) */
+	/* spool= given: sp was opened (closed once sink_shutdown or
+	 * sink_close ran). */
+	int spooling;
 	/* The plugin's counters as they were when sink_shutdown closed it,
 	 * for the final stats line. */
 	struct { char name[48]; uint64_t value; } last[SINK_LAST_STATS];

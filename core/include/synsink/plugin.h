@@ -39,24 +39,29 @@
 #define SYNSINK_PLUGIN_ABI	2
 #define SYNSINK_PLUGIN_SYMBOL	"synsink_plugin_entry"
 
-/* Answers of write(). */
-#define SYNSINK_OK	0	/* taken and delivered (a sink done in write():
-				 * stdout, a file, a datagram) */
-#define SYNSINK_PENDING	1	/* taken; each event's outcome follows through
-				 * host->settle(), maybe before write() returns */
-#define SYNSINK_RETRY	2	/* not taken, for now (server away, buffer
-				 * full): the core keeps the batch, backs off
-				 * and offers it again */
-#define SYNSINK_ERROR	(-1)	/* not taken, and never will be: the core
-				 * counts the batch failed */
+/*
+ * Answers of write():
+ *   SYNSINK_OK       taken and delivered (a sink done in write(): stdout,
+ *                    a file, a datagram)
+ *   SYNSINK_PENDING  taken; each event's outcome follows through
+ *                    host->settle(), maybe before write() returns
+ *   SYNSINK_RETRY    not taken, for now (server away, buffer full): the
+ *                    core keeps the batch, backs off and offers it again
+ *   SYNSINK_ERROR    not taken, and never will be: the core counts the
+ *                    batch failed
+ */
+#define SYNSINK_OK	0
+#define SYNSINK_PENDING	1
+#define SYNSINK_RETRY	2
+#define SYNSINK_ERROR	(-1)
 
 /* Outcomes for host->settle(). */
 enum synsink_outcome {
 	SYNSINK_DELIVERED = 0,	/* the destination has it */
 	SYNSINK_FAILED = 1,	/* refused for good (counted failed) */
-	SYNSINK_REQUEUE = 2,	/* not delivered after all (connection lost,
-				 * shutting down): the core offers it again or
-				 * spools it; delivery is at least once */
+	/* Not delivered after all (connection lost, shutting down): the core
+	 * offers it again or spools it; delivery is at least once. */
+	SYNSINK_REQUEUE = 2,
 };
 
 enum synsink_opt_type {
@@ -64,8 +69,9 @@ enum synsink_opt_type {
 	SYNSINK_OPT_UINT,	/* decimal, within [min, max] */
 	SYNSINK_OPT_BOOL,	/* true/false, yes/no, on/off, 1/0 */
 	SYNSINK_OPT_ENUM,	/* one of choices[] */
-	SYNSINK_OPT_PREFIX,	/* name ends in '.': every "name.KEY=VALUE" given
-				 * (passed through, e.g. to a library's config) */
+	/* The name ends in '.': every "name.KEY=VALUE" given (passed
+	 * through, e.g. to a library's config). */
+	SYNSINK_OPT_PREFIX,
 };
 
 /* One "KEY=VALUE" of a prefix option, the prefix removed from KEY. */
