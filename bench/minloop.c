@@ -32,10 +32,10 @@
 #include <linux/netfilter/nfnetlink_queue.h>
 #include <libnetfilter_queue/libnetfilter_queue.h>
 
-#include "capture.h"	/* CAPTURE_COPY_RANGE: the same copy as synsink's */
+#include "capture.h" /* CAPTURE_COPY_RANGE: the same copy as synsink's */
 
-#define BATCH	64
-#define SLOT	4096
+#define BATCH	       64
+#define SLOT	       4096
 #define RCVBUF_PER_PKT 2048
 
 static volatile sig_atomic_t stop;
@@ -110,8 +110,7 @@ static void walk(const char *buf, size_t len)
 }
 
 /* Reads until the socket is dry, then accepts everything read. */
-static void drain(struct mnl_socket *nl, uint16_t queue,
-		  struct mmsghdr *msgs)
+static void drain(struct mnl_socket *nl, uint16_t queue, struct mmsghdr *msgs)
 {
 	int fd = mnl_socket_get_fd(nl), i, n;
 
@@ -180,23 +179,18 @@ int main(int argc, char **argv)
 		fprintf(stderr, "minloop: netlink: %s\n", strerror(errno));
 		return 1;
 	}
-	rcvbuf = maxlen > (1u << 26) / RCVBUF_PER_PKT ? 1 << 26 :
-		 (int)(maxlen * RCVBUF_PER_PKT);
+	rcvbuf = maxlen > (1u << 26) / RCVBUF_PER_PKT ? 1 << 26 : (int)(maxlen * RCVBUF_PER_PKT);
 	if (rcvbuf < 1 << 20)
 		rcvbuf = 1 << 20;
-	setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVBUFFORCE,
-		   &rcvbuf, sizeof(rcvbuf));
+	setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf));
 	nlh = nfq_nlmsg_put(txbuf, NFQNL_MSG_CONFIG, (int)queue);
 	nfq_nlmsg_cfg_put_cmd(nlh, AF_UNSPEC, NFQNL_CFG_CMD_BIND);
 	nfq_nlmsg_cfg_put_params(nlh, NFQNL_COPY_PACKET, CAPTURE_COPY_RANGE);
 	nfq_nlmsg_cfg_put_qmaxlen(nlh, (uint32_t)maxlen);
-	mnl_attr_put_u32(nlh, NFQA_CFG_FLAGS,
-			 htonl(NFQA_CFG_F_FAIL_OPEN | NFQA_CFG_F_GSO));
-	mnl_attr_put_u32(nlh, NFQA_CFG_MASK,
-			 htonl(NFQA_CFG_F_FAIL_OPEN | NFQA_CFG_F_GSO));
+	mnl_attr_put_u32(nlh, NFQA_CFG_FLAGS, htonl(NFQA_CFG_F_FAIL_OPEN | NFQA_CFG_F_GSO));
+	mnl_attr_put_u32(nlh, NFQA_CFG_MASK, htonl(NFQA_CFG_F_FAIL_OPEN | NFQA_CFG_F_GSO));
 	if (send_config(nl, nlh)) {
-		fprintf(stderr, "minloop: bind queue %lu: %s\n", queue,
-			strerror(errno));
+		fprintf(stderr, "minloop: bind queue %lu: %s\n", queue, strerror(errno));
 		return 1;
 	}
 	fprintf(stderr, "minloop: listening on queue %lu\n", queue);
@@ -215,8 +209,9 @@ int main(int argc, char **argv)
 	nfq_nlmsg_cfg_put_cmd(nlh, AF_UNSPEC, NFQNL_CFG_CMD_UNBIND);
 	mnl_socket_sendto(nl, nlh, nlh->nlmsg_len);
 	mnl_socket_close(nl);
-	fprintf(stderr, "minloop: received %llu verdicts %llu verdict_msgs %llu "
-		"id_gaps %llu enobufs %llu\n", received, verdicts, verdict_msgs,
-		id_gaps, enobufs);
+	fprintf(stderr,
+		"minloop: received %llu verdicts %llu verdict_msgs %llu "
+		"id_gaps %llu enobufs %llu\n",
+		received, verdicts, verdict_msgs, id_gaps, enobufs);
 	return 0;
 }

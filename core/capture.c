@@ -35,8 +35,7 @@
 #include "sink.h"
 #include "util.h"
 
-static void ifname(struct capture_rx *rx, uint32_t idx, uint64_t now,
-		   char *out)
+static void ifname(struct capture_rx *rx, uint32_t idx, uint64_t now, char *out)
 {
 	struct ifcache_ent *e = &rx->ifc[idx % IFCACHE_SLOTS];
 
@@ -66,7 +65,7 @@ static void stamp(struct capture_rx *rx, uint64_t now, uint32_t n)
 		rx->stamps[rx->n_stamps - 1].n += n;
 		return;
 	}
-	if (rx->n_stamps == PENDING_MAX) {	/* rare: many undecodable packets */
+	if (rx->n_stamps == PENDING_MAX) { /* rare: many undecodable packets */
 		rx->stamps[rx->n_stamps - 1].n += n;
 		return;
 	}
@@ -81,8 +80,7 @@ static uint64_t kernel_ts(const struct nlattr *a)
 {
 	if (!a)
 		return 0;
-	return nfq_timestamp_ns(mnl_attr_get_payload(a),
-				mnl_attr_get_payload_len(a));
+	return nfq_timestamp_ns(mnl_attr_get_payload(a), mnl_attr_get_payload_len(a));
 }
 
 /* When a packet reached the queue, on the monotonic clock: by the kernel's
@@ -99,8 +97,8 @@ static uint64_t arrived_mono(uint64_t kts, uint64_t now_real, uint64_t now_mono)
 	return waited < now_mono ? now_mono - waited : now_mono;
 }
 
-static void handle_packet(struct capture *c, const struct nlmsghdr *nlh,
-			  uint64_t now_real, uint64_t now_mono)
+static void handle_packet(struct capture *c, const struct nlmsghdr *nlh, uint64_t now_real,
+			  uint64_t now_mono)
 {
 	struct capture_rx *rx = c->rx;
 	struct nlattr *attr[NFQA_MAX + 1] = { NULL };
@@ -139,14 +137,13 @@ static void handle_packet(struct capture *c, const struct nlmsghdr *nlh,
 		derr = SYN_ERR_SHORT_IP;
 	} else {
 		derr = syn_decode(mnl_attr_get_payload(attr[NFQA_PAYLOAD]),
-				  mnl_attr_get_payload_len(attr[NFQA_PAYLOAD]),
-				  ev);
+				  mnl_attr_get_payload_len(attr[NFQA_PAYLOAD]), ev);
 	}
 	if (derr != SYN_OK) {
 		stat_add(&c->st.decode_errors[derr], 1);
 		log_ratelimited(&rx->rl_decode, SYNSINK_LOG_WARN,
-				"queue %u: packet %u not decoded: %s", c->queue,
-				id, syn_decode_errname(derr));
+				"queue %u: packet %u not decoded: %s", c->queue, id,
+				syn_decode_errname(derr));
 		return;
 	}
 
@@ -166,8 +163,7 @@ static void handle_packet(struct capture *c, const struct nlmsghdr *nlh,
 		ifname(rx, ev->outdev, now_mono, ev->outdev_name);
 	}
 	if (attr[NFQA_HWADDR]) {
-		const struct nfqnl_msg_packet_hw *hw =
-			mnl_attr_get_payload(attr[NFQA_HWADDR]);
+		const struct nfqnl_msg_packet_hw *hw = mnl_attr_get_payload(attr[NFQA_HWADDR]);
 		uint16_t hl = ntohs(hw->hw_addrlen);
 
 		if (hl > sizeof(ev->hwaddr))
@@ -176,12 +172,12 @@ static void handle_packet(struct capture *c, const struct nlmsghdr *nlh,
 		ev->hwaddr_len = (uint8_t)hl;
 		ev->flags |= SYNSINK_F_HAS_HW;
 	}
-	if (attr[NFQA_CAP_LEN] && attr_u32(attr[NFQA_CAP_LEN]) >
-	    mnl_attr_get_payload_len(attr[NFQA_PAYLOAD]))
+	if (attr[NFQA_CAP_LEN] &&
+	    attr_u32(attr[NFQA_CAP_LEN]) > mnl_attr_get_payload_len(attr[NFQA_PAYLOAD]))
 		ev->flags |= SYNSINK_F_TRUNC;
 	if (ev->flags & SYNSINK_F_OPT_BAD)
 		stat_add(&c->st.opt_bad, 1);
-	rx->n_pending++;	/* the retransmit check comes after the verdict */
+	rx->n_pending++; /* the retransmit check comes after the verdict */
 }
 
 /*
@@ -210,7 +206,7 @@ static void retx_pass(struct capture *c)
 		if (retx_check_hashed(&c->retx, ev, rx->hash[i], now)) {
 			stat_add(&c->st.retx, 1);
 			if (c->dedup)
-				continue;	/* counted, not reported */
+				continue; /* counted, not reported */
 			ev->flags |= SYNSINK_F_RETX;
 		}
 		if (kept != i)
@@ -219,13 +215,12 @@ static void retx_pass(struct capture *c)
 	}
 	rx->n_pending = kept;
 	stat_add(&c->st.events, kept);
-	atomic_store_explicit(&c->st.retx_evictions, c->retx.evictions,
-			      memory_order_relaxed);
+	atomic_store_explicit(&c->st.retx_evictions, c->retx.evictions, memory_order_relaxed);
 }
 
 /* One datagram (capture_int.h). */
-int capture_datagram(struct capture *c, const char *buf, size_t len,
-		     uint32_t seq, uint64_t now_real, uint64_t now_mono)
+int capture_datagram(struct capture *c, const char *buf, size_t len, uint32_t seq,
+		     uint64_t now_real, uint64_t now_mono)
 {
 	const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
 	int left = (int)len, ack = 1;
@@ -241,13 +236,12 @@ int capture_datagram(struct capture *c, const char *buf, size_t len,
 			if (e->error) {
 				stat_add(&c->st.verdict_errors, 1);
 				log_ratelimited(&c->rx->rl_kerr, SYNSINK_LOG_WARN,
-						"queue %u: kernel refused a message: %s",
-						c->queue, strerror(-e->error));
+						"queue %u: kernel refused a message: %s", c->queue,
+						strerror(-e->error));
 			}
 			continue;
 		}
-		if (nlh->nlmsg_type ==
-		    ((NFNL_SUBSYS_QUEUE << 8) | NFQNL_MSG_PACKET))
+		if (nlh->nlmsg_type == ((NFNL_SUBSYS_QUEUE << 8) | NFQNL_MSG_PACKET))
 			handle_packet(c, nlh, now_real, now_mono);
 	}
 	return ack;
@@ -262,8 +256,7 @@ static int send_verdict(struct capture *c, uint32_t id)
 	if (mnl_socket_sendto(c->nl, nlh, nlh->nlmsg_len) < 0) {
 		stat_add(&c->st.verdict_errors, 1);
 		log_ratelimited(&c->rx->rl_verdict, SYNSINK_LOG_WARN,
-				"queue %u: sending a verdict: %s", c->queue,
-				strerror(errno));
+				"queue %u: sending a verdict: %s", c->queue, strerror(errno));
 		return -errno;
 	}
 	stat_add(&c->st.verdict_msgs, 1);
@@ -287,8 +280,7 @@ static void publish(struct capture *c)
 		if (send_verdict(c, rx->pending_id) == 0) {
 			stat_add(&c->st.verdicts, rx->pending_pkts);
 			for (i = 0; i < rx->n_stamps; i++)
-				stats_lat_add(&c->st, now - rx->stamps[i].t,
-					      rx->stamps[i].n);
+				stats_lat_add(&c->st, now - rx->stamps[i].t, rx->stamps[i].n);
 		}
 	}
 	rx->pending_pkts = 0;
@@ -334,8 +326,8 @@ static int read_available(struct capture *c)
 		for (i = 0; i < n; i++) {
 			if (rx->msgs[i].msg_hdr.msg_flags & MSG_TRUNC)
 				stat_add(&c->st.msg_trunc, 1);
-			capture_datagram(c, rx->bufs[i], rx->msgs[i].msg_len, 0,
-					now_real, now_mono);
+			capture_datagram(c, rx->bufs[i], rx->msgs[i].msg_len, 0, now_real,
+					 now_mono);
 			rx->msgs[i].msg_hdr.msg_flags = 0;
 		}
 		if (rx->n_pending + RX_BATCH > PENDING_MAX)
@@ -388,13 +380,11 @@ void *capture_thread(void *arg)
 
 		publish(c);
 		if (ret) {
-			log_msg(SYNSINK_LOG_ERR, "queue %u: receive: %s",
-				c->queue, strerror(-ret));
+			log_msg(SYNSINK_LOG_ERR, "queue %u: receive: %s", c->queue, strerror(-ret));
 			goto out_failed;
 		}
 		if (poll(pfd, 2, -1) < 0 && errno != EINTR) {
-			log_msg(SYNSINK_LOG_ERR, "queue %u: poll: %s", c->queue,
-				strerror(errno));
+			log_msg(SYNSINK_LOG_ERR, "queue %u: poll: %s", c->queue, strerror(errno));
 			goto out_failed;
 		}
 		if (pfd[1].revents)
@@ -405,6 +395,6 @@ void *capture_thread(void *arg)
 
 out_failed:
 	atomic_store(&c->failed, 1);
-	kill(getpid(), SIGUSR2);	/* tell the main thread */
+	kill(getpid(), SIGUSR2); /* tell the main thread */
 	return NULL;
 }

@@ -27,10 +27,10 @@ struct capture_rx;
 #define CAPTURE_COPY_RANGE 1500
 
 struct capture_cfg {
-	uint32_t maxlen;	/* kernel queue length */
-	uint32_t retx_table;	/* entries of the retransmit table */
+	uint32_t maxlen;     /* kernel queue length */
+	uint32_t retx_table; /* entries of the retransmit table */
 	uint64_t retx_window_ns;
-	int dedup;		/* drop retransmitted SYNs instead of marking them */
+	int dedup; /* drop retransmitted SYNs instead of marking them */
 };
 
 struct capture {
@@ -40,17 +40,17 @@ struct capture {
 	uint32_t seq;
 	int dedup;
 	struct retx_table retx;
-	int stop_fd;		/* readable: stop (shared, not owned) */
-	struct sink **sinks;	/* every sink; ring ring_idx of each is ours */
+	int stop_fd;	     /* readable: stop (shared, not owned) */
+	struct sink **sinks; /* every sink; ring ring_idx of each is ours */
 	size_t n_sinks, ring_idx;
 	struct queue_stats st;
 	int kfd;		/* NFQ_PROC_PATH, opened at bind */
-	struct kq_stats kfinal;	/* the kernel's counters just before unbind */
+	struct kq_stats kfinal; /* the kernel's counters just before unbind */
 	atomic_int have_kfinal;
-	atomic_int failed;	/* the thread stopped on an error */
+	atomic_int failed; /* the thread stopped on an error */
 	pthread_t thread;
 	int started;
-	struct capture_rx *rx;	/* buffers and per-thread state */
+	struct capture_rx *rx; /* buffers and per-thread state */
 };
 
 /*
@@ -60,9 +60,8 @@ struct capture {
  * Returns 0, or a negative errno with one line
  * in err (a queue held by another process is named as such).
  */
-int capture_open(struct capture *c, uint16_t queue,
-		 const struct capture_cfg *cfg, struct sink **sinks,
-		 size_t n_sinks, size_t ring_idx, char *err, size_t errlen);
+int capture_open(struct capture *c, uint16_t queue, const struct capture_cfg *cfg,
+		 struct sink **sinks, size_t n_sinks, size_t ring_idx, char *err, size_t errlen);
 
 /* Starts the capture thread.  Returns 0 or a negative errno. */
 int capture_start(struct capture *c, int stop_fd);

@@ -31,8 +31,8 @@
 #include "sink.h"
 #include "util.h"
 
-#define RCVBUF_PER_PKT	2048		/* skb truesize of one queued SYN, roughly */
-#define CONFIG_ACK_NS	2000000000ull	/* the longest wait for a config ack */
+#define RCVBUF_PER_PKT 2048	     /* skb truesize of one queued SYN, roughly */
+#define CONFIG_ACK_NS  2000000000ull /* the longest wait for a config ack */
 
 void capture_unbind(struct capture *c)
 {
@@ -41,8 +41,7 @@ void capture_unbind(struct capture *c)
 	nlh = nfq_nlmsg_put(c->rx->txbuf, NFQNL_MSG_CONFIG, c->queue);
 	nfq_nlmsg_cfg_put_cmd(nlh, AF_UNSPEC, NFQNL_CFG_CMD_UNBIND);
 	if (mnl_socket_sendto(c->nl, nlh, nlh->nlmsg_len) < 0)
-		log_msg(SYNSINK_LOG_WARN, "queue %u: unbind: %s", c->queue,
-			strerror(errno));
+		log_msg(SYNSINK_LOG_WARN, "queue %u: unbind: %s", c->queue, strerror(errno));
 	c->rx->unbound = 1;
 }
 
@@ -73,8 +72,7 @@ int capture_config(struct capture *c, struct nlmsghdr *nlh)
 
 		/* Bounded: under a flood the ack can be lost to a full
 		 * receive buffer (ENOBUFS), and a stop must not hang. */
-		if (now >= deadline ||
-		    poll(&p, 1, (int)((deadline - now) / 1000000 + 1)) == 0)
+		if (now >= deadline || poll(&p, 1, (int)((deadline - now) / 1000000 + 1)) == 0)
 			return -ETIMEDOUT;
 		n = recv(fd, rx->bufs[0], RX_SLOT, MSG_DONTWAIT);
 		if (n < 0) {
@@ -84,8 +82,8 @@ int capture_config(struct capture *c, struct nlmsghdr *nlh)
 				continue;
 			return -errno;
 		}
-		ack = capture_datagram(c, rx->bufs[0], (size_t)n, c->seq,
-				      clock_real_ns(), clock_mono_ns());
+		ack = capture_datagram(c, rx->bufs[0], (size_t)n, c->seq, clock_real_ns(),
+				       clock_mono_ns());
 		if (ack != 1)
 			return ack;
 	}
@@ -93,8 +91,7 @@ int capture_config(struct capture *c, struct nlmsghdr *nlh)
 
 int capture_set_maxlen(struct capture *c, uint32_t maxlen)
 {
-	struct nlmsghdr *nlh = nfq_nlmsg_put(c->rx->txbuf, NFQNL_MSG_CONFIG,
-					     c->queue);
+	struct nlmsghdr *nlh = nfq_nlmsg_put(c->rx->txbuf, NFQNL_MSG_CONFIG, c->queue);
 
 	nfq_nlmsg_cfg_put_qmaxlen(nlh, maxlen);
 	return capture_config(c, nlh);
@@ -104,24 +101,21 @@ static void bind_error(struct capture *c, int ret, char *err, size_t errlen)
 {
 	struct kq_stats ks;
 
-	if ((ret == -EPERM || ret == -EBUSY) &&
-	    !kq_stats_read(NFQ_PROC_PATH, c->queue, &ks) &&
+	if ((ret == -EPERM || ret == -EBUSY) && !kq_stats_read(NFQ_PROC_PATH, c->queue, &ks) &&
 	    ks.portid != c->portid)
 		snprintf(err, errlen,
-			 "queue %u is already bound by another process (netlink port %u)",
-			 c->queue, ks.portid);
+			 "queue %u is already bound by another process (netlink port %u)", c->queue,
+			 ks.portid);
 	else if (ret == -EPERM)
 		snprintf(err, errlen,
 			 "queue %u: permission denied (binding a queue needs CAP_NET_ADMIN)",
 			 c->queue);
 	else
-		snprintf(err, errlen, "queue %u: bind: %s", c->queue,
-			 strerror(-ret));
+		snprintf(err, errlen, "queue %u: bind: %s", c->queue, strerror(-ret));
 }
 
-int capture_open(struct capture *c, uint16_t queue,
-		 const struct capture_cfg *cfg, struct sink **sinks,
-		 size_t n_sinks, size_t ring_idx, char *err, size_t errlen)
+int capture_open(struct capture *c, uint16_t queue, const struct capture_cfg *cfg,
+		 struct sink **sinks, size_t n_sinks, size_t ring_idx, char *err, size_t errlen)
 {
 	uint32_t maxlen = cfg->maxlen;
 	struct nlmsghdr *nlh;
@@ -142,8 +136,7 @@ int capture_open(struct capture *c, uint16_t queue,
 	c->dedup = cfg->dedup;
 	ret = retx_init(&c->retx, cfg->retx_table, cfg->retx_window_ns);
 	if (ret) {
-		snprintf(err, errlen, "queue %u: retransmit table: %s", queue,
-			 strerror(-ret));
+		snprintf(err, errlen, "queue %u: retransmit table: %s", queue, strerror(-ret));
 		goto out_free;
 	}
 	for (i = 0; i < RX_BATCH; i++) {
@@ -156,29 +149,27 @@ int capture_open(struct capture *c, uint16_t queue,
 	c->nl = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
 	if (!c->nl) {
 		ret = -errno;
-		snprintf(err, errlen, "queue %u: netlink socket: %s", queue,
-			 strerror(errno));
+		snprintf(err, errlen, "queue %u: netlink socket: %s", queue, strerror(errno));
 		goto out_free;
 	}
 	if (mnl_socket_bind(c->nl, 0, MNL_SOCKET_AUTOPID) < 0) {
 		ret = -errno;
-		snprintf(err, errlen, "queue %u: netlink bind: %s", queue,
-			 strerror(errno));
+		snprintf(err, errlen, "queue %u: netlink bind: %s", queue, strerror(errno));
 		goto out_close;
 	}
 	c->portid = mnl_socket_get_portid(c->nl);
 
 	/* Room for a full kernel queue of SYNs.  FORCE needs CAP_NET_ADMIN,
 	 * which we have if the bind below is to succeed. */
-	rcvbuf = maxlen > (1u << 26) / RCVBUF_PER_PKT ? 1 << 26 :
-		 (int)(maxlen * RCVBUF_PER_PKT);
+	rcvbuf = maxlen > (1u << 26) / RCVBUF_PER_PKT ? 1 << 26 : (int)(maxlen * RCVBUF_PER_PKT);
 	if (rcvbuf < 1 << 20)
 		rcvbuf = 1 << 20;
-	if (setsockopt(mnl_socket_get_fd(c->nl), SOL_SOCKET, SO_RCVBUFFORCE,
-		       &rcvbuf, sizeof(rcvbuf)) < 0 &&
-	    setsockopt(mnl_socket_get_fd(c->nl), SOL_SOCKET, SO_RCVBUF,
-		       &rcvbuf, sizeof(rcvbuf)) < 0)
-		log_msg(SYNSINK_LOG_WARN, "queue %u: receive buffer of %d bytes: %s; a burst may overflow it (enobufs)",
+	if (setsockopt(mnl_socket_get_fd(c->nl), SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
+		       sizeof(rcvbuf)) < 0 &&
+	    setsockopt(mnl_socket_get_fd(c->nl), SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf)) <
+		    0)
+		log_msg(SYNSINK_LOG_WARN,
+			"queue %u: receive buffer of %d bytes: %s; a burst may overflow it (enobufs)",
 			queue, rcvbuf, strerror(errno));
 
 	/* One message: bind, copy mode, maxlen, and both flags in ONE
@@ -188,10 +179,8 @@ int capture_open(struct capture *c, uint16_t queue,
 	nfq_nlmsg_cfg_put_cmd(nlh, AF_UNSPEC, NFQNL_CFG_CMD_BIND);
 	nfq_nlmsg_cfg_put_params(nlh, NFQNL_COPY_PACKET, CAPTURE_COPY_RANGE);
 	nfq_nlmsg_cfg_put_qmaxlen(nlh, maxlen);
-	mnl_attr_put_u32(nlh, NFQA_CFG_FLAGS,
-			 htonl(NFQA_CFG_F_FAIL_OPEN | NFQA_CFG_F_GSO));
-	mnl_attr_put_u32(nlh, NFQA_CFG_MASK,
-			 htonl(NFQA_CFG_F_FAIL_OPEN | NFQA_CFG_F_GSO));
+	mnl_attr_put_u32(nlh, NFQA_CFG_FLAGS, htonl(NFQA_CFG_F_FAIL_OPEN | NFQA_CFG_F_GSO));
+	mnl_attr_put_u32(nlh, NFQA_CFG_MASK, htonl(NFQA_CFG_F_FAIL_OPEN | NFQA_CFG_F_GSO));
 	ret = capture_config(c, nlh);
 	if (ret) {
 		bind_error(c, ret, err, errlen);
@@ -230,7 +219,7 @@ int capture_start(struct capture *c, int stop_fd)
 void capture_join(struct capture *c)
 {
 	if (c->started)
-		(void)pthread_join(c->thread, NULL);	/* ours, joinable, joined once */
+		(void)pthread_join(c->thread, NULL); /* ours, joinable, joined once */
 	c->started = 0;
 }
 

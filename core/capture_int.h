@@ -16,11 +16,11 @@
 #include "capture.h"
 #include "log.h"
 
-#define RX_BATCH	64		/* datagrams per recvmmsg() */
-#define RX_SLOT		4096		/* bytes per datagram buffer */
-#define PENDING_MAX	(4 * RX_BATCH)	/* events held until a verdict */
-#define IFCACHE_SLOTS	64
-#define IFCACHE_TTL_NS	1000000000ull	/* names are re-read once a second */
+#define RX_BATCH       64	      /* datagrams per recvmmsg() */
+#define RX_SLOT	       4096	      /* bytes per datagram buffer */
+#define PENDING_MAX    (4 * RX_BATCH) /* events held until a verdict */
+#define IFCACHE_SLOTS  64
+#define IFCACHE_TTL_NS 1000000000ull /* names are re-read once a second */
 
 struct ifcache_ent {
 	uint32_t idx;
@@ -33,15 +33,18 @@ struct capture_rx {
 	struct iovec iov[RX_BATCH];
 	struct mmsghdr msgs[RX_BATCH];
 	struct synsink_event pending[PENDING_MAX];
-	uint32_t hash[PENDING_MAX];	/* their retransmit-table hashes */
-	size_t n_pending;		/* events waiting for the verdict */
-	uint32_t pending_pkts;		/* packets waiting for the verdict */
-	uint32_t pending_id;		/* newest id among them */
-	struct { uint64_t t; uint32_t n; } stamps[PENDING_MAX];	/* when they arrived */
+	uint32_t hash[PENDING_MAX]; /* their retransmit-table hashes */
+	size_t n_pending;	    /* events waiting for the verdict */
+	uint32_t pending_pkts;	    /* packets waiting for the verdict */
+	uint32_t pending_id;	    /* newest id among them */
+	struct {
+		uint64_t t;
+		uint32_t n;
+	} stamps[PENDING_MAX]; /* when they arrived */
 	size_t n_stamps;
 	uint32_t last_id;
 	int have_id;
-	int unbound;			/* no verdicts are possible any more */
+	int unbound; /* no verdicts are possible any more */
 	struct ifcache_ent ifc[IFCACHE_SLOTS];
 	struct ratelimit rl_decode, rl_kerr, rl_enobufs, rl_verdict;
 	char txbuf[8192];
@@ -50,8 +53,8 @@ struct capture_rx {
 /* Walks one datagram read at now_real / now_mono: packets become pending
  * events.  Returns what an ack matching seq says (0 or the kernel's
  * -errno), or 1 when no such ack was in it. */
-int capture_datagram(struct capture *c, const char *buf, size_t len,
-		     uint32_t seq, uint64_t now_real, uint64_t now_mono);
+int capture_datagram(struct capture *c, const char *buf, size_t len, uint32_t seq,
+		     uint64_t now_real, uint64_t now_mono);
 /* Sends a config message and waits for its ack, at most CONFIG_ACK_NS;
  * packets arriving meanwhile are handled (they wait for the next
  * verdict).  Returns 0, the kernel's -errno, or -ETIMEDOUT. */

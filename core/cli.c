@@ -19,26 +19,26 @@
 #include "util.h"
 
 enum flag_kind {
-	F_BOOL,		/* no value: sets the bool at off */
-	F_STR,		/* a string, at off */
-	F_U32,		/* a number in [min, max] (a power of two if pow2), at off */
-	F_QUEUES,	/* N or N-M */
-	F_SINK,		/* one more sink (the first on a line replaces earlier ones) */
-	F_DEDUP,	/* --dedup SEC: the retx window, and drop instead of mark */
-	F_SENSOR,	/* a sensor name (format.h) */
-	F_LOG_LEVEL,	/* a level name (log.h), as its SYNSINK_LOG_* at off; def is the default */
+	F_BOOL,	     /* no value: sets the bool at off */
+	F_STR,	     /* a string, at off */
+	F_U32,	     /* a number in [min, max] (a power of two if pow2), at off */
+	F_QUEUES,    /* N or N-M */
+	F_SINK,	     /* one more sink (the first on a line replaces earlier ones) */
+	F_DEDUP,     /* --dedup SEC: the retx window, and drop instead of mark */
+	F_SENSOR,    /* a sensor name (format.h) */
+	F_LOG_LEVEL, /* a level name (log.h), as its SYNSINK_LOG_* at off; def is the default */
 };
 
 struct flag {
 	const char *name;
-	int short_name;		/* 0: none */
+	int short_name; /* 0: none */
 	enum flag_kind kind;
 	size_t off;		/* F_BOOL, F_STR, F_U32: the field in struct cli_config */
-	uint32_t min, max, def;	/* F_U32: the range, and the default shown in --help */
+	uint32_t min, max, def; /* F_U32: the range, and the default shown in --help */
 	bool pow2;
-	bool file;		/* a --config file may set it */
-	const char *arg;	/* the value's name in --help */
-	const char *help;	/* --help's text; " (default N)" is added for F_U32 */
+	bool file;	  /* a --config file may set it */
+	const char *arg;  /* the value's name in --help */
+	const char *help; /* --help's text; " (default N)" is added for F_U32 */
 };
 
 #define CF(field) offsetof(struct cli_config, field)
@@ -54,14 +54,15 @@ static const struct flag flags[] = {
 	  "where sink plugins are (absolute; default: beside the executable, or $SYNSINK_PLUGIN_DIR)" },
 	{ "stats-interval", 0, F_U32, CF(stats_interval), 0, 86400, 0, false, true, "SEC",
 	  "print counters as a JSON line on stderr every SEC seconds; 0: only on SIGUSR1 and at exit" },
-	{ "queue-maxlen", 0, F_U32, CF(queue_maxlen), 1, 1u << 24, DEFAULT_QUEUE_MAXLEN, false, true, "N",
-	  "kernel queue length" },
+	{ "queue-maxlen", 0, F_U32, CF(queue_maxlen), 1, 1u << 24, DEFAULT_QUEUE_MAXLEN, false,
+	  true, "N", "kernel queue length" },
 	{ "ring-size", 0, F_U32, CF(ring_size), 2, 1u << 24, DEFAULT_RING_SIZE, true, true, "N",
 	  "events buffered per queue and sink, a power of two" },
-	{ "flush-timeout", 0, F_U32, CF(flush_timeout_ms), 0, 600000, DEFAULT_FLUSH_MS, false, true, "MS",
+	{ "flush-timeout", 0, F_U32, CF(flush_timeout_ms), 0, 600000, DEFAULT_FLUSH_MS, false, true,
+	  "MS",
 	  "how long the sinks may take to drain and deliver at exit; what is left goes to a sink's spool, and a sink still busy then is given up on" },
-	{ "retx-window", 0, F_U32, CF(retx_window), 1, 3600, DEFAULT_RETX_WINDOW, false, true, "SEC",
-	  "a SYN seen again (same 4-tuple and ISN) within SEC seconds is marked retx" },
+	{ "retx-window", 0, F_U32, CF(retx_window), 1, 3600, DEFAULT_RETX_WINDOW, false, true,
+	  "SEC", "a SYN seen again (same 4-tuple and ISN) within SEC seconds is marked retx" },
 	{ "dedup", 0, F_DEDUP, CF(retx_window), 1, 3600, 0, false, true, "SEC",
 	  "drop such retransmitted SYNs instead, counting them" },
 	{ "retx-table", 0, F_U32, CF(retx_table), 8, 1u << 24, DEFAULT_RETX_TABLE, true, true, "N",
@@ -82,8 +83,8 @@ static const struct flag flags[] = {
 	{ "version", 'V', F_BOOL, CF(version), 0, 0, 0, false, false, NULL, "the version" },
 };
 
-#define N_FLAGS ARRAY_SIZE(flags)
-#define HELP_COL 27	/* where help text starts */
+#define N_FLAGS	   ARRAY_SIZE(flags)
+#define HELP_COL   27 /* where help text starts */
 #define HELP_WIDTH 79
 
 /* Writes text word-wrapped from column col (the cursor is at col now). */
@@ -117,16 +118,16 @@ void cli_usage(FILE *out)
 	fputs("Usage: synsink [-q|--queue N|N-M] [-s|--sink NAME[:key=value,...]]... [options]\n"
 	      "\n"
 	      "Reads TCP SYNs from NFQUEUE, accepts each at once, and writes one event per\n"
-	      "new connection to every sink.\n\n", out);
+	      "new connection to every sink.\n\n",
+	      out);
 	for (i = 0; i < N_FLAGS; i++) {
 		const struct flag *f = &flags[i];
 		char head[64], help[512];
 		int n;
 
-		n = snprintf(head, sizeof(head), "  %c%c%s --%s%s%s",
-			     f->short_name ? '-' : ' ', f->short_name ? f->short_name : ' ',
-			     f->short_name ? "," : " ", f->name, f->arg ? " " : "",
-			     f->arg ? f->arg : "");
+		n = snprintf(head, sizeof(head), "  %c%c%s --%s%s%s", f->short_name ? '-' : ' ',
+			     f->short_name ? f->short_name : ' ', f->short_name ? "," : " ",
+			     f->name, f->arg ? " " : "", f->arg ? f->arg : "");
 		if (f->kind == F_U32)
 			snprintf(help, sizeof(help), "%s (default %u)", f->help, f->def);
 		else
@@ -138,11 +139,11 @@ void cli_usage(FILE *out)
 		wrap(out, help, HELP_COL);
 	}
 	fputs("\nExit status: 0 after SIGTERM/SIGINT, 64 for a bad command line, 1 when a\n"
-	      "queue or a sink cannot start.\n", out);
+	      "queue or a sink cannot start.\n",
+	      out);
 }
 
-int cli_parse_queues(const char *s, uint16_t *lo, uint16_t *hi, char *err,
-		     size_t errlen)
+int cli_parse_queues(const char *s, uint16_t *lo, uint16_t *hi, char *err, size_t errlen)
 {
 	const char *dash = strchr(s, '-');
 	char first[16];
@@ -168,8 +169,7 @@ int cli_parse_queues(const char *s, uint16_t *lo, uint16_t *hi, char *err,
 		return -EINVAL;
 	}
 	if (b - a + 1 > CLI_MAX_QUEUES) {
-		snprintf(err, errlen, "--queue: '%s' is more than %d queues", s,
-			 CLI_MAX_QUEUES);
+		snprintf(err, errlen, "--queue: '%s' is more than %d queues", s, CLI_MAX_QUEUES);
 		return -EINVAL;
 	}
 	*lo = (uint16_t)a;
@@ -180,14 +180,14 @@ bad:
 	return -EINVAL;
 }
 
-static int parse_u32_opt(const char *flag, const char *s, uint64_t min,
-			 uint64_t max, uint32_t *out, char *err, size_t errlen)
+static int parse_u32_opt(const char *flag, const char *s, uint64_t min, uint64_t max, uint32_t *out,
+			 char *err, size_t errlen)
 {
 	uint64_t v;
 
 	if (parse_u64(s, min, max, &v)) {
-		snprintf(err, errlen, "%s: '%s' is not a number in %llu-%llu",
-			 flag, s, (unsigned long long)min, (unsigned long long)max);
+		snprintf(err, errlen, "%s: '%s' is not a number in %llu-%llu", flag, s,
+			 (unsigned long long)min, (unsigned long long)max);
 		return -EINVAL;
 	}
 	*out = (uint32_t)v;
@@ -223,7 +223,7 @@ int cli_parse(int argc, char **argv, struct cli_config *cfg, char *err, size_t e
 
 	cli_defaults(cfg);
 	ret = cli_apply(argc, argv, cfg, err, errlen);
-	if (!ret && !cfg->config)	/* else once the file is in too */
+	if (!ret && !cfg->config) /* else once the file is in too */
 		ret = cli_check(cfg, err, errlen);
 	return ret;
 }
@@ -238,8 +238,8 @@ int cli_check(const struct cli_config *cfg, char *err, size_t errlen)
 }
 
 /* One flag's value into cfg.  *own_sinks counts this line's --sink. */
-static int apply_flag(const struct flag *f, const char *arg, struct cli_config *cfg,
-		      int *own_sinks, char *err, size_t errlen)
+static int apply_flag(const struct flag *f, const char *arg, struct cli_config *cfg, int *own_sinks,
+		      char *err, size_t errlen)
 {
 	char flag[40];
 	void *field = (char *)cfg + f->off;
@@ -257,7 +257,7 @@ static int apply_flag(const struct flag *f, const char *arg, struct cli_config *
 		return cli_parse_queues(arg, &cfg->queue_lo, &cfg->queue_hi, err, errlen);
 	case F_SINK:
 		if (!(*own_sinks)++)
-			cfg->n_sinks = 0;	/* these replace earlier ones */
+			cfg->n_sinks = 0; /* these replace earlier ones */
 		if (cfg->n_sinks == CLI_MAX_SINKS) {
 			snprintf(err, errlen, "--sink: more than %d sinks", CLI_MAX_SINKS);
 			return -EINVAL;
@@ -266,9 +266,10 @@ static int apply_flag(const struct flag *f, const char *arg, struct cli_config *
 		return 0;
 	case F_SENSOR:
 		if (!syn_sensor_valid(arg)) {
-			snprintf(err, errlen,
-				 "--sensor: '%s' is not 1-%d printable ASCII characters without space, quote or backslash",
-				 arg, SYN_SENSOR_MAX);
+			snprintf(
+				err, errlen,
+				"--sensor: '%s' is not 1-%d printable ASCII characters without space, quote or backslash",
+				arg, SYN_SENSOR_MAX);
 			return -EINVAL;
 		}
 		*(const char **)field = arg;
@@ -276,12 +277,13 @@ static int apply_flag(const struct flag *f, const char *arg, struct cli_config *
 	case F_LOG_LEVEL:
 		ret = log_level_parse(arg);
 		if (ret < 0) {
-			snprintf(err, errlen, "%s: '%s' is not err, warning, info or debug", flag, arg);
+			snprintf(err, errlen, "%s: '%s' is not err, warning, info or debug", flag,
+				 arg);
 			return -EINVAL;
 		}
 		*(int *)field = ret;
 		return 0;
-	case F_DEDUP:	/* the window it drops within */
+	case F_DEDUP: /* the window it drops within */
 		cfg->dedup = true;
 		return parse_u32_opt(flag, arg, f->min, f->max, field, err, errlen);
 	case F_U32:
@@ -304,7 +306,7 @@ int cli_apply(int argc, char **argv, struct cli_config *cfg, char *err, size_t e
 	int c, idx, ret = 0, own_sinks = 0;
 
 	memset(longs, 0, sizeof(longs));
-	shorts[ns++] = ':';	/* a missing value is ':', not '?' */
+	shorts[ns++] = ':'; /* a missing value is ':', not '?' */
 	for (i = 0; i < N_FLAGS; i++) {
 		int has = flags[i].kind == F_BOOL ? no_argument : required_argument;
 
@@ -320,7 +322,7 @@ int cli_apply(int argc, char **argv, struct cli_config *cfg, char *err, size_t e
 	shorts[ns] = '\0';
 
 	cfg->err_index = 0;
-	optind = 0;	/* full reset, so tests may call us repeatedly */
+	optind = 0; /* full reset, so tests may call us repeatedly */
 	opterr = 0;
 	while (!ret && (c = getopt_long(argc, argv, shorts, longs, &idx)) != -1) {
 		const struct flag *f = NULL;
@@ -338,16 +340,14 @@ int cli_apply(int argc, char **argv, struct cli_config *cfg, char *err, size_t e
 			snprintf(err, errlen, "option '%s' needs a value", argv[optind - 1]);
 			ret = -EINVAL;
 		} else {
-			snprintf(err, errlen, "unknown option '%s' (see --help)",
-				 argv[optind - 1]);
+			snprintf(err, errlen, "unknown option '%s' (see --help)", argv[optind - 1]);
 			ret = -EINVAL;
 		}
 	}
 	if (ret)
 		cfg->err_index = optind - 1;
 	if (!ret && optind < argc) {
-		snprintf(err, errlen, "unexpected argument '%s' (see --help)",
-			 argv[optind]);
+		snprintf(err, errlen, "unexpected argument '%s' (see --help)", argv[optind]);
 		ret = -EINVAL;
 	}
 	return ret;

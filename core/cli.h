@@ -8,36 +8,36 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define CLI_MAX_SINKS 16
+#define CLI_MAX_SINKS  16
 #define CLI_MAX_QUEUES 64
 
 struct cli_config {
 	uint16_t queue_lo, queue_hi;
-	const char *sinks[CLI_MAX_SINKS];	/* point into argv */
+	const char *sinks[CLI_MAX_SINKS]; /* point into argv */
 	size_t n_sinks;
 	const char *plugin_dir;
-	const char *user, *group;	/* --user/--group: drop root after set-up */
-	uint32_t stats_interval;	/* seconds, 0: off */
+	const char *user, *group; /* --user/--group: drop root after set-up */
+	uint32_t stats_interval;  /* seconds, 0: off */
 	uint32_t queue_maxlen;
 	uint32_t ring_size;
 	uint32_t flush_timeout_ms;
-	uint32_t retx_window;		/* seconds a SYN is remembered */
-	uint32_t retx_table;		/* entries per queue */
-	bool dedup;			/* drop retransmitted SYNs instead of marking */
+	uint32_t retx_window; /* seconds a SYN is remembered */
+	uint32_t retx_table;  /* entries per queue */
+	bool dedup;	      /* drop retransmitted SYNs instead of marking */
 	bool list_sinks, help, version;
-	const char *config;		/* --config FILE */
-	const char *metrics;		/* --metrics ADDR:PORT */
-	const char *sensor;		/* --sensor NAME (NULL: the host name) */
-	int log_level;			/* --log-level: the SYNSINK_LOG_* threshold */
-	int err_index;			/* argv index of the argument at fault */
+	const char *config;  /* --config FILE */
+	const char *metrics; /* --metrics ADDR:PORT */
+	const char *sensor;  /* --sensor NAME (NULL: the host name) */
+	int log_level;	     /* --log-level: the SYNSINK_LOG_* threshold */
+	int err_index;	     /* argv index of the argument at fault */
 };
 
-#define DEFAULT_QUEUE		1
-#define DEFAULT_QUEUE_MAXLEN	16384
-#define DEFAULT_RING_SIZE	8192
-#define DEFAULT_FLUSH_MS	5000
-#define DEFAULT_RETX_WINDOW	10
-#define DEFAULT_RETX_TABLE	65536
+#define DEFAULT_QUEUE	     1
+#define DEFAULT_QUEUE_MAXLEN 16384
+#define DEFAULT_RING_SIZE    8192
+#define DEFAULT_FLUSH_MS     5000
+#define DEFAULT_RETX_WINDOW  10
+#define DEFAULT_RETX_TABLE   65536
 
 /* Fills *cfg from argv (defaults first), and unless --config is given (the
  * file comes in first) runs cli_check.  Returns 0, or -EINVAL with one
@@ -54,8 +54,7 @@ bool cli_file_key(const char *name);
 
 /* Parses "N" or "N-M" (0-65535, N <= M, at most CLI_MAX_QUEUES).
  * Returns 0 or -EINVAL with err. */
-int cli_parse_queues(const char *s, uint16_t *lo, uint16_t *hi, char *err,
-		     size_t errlen);
+int cli_parse_queues(const char *s, uint16_t *lo, uint16_t *hi, char *err, size_t errlen);
 
 void cli_usage(FILE *out);
 

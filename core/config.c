@@ -68,8 +68,8 @@ static int flush_section(struct config_file *cf, struct section *sec)
 	return ret;
 }
 
-#define CONFIG_MAX_BYTES (1u << 20)	/* a config file is small */
-#define CONFIG_MAX_KEYS 256		/* per scope: the flags, or a section */
+#define CONFIG_MAX_BYTES (1u << 20) /* a config file is small */
+#define CONFIG_MAX_KEYS	 256	    /* per scope: the flags, or a section */
 
 /* The keys given so far in one scope (the top, or a [sink] section), to
  * refuse a key given twice instead of letting the last one win. */
@@ -100,8 +100,7 @@ static int seen_add(struct seen *sn, const char *key, int line)
  * NUL-terminated buffer (*out, *len).  A directory, a device (/dev/zero)
  * or a FIFO (which would block) is refused before a byte is read.
  * Returns 0, or a negative errno with "PATH: why" in err. */
-static int read_whole(const char *path, char **out, size_t *len, char *err,
-		      size_t errlen)
+static int read_whole(const char *path, char **out, size_t *len, char *err, size_t errlen)
 {
 	struct stat st;
 	size_t used = 0;
@@ -120,10 +119,11 @@ static int read_whole(const char *path, char **out, size_t *len, char *err,
 	}
 	if (!S_ISREG(st.st_mode)) {
 		snprintf(err, errlen, "%s: not a regular file (%s)", path,
-			 S_ISDIR(st.st_mode) ? "a directory" :
-			 S_ISFIFO(st.st_mode) ? "a FIFO" :
-			 S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device" :
-			 S_ISSOCK(st.st_mode) ? "a socket" : "not a file");
+			 S_ISDIR(st.st_mode)			      ? "a directory"
+			 : S_ISFIFO(st.st_mode)			      ? "a FIFO"
+			 : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
+			 : S_ISSOCK(st.st_mode)			      ? "a socket"
+								      : "not a file");
 		close(fd);
 		return -EINVAL;
 	}
@@ -149,8 +149,8 @@ static int read_whole(const char *path, char **out, size_t *len, char *err,
 			break;
 		used += (size_t)n;
 		if (used > CONFIG_MAX_BYTES) {
-			snprintf(err, errlen, "%s: larger than %u bytes; not a config file",
-				 path, CONFIG_MAX_BYTES);
+			snprintf(err, errlen, "%s: larger than %u bytes; not a config file", path,
+				 CONFIG_MAX_BYTES);
 			free(buf);
 			close(fd);
 			return -EINVAL;
@@ -165,9 +165,8 @@ static int read_whole(const char *path, char **out, size_t *len, char *err,
 
 /* Starts a [sink NAME] section at s (trimmed, begins with '[').  Returns
  * 0, -EINVAL with err, or -ENOMEM. */
-static int section_start(struct config_file *cf, struct section *sec,
-			 struct seen *keys, char *s, int lineno, char *err,
-			 size_t errlen)
+static int section_start(struct config_file *cf, struct section *sec, struct seen *keys, char *s,
+			 int lineno, char *err, size_t errlen)
 {
 	char *close = strchr(s, ']'), *name;
 
@@ -191,9 +190,8 @@ static int section_start(struct config_file *cf, struct section *sec,
 }
 
 /* Adds "key=val" to the open section.  Returns 0 or -EINVAL with err. */
-static int section_add(struct config_file *cf, struct section *sec,
-		       const char *key, const char *val, int lineno, char *err,
-		       size_t errlen)
+static int section_add(struct config_file *cf, struct section *sec, const char *key,
+		       const char *val, int lineno, char *err, size_t errlen)
 {
 	const char *comma;
 	int n;
@@ -206,8 +204,8 @@ static int section_add(struct config_file *cf, struct section *sec,
 				 cf->path, lineno, key);
 			return -EINVAL;
 		}
-	n = snprintf(sec->spec + sec->len, sizeof(sec->spec) - sec->len,
-		     "%s%s=%s", sec->keys++ ? "," : ":", key, val);
+	n = snprintf(sec->spec + sec->len, sizeof(sec->spec) - sec->len, "%s%s=%s",
+		     sec->keys++ ? "," : ":", key, val);
 	if (n < 0 || (size_t)n >= sizeof(sec->spec) - sec->len) {
 		snprintf(err, errlen, "%s:%d: section too long", cf->path, lineno);
 		return -EINVAL;
@@ -218,16 +216,15 @@ static int section_add(struct config_file *cf, struct section *sec,
 
 /* One line (NUL-free, without its newline).  Returns 0, -EINVAL with
  * "PATH:LINE: why" in err, or -ENOMEM. */
-static int parse_line(struct config_file *cf, struct section *sec,
-		      struct seen *top, struct seen *in_sec, char *s,
-		      int lineno, char *err, size_t errlen)
+static int parse_line(struct config_file *cf, struct section *sec, struct seen *top,
+		      struct seen *in_sec, char *s, int lineno, char *err, size_t errlen)
 {
 	char *hash, *eq, *key, *val, flag[64];
 	int first;
 
 	for (hash = s; (hash = strchr(hash, '#')); hash++) {
 		if (hash == s || hash[-1] == ' ' || hash[-1] == '\t') {
-			*hash = '\0';	/* a comment */
+			*hash = '\0'; /* a comment */
 			break;
 		}
 	}
@@ -250,13 +247,13 @@ static int parse_line(struct config_file *cf, struct section *sec,
 	}
 	first = seen_add(sec->len ? in_sec : top, key, lineno);
 	if (first < 0) {
-		snprintf(err, errlen, "%s:%d: more than %d keys in one %s", cf->path,
-			 lineno, CONFIG_MAX_KEYS, sec->len ? "section" : "file");
+		snprintf(err, errlen, "%s:%d: more than %d keys in one %s", cf->path, lineno,
+			 CONFIG_MAX_KEYS, sec->len ? "section" : "file");
 		return -EINVAL;
 	}
 	if (first) {
-		snprintf(err, errlen, "%s:%d: '%s' given twice (first at line %d)",
-			 cf->path, lineno, key, first);
+		snprintf(err, errlen, "%s:%d: '%s' given twice (first at line %d)", cf->path,
+			 lineno, key, first);
 		return -EINVAL;
 	}
 	if (sec->len)
@@ -271,8 +268,7 @@ static int parse_line(struct config_file *cf, struct section *sec,
 	return 0;
 }
 
-int config_file_load(const char *path, struct config_file *cf, char *err,
-		     size_t errlen)
+int config_file_load(const char *path, struct config_file *cf, char *err, size_t errlen)
 {
 	struct section sec = { .len = 0 };
 	struct seen *top = NULL, *in_sec = NULL;

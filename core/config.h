@@ -20,14 +20,13 @@
 
 struct config_file {
 	int argc;
-	char **argv;		/* argv[0] is the file name; owned */
-	int *line;		/* the line each argument came from */
+	char **argv; /* argv[0] is the file name; owned */
+	int *line;   /* the line each argument came from */
 	const char *path;
 };
 
 /* Reads path.  Returns 0, or -errno / -EINVAL with "PATH:LINE: why" in err. */
-int config_file_load(const char *path, struct config_file *cf, char *err,
-		     size_t errlen);
+int config_file_load(const char *path, struct config_file *cf, char *err, size_t errlen);
 void config_file_free(struct config_file *cf);
 
 #endif

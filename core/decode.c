@@ -11,10 +11,10 @@
 #include <sys/socket.h>
 
 #define IPPROTO_TCP_ 6
-#define TH_SYN 0x02
-#define TH_ACK 0x10
-#define TH_ECE 0x40
-#define TH_CWR 0x80
+#define TH_SYN	     0x02
+#define TH_ACK	     0x10
+#define TH_ECE	     0x40
+#define TH_CWR	     0x80
 
 static inline uint16_t get16(const uint8_t *p)
 {
@@ -23,8 +23,7 @@ static inline uint16_t get16(const uint8_t *p)
 
 static inline uint32_t get32(const uint8_t *p)
 {
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
 static const char *const errnames[SYN_ERR__COUNT] = {
@@ -56,8 +55,7 @@ static void opt_record(struct synsink_event *ev, uint8_t kind)
 
 /* Parses the option bytes [p, end).  Stops at EOL, and at the first
  * length that is zero, one, or runs past the end (flagged SYNSINK_F_OPT_BAD). */
-static void decode_options(const uint8_t *p, const uint8_t *end,
-			   struct synsink_event *ev)
+static void decode_options(const uint8_t *p, const uint8_t *end, struct synsink_event *ev)
 {
 	while (p < end) {
 		uint8_t kind = p[0];
@@ -128,8 +126,8 @@ bad_len:
 
 /* TCP header at tcp, with avail bytes up to the end of the IP datagram as
  * far as it was copied, and total the datagram's length from its header. */
-static enum syn_decode_err decode_tcp(const uint8_t *tcp, size_t avail,
-				      size_t total, struct synsink_event *ev)
+static enum syn_decode_err decode_tcp(const uint8_t *tcp, size_t avail, size_t total,
+				      struct synsink_event *ev)
 {
 	size_t doff;
 
@@ -157,8 +155,7 @@ static enum syn_decode_err decode_tcp(const uint8_t *tcp, size_t avail,
 	return SYN_OK;
 }
 
-static enum syn_decode_err decode_ipv4(const uint8_t *pkt, size_t len,
-				       struct synsink_event *ev)
+static enum syn_decode_err decode_ipv4(const uint8_t *pkt, size_t len, struct synsink_event *ev)
 {
 	size_t ihl, total;
 	uint16_t frag;
@@ -189,13 +186,12 @@ static enum syn_decode_err decode_ipv4(const uint8_t *pkt, size_t len,
 	if (frag & 0x1fff)
 		return SYN_ERR_FRAGMENT;
 
-	if (len > total)	/* link-layer padding */
+	if (len > total) /* link-layer padding */
 		len = total;
 	return decode_tcp(pkt + ihl, len - ihl, total - ihl, ev);
 }
 
-static enum syn_decode_err decode_ipv6(const uint8_t *pkt, size_t len,
-				       struct synsink_event *ev)
+static enum syn_decode_err decode_ipv6(const uint8_t *pkt, size_t len, struct synsink_event *ev)
 {
 	size_t off = 40, total;
 	uint8_t next;
@@ -210,7 +206,7 @@ static enum syn_decode_err decode_ipv6(const uint8_t *pkt, size_t len,
 	memcpy(ev->daddr, pkt + 24, 16);
 	next = pkt[6];
 	total = 40 + (size_t)get16(pkt + 4);
-	if (total == 40)	/* jumbogram or empty: trust what is present */
+	if (total == 40) /* jumbogram or empty: trust what is present */
 		total = len;
 	if (len > total)
 		len = total;
@@ -221,13 +217,13 @@ static enum syn_decode_err decode_ipv6(const uint8_t *pkt, size_t len,
 		switch (next) {
 		case IPPROTO_TCP_:
 			return decode_tcp(pkt + off, len - off, total - off, ev);
-		case 0:		/* hop-by-hop */
-		case 43:	/* routing */
-		case 60:	/* destination options */
-		case 44:	/* fragment */
-		case 51:	/* authentication header */
+		case 0:	 /* hop-by-hop */
+		case 43: /* routing */
+		case 60: /* destination options */
+		case 44: /* fragment */
+		case 51: /* authentication header */
 			break;
-		default:	/* 59 no-next-header, ESP, UDP, ... */
+		default: /* 59 no-next-header, ESP, UDP, ... */
 			return SYN_ERR_NOT_TCP;
 		}
 		/* As far as the copied bytes go, as the kernel walks it: no
@@ -250,14 +246,13 @@ static enum syn_decode_err decode_ipv6(const uint8_t *pkt, size_t len,
 		if (hlen > len - off)
 			return SYN_ERR_EXTHDR;
 		if (ev->n_exthdr < UINT8_MAX)
-			ev->n_exthdr++;	/* saturates; the walk goes on */
+			ev->n_exthdr++; /* saturates; the walk goes on */
 		next = pkt[off];
 		off += hlen;
 	}
 }
 
-enum syn_decode_err syn_decode(const uint8_t *pkt, size_t len,
-			       struct synsink_event *ev)
+enum syn_decode_err syn_decode(const uint8_t *pkt, size_t len, struct synsink_event *ev)
 {
 	if (len < 1)
 		return SYN_ERR_SHORT_IP;

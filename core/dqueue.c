@@ -84,8 +84,8 @@ static uint64_t first_retry(struct dqueue *q)
 	return s;
 }
 
-size_t dqueue_take(struct dqueue *q, size_t max, int retry,
-		   const struct synsink_event **ev, uint64_t *seq)
+size_t dqueue_take(struct dqueue *q, size_t max, int retry, const struct synsink_event **ev,
+		   uint64_t *seq)
 {
 	uint64_t from, end;
 	size_t n = 0, s;
@@ -93,7 +93,7 @@ size_t dqueue_take(struct dqueue *q, size_t max, int retry,
 	pthread_mutex_lock(&q->lock);
 	if (q->n_retry) {
 		if (!retry)
-			goto out;	/* nothing newer overtakes a retry */
+			goto out; /* nothing newer overtakes a retry */
 		from = first_retry(q);
 		end = q->next;
 	} else {
@@ -132,12 +132,11 @@ static void advance(struct dqueue *q)
 }
 
 /* Under the lock. */
-static void settle_locked(struct dqueue *q, uint64_t seq, size_t n,
-			  enum synsink_outcome outcome)
+static void settle_locked(struct dqueue *q, uint64_t seq, size_t n, enum synsink_outcome outcome)
 {
 	size_t i;
 
-	if (n > UINT64_MAX - seq) {	/* wraps: names nothing we hold */
+	if (n > UINT64_MAX - seq) { /* wraps: names nothing we hold */
 		q->settle_errors += n;
 		return;
 	}
@@ -145,9 +144,8 @@ static void settle_locked(struct dqueue *q, uint64_t seq, size_t n,
 		uint64_t e = seq + i;
 		uint8_t *st;
 
-		if (e < q->tail || e >= q->next ||
-		    *(st = &q->st[slot(q, e)]) != DQ_INFLIGHT) {
-			q->settle_errors++;	/* a plugin's bug: never ours to crash on */
+		if (e < q->tail || e >= q->next || *(st = &q->st[slot(q, e)]) != DQ_INFLIGHT) {
+			q->settle_errors++; /* a plugin's bug: never ours to crash on */
 			continue;
 		}
 		switch (outcome) {
@@ -172,8 +170,7 @@ static void settle_locked(struct dqueue *q, uint64_t seq, size_t n,
 	advance(q);
 }
 
-void dqueue_settle(struct dqueue *q, uint64_t seq, size_t n,
-		   enum synsink_outcome outcome)
+void dqueue_settle(struct dqueue *q, uint64_t seq, size_t n, enum synsink_outcome outcome)
 {
 	pthread_mutex_lock(&q->lock);
 	settle_locked(q, seq, n, outcome);
@@ -184,14 +181,14 @@ void dqueue_answer(struct dqueue *q, uint64_t seq, size_t n, int code)
 {
 	switch (code) {
 	case SYNSINK_PENDING:
-		return;		/* settles follow */
+		return; /* settles follow */
 	case SYNSINK_OK:
 		dqueue_settle(q, seq, n, SYNSINK_DELIVERED);
 		return;
 	case SYNSINK_RETRY:
 		dqueue_settle(q, seq, n, SYNSINK_REQUEUE);
 		return;
-	default:	/* SYNSINK_ERROR, or a code no plugin should return */
+	default: /* SYNSINK_ERROR, or a code no plugin should return */
 		dqueue_settle(q, seq, n, SYNSINK_FAILED);
 		return;
 	}
@@ -218,8 +215,7 @@ size_t dqueue_retries(struct dqueue *q)
 }
 
 size_t dqueue_drain(struct dqueue *q,
-		    void (*fn)(void *arg, const struct synsink_event *ev, size_t n),
-		    void *arg)
+		    void (*fn)(void *arg, const struct synsink_event *ev, size_t n), void *arg)
 {
 	size_t total = 0;
 
@@ -233,7 +229,7 @@ size_t dqueue_drain(struct dqueue *q,
 			fn(arg, &q->ev[s], n);
 			total += n;
 		} else {
-			n = 1;	/* a settled one, already counted */
+			n = 1; /* a settled one, already counted */
 		}
 		q->tail += n;
 		q->base = (q->base + n) % q->cap;

@@ -28,17 +28,17 @@
 struct dqueue {
 	pthread_mutex_t lock;
 	struct synsink_event *ev;
-	uint8_t *st;			/* per slot: DQ_* (dqueue.c) */
+	uint8_t *st; /* per slot: DQ_* (dqueue.c) */
 	size_t cap;
-	size_t base;			/* the slot of tail */
-	uint64_t tail, next, head;	/* see above */
-	uint64_t retry_from;		/* no slot below this is back for a retry */
-	size_t n_retry;			/* slots back for a retry */
+	size_t base;		   /* the slot of tail */
+	uint64_t tail, next, head; /* see above */
+	uint64_t retry_from;	   /* no slot below this is back for a retry */
+	size_t n_retry;		   /* slots back for a retry */
 
 	/* Read from any thread. */
 	atomic_ullong delivered, failed, settle_errors;
-	atomic_ullong retried;		/* offers that came back: RETRY, REQUEUE */
-	atomic_size_t count;		/* head - tail */
+	atomic_ullong retried; /* offers that came back: RETRY, REQUEUE */
+	atomic_size_t count;   /* head - tail */
 };
 
 /* Returns 0 or -ENOMEM.  Memory is touched only as far as a backlog
@@ -56,13 +56,12 @@ uint64_t dqueue_push(struct dqueue *q, const struct synsink_event *ev, size_t n)
  * back for a retry first (oldest first) when retry is set, else queued
  * ones.  Marks them in flight.  Returns n (0: nothing to offer).
  */
-size_t dqueue_take(struct dqueue *q, size_t max, int retry,
-		   const struct synsink_event **ev, uint64_t *seq);
+size_t dqueue_take(struct dqueue *q, size_t max, int retry, const struct synsink_event **ev,
+		   uint64_t *seq);
 /* What write() said of a run dqueue_take gave. */
 void dqueue_answer(struct dqueue *q, uint64_t seq, size_t n, int code);
 /* host->settle.  Any thread. */
-void dqueue_settle(struct dqueue *q, uint64_t seq, size_t n,
-		   enum synsink_outcome outcome);
+void dqueue_settle(struct dqueue *q, uint64_t seq, size_t n, enum synsink_outcome outcome);
 
 /* The oldest unsettled seq (head when none). */
 uint64_t dqueue_tail(struct dqueue *q);
@@ -81,7 +80,6 @@ static inline size_t dqueue_count(const struct dqueue *q)
  * settle them any more.  Returns how many.
  */
 size_t dqueue_drain(struct dqueue *q,
-		    void (*fn)(void *arg, const struct synsink_event *ev, size_t n),
-		    void *arg);
+		    void (*fn)(void *arg, const struct synsink_event *ev, size_t n), void *arg);
 
 #endif

@@ -36,12 +36,24 @@ static void olayout(struct out *b, const struct synsink_event *ev)
 
 	for (i = 0; i < ev->n_opts && i < SYNSINK_MAX_OPTS; i++) {
 		switch (ev->opt_order[i]) {
-		case SYNSINK_TCPOPT_MSS:	item(b, &first, "mss"); break;
-		case SYNSINK_TCPOPT_WSCALE:	item(b, &first, "ws"); break;
-		case SYNSINK_TCPOPT_SACKOK:	item(b, &first, "sok"); break;
-		case SYNSINK_TCPOPT_SACK:	item(b, &first, "sack"); break;
-		case SYNSINK_TCPOPT_TS:	item(b, &first, "ts"); break;
-		case SYNSINK_TCPOPT_NOP:	item(b, &first, "nop"); break;
+		case SYNSINK_TCPOPT_MSS:
+			item(b, &first, "mss");
+			break;
+		case SYNSINK_TCPOPT_WSCALE:
+			item(b, &first, "ws");
+			break;
+		case SYNSINK_TCPOPT_SACKOK:
+			item(b, &first, "sok");
+			break;
+		case SYNSINK_TCPOPT_SACK:
+			item(b, &first, "sack");
+			break;
+		case SYNSINK_TCPOPT_TS:
+			item(b, &first, "ts");
+			break;
+		case SYNSINK_TCPOPT_NOP:
+			item(b, &first, "nop");
+			break;
 		case SYNSINK_TCPOPT_EOL:
 			item(b, &first, "eol+");
 			put_uint(b, ev->eol_pad, 0);

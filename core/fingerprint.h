@@ -29,7 +29,7 @@
 
 #include <synsink/event.h>
 
-#define SYN_FP_MAX 512	/* longest fingerprint, NUL included */
+#define SYN_FP_MAX 512 /* longest fingerprint, NUL included */
 
 /* The initial TTL a sender most likely used. */
 unsigned int syn_ittl(unsigned int ttl);

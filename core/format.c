@@ -24,8 +24,8 @@ bool syn_sensor_valid(const char *name)
 	size_t i;
 
 	for (i = 0; name[i]; i++)
-		if (i == SYN_SENSOR_MAX || name[i] < 0x21 || name[i] > 0x7e ||
-		    name[i] == '"' || name[i] == '\\')
+		if (i == SYN_SENSOR_MAX || name[i] < 0x21 || name[i] > 0x7e || name[i] == '"' ||
+		    name[i] == '\\')
 			return false;
 	return i > 0;
 }
@@ -68,8 +68,7 @@ static void put_addr(struct out *o, int family, const uint8_t *addr)
 }
 
 /* addr:port, IPv6 in brackets. */
-static void put_endpoint(struct out *o, int family, const uint8_t *addr,
-			 unsigned int port)
+static void put_endpoint(struct out *o, int family, const uint8_t *addr, unsigned int port)
 {
 	if (family == AF_INET6)
 		put_ch(o, '[');
@@ -107,8 +106,7 @@ static void put_json_str(struct out *o, const char *s, size_t max)
 			put_ch(o, '\\');
 			put_ch(o, (char)c);
 		} else if (c < 0x20 || c >= 0x7f) {
-			char esc[6] = { '\\', 'u', '0', '0',
-					hex[c >> 4], hex[c & 15] };
+			char esc[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
 			put_mem(o, esc, sizeof(esc));
 		} else {
 			put_ch(o, (char)c);
@@ -119,9 +117,9 @@ static void put_json_str(struct out *o, const char *s, size_t max)
 
 /* Literals go out with their length known at compile time: the JSON line
  * is some forty keys and values, and strlen() on each showed in profiles. */
-#define put_lit(o, s)	put_mem((o), (s), sizeof(s) - 1)
-#define KEY(k)		",\"" k "\":"
-#define put_key(o, k)	put_lit((o), KEY(k))
+#define put_lit(o, s) put_mem((o), (s), sizeof(s) - 1)
+#define KEY(k)	      ",\"" k "\":"
+#define put_key(o, k) put_lit((o), KEY(k))
 
 static void put_bool(struct out *o, int v)
 {
@@ -131,8 +129,8 @@ static void put_bool(struct out *o, int v)
 		put_lit(o, "false");
 }
 
-#define put_kuint(o, k, v)	(put_key((o), k), put_uint((o), (v), 0))
-#define put_kbool(o, k, v)	(put_key((o), k), put_bool((o), (v)))
+#define put_kuint(o, k, v) (put_key((o), k), put_uint((o), (v), 0))
+#define put_kbool(o, k, v) (put_key((o), k), put_bool((o), (v)))
 
 /* RFC 3339, UTC, microseconds: 2026-11-26T14:08:25.123456Z.  The part up
  * to the second is kept per thread: it changes once a second, gmtime_r()
@@ -183,14 +181,22 @@ static void put_ts(struct out *o, uint64_t ts_ns)
 const char *syn_optname(unsigned int kind)
 {
 	switch (kind) {
-	case SYNSINK_TCPOPT_EOL:	return "eol";
-	case SYNSINK_TCPOPT_NOP:	return "nop";
-	case SYNSINK_TCPOPT_MSS:	return "mss";
-	case SYNSINK_TCPOPT_WSCALE:	return "wscale";
-	case SYNSINK_TCPOPT_SACKOK:	return "sackok";
-	case SYNSINK_TCPOPT_SACK:	return "sack";
-	case SYNSINK_TCPOPT_TS:	return "ts";
-	default:		return NULL;
+	case SYNSINK_TCPOPT_EOL:
+		return "eol";
+	case SYNSINK_TCPOPT_NOP:
+		return "nop";
+	case SYNSINK_TCPOPT_MSS:
+		return "mss";
+	case SYNSINK_TCPOPT_WSCALE:
+		return "wscale";
+	case SYNSINK_TCPOPT_SACKOK:
+		return "sackok";
+	case SYNSINK_TCPOPT_SACK:
+		return "sack";
+	case SYNSINK_TCPOPT_TS:
+		return "ts";
+	default:
+		return NULL;
 	}
 }
 
@@ -322,7 +328,7 @@ size_t syn_format_json(const struct synsink_event *ev, char *buf, size_t len)
 	put_dev(&o, ev->outdev, ev->outdev_name);
 	put_kuint(&o, "mark", ev->mark);
 	put_mac(&o, ev);
-	put_key(&o, "host");	/* valid names need no escaping */
+	put_key(&o, "host"); /* valid names need no escaping */
 	put_ch(&o, '"');
 	put_str(&o, sensor);
 	put_ch(&o, '"');

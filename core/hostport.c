@@ -23,7 +23,7 @@ int hostport_split(const char *s, char *host, size_t hostlen, uint16_t *port)
 		const char *colon = strrchr(s, ':');
 
 		if (!colon || strchr(s, ':') != colon)
-			return -EINVAL;	/* an IPv6 host must be in brackets */
+			return -EINVAL; /* an IPv6 host must be in brackets */
 		hl = (size_t)(colon - s);
 		p = colon + 1;
 	}

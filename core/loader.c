@@ -19,8 +19,8 @@
 #include "sinkspec.h"
 #include "util.h"
 
-int plugin_dir_resolve(const char *flag, const char *rel, char *out,
-		       size_t len, char *err, size_t errlen)
+int plugin_dir_resolve(const char *flag, const char *rel, char *out, size_t len, char *err,
+		       size_t errlen)
 {
 	const char *env = getenv("SYNSINK_PLUGIN_DIR");
 	const char *src = flag ? flag : (env && *env ? env : NULL);
@@ -31,8 +31,7 @@ int plugin_dir_resolve(const char *flag, const char *rel, char *out,
 	if (src) {
 		if (src[0] != '/') {
 			snprintf(err, errlen,
-				 "plugin directory '%s' is relative; give an absolute path",
-				 src);
+				 "plugin directory '%s' is relative; give an absolute path", src);
 			return -EINVAL;
 		}
 		if ((size_t)snprintf(out, len, "%s", src) >= len)
@@ -41,8 +40,7 @@ int plugin_dir_resolve(const char *flag, const char *rel, char *out,
 	}
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n < 0) {
-		snprintf(err, errlen, "cannot find my own executable: %s",
-			 strerror(errno));
+		snprintf(err, errlen, "cannot find my own executable: %s", strerror(errno));
 		return -EINVAL;
 	}
 	exe[n] = '\0';
@@ -63,21 +61,18 @@ too_long:
 /* Whether st may be trusted: owned by root or us, and not writable by
  * group or others -- unless it is a parent directory with the sticky bit
  * (/tmp), where nobody can rename or remove what is not theirs. */
-static bool trusted(const struct stat *st, bool parent, const char *path,
-		    char *err, size_t errlen)
+static bool trusted(const struct stat *st, bool parent, const char *path, char *err, size_t errlen)
 {
 	if (st->st_uid != 0 && st->st_uid != geteuid()) {
-		snprintf(err, errlen,
-			 "%s: refused: owned by uid %u, neither root nor me",
-			 path, (unsigned int)st->st_uid);
+		snprintf(err, errlen, "%s: refused: owned by uid %u, neither root nor me", path,
+			 (unsigned int)st->st_uid);
 		return false;
 	}
 	if ((st->st_mode & (S_IWGRP | S_IWOTH)) &&
 	    !(parent && S_ISDIR(st->st_mode) && (st->st_mode & S_ISVTX))) {
-		snprintf(err, errlen, "%s: refused: writable by %s (mode %04o)%s",
-			 path, st->st_mode & S_IWOTH ? "others" : "its group",
-			 (unsigned int)(st->st_mode & 07777),
-			 parent ? ", and not sticky" : "");
+		snprintf(err, errlen, "%s: refused: writable by %s (mode %04o)%s", path,
+			 st->st_mode & S_IWOTH ? "others" : "its group",
+			 (unsigned int)(st->st_mode & 07777), parent ? ", and not sticky" : "");
 		return false;
 	}
 	return true;
@@ -91,8 +86,7 @@ static bool trusted(const struct stat *st, bool parent, const char *path,
  * (realpath); the walk then follows none.  Returns an O_PATH fd of dir,
  * or a negative errno with err set.
  */
-static int open_trusted_dir(const char *dir, const char *name, char *err,
-			    size_t errlen)
+static int open_trusted_dir(const char *dir, const char *name, char *err, size_t errlen)
 {
 	char real[PATH_MAX], walked[PATH_MAX] = "";
 	char *comp, *save = NULL;
@@ -101,8 +95,8 @@ static int open_trusted_dir(const char *dir, const char *name, char *err,
 	int fd, next, e;
 
 	if (!realpath(dir, real)) {
-		snprintf(err, errlen, "unknown sink '%s': plugin directory %s: %s",
-			 name, dir, strerror(errno));
+		snprintf(err, errlen, "unknown sink '%s': plugin directory %s: %s", name, dir,
+			 strerror(errno));
 		return -ENOENT;
 	}
 	fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -112,7 +106,7 @@ static int open_trusted_dir(const char *dir, const char *name, char *err,
 			close(fd);
 		return -EPERM;
 	}
-	for (comp = strtok_r(real, "/", &save); ; comp = strtok_r(NULL, "/", &save)) {
+	for (comp = strtok_r(real, "/", &save);; comp = strtok_r(NULL, "/", &save)) {
 		bool last = comp == NULL;
 
 		if (!trusted(&st, !last, wl ? walked : "/", err, errlen)) {
@@ -148,39 +142,39 @@ static bool reserved_zero(const struct synsink_plugin *d)
 	return !d->reserved0;
 }
 
-static int check_descriptor(const struct synsink_plugin *d, const char *name,
-			    const char *path, char *err, size_t errlen)
+static int check_descriptor(const struct synsink_plugin *d, const char *name, const char *path,
+			    char *err, size_t errlen)
 {
 	char why[256];
 
 	/* The version first: nothing else is known to be where we think. */
 	if (d->abi_version != SYNSINK_PLUGIN_ABI) {
-		snprintf(err, errlen,
-			 "%s: plugin built for ABI %u, this synsink needs ABI %u (rebuild it against synsink/plugin.h)",
-			 path, d->abi_version, SYNSINK_PLUGIN_ABI);
+		snprintf(
+			err, errlen,
+			"%s: plugin built for ABI %u, this synsink needs ABI %u (rebuild it against synsink/plugin.h)",
+			path, d->abi_version, SYNSINK_PLUGIN_ABI);
 		return -EINVAL;
 	}
 	if (d->struct_size < sizeof(*d) || d->ptr_size != sizeof(void *) ||
 	    d->event_size != sizeof(struct synsink_event)) {
-		snprintf(err, errlen,
-			 "%s: plugin built for another layout (struct %u/%zu, pointer %u/%zu, event %u/%zu)",
-			 path, d->struct_size, sizeof(*d), d->ptr_size,
-			 sizeof(void *), d->event_size, sizeof(struct synsink_event));
+		snprintf(
+			err, errlen,
+			"%s: plugin built for another layout (struct %u/%zu, pointer %u/%zu, event %u/%zu)",
+			path, d->struct_size, sizeof(*d), d->ptr_size, sizeof(void *),
+			d->event_size, sizeof(struct synsink_event));
 		return -EINVAL;
 	}
 	if (!reserved_zero(d)) {
-		snprintf(err, errlen, "%s: plugin sets reserved fields (they must be zero)",
-			 path);
+		snprintf(err, errlen, "%s: plugin sets reserved fields (they must be zero)", path);
 		return -EINVAL;
 	}
 	if (!d->name || strcmp(d->name, name)) {
-		snprintf(err, errlen, "%s: plugin calls itself '%s', not '%s'",
-			 path, d->name ? d->name : "(null)", name);
+		snprintf(err, errlen, "%s: plugin calls itself '%s', not '%s'", path,
+			 d->name ? d->name : "(null)", name);
 		return -EINVAL;
 	}
 	if (!d->open || !d->write || !d->flush || !d->close) {
-		snprintf(err, errlen, "%s: plugin lacks open, write, flush or close",
-			 path);
+		snprintf(err, errlen, "%s: plugin lacks open, write, flush or close", path);
 		return -EINVAL;
 	}
 	if (option_table_check(d, why, sizeof(why))) {
@@ -190,8 +184,7 @@ static int check_descriptor(const struct synsink_plugin *d, const char *name,
 	return 0;
 }
 
-int plugin_load(const char *dir, const char *name, struct plugin *pl,
-		char *err, size_t errlen)
+int plugin_load(const char *dir, const char *name, struct plugin *pl, char *err, size_t errlen)
 {
 	const struct synsink_plugin *(*entry)(void);
 	char file[SINK_NAME_MAX + 4], fdpath[32];
@@ -204,8 +197,7 @@ int plugin_load(const char *dir, const char *name, struct plugin *pl,
 		return -EINVAL;
 	}
 	snprintf(file, sizeof(file), "%s.so", name);
-	if ((size_t)snprintf(pl->path, sizeof(pl->path), "%s/%s", dir, file) >=
-	    sizeof(pl->path)) {
+	if ((size_t)snprintf(pl->path, sizeof(pl->path), "%s/%s", dir, file) >= sizeof(pl->path)) {
 		snprintf(err, errlen, "plugin path too long");
 		return -EINVAL;
 	}
@@ -249,13 +241,13 @@ int plugin_load(const char *dir, const char *name, struct plugin *pl,
 	pl->dl = dlopen(fdpath, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
 	if (!pl->dl) {
 		snprintf(err, errlen, "%s: cannot load: %s", pl->path, dlerror());
-		close(fd);	/* nothing was mapped under its name */
+		close(fd); /* nothing was mapped under its name */
 		return -EINVAL;
 	}
 	*(void **)&entry = dlsym(pl->dl, SYNSINK_PLUGIN_SYMBOL);
 	if (!entry) {
-		snprintf(err, errlen, "%s: not a synsink plugin (no %s symbol)",
-			 pl->path, SYNSINK_PLUGIN_SYMBOL);
+		snprintf(err, errlen, "%s: not a synsink plugin (no %s symbol)", pl->path,
+			 SYNSINK_PLUGIN_SYMBOL);
 		ret = -EINVAL;
 		goto out_dlclose;
 	}
@@ -271,7 +263,7 @@ int plugin_load(const char *dir, const char *name, struct plugin *pl,
 	return 0;
 
 out_dlclose:
-	dlclose(pl->dl);	/* stays mapped (NODELETE): fd stays open too */
+	dlclose(pl->dl); /* stays mapped (NODELETE): fd stays open too */
 	pl->dl = NULL;
 	pl->desc = NULL;
 	return ret;

@@ -10,7 +10,7 @@
 #include <synsink/plugin.h>
 
 struct plugin {
-	void *dl;		/* stays mapped after plugin_unload (NODELETE) */
+	void *dl; /* stays mapped after plugin_unload (NODELETE) */
 	const struct synsink_plugin *desc;
 	char path[PATH_MAX];
 };
@@ -21,8 +21,8 @@ struct plugin {
  * configure time).  A relative directory is refused.  Returns 0, or
  * -EINVAL with err.
  */
-int plugin_dir_resolve(const char *flag, const char *rel, char *out,
-		       size_t len, char *err, size_t errlen);
+int plugin_dir_resolve(const char *flag, const char *rel, char *out, size_t len, char *err,
+		       size_t errlen);
 
 /*
  * Loads DIR/NAME.so and checks it: the file, DIR and every directory above
@@ -38,8 +38,7 @@ int plugin_dir_resolve(const char *flag, const char *rel, char *out,
  * directory is not trusted; -EINVAL when the plugin is not a valid one.
  * err always says which file and why.
  */
-int plugin_load(const char *dir, const char *name, struct plugin *pl,
-		char *err, size_t errlen);
+int plugin_load(const char *dir, const char *name, struct plugin *pl, char *err, size_t errlen);
 void plugin_unload(struct plugin *pl);
 
 #endif

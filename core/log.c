@@ -70,14 +70,12 @@ bool log_enabled(int level)
 	return level <= atomic_load_explicit(&threshold, memory_order_relaxed);
 }
 
-size_t log_vformat(char *line, size_t len, const char *prefix, const char *fmt,
-		   va_list ap)
+size_t log_vformat(char *line, size_t len, const char *prefix, const char *fmt, va_list ap)
 {
 	int n, m;
 	size_t i;
 
-	n = snprintf(line, len, "synsink: %s%s", prefix ? prefix : "",
-		     prefix ? ": " : "");
+	n = snprintf(line, len, "synsink: %s%s", prefix ? prefix : "", prefix ? ": " : "");
 	if (n < 0 || (size_t)n >= len)
 		n = 0;
 	m = vsnprintf(line + n, len - (size_t)n - 1, fmt, ap);

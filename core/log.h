@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <synsink/plugin.h>	/* SYNSINK_LOG_* levels */
+#include <synsink/plugin.h> /* SYNSINK_LOG_* levels */
 
 /* The most verbose level still written, and whether stderr is the
  * journal: main() calls it once, after the command line is read. */
@@ -27,8 +27,8 @@ void log_msg(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3
 /* Formats one log line into line (len >= 3): "synsink: [prefix: ]message\n",
  * control characters replaced by '?', so it is always exactly one line.
  * Returns its length. */
-size_t log_vformat(char *line, size_t len, const char *prefix, const char *fmt,
-		   va_list ap) __attribute__((format(printf, 4, 0)));
+size_t log_vformat(char *line, size_t len, const char *prefix, const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
 void log_vmsg(int level, const char *prefix, const char *fmt, va_list ap)
 	__attribute__((format(printf, 3, 0)));
 

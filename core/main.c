@@ -40,7 +40,7 @@
 
 struct daemon {
 	struct cli_config cfg;
-	struct config_file file;	/* --config, kept: cfg points into it */
+	struct config_file file; /* --config, kept: cfg points into it */
 	char plugin_dir[PATH_MAX];
 	struct sink sinks[CLI_MAX_SINKS];
 	struct sink *sinkp[CLI_MAX_SINKS];
@@ -96,8 +96,8 @@ static void label_sinks(struct daemon *d)
 			if (!strcmp(d->sinks[j].spec.name, d->sinks[i].spec.name))
 				same++;
 		if (same > 1)
-			snprintf(d->sinks[i].label, sizeof(d->sinks[i].label),
-				 "%s#%d", d->sinks[i].spec.name, same);
+			snprintf(d->sinks[i].label, sizeof(d->sinks[i].label), "%s#%d",
+				 d->sinks[i].spec.name, same);
 	}
 }
 
@@ -129,8 +129,8 @@ static int open_sinks(struct daemon *d)
 		.gid = getegid(),
 	};
 
-	if (d->cfg.user && privs_lookup(d->cfg.user, d->cfg.group, &env.uid,
-					&env.gid, err, sizeof(err))) {
+	if (d->cfg.user &&
+	    privs_lookup(d->cfg.user, d->cfg.group, &env.uid, &env.gid, err, sizeof(err))) {
 		log_msg(SYNSINK_LOG_ERR, "%s", err);
 		return 1;
 	}
@@ -139,7 +139,7 @@ static int open_sinks(struct daemon *d)
 		if (ret) {
 			int line = file_line(d, specs[i]);
 
-			if (line)	/* a [sink] section of the --config file */
+			if (line) /* a [sink] section of the --config file */
 				log_msg(SYNSINK_LOG_ERR, "%s:%d: %s", d->file.path, line, err);
 			else
 				log_msg(SYNSINK_LOG_ERR, "%s", err);
@@ -168,8 +168,8 @@ static int open_queues(struct daemon *d)
 	for (q = d->cfg.queue_lo; q <= d->cfg.queue_hi; q++) {
 		struct capture *c = &d->caps[d->n_caps];
 
-		if (capture_open(c, (uint16_t)q, &cc, d->sinkp, d->n_sinks,
-				 d->n_caps, err, sizeof(err))) {
+		if (capture_open(c, (uint16_t)q, &cc, d->sinkp, d->n_sinks, d->n_caps, err,
+				 sizeof(err))) {
 			log_msg(SYNSINK_LOG_ERR, "%s", err);
 			return -1;
 		}
@@ -189,8 +189,7 @@ static void close_all(struct daemon *d)
 }
 
 /* The file first, then the command line again on top of it. */
-static int load_config(struct daemon *d, int argc, char **argv, char *err,
-		       size_t errlen)
+static int load_config(struct daemon *d, int argc, char **argv, char *err, size_t errlen)
 {
 	char why[384];
 
@@ -198,8 +197,8 @@ static int load_config(struct daemon *d, int argc, char **argv, char *err,
 		return -1;
 	cli_defaults(&d->cfg);
 	if (cli_apply(d->file.argc, d->file.argv, &d->cfg, why, sizeof(why))) {
-		snprintf(err, errlen, "%s:%d: %s", d->file.path,
-			 d->file.line[d->cfg.err_index], why);
+		snprintf(err, errlen, "%s:%d: %s", d->file.path, d->file.line[d->cfg.err_index],
+			 why);
 		return -1;
 	}
 	return cli_apply(argc, argv, &d->cfg, err, errlen);
@@ -208,7 +207,7 @@ static int load_config(struct daemon *d, int argc, char **argv, char *err,
 /* SIGHUP: every sink that writes to a file reopens it (logrotate). */
 static void reopen_sinks(struct daemon *d)
 {
-	static struct ratelimit rl;	/* a SIGHUP storm is one line in 5 s */
+	static struct ratelimit rl; /* a SIGHUP storm is one line in 5 s */
 	size_t i, n = 0;
 
 	for (i = 0; i < d->n_sinks; i++)
@@ -309,7 +308,7 @@ static int set_sensor(const char *name)
 
 int main(int argc, char **argv)
 {
-	static struct daemon d;	/* large; keep it off the stack */
+	static struct daemon d; /* large; keep it off the stack */
 	char err[512];
 	uint64_t deadline;
 	sigset_t set;
@@ -322,7 +321,7 @@ int main(int argc, char **argv)
 		return EX_USAGE;
 	}
 	if (d.cfg.config && cli_check(&d.cfg, err, sizeof(err))) {
-		int line = file_line(&d, d.cfg.group);	/* the one check there is */
+		int line = file_line(&d, d.cfg.group); /* the one check there is */
 
 		if (line)
 			log_msg(SYNSINK_LOG_ERR, "%s:%d: %s", d.file.path, line, err);
@@ -336,13 +335,11 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (d.cfg.version) {
-		printf("synsink %s (plugin ABI %d)\n", SYNSINK_VERSION,
-		       SYNSINK_PLUGIN_ABI);
+		printf("synsink %s (plugin ABI %d)\n", SYNSINK_VERSION, SYNSINK_PLUGIN_ABI);
 		return 0;
 	}
-	if (plugin_dir_resolve(d.cfg.plugin_dir, SYNSINK_PLUGIN_RELDIR,
-			       d.plugin_dir, sizeof(d.plugin_dir), err,
-			       sizeof(err))) {
+	if (plugin_dir_resolve(d.cfg.plugin_dir, SYNSINK_PLUGIN_RELDIR, d.plugin_dir,
+			       sizeof(d.plugin_dir), err, sizeof(err))) {
 		log_msg(SYNSINK_LOG_ERR, "%s", err);
 		return EX_USAGE;
 	}
@@ -351,22 +348,22 @@ int main(int argc, char **argv)
 	if (d.cfg.list_sinks) {
 		ret = plugin_list(d.plugin_dir, stdout);
 		if (ret < 0) {
-			log_msg(SYNSINK_LOG_ERR, "plugin directory %s: %s",
-				d.plugin_dir, strerror(-ret));
+			log_msg(SYNSINK_LOG_ERR, "plugin directory %s: %s", d.plugin_dir,
+				strerror(-ret));
 			return 1;
 		}
 		return 0;
 	}
 
 	/* Every thread inherits this mask; only the main thread takes them. */
-	(void)signal(SIGPIPE, SIG_IGN);		/* cannot fail: a valid signal */
+	(void)signal(SIGPIPE, SIG_IGN); /* cannot fail: a valid signal */
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGUSR1);
 	sigaddset(&set, SIGUSR2);
-	(void)pthread_sigmask(SIG_BLOCK, &set, NULL);	/* cannot fail: a valid how */
+	(void)pthread_sigmask(SIG_BLOCK, &set, NULL); /* cannot fail: a valid how */
 
 	d.started_ns = clock_mono_ns();
 	if (d.cfg.user && privs_fence(err, sizeof(err))) {
@@ -412,16 +409,16 @@ int main(int argc, char **argv)
 	for (i = 0; i < d.n_sinks; i++) {
 		ret = sink_start(&d.sinks[i]);
 		if (ret) {
-			log_msg(SYNSINK_LOG_ERR, "%s: thread: %s",
-				d.sinks[i].label, strerror(-ret));
+			log_msg(SYNSINK_LOG_ERR, "%s: thread: %s", d.sinks[i].label,
+				strerror(-ret));
 			goto out_failed;
 		}
 	}
 	for (i = 0; i < d.n_caps; i++) {
 		ret = capture_start(&d.caps[i], d.stop_fd);
 		if (ret) {
-			log_msg(SYNSINK_LOG_ERR, "queue %u: thread: %s",
-				d.caps[i].queue, strerror(-ret));
+			log_msg(SYNSINK_LOG_ERR, "queue %u: thread: %s", d.caps[i].queue,
+				strerror(-ret));
 			goto out_failed;
 		}
 	}
@@ -430,24 +427,23 @@ int main(int argc, char **argv)
 		goto out_failed;
 	}
 	if (d.n_caps > 1)
-		log_msg(SYNSINK_LOG_INFO, "listening on queues %u-%u, %zu sink(s)",
-			d.cfg.queue_lo, d.cfg.queue_hi, d.n_sinks);
+		log_msg(SYNSINK_LOG_INFO, "listening on queues %u-%u, %zu sink(s)", d.cfg.queue_lo,
+			d.cfg.queue_hi, d.n_sinks);
 	else
-		log_msg(SYNSINK_LOG_INFO, "listening on queue %u, %zu sink(s)",
-			d.cfg.queue_lo, d.n_sinks);
+		log_msg(SYNSINK_LOG_INFO, "listening on queue %u, %zu sink(s)", d.cfg.queue_lo,
+			d.n_sinks);
 
 	status = wait_signals(&d, &set);
 	goto out_shutdown;
 
 out_failed:
 	status = 1;
-out_shutdown:
-	{
-		static const uint64_t one = 1;
+out_shutdown : {
+	static const uint64_t one = 1;
 
-		if (write(d.stop_fd, &one, sizeof(one)) < 0)
-			log_msg(SYNSINK_LOG_ERR, "stop: %s", strerror(errno));
-	}
+	if (write(d.stop_fd, &one, sizeof(one)) < 0)
+		log_msg(SYNSINK_LOG_ERR, "stop: %s", strerror(errno));
+}
 	for (i = 0; i < d.n_caps; i++)
 		capture_join(&d.caps[i]);
 	for (i = 0; i < d.n_caps; i++)

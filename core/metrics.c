@@ -69,8 +69,7 @@ static void help(struct strbuf *sb, const char *name, const char *type, const ch
 }
 
 /* One counter of every queue. */
-static void per_queue(const struct metrics *m, struct strbuf *sb,
-		      const struct queue_counter *qc)
+static void per_queue(const struct metrics *m, struct strbuf *sb, const struct queue_counter *qc)
 {
 	size_t i;
 
@@ -88,7 +87,7 @@ struct emit_ctx {
 struct sink_metric_ctx {
 	struct strbuf *sb;
 	const char *sink;
-	int gauges;	/* this pass prints the gauges, else the totals */
+	int gauges; /* this pass prints the gauges, else the totals */
 };
 
 static void sink_metric(void *arg, const char *name, unsigned long long v, int gauge)
@@ -98,8 +97,8 @@ static void sink_metric(void *arg, const char *name, unsigned long long v, int g
 	if (gauge != c->gauges)
 		return;
 	if (gauge)
-		sb_printf(c->sb, "synsink_sink_events{sink=\"%s\",state=\"%s\"} %llu\n",
-			  c->sink, name, v);
+		sb_printf(c->sb, "synsink_sink_events{sink=\"%s\",state=\"%s\"} %llu\n", c->sink,
+			  name, v);
 	else
 		sb_printf(c->sb, "synsink_sink_events_total{sink=\"%s\",outcome=\"%s\"} %llu\n",
 			  c->sink, name, v);
@@ -109,8 +108,8 @@ static void emit_plugin(void *arg, const char *name, uint64_t value)
 {
 	struct emit_ctx *e = arg;
 
-	sb_printf(e->sb, "synsink_sink_plugin_value{sink=\"%s\",counter=\"%s\"} %llu\n",
-		  e->sink, name, (unsigned long long)value);
+	sb_printf(e->sb, "synsink_sink_plugin_value{sink=\"%s\",counter=\"%s\"} %llu\n", e->sink,
+		  name, (unsigned long long)value);
 }
 
 void metrics_render(const struct metrics *m, struct strbuf *sb)
@@ -127,7 +126,8 @@ void metrics_render(const struct metrics *m, struct strbuf *sb)
 	help(sb, "synsink_decode_errors_total", "counter", "Packets not decoded, by kind.");
 	for (i = 0; i < m->n_caps; i++)
 		for (b = 1; b < SYN_ERR__COUNT; b++)
-			sb_printf(sb, "synsink_decode_errors_total{queue=\"%u\",kind=\"%s\"} %llu\n",
+			sb_printf(sb,
+				  "synsink_decode_errors_total{queue=\"%u\",kind=\"%s\"} %llu\n",
 				  m->caps[i].queue, syn_decode_errname((enum syn_decode_err)b),
 				  stat_get(&m->caps[i].st.decode_errors[b]));
 
@@ -153,11 +153,15 @@ void metrics_render(const struct metrics *m, struct strbuf *sb)
 		for (b = 0; b < LAT_N_BUCKETS; b++) {
 			acc += stat_get(&st->lat[b]);
 			if (b < LAT_N_BUCKETS - 1)
-				sb_printf(sb, "synsink_verdict_latency_seconds_bucket{queue=\"%u\",le=\"%g\"} %llu\n",
-					  m->caps[i].queue, lat_bounds_us[b] / 1e6, acc);
+				sb_printf(
+					sb,
+					"synsink_verdict_latency_seconds_bucket{queue=\"%u\",le=\"%g\"} %llu\n",
+					m->caps[i].queue, lat_bounds_us[b] / 1e6, acc);
 			else
-				sb_printf(sb, "synsink_verdict_latency_seconds_bucket{queue=\"%u\",le=\"+Inf\"} %llu\n",
-					  m->caps[i].queue, acc);
+				sb_printf(
+					sb,
+					"synsink_verdict_latency_seconds_bucket{queue=\"%u\",le=\"+Inf\"} %llu\n",
+					m->caps[i].queue, acc);
 		}
 		sb_printf(sb, "synsink_verdict_latency_seconds_sum{queue=\"%u\"} %.9f\n",
 			  m->caps[i].queue, stat_get(&st->lat_sum_ns) / 1e9);
@@ -179,7 +183,8 @@ void metrics_render(const struct metrics *m, struct strbuf *sb)
 
 		sink_counts_each(&m->sinks[i], sink_metric, &c);
 	}
-	help(sb, "synsink_sink_plugin_value", "gauge", "A sink plugin's own counters, as it reports them.");
+	help(sb, "synsink_sink_plugin_value", "gauge",
+	     "A sink plugin's own counters, as it reports them.");
 	for (i = 0; i < m->n_sinks; i++) {
 		struct sink *s = &m->sinks[i];
 		struct emit_ctx e = { sb, s->label };
@@ -189,8 +194,8 @@ void metrics_render(const struct metrics *m, struct strbuf *sb)
 }
 
 static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char *url,
-			      const char *method, const char *version,
-			      const char *upload, size_t *upload_size, void **ptr)
+			      const char *method, const char *version, const char *upload,
+			      size_t *upload_size, void **ptr)
 {
 	const struct metrics *m = cls;
 	struct MHD_Response *resp;
@@ -226,10 +231,9 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char
 
 int metrics_start(struct metrics *m, char *err, size_t errlen)
 {
-	m->mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL,
-				  answer, m, MHD_OPTION_LISTEN_SOCKET, m->fd,
-				  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)10,
-				  MHD_OPTION_CONNECTION_LIMIT, (unsigned int)16,
+	m->mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL, answer, m,
+				  MHD_OPTION_LISTEN_SOCKET, m->fd, MHD_OPTION_CONNECTION_TIMEOUT,
+				  (unsigned int)10, MHD_OPTION_CONNECTION_LIMIT, (unsigned int)16,
 				  MHD_OPTION_END);
 	if (!m->mhd) {
 		snprintf(err, errlen, "--metrics: cannot start the HTTP server");
@@ -241,7 +245,7 @@ int metrics_start(struct metrics *m, char *err, size_t errlen)
 void metrics_stop(struct metrics *m)
 {
 	if (m->mhd)
-		MHD_stop_daemon(m->mhd);	/* closes the listening socket too */
+		MHD_stop_daemon(m->mhd); /* closes the listening socket too */
 	else if (m->fd >= 0)
 		close(m->fd);
 	m->mhd = NULL;

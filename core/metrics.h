@@ -15,7 +15,7 @@ struct sink;
 struct MHD_Daemon;
 
 struct metrics {
-	int fd;				/* bound and listening before the privilege drop */
+	int fd; /* bound and listening before the privilege drop */
 	struct MHD_Daemon *mhd;
 	struct capture *caps;
 	size_t n_caps;

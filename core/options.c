@@ -35,16 +35,15 @@ static void choices_join(const char *const *c, char *buf, size_t len)
 
 	buf[0] = '\0';
 	for (; c && *c && used < len; c++) {
-		int n = snprintf(buf + used, len - used, "%s%s",
-				 used ? "|" : "", *c);
+		int n = snprintf(buf + used, len - used, "%s%s", used ? "|" : "", *c);
 		if (n < 0)
 			break;
 		used += (size_t)n;
 	}
 }
 
-int option_value_parse(const struct synsink_option *opt, const char *text,
-		       struct synsink_value *v, char *err, size_t errlen)
+int option_value_parse(const struct synsink_option *opt, const char *text, struct synsink_value *v,
+		       char *err, size_t errlen)
 {
 	char list[256];
 	size_t i;
@@ -54,32 +53,27 @@ int option_value_parse(const struct synsink_option *opt, const char *text,
 	switch (opt->type) {
 	case SYNSINK_OPT_STRING:
 		if (!*text) {
-			snprintf(err, errlen, "option '%s' must not be empty",
-				 opt->name);
+			snprintf(err, errlen, "option '%s' must not be empty", opt->name);
 			return -EINVAL;
 		}
 		return 0;
 	case SYNSINK_OPT_UINT:
 		if (parse_u64(text, opt->min, opt->max, &v->num)) {
-			snprintf(err, errlen,
-				 "option '%s': '%s' is not a number in %llu-%llu",
-				 opt->name, text,
-				 (unsigned long long)opt->min,
+			snprintf(err, errlen, "option '%s': '%s' is not a number in %llu-%llu",
+				 opt->name, text, (unsigned long long)opt->min,
 				 (unsigned long long)opt->max);
 			return -EINVAL;
 		}
 		return 0;
 	case SYNSINK_OPT_BOOL:
 		if (parse_bool(text, &v->num)) {
-			snprintf(err, errlen,
-				 "option '%s': '%s' is not true or false",
-				 opt->name, text);
+			snprintf(err, errlen, "option '%s': '%s' is not true or false", opt->name,
+				 text);
 			return -EINVAL;
 		}
 		return 0;
 	case SYNSINK_OPT_PREFIX:
-		snprintf(err, errlen, "option '%s' takes keys, not a value",
-			 opt->name);
+		snprintf(err, errlen, "option '%s' takes keys, not a value", opt->name);
 		return -EINVAL;
 	case SYNSINK_OPT_ENUM:
 		for (i = 0; opt->choices && opt->choices[i]; i++) {
@@ -89,12 +83,10 @@ int option_value_parse(const struct synsink_option *opt, const char *text,
 			}
 		}
 		choices_join(opt->choices, list, sizeof(list));
-		snprintf(err, errlen, "option '%s': '%s' is not one of %s",
-			 opt->name, text, list);
+		snprintf(err, errlen, "option '%s': '%s' is not one of %s", opt->name, text, list);
 		return -EINVAL;
 	}
-	snprintf(err, errlen, "option '%s' has an unknown type %d",
-		 opt->name, (int)opt->type);
+	snprintf(err, errlen, "option '%s' has an unknown type %d", opt->name, (int)opt->type);
 	return -EINVAL;
 }
 
@@ -103,8 +95,7 @@ int option_table_check(const struct synsink_plugin *p, char *err, size_t errlen)
 	uint32_t i, j;
 
 	if (p->n_options && !p->options) {
-		snprintf(err, errlen, "declares %u options but no table",
-			 p->n_options);
+		snprintf(err, errlen, "declares %u options but no table", p->n_options);
 		return -EINVAL;
 	}
 	for (i = 0; i < p->n_options; i++) {
@@ -131,20 +122,17 @@ int option_table_check(const struct synsink_plugin *p, char *err, size_t errlen)
 			snprintf(err, errlen, "option %u has a bad name", i);
 			return -EINVAL;
 		} else if (sinkspec_core_key(o->name)) {
-			snprintf(err, errlen, "option '%s' is the core's, not a plugin's",
-				 o->name);
+			snprintf(err, errlen, "option '%s' is the core's, not a plugin's", o->name);
 			return -EINVAL;
 		}
 		for (j = 0; j < i; j++) {
 			if (!strcmp(p->options[j].name, o->name)) {
-				snprintf(err, errlen, "option '%s' declared twice",
-					 o->name);
+				snprintf(err, errlen, "option '%s' declared twice", o->name);
 				return -EINVAL;
 			}
 		}
 		if (o->type == SYNSINK_OPT_ENUM && (!o->choices || !o->choices[0])) {
-			snprintf(err, errlen, "enum option '%s' has no choices",
-				 o->name);
+			snprintf(err, errlen, "enum option '%s' has no choices", o->name);
 			return -EINVAL;
 		}
 		if (o->def && option_value_parse(o, o->def, &v, why, sizeof(why))) {
@@ -170,9 +158,9 @@ static uint32_t prefix_option(const struct synsink_plugin *p, const char *key)
 	return p->n_options;
 }
 
-int sink_values_parse(const struct synsink_plugin *p,
-		      const struct sink_spec *spec, struct synsink_value *vals,
-		      struct synsink_kv *kvbuf, char *err, size_t errlen)
+int sink_values_parse(const struct synsink_plugin *p, const struct sink_spec *spec,
+		      struct synsink_value *vals, struct synsink_kv *kvbuf, char *err,
+		      size_t errlen)
 {
 	size_t k, used = 0;
 	char why[256];
@@ -196,15 +184,13 @@ int sink_values_parse(const struct synsink_plugin *p,
 		if (i == p->n_options)
 			i = prefix_option(p, kv->key);
 		if (i < p->n_options && p->options[i].type == SYNSINK_OPT_PREFIX)
-			continue;	/* collected below, in order */
+			continue; /* collected below, in order */
 		if (i == p->n_options) {
-			snprintf(err, errlen,
-				 "sink %s: unknown option '%s' (see --list-sinks)",
+			snprintf(err, errlen, "sink %s: unknown option '%s' (see --list-sinks)",
 				 spec->name, kv->key);
 			return -EINVAL;
 		}
-		if (option_value_parse(&p->options[i], kv->val, &vals[i],
-				       why, sizeof(why))) {
+		if (option_value_parse(&p->options[i], kv->val, &vals[i], why, sizeof(why))) {
 			snprintf(err, errlen, "sink %s: %s", spec->name, why);
 			return -EINVAL;
 		}
@@ -221,7 +207,7 @@ int sink_values_parse(const struct synsink_plugin *p,
 			if (prefix_option(p, spec->kv[k].key) != i)
 				continue;
 			if (used == SINKSPEC_MAX_KV)
-				break;	/* cannot happen: n_kv is bounded too */
+				break; /* cannot happen: n_kv is bounded too */
 			kvbuf[used].key = spec->kv[k].key + l;
 			kvbuf[used].value = spec->kv[k].val;
 			used++;

@@ -15,15 +15,15 @@
 int option_table_check(const struct synsink_plugin *p, char *err, size_t errlen);
 
 /* Parses text as opt's type into *v.  Returns 0 or -EINVAL with err. */
-int option_value_parse(const struct synsink_option *opt, const char *text,
-		       struct synsink_value *v, char *err, size_t errlen);
+int option_value_parse(const struct synsink_option *opt, const char *text, struct synsink_value *v,
+		       char *err, size_t errlen);
 
 /* Fills vals[p->n_options] from the spec and the defaults; the keys of
  * prefix options go into kvbuf (SINKSPEC_MAX_KV entries), which must live
  * as long as vals.  An unknown or malformed key returns -EINVAL with err
  * naming the sink and the key. */
-int sink_values_parse(const struct synsink_plugin *p,
-		      const struct sink_spec *spec, struct synsink_value *vals,
-		      struct synsink_kv *kvbuf, char *err, size_t errlen);
+int sink_values_parse(const struct synsink_plugin *p, const struct sink_spec *spec,
+		      struct synsink_value *vals, struct synsink_kv *kvbuf, char *err,
+		      size_t errlen);
 
 #endif

@@ -12,7 +12,7 @@
 
 struct out {
 	char *p;
-	size_t left;	/* bytes left, the NUL included */
+	size_t left; /* bytes left, the NUL included */
 	int spent;
 };
 

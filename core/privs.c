@@ -19,8 +19,8 @@ static int fail(char *err, size_t errlen, const char *what)
 	return -e;
 }
 
-int privs_lookup(const char *user, const char *group, uid_t *uid, gid_t *gid,
-		 char *err, size_t errlen)
+int privs_lookup(const char *user, const char *group, uid_t *uid, gid_t *gid, char *err,
+		 size_t errlen)
 {
 	struct passwd *pw;
 
@@ -93,7 +93,7 @@ int privs_drop(const char *user, const char *group, char *err, size_t errlen)
 		return ret;
 	if (setgroups(1, &gid) || setgid(gid) || setuid(uid))
 		return fail(err, errlen, "switching user");
-	if (setuid(0) == 0) {	/* must be impossible now */
+	if (setuid(0) == 0) { /* must be impossible now */
 		snprintf(err, errlen, "--user: could switch back to root");
 		return -EPERM;
 	}
@@ -102,13 +102,11 @@ int privs_drop(const char *user, const char *group, char *err, size_t errlen)
 	if (!caps)
 		return fail(err, errlen, "cap_init");
 	ret = cap_set_flag(caps, CAP_PERMITTED, 1, keep, CAP_SET) ||
-	      cap_set_flag(caps, CAP_EFFECTIVE, 1, keep, CAP_SET) ||
-	      cap_set_proc(caps);
+	      cap_set_flag(caps, CAP_EFFECTIVE, 1, keep, CAP_SET) || cap_set_proc(caps);
 	cap_free(caps);
 	if (ret)
 		return fail(err, errlen, "keeping CAP_NET_ADMIN");
-	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) ||
-	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
+	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		return fail(err, errlen, "no_new_privs");
 	return 0;
 }

@@ -8,8 +8,8 @@
 
 /* The ids of user (and group, or the user's primary group).  Returns 0 or
  * -ENOENT with one line in err. */
-int privs_lookup(const char *user, const char *group, uid_t *uid, gid_t *gid,
-		 char *err, size_t errlen);
+int privs_lookup(const char *user, const char *group, uid_t *uid, gid_t *gid, char *err,
+		 size_t errlen);
 
 /*
  * The part of the drop that threads inherit when they are created: the

@@ -73,9 +73,8 @@ uint32_t retx_hash(const struct synsink_event *ev)
 
 static bool same(const struct retx_key *k, const struct synsink_event *ev)
 {
-	return k->seq == ev->seq && k->sport == ev->sport &&
-	       k->dport == ev->dport && k->family == ev->family &&
-	       !memcmp(k->saddr, ev->saddr, sizeof(k->saddr)) &&
+	return k->seq == ev->seq && k->sport == ev->sport && k->dport == ev->dport &&
+	       k->family == ev->family && !memcmp(k->saddr, ev->saddr, sizeof(k->saddr)) &&
 	       !memcmp(k->daddr, ev->daddr, sizeof(k->daddr));
 }
 
@@ -92,8 +91,8 @@ bool retx_check(struct retx_table *t, const struct synsink_event *ev, uint64_t n
 	return retx_check_hashed(t, ev, retx_hash(ev), now_ns);
 }
 
-bool retx_check_hashed(struct retx_table *t, const struct synsink_event *ev,
-		       uint32_t h, uint64_t now_ns)
+bool retx_check_hashed(struct retx_table *t, const struct synsink_event *ev, uint32_t h,
+		       uint64_t now_ns)
 {
 	uint32_t now = (uint32_t)(now_ns / 1000000);
 	size_t bi = h & t->mask;
@@ -102,7 +101,7 @@ bool retx_check_hashed(struct retx_table *t, const struct synsink_event *ev,
 	int i, slot = -1, oldest = 0;
 
 	if (!now)
-		now = 1;	/* 0 marks an empty entry */
+		now = 1; /* 0 marks an empty entry */
 	for (i = 0; i < RETX_WAYS; i++) {
 		/* Ages are taken mod 2^32 ms (49 days), far above any window. */
 		uint32_t age = now - b->seen[i];

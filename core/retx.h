@@ -19,8 +19,8 @@
 #define RETX_WAYS 8
 
 struct retx_bucket {
-	uint32_t tag[RETX_WAYS];	/* the key's hash */
-	uint32_t seen[RETX_WAYS];	/* ms on the caller's clock, mod 2^32; 0: empty */
+	uint32_t tag[RETX_WAYS];  /* the key's hash */
+	uint32_t seen[RETX_WAYS]; /* ms on the caller's clock, mod 2^32; 0: empty */
 };
 
 struct retx_key {
@@ -32,8 +32,8 @@ struct retx_key {
 
 struct retx_table {
 	struct retx_bucket *b;
-	struct retx_key *k;		/* RETX_WAYS per bucket */
-	size_t mask;			/* buckets - 1 */
+	struct retx_key *k; /* RETX_WAYS per bucket */
+	size_t mask;	    /* buckets - 1 */
 	uint32_t window_ms;
 	unsigned long long evictions;
 };
@@ -51,7 +51,7 @@ bool retx_check(struct retx_table *t, const struct synsink_event *ev, uint64_t n
  * lives (a few events ahead), and the check with the hash. */
 uint32_t retx_hash(const struct synsink_event *ev);
 void retx_prefetch(const struct retx_table *t, uint32_t h);
-bool retx_check_hashed(struct retx_table *t, const struct synsink_event *ev,
-		       uint32_t h, uint64_t now_ns);
+bool retx_check_hashed(struct retx_table *t, const struct synsink_event *ev, uint32_t h,
+		       uint64_t now_ns);
 
 #endif

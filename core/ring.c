@@ -40,8 +40,7 @@ size_t ring_push(struct ring *r, const struct synsink_event *ev, size_t n)
 		r->slots[(head + i) & r->mask] = ev[i];
 	atomic_store_explicit(&r->head, head + take, memory_order_release);
 	if (take < n)
-		atomic_fetch_add_explicit(&r->dropped, n - take,
-					  memory_order_relaxed);
+		atomic_fetch_add_explicit(&r->dropped, n - take, memory_order_relaxed);
 	return take;
 }
 

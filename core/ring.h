@@ -17,9 +17,9 @@
 #include <synsink/event.h>
 
 struct ring {
-	_Alignas(64) atomic_size_t head;	/* next slot to write; producer's */
-	atomic_ullong dropped;			/* pushes refused; producer's */
-	_Alignas(64) atomic_size_t tail;	/* next slot to read; consumer's */
+	_Alignas(64) atomic_size_t head; /* next slot to write; producer's */
+	atomic_ullong dropped;		 /* pushes refused; producer's */
+	_Alignas(64) atomic_size_t tail; /* next slot to read; consumer's */
 	_Alignas(64) size_t mask;
 	struct synsink_event *slots;
 };

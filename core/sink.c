@@ -41,7 +41,7 @@ static bool log_pass(struct sink *s, const char *fmt, unsigned long long *sup)
 		if (s->rl[i].fmt == fmt)
 			break;
 		if (s->rl[i].last_ns < s->rl[slot].last_ns)
-			slot = i;	/* the longest quiet, for a new format */
+			slot = i; /* the longest quiet, for a new format */
 	}
 	if (i == SINK_LOG_SLOTS) {
 		i = slot;
@@ -65,8 +65,8 @@ static bool log_pass(struct sink *s, const char *fmt, unsigned long long *sup)
  * library's) is held: printed if open() succeeds, dropped if it fails, so
  * neither can replace the reason open() gave.
  */
-__attribute__((format(printf, 3, 4)))
-static void host_log(const struct synsink_host *h, int level, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static void host_log(const struct synsink_host *h, int level,
+							   const char *fmt, ...)
 {
 	struct sink *s = h->ctx;
 	unsigned long long sup = 0;
@@ -90,8 +90,7 @@ static void host_log(const struct synsink_host *h, int level, const char *fmt, .
 	if (print) {
 		log_vmsg(level, s->label, fmt, ap);
 		if (sup)
-			log_msg(level, "%s: (%llu similar lines suppressed)",
-				s->label, sup);
+			log_msg(level, "%s: (%llu similar lines suppressed)", s->label, sup);
 	}
 	va_end(ap);
 }
@@ -148,15 +147,15 @@ static void host_wake(const struct synsink_host *h)
 	kick(s);
 }
 
-static int open_spool(struct sink *s, const struct sink_core_opts *o,
-		      const struct sink_env *env, char *err, size_t errlen)
+static int open_spool(struct sink *s, const struct sink_core_opts *o, const struct sink_env *env,
+		      char *err, size_t errlen)
 {
 	char why[512];
 
 	if (!o->spool)
 		return 0;
-	if (spool_open(&s->sp, o->spool, o->spool_max ? o->spool_max : SPOOL_DEFAULT_MAX,
-		       env->uid, env->gid, why, sizeof(why))) {
+	if (spool_open(&s->sp, o->spool, o->spool_max ? o->spool_max : SPOOL_DEFAULT_MAX, env->uid,
+		       env->gid, why, sizeof(why))) {
 		snprintf(err, errlen, "sink %s: %s", s->label, why);
 		return -1;
 	}
@@ -173,8 +172,8 @@ static int open_spool(struct sink *s, const struct sink_core_opts *o,
 	return 0;
 }
 
-int sink_open(struct sink *s, const char *spec_arg, const struct sink_env *env,
-	      char *err, size_t errlen)
+int sink_open(struct sink *s, const char *spec_arg, const struct sink_env *env, char *err,
+	      size_t errlen)
 {
 	struct sink_core_opts o = { .ring = env->ring_size, .buffer = SINK_BUFFER_DEFAULT };
 	size_t i;
@@ -207,8 +206,7 @@ int sink_open(struct sink *s, const char *spec_arg, const struct sink_env *env,
 	}
 	for (i = 0; i < env->n_rings; i++) {
 		if (ring_init(&s->rings[i], o.ring)) {
-			snprintf(err, errlen, "cannot allocate a ring of %zu events",
-				 o.ring);
+			snprintf(err, errlen, "cannot allocate a ring of %zu events", o.ring);
 			return sink_fail(s, SINK_E_START);
 		}
 		s->n_rings = i + 1;
@@ -234,7 +232,7 @@ int sink_open(struct sink *s, const char *spec_arg, const struct sink_env *env,
 	s->host.sensor = syn_sensor();
 	ret = plugin_open(s);
 	if (ret) {
-		if (ret == -EINVAL) {	/* an option value the plugin refused */
+		if (ret == -EINVAL) { /* an option value the plugin refused */
 			snprintf(err, errlen, "sink %s: %s", s->label,
 				 s->open_err[0] ? s->open_err : "bad option value");
 			return sink_fail(s, SINK_E_USAGE);
@@ -259,7 +257,7 @@ int sink_start(struct sink *s)
 
 void sink_push(struct sink *s, size_t ring, const struct synsink_event *ev, size_t n)
 {
-	ring_push(&s->rings[ring], ev, n);	/* counts its own drops */
+	ring_push(&s->rings[ring], ev, n); /* counts its own drops */
 	if (atomic_exchange(&s->sleeping, 0))
 		kick(s);
 }
@@ -286,8 +284,8 @@ void sink_stop(struct sink *s, uint64_t deadline_ns)
 	atomic_store(&s->stopping, 1);
 	kick(s);
 	/* pthread_timedjoin_np takes CLOCK_REALTIME. */
-	wait_ns = deadline_ns + SINK_STOP_GRACE_NS > now ?
-		  deadline_ns + SINK_STOP_GRACE_NS - now : 0;
+	wait_ns = deadline_ns + SINK_STOP_GRACE_NS > now ? deadline_ns + SINK_STOP_GRACE_NS - now
+							 : 0;
 	wait_ns += clock_real_ns();
 	until.tv_sec = (time_t)(wait_ns / 1000000000u);
 	until.tv_nsec = (long)(wait_ns % 1000000000u);
@@ -339,10 +337,12 @@ static void spool_rest(struct sink *s)
 	}
 	dqueue_drain(&s->q, collect, &c);
 	if (spool_prepend(&s->sp, c.all, c.n))
-		log_msg(SYNSINK_LOG_ERR, "%s: spool %s: %zu undelivered events could not be spooled",
-			s->label, s->sp.dir, c.n);
+		log_msg(SYNSINK_LOG_ERR,
+			"%s: spool %s: %zu undelivered events could not be spooled", s->label,
+			s->sp.dir, c.n);
 	else
-		log_msg(SYNSINK_LOG_INFO, "%s: %zu undelivered events spooled to %s; they go first at the next start",
+		log_msg(SYNSINK_LOG_INFO,
+			"%s: %zu undelivered events spooled to %s; they go first at the next start",
 			s->label, c.n, s->sp.dir);
 	free(c.all);
 }
@@ -365,11 +365,11 @@ void sink_shutdown(struct sink *s)
 	s->n_last = 0;
 	if (s->pl.desc->stats)
 		s->pl.desc->stats(s->state, keep_last, s);
-	s->pl.desc->close(s->state);	/* settles what it held */
+	s->pl.desc->close(s->state); /* settles what it held */
 	s->opened = 0;
 	if (s->spooling) {
 		spool_rest(s);
-		spool_close(&s->sp);	/* again in sink_close: a no-op */
+		spool_close(&s->sp); /* again in sink_close: a no-op */
 	}
 }
 
@@ -378,7 +378,7 @@ void sink_close(struct sink *s)
 	size_t i;
 
 	if (atomic_load(&s->abandoned))
-		return;	/* its thread may still be inside the plugin */
+		return; /* its thread may still be inside the plugin */
 	if (s->opened)
 		s->pl.desc->close(s->state);
 	s->opened = 0;

@@ -26,52 +26,55 @@
 #define SINK_LOG_SLOTS 8
 
 struct sink {
-	char label[SINK_NAME_MAX + 8];	/* "stdout" or "stdout#2" */
+	char label[SINK_NAME_MAX + 8]; /* "stdout" or "stdout#2" */
 	struct sink_spec spec;
 	struct plugin pl;
 	struct synsink_value *vals;
-	struct synsink_kv kvbuf[SINKSPEC_MAX_KV];	/* prefix options' keys */
+	struct synsink_kv kvbuf[SINKSPEC_MAX_KV]; /* prefix options' keys */
 	struct synsink_host host;
-	void *state;			/* the plugin instance */
+	void *state; /* the plugin instance */
 	int opened;
 
 	/* host->log may be called from any thread (a library's own ones
 	 * too); log_lock guards what follows. */
 	pthread_mutex_t log_lock;
-	int opening;			/* in open(), on thread opener */
+	int opening; /* in open(), on thread opener */
 	pthread_t opener;
-	char open_err[256];		/* open()'s first error: its one line */
-	char held[256];			/* another thread's first line during open() */
+	char open_err[256]; /* open()'s first error: its one line */
+	char held[256];	    /* another thread's first line during open() */
 	struct {
 		const char *fmt;
 		uint64_t last_ns;
 		unsigned long long suppressed;
 	} rl[SINK_LOG_SLOTS];
 
-	struct dqueue q;		/* taken from the rings, not yet settled */
+	struct dqueue q; /* taken from the rings, not yet settled */
 	struct spool sp;
 	/* spool= given: sp was opened (closed once sink_shutdown or
 	 * sink_close ran). */
 	int spooling;
 	/* The plugin's counters as they were when sink_shutdown closed it,
 	 * for the final stats line. */
-	struct { char name[48]; uint64_t value; } last[SINK_LAST_STATS];
+	struct {
+		char name[48];
+		uint64_t value;
+	} last[SINK_LAST_STATS];
 	size_t n_last;
-	struct synsink_event *xfer;	/* spool reads land here */
-	uint64_t backoff_ns, retry_at_ns;	/* after a RETRY answer */
-	atomic_int ready;		/* host->wake: offer again now */
-	atomic_ullong seen;		/* events taken from the rings */
-	atomic_ullong dropped_buffer;	/* the queue was full, no spool */
-	unsigned long long spool_start;	/* events the spool held at start */
+	struct synsink_event *xfer;	  /* spool reads land here */
+	uint64_t backoff_ns, retry_at_ns; /* after a RETRY answer */
+	atomic_int ready;		  /* host->wake: offer again now */
+	atomic_ullong seen;		  /* events taken from the rings */
+	atomic_ullong dropped_buffer;	  /* the queue was full, no spool */
+	unsigned long long spool_start;	  /* events the spool held at start */
 
-	struct ring *rings;		/* one per queue */
+	struct ring *rings; /* one per queue */
 	size_t n_rings;
-	unsigned int linger_us;		/* pause between busy passes (sink.c) */
-	int efd;			/* eventfd: wakes the sink thread */
-	atomic_int sleeping;		/* the thread is (about to be) in poll */
+	unsigned int linger_us; /* pause between busy passes (sink.c) */
+	int efd;		/* eventfd: wakes the sink thread */
+	atomic_int sleeping;	/* the thread is (about to be) in poll */
 	atomic_int stopping;
-	atomic_int reopen;		/* SIGHUP: reopen before the next write */
-	atomic_ullong deadline_ns;	/* stopping: finish by then (monotonic) */
+	atomic_int reopen;	   /* SIGHUP: reopen before the next write */
+	atomic_ullong deadline_ns; /* stopping: finish by then (monotonic) */
 	pthread_t thread;
 	int started;
 	/* The sink thread counts a batch and releases it under acct_lock,
@@ -80,7 +83,7 @@ struct sink {
 	pthread_mutex_t acct_lock;
 	atomic_int abandoned;
 
-	atomic_ullong abandoned_events;	/* held by a sink given up on: failed */
+	atomic_ullong abandoned_events; /* held by a sink given up on: failed */
 	atomic_ullong flush_failed;	/* the stop left events undelivered */
 };
 
@@ -90,9 +93,9 @@ enum sink_open_err { SINK_E_USAGE = 1, SINK_E_START = 2 };
 /* What every sink gets unless its spec says otherwise. */
 struct sink_env {
 	const char *plugin_dir;
-	size_t n_rings;			/* one per queue */
-	size_t ring_size;		/* --ring-size */
-	uid_t uid;			/* owner of a spool directory (--user) */
+	size_t n_rings;	  /* one per queue */
+	size_t ring_size; /* --ring-size */
+	uid_t uid;	  /* owner of a spool directory (--user) */
 	gid_t gid;
 };
 
@@ -103,8 +106,8 @@ struct sink_env {
  * SINK_E_START (plugin refused or failed to open, spool unusable) with err
  * set; nothing is left open then.
  */
-int sink_open(struct sink *s, const char *spec_arg, const struct sink_env *env,
-	      char *err, size_t errlen);
+int sink_open(struct sink *s, const char *spec_arg, const struct sink_env *env, char *err,
+	      size_t errlen);
 /* Starts the sink thread.  Returns 0 or a negative errno. */
 int sink_start(struct sink *s);
 /* The producer's side, from capture thread ring (that thread's ring of
@@ -141,15 +144,13 @@ unsigned long long sink_dropped(const struct sink *s);
  *                        + spool_corrupt + pending + spooled
  * (ring drops happen before a sink sees an event). */
 struct sink_counts {
-	unsigned long long seen, delivered, failed, dropped, dropped_ring,
-			   dropped_buffer, dropped_spool, pending, spooled,
-			   spool_start, spool_corrupt, retried, settle_errors;
+	unsigned long long seen, delivered, failed, dropped, dropped_ring, dropped_buffer,
+		dropped_spool, pending, spooled, spool_start, spool_corrupt, retried, settle_errors;
 };
 void sink_counts(struct sink *s, struct sink_counts *c);
 /* Each of them by name, gauge set for a level (pending, spooled) rather
  * than a running total; the stats line and /metrics print this. */
-typedef void (*sink_count_fn)(void *arg, const char *name, unsigned long long v,
-			      int gauge);
+typedef void (*sink_count_fn)(void *arg, const char *name, unsigned long long v, int gauge);
 void sink_counts_each(struct sink *s, sink_count_fn fn, void *arg);
 
 /* Appends this sink's counters as a JSON object. */

@@ -16,11 +16,16 @@
 static const char *type_name(enum synsink_opt_type t)
 {
 	switch (t) {
-	case SYNSINK_OPT_STRING:	return "string";
-	case SYNSINK_OPT_UINT:		return "number";
-	case SYNSINK_OPT_BOOL:		return "bool";
-	case SYNSINK_OPT_ENUM:		return "choice";
-	case SYNSINK_OPT_PREFIX:	return "passed";
+	case SYNSINK_OPT_STRING:
+		return "string";
+	case SYNSINK_OPT_UINT:
+		return "number";
+	case SYNSINK_OPT_BOOL:
+		return "bool";
+	case SYNSINK_OPT_ENUM:
+		return "choice";
+	case SYNSINK_OPT_PREFIX:
+		return "passed";
 	}
 	return "?";
 }
@@ -33,7 +38,6 @@ static void list_one(const struct synsink_plugin *d, FILE *out)
 	for (i = 0; i < d->n_options; i++) {
 		const struct synsink_option *o = &d->options[i];
 		char name[80];
-
 
 		snprintf(name, sizeof(name), "%s%s", o->name,
 			 o->type == SYNSINK_OPT_PREFIX ? "KEY" : "");
@@ -81,12 +85,13 @@ int plugin_list(const char *dir, FILE *out)
 	closedir(d);
 	qsort(names, n, sizeof(names[0]), cmp_str);
 	fprintf(out, "Sinks in %s:\n", dir);
-	fprintf(out, "(every sink also takes the core's ring=N (its own ring size, a"
+	fprintf(out,
+		"(every sink also takes the core's ring=N (its own ring size, a"
 		" power of two, instead of --ring-size), buffer=N (events held in"
 		" memory until delivered, default %u), spool=DIR and spool_max=SIZE"
 		" (a disk spool for what memory cannot hold; default limit %lluM):"
-		" README, Delivery)\n", SINK_BUFFER_DEFAULT,
-		(unsigned long long)(SPOOL_DEFAULT_MAX >> 20));
+		" README, Delivery)\n",
+		SINK_BUFFER_DEFAULT, (unsigned long long)(SPOOL_DEFAULT_MAX >> 20));
 	for (i = 0; i < n; i++) {
 		struct plugin pl;
 		char err[512];

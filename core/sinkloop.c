@@ -33,13 +33,13 @@
 #include "log.h"
 #include "util.h"
 
-#define SINK_IDLE_TICK_MS 100	/* plugins get flush(0) this often when idle */
-#define SINK_STOP_TICK_MS 10	/* ... and this often while stopping */
-#define SINK_FULL_WAIT_MS 1	/* a full queue is looked at again this soon */
-#define SINK_OFFERS_PER_PASS 8	/* write()s between looks at the rings */
-#define SINK_RETRY_MIN_NS (10 * 1000000ull)	/* after a RETRY answer, doubling */
-#define SINK_RETRY_MAX_NS (1000 * 1000000ull)
-#define SINK_LINGER_MIN_US 16	/* below this, no pause at all */
+#define SINK_IDLE_TICK_MS    100	       /* plugins get flush(0) this often when idle */
+#define SINK_STOP_TICK_MS    10		       /* ... and this often while stopping */
+#define SINK_FULL_WAIT_MS    1		       /* a full queue is looked at again this soon */
+#define SINK_OFFERS_PER_PASS 8		       /* write()s between looks at the rings */
+#define SINK_RETRY_MIN_NS    (10 * 1000000ull) /* after a RETRY answer, doubling */
+#define SINK_RETRY_MAX_NS    (1000 * 1000000ull)
+#define SINK_LINGER_MIN_US   16 /* below this, no pause at all */
 
 /*
  * A batch from a ring: into the queue while it has room and nothing is
@@ -50,8 +50,7 @@
  * events and the newest go.  Never waits for the plugin.  Returns how
  * many events of the batch were taken off the ring.
  */
-static size_t take_batch(struct sink *s, const struct synsink_event *ev, size_t n,
-			 uint64_t now)
+static size_t take_batch(struct sink *s, const struct synsink_event *ev, size_t n, uint64_t now)
 {
 	size_t room = 0, k;
 
@@ -63,7 +62,7 @@ static size_t take_batch(struct sink *s, const struct synsink_event *ev, size_t 
 	if (k == n)
 		return n;
 	if (s->spooling) {
-		spool_append(&s->sp, ev + k, n - k, now);	/* counts what does not fit */
+		spool_append(&s->sp, ev + k, n - k, now); /* counts what does not fit */
 		return n;
 	}
 	if (s->backoff_ns) {
@@ -92,7 +91,7 @@ static size_t move_in(struct sink *s, size_t *fullest, uint64_t now)
 			if (!n)
 				break;
 			pthread_mutex_lock(&s->acct_lock);
-			if (atomic_load(&s->abandoned)) {	/* sink_stop counted these */
+			if (atomic_load(&s->abandoned)) { /* sink_stop counted these */
 				pthread_mutex_unlock(&s->acct_lock);
 				return total;
 			}
@@ -102,7 +101,7 @@ static size_t move_in(struct sink *s, size_t *fullest, uint64_t now)
 			pthread_mutex_unlock(&s->acct_lock);
 			m += k;
 			if (k < n)
-				break;	/* the queue is full */
+				break; /* the queue is full */
 		}
 		total += m;
 		if (m > *fullest)
@@ -156,8 +155,7 @@ static size_t offer(struct sink *s, uint64_t now)
 	for (b = 0; b < SINK_OFFERS_PER_PASS; b++) {
 		const struct synsink_event *ev;
 		uint64_t seq;
-		size_t n = dqueue_take(&s->q, SINK_BATCH_MAX, now >= s->retry_at_ns,
-				       &ev, &seq);
+		size_t n = dqueue_take(&s->q, SINK_BATCH_MAX, now >= s->retry_at_ns, &ev, &seq);
 		int code;
 
 		if (!n)
@@ -207,16 +205,15 @@ static bool rings_empty(struct sink *s)
 /* Nothing left to deliver: rings, queue and spool all empty. */
 static bool all_done(struct sink *s)
 {
-	return rings_empty(s) && !dqueue_count(&s->q) &&
-	       (!s->spooling || spool_empty(&s->sp));
+	return rings_empty(s) && !dqueue_count(&s->q) && (!s->spooling || spool_empty(&s->sp));
 }
 
 /* How long the thread may sleep: the idle tick, cut short by a retry due
  * or the stop's deadline. */
 static int sleep_ms(struct sink *s, uint64_t now)
 {
-	uint64_t until = now + (atomic_load(&s->stopping) ? SINK_STOP_TICK_MS :
-				SINK_IDLE_TICK_MS) * 1000000ull;
+	uint64_t until = now + (atomic_load(&s->stopping) ? SINK_STOP_TICK_MS : SINK_IDLE_TICK_MS) *
+				       1000000ull;
 
 	if (dqueue_retries(&s->q) && s->retry_at_ns > now && s->retry_at_ns < until)
 		until = s->retry_at_ns;
@@ -247,11 +244,11 @@ void *sink_loop(void *arg)
 		size_t fullest, busy;
 
 		if (atomic_load(&s->abandoned))
-			return NULL;	/* main is past us: touch nothing */
+			return NULL; /* main is past us: touch nothing */
 		if (atomic_exchange(&s->reopen, 0))
 			s->pl.desc->reopen(s->state);
 		if (atomic_exchange(&s->ready, 0))
-			s->backoff_ns = s->retry_at_ns = 0;	/* back: offer now */
+			s->backoff_ns = s->retry_at_ns = 0; /* back: offer now */
 		busy = move_in(s, &fullest, now);
 		busy += refill(s);
 		busy += offer(s, now);
@@ -280,7 +277,7 @@ void *sink_loop(void *arg)
 			continue;
 		}
 		if (wait_kick(s, sleep_ms(s, now)) == 0)
-			s->pl.desc->flush(s->state, 0);	/* replies, reconnects */
+			s->pl.desc->flush(s->state, 0); /* replies, reconnects */
 		atomic_store(&s->sleeping, 0);
 	}
 

@@ -20,15 +20,13 @@ bool sink_name_valid(const char *name)
 	for (i = 0; i < n; i++) {
 		char c = name[i];
 
-		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		      c == '_' || c == '-'))
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
 			return false;
 	}
 	return true;
 }
 
-int sinkspec_parse(const char *arg, struct sink_spec *spec,
-		   char *err, size_t errlen)
+int sinkspec_parse(const char *arg, struct sink_spec *spec, char *err, size_t errlen)
 {
 	char *p, *seg, *next;
 	size_t i;
@@ -44,8 +42,7 @@ int sinkspec_parse(const char *arg, struct sink_spec *spec,
 		*p++ = '\0';
 	spec->name = spec->buf;
 	if (!sink_name_valid(spec->name)) {
-		snprintf(err, errlen, "--sink '%s': bad sink name '%s'",
-			 arg, spec->name);
+		snprintf(err, errlen, "--sink '%s': bad sink name '%s'", arg, spec->name);
 		goto fail;
 	}
 	if (!p)
@@ -67,8 +64,7 @@ int sinkspec_parse(const char *arg, struct sink_spec *spec,
 		eq = strchr(seg, '=');
 		if (!eq) {
 			if (spec->n_kv == 0) {
-				snprintf(err, errlen,
-					 "sink %s: option '%s' needs a value (%s=...)",
+				snprintf(err, errlen, "sink %s: option '%s' needs a value (%s=...)",
 					 spec->name, seg, seg);
 				goto fail;
 			}
@@ -78,21 +74,20 @@ int sinkspec_parse(const char *arg, struct sink_spec *spec,
 		}
 		*eq = '\0';
 		if (!*seg) {
-			snprintf(err, errlen, "sink %s: empty option name in '%s'",
-				 spec->name, arg);
+			snprintf(err, errlen, "sink %s: empty option name in '%s'", spec->name,
+				 arg);
 			goto fail;
 		}
 		for (i = 0; i < spec->n_kv; i++) {
 			if (!strcmp(spec->kv[i].key, seg)) {
-				snprintf(err, errlen,
-					 "sink %s: option '%s' given twice",
+				snprintf(err, errlen, "sink %s: option '%s' given twice",
 					 spec->name, seg);
 				goto fail;
 			}
 		}
 		if (spec->n_kv == SINKSPEC_MAX_KV) {
-			snprintf(err, errlen, "sink %s: more than %d options",
-				 spec->name, SINKSPEC_MAX_KV);
+			snprintf(err, errlen, "sink %s: more than %d options", spec->name,
+				 SINKSPEC_MAX_KV);
 			goto fail;
 		}
 		spec->kv[spec->n_kv].key = seg;
@@ -128,8 +123,8 @@ bool sinkspec_core_key(const char *key)
 }
 
 /* One core key's value into *o.  Returns 0 or -EINVAL with err. */
-static int take_one(const char *sink, const char *key, const char *val,
-		    struct sink_core_opts *o, char *err, size_t errlen)
+static int take_one(const char *sink, const char *key, const char *val, struct sink_core_opts *o,
+		    char *err, size_t errlen)
 {
 	uint64_t v;
 
@@ -159,9 +154,10 @@ static int take_one(const char *sink, const char *key, const char *val,
 		o->spool = val;
 	} else {
 		if (parse_size(val, SINK_SPOOL_MAX_MIN, UINT64_MAX, &v)) {
-			snprintf(err, errlen,
-				 "sink %s: option 'spool_max': '%s' is not a size of at least 16K (e.g. 512M)",
-				 sink, val);
+			snprintf(
+				err, errlen,
+				"sink %s: option 'spool_max': '%s' is not a size of at least 16K (e.g. 512M)",
+				sink, val);
 			return -EINVAL;
 		}
 		o->spool_max = v;
@@ -169,8 +165,7 @@ static int take_one(const char *sink, const char *key, const char *val,
 	return 0;
 }
 
-int sinkspec_take_core(struct sink_spec *spec, struct sink_core_opts *o,
-		       char *err, size_t errlen)
+int sinkspec_take_core(struct sink_spec *spec, struct sink_core_opts *o, char *err, size_t errlen)
 {
 	struct sink_core_opts n = *o;
 	size_t k = 0;
@@ -180,16 +175,13 @@ int sinkspec_take_core(struct sink_spec *spec, struct sink_core_opts *o,
 			k++;
 			continue;
 		}
-		if (take_one(spec->name, spec->kv[k].key, spec->kv[k].val, &n,
-			     err, errlen))
+		if (take_one(spec->name, spec->kv[k].key, spec->kv[k].val, &n, err, errlen))
 			return -EINVAL;
-		memmove(&spec->kv[k], &spec->kv[k + 1],
-			(spec->n_kv - k - 1) * sizeof(spec->kv[0]));
+		memmove(&spec->kv[k], &spec->kv[k + 1], (spec->n_kv - k - 1) * sizeof(spec->kv[0]));
 		spec->n_kv--;
 	}
 	if (n.spool_max && !n.spool) {
-		snprintf(err, errlen, "sink %s: option 'spool_max' needs spool=DIR",
-			 spec->name);
+		snprintf(err, errlen, "sink %s: option 'spool_max' needs spool=DIR", spec->name);
 		return -EINVAL;
 	}
 	*o = n;

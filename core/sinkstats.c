@@ -18,8 +18,7 @@ static void emit_json(void *arg, const char *name, uint64_t value)
 {
 	struct emit_ctx *e = arg;
 
-	sb_printf(e->sb, "%s\"%s\":%llu", e->n++ ? "," : "", name,
-		  (unsigned long long)value);
+	sb_printf(e->sb, "%s\"%s\":%llu", e->n++ ? "," : "", name, (unsigned long long)value);
 }
 
 unsigned long long sink_dropped(const struct sink *s)
@@ -54,16 +53,19 @@ void sink_counts(struct sink *s, struct sink_counts *c)
 
 /* The core's counters of a sink, by name: the stats line and /metrics
  * both print this table (and so cannot drift apart). */
-#define SC(name, gauge) { #name, offsetof(struct sink_counts, name), gauge }
+#define SC(name, gauge)                                          \
+	{                                                        \
+#name, offsetof(struct sink_counts, name), gauge \
+	}
 static const struct {
 	const char *name;
 	size_t off;
-	int gauge;	/* a level (pending, spooled), not a running total */
+	int gauge; /* a level (pending, spooled), not a running total */
 } count_fields[] = {
-	SC(seen, 0), SC(delivered, 0), SC(failed, 0), SC(dropped, 0),
-	SC(dropped_ring, 0), SC(dropped_buffer, 0), SC(dropped_spool, 0),
-	SC(pending, 1), SC(spooled, 1), SC(spool_start, 1), SC(spool_corrupt, 0),
-	SC(retried, 0), SC(settle_errors, 0),
+	SC(seen, 0),	      SC(delivered, 0),	     SC(failed, 0),	   SC(dropped, 0),
+	SC(dropped_ring, 0),  SC(dropped_buffer, 0), SC(dropped_spool, 0), SC(pending, 1),
+	SC(spooled, 1),	      SC(spool_start, 1),    SC(spool_corrupt, 0), SC(retried, 0),
+	SC(settle_errors, 0),
 };
 #undef SC
 
@@ -91,7 +93,8 @@ void sink_stats_json(struct sink *s, struct strbuf *sb)
 	sink_counts_each(s, count_json, sb);
 	sb_printf(sb, ",\"flush_failed\":%s", stat_get(&s->flush_failed) ? "true" : "false");
 	if (s->spooling)
-		sb_printf(sb, ",\"spool\":{\"appended\":%llu,\"replayed\":%llu,"
+		sb_printf(sb,
+			  ",\"spool\":{\"appended\":%llu,\"replayed\":%llu,"
 			  "\"bad_segments\":%llu,\"io_errors\":%llu}",
 			  stat_get(&s->sp.appended), stat_get(&s->sp.replayed),
 			  stat_get(&s->sp.bad_segments), stat_get(&s->sp.io_errors));
@@ -113,6 +116,6 @@ void sink_plugin_stats(struct sink *s, synsink_emit_fn emit, void *arg)
 		s->pl.desc->stats(s->state, emit, arg);
 		return;
 	}
-	for (i = 0; i < s->n_last; i++)	/* closed by sink_shutdown */
+	for (i = 0; i < s->n_last; i++) /* closed by sink_shutdown */
 		emit(arg, s->last[i].name, s->last[i].value);
 }

@@ -15,11 +15,11 @@
 
 #include "log.h"
 
-#define SEG_FIRST_ID	(1ull << 32)	/* room below for prepended segments */
-#define SYNC_AFTER_NS	1000000000ull
+#define SEG_FIRST_ID  (1ull << 32) /* room below for prepended segments */
+#define SYNC_AFTER_NS 1000000000ull
 /* The most a segment can hold: a writer rotates past SPOOL_SEG_MAX. */
-#define SEG_READ_MAX	(SPOOL_SEG_MAX + SPOOL_REC_LEN)
-#define PER_SEG		((SPOOL_SEG_MAX - SPOOL_HDR_LEN) / SPOOL_REC_LEN)
+#define SEG_READ_MAX (SPOOL_SEG_MAX + SPOOL_REC_LEN)
+#define PER_SEG	     ((SPOOL_SEG_MAX - SPOOL_HDR_LEN) / SPOOL_REC_LEN)
 
 static int ids_reserve(struct spool *sp, size_t more)
 {
@@ -74,8 +74,7 @@ static int list_segments(struct spool *sp, char *err, size_t errlen)
 		id = strtoull(de->d_name, &end, 16);
 		spool_seg_name(want, id);
 		if (strcmp(want, de->d_name) ||
-		    fstatat(sp->dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) ||
-		    !S_ISREG(st.st_mode))
+		    fstatat(sp->dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) || !S_ISREG(st.st_mode))
 			continue;
 		if (ids_reserve(sp, 1)) {
 			closedir(d);
@@ -119,7 +118,7 @@ static void load_cursor(struct spool *sp)
 		if (sp->ids[i] != id || off <= SPOOL_HDR_LEN)
 			continue;
 		sp->cursor_id = id;
-		sp->cursor_off = off;	/* applied (and checked) at load */
+		sp->cursor_off = off; /* applied (and checked) at load */
 		sp->waiting -= seg_records(off) < sp->waiting ? seg_records(off) : sp->waiting;
 	}
 }
@@ -153,8 +152,8 @@ static int lock_dir(struct spool *sp, uid_t uid, gid_t gid, char *err, size_t er
 	return 0;
 }
 
-int spool_open(struct spool *sp, const char *dir, uint64_t max_bytes,
-	       uid_t uid, gid_t gid, char *err, size_t errlen)
+int spool_open(struct spool *sp, const char *dir, uint64_t max_bytes, uid_t uid, gid_t gid,
+	       char *err, size_t errlen)
 {
 	struct stat st;
 	int ret;
@@ -213,7 +212,7 @@ static void close_writer(struct spool *sp)
 	sync_writer(sp);
 	close(sp->wfd);
 	sp->wfd = -1;
-	sp->wid++;	/* the next append starts a new segment */
+	sp->wid++; /* the next append starts a new segment */
 }
 
 /* Creates segment id with its header.  Returns the fd or -errno. */
@@ -224,8 +223,8 @@ static int seg_create(struct spool *sp, uint64_t id)
 	int fd;
 
 	spool_seg_name(name, id);
-	fd = openat(sp->dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_APPEND |
-		    O_NOFOLLOW | O_CLOEXEC, 0600);
+	fd = openat(sp->dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_NOFOLLOW | O_CLOEXEC,
+		    0600);
 	if (fd < 0)
 		return -errno;
 	spool_header_put(hdr);
@@ -233,7 +232,8 @@ static int seg_create(struct spool *sp, uint64_t id)
 		int e = errno ? errno : ENOSPC;
 
 		close(fd);
-		(void)unlinkat(sp->dfd, name, 0);	/* best effort: the reader sets a torn one aside */
+		(void)unlinkat(sp->dfd, name,
+			       0); /* best effort: the reader sets a torn one aside */
 		return -e;
 	}
 	sp->bytes += SPOOL_HDR_LEN;
@@ -277,8 +277,7 @@ static uint64_t need_bytes(const struct spool *sp, size_t n, bool fresh)
 	if (!fresh && sp->wfd >= 0 && sp->wsize < SPOOL_SEG_MAX)
 		room = (SPOOL_SEG_MAX - sp->wsize) / SPOOL_REC_LEN;
 	room = room < n ? room : n;
-	return (uint64_t)n * SPOOL_REC_LEN +
-	       ((n - room + PER_SEG - 1) / PER_SEG) * SPOOL_HDR_LEN;
+	return (uint64_t)n * SPOOL_REC_LEN + ((n - room + PER_SEG - 1) / PER_SEG) * SPOOL_HDR_LEN;
 }
 
 /* n records are on disk: counted. */
@@ -298,8 +297,7 @@ static void not_written(struct spool *sp, int e, size_t n)
 	sp->full += n;
 }
 
-size_t spool_append(struct spool *sp, const struct synsink_event *ev, size_t n,
-		    uint64_t now_ns)
+size_t spool_append(struct spool *sp, const struct synsink_event *ev, size_t n, uint64_t now_ns)
 {
 	size_t done = 0;
 
@@ -354,7 +352,7 @@ int spool_prepend(struct spool *sp, const struct synsink_event *ev, size_t n)
 	if (!n)
 		return 0;
 	if (sp->n_done && sp->done[0].id < first)
-		first = sp->done[0].id;	/* removed only after this is safe */
+		first = sp->done[0].id; /* removed only after this is safe */
 	if (sp->bytes + need_bytes(sp, n, true) > sp->max_bytes) {
 		sp->full += n;
 		return -ENOSPC;
@@ -390,8 +388,8 @@ bool spool_empty(const struct spool *sp)
 	if (!sp->n_ids)
 		return true;
 	/* Only the writer's segment, with no record in it yet. */
-	return sp->n_ids == 1 && !sp->loaded && sp->wfd >= 0 &&
-	       sp->ids[0] == sp->wid && sp->wsize <= SPOOL_HDR_LEN;
+	return sp->n_ids == 1 && !sp->loaded && sp->wfd >= 0 && sp->ids[0] == sp->wid &&
+	       sp->wsize <= SPOOL_HDR_LEN;
 }
 
 static void remove_seg(struct spool *sp, uint64_t id)
@@ -417,9 +415,9 @@ static int load_first(struct spool *sp)
 	int fd;
 
 	if (sp->ids[0] == sp->wid && sp->wfd >= 0)
-		close_writer(sp);	/* caught up: read only closed segments */
+		close_writer(sp); /* caught up: read only closed segments */
 	if (!sp->buf && !(sp->buf = malloc(SEG_READ_MAX)))
-		return -ENOMEM;	/* not the segment's fault */
+		return -ENOMEM; /* not the segment's fault */
 	spool_seg_name(name, sp->ids[0]);
 	fd = openat(sp->dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st) || (uint64_t)st.st_size > SEG_READ_MAX) {
@@ -448,10 +446,11 @@ bad:
 		if (renameat(sp->dfd, name, sp->dfd, aside) && errno != ENOENT)
 			sp->io_errors++;
 		if (!fstatat(sp->dfd, aside, &st, AT_SYMLINK_NOFOLLOW))
-			sp->bytes -= (uint64_t)st.st_size < sp->bytes ?
-				     (uint64_t)st.st_size : sp->bytes;
+			sp->bytes -= (uint64_t)st.st_size < sp->bytes ? (uint64_t)st.st_size
+								      : sp->bytes;
 	}
-	log_msg(SYNSINK_LOG_WARN, "spool %s: segment %s is not a spool segment of this build; moved aside (.bad)",
+	log_msg(SYNSINK_LOG_WARN,
+		"spool %s: segment %s is not a spool segment of this build; moved aside (.bad)",
 		sp->dir, name);
 	sp->bad_segments++;
 	sp->off = 0;
@@ -473,7 +472,7 @@ static void seg_finished(struct spool *sp, uint64_t end_seq)
 		size_t cap = sp->cap_done ? sp->cap_done * 2 : 16;
 		struct spool_done *d = realloc(sp->done, cap * sizeof(*d));
 
-		if (!d) {	/* cannot wait for the settle: keep the file */
+		if (!d) { /* cannot wait for the settle: keep the file */
 			return;
 		}
 		sp->done = d;
@@ -484,8 +483,7 @@ static void seg_finished(struct spool *sp, uint64_t end_seq)
 	sp->n_done++;
 }
 
-size_t spool_read(struct spool *sp, struct synsink_event *out, size_t max,
-		  uint64_t first_seq)
+size_t spool_read(struct spool *sp, struct synsink_event *out, size_t max, uint64_t first_seq)
 {
 	size_t got = 0;
 
@@ -500,8 +498,7 @@ size_t spool_read(struct spool *sp, struct synsink_event *out, size_t max,
 			if (ret == -ENOMEM)
 				break;
 			if (ret) {
-				memmove(sp->ids, sp->ids + 1,
-					(sp->n_ids - 1) * sizeof(*sp->ids));
+				memmove(sp->ids, sp->ids + 1, (sp->n_ids - 1) * sizeof(*sp->ids));
 				sp->n_ids--;
 				continue;
 			}
@@ -509,7 +506,7 @@ size_t spool_read(struct spool *sp, struct synsink_event *out, size_t max,
 		}
 		while (got < max && spool_parse(sp->buf, sp->len, &sp->off, &out[got], &bad)) {
 			got++;
-			sp->seg_end_seq = first_seq + got;	/* one past it */
+			sp->seg_end_seq = first_seq + got; /* one past it */
 		}
 		sp->corrupt += bad;
 		if (sp->off >= sp->len)
@@ -518,7 +515,7 @@ size_t spool_read(struct spool *sp, struct synsink_event *out, size_t max,
 	sp->replayed += got;
 	sp->waiting -= got < sp->waiting ? got : sp->waiting;
 	if (!sp->n_ids || spool_empty(sp))
-		sp->waiting = 0;	/* estimates end here */
+		sp->waiting = 0; /* estimates end here */
 	return got;
 }
 
@@ -541,8 +538,8 @@ static void save_cursor(struct spool *sp)
 {
 	char text[64];
 	int n = snprintf(text, sizeof(text), "%016" PRIx64 " %zu\n", sp->rid, sp->off);
-	int fd = openat(sp->dfd, "cursor.tmp", O_WRONLY | O_CREAT | O_TRUNC |
-			O_NOFOLLOW | O_CLOEXEC, 0600);
+	int fd = openat(sp->dfd, "cursor.tmp",
+			O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
 
 	if (fd < 0 || write(fd, text, (size_t)n) != n || fdatasync(fd) ||
 	    renameat(sp->dfd, "cursor.tmp", sp->dfd, "cursor"))

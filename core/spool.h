@@ -34,8 +34,8 @@
 
 #include "spoolfmt.h"
 
-#define SPOOL_SEG_MAX		(1u << 20)	/* bytes per segment, about */
-#define SPOOL_DEFAULT_MAX	(256ull << 20)
+#define SPOOL_SEG_MAX	  (1u << 20) /* bytes per segment, about */
+#define SPOOL_DEFAULT_MAX (256ull << 20)
 
 /* A segment read to its end whose events wait to be settled. */
 struct spool_done {
@@ -45,24 +45,24 @@ struct spool_done {
 
 struct spool {
 	int dfd, lockfd;
-	char dir[256];			/* for messages */
-	uint64_t max_bytes, bytes;	/* limit, and what the segments take */
-	uint64_t *ids;			/* segments not yet read to their end, */
-	size_t n_ids, cap_ids;		/* in replay order (the writer's last) */
-	struct spool_done *done;	/* read to their end, oldest first */
+	char dir[256];		   /* for messages */
+	uint64_t max_bytes, bytes; /* limit, and what the segments take */
+	uint64_t *ids;		   /* segments not yet read to their end, */
+	size_t n_ids, cap_ids;	   /* in replay order (the writer's last) */
+	struct spool_done *done;   /* read to their end, oldest first */
 	size_t n_done, cap_done;
 	/* writer */
 	int wfd;
-	uint64_t wid, wsize, unsynced_ns;	/* unsynced_ns: first append since the last sync */
+	uint64_t wid, wsize, unsynced_ns; /* unsynced_ns: first append since the last sync */
 	/* reader: segment rid (ids[0], until a stop prepends), read into buf */
 	uint64_t rid;
 	uint8_t *buf;
 	size_t len, off;
 	int loaded;
 	uint64_t seg_end_seq;		/* one past the seq of its last event read */
-	uint64_t cursor_id, cursor_off;	/* a clean stop read segment ID to here */
+	uint64_t cursor_id, cursor_off; /* a clean stop read segment ID to here */
 
-	atomic_ullong waiting;		/* events in segments, not read back yet */
+	atomic_ullong waiting; /* events in segments, not read back yet */
 	atomic_ullong appended, replayed, corrupt, bad_segments, full, io_errors;
 };
 
@@ -72,13 +72,12 @@ struct spool {
  * write to, or one another synsink holds.  Returns 0 or -errno with one
  * line in err.
  */
-int spool_open(struct spool *sp, const char *dir, uint64_t max_bytes,
-	       uid_t uid, gid_t gid, char *err, size_t errlen);
+int spool_open(struct spool *sp, const char *dir, uint64_t max_bytes, uid_t uid, gid_t gid,
+	       char *err, size_t errlen);
 
 /* Appends n events after everything else.  Returns how many; the rest
  * did not fit (spool_max, or the disk is full) and is counted in full. */
-size_t spool_append(struct spool *sp, const struct synsink_event *ev, size_t n,
-		    uint64_t now_ns);
+size_t spool_append(struct spool *sp, const struct synsink_event *ev, size_t n, uint64_t now_ns);
 /* Writes events in front of everything spooled (a clean stop's
  * undelivered ones, older than the rest).  Returns 0, or -errno with all
  * of them counted in full. */
@@ -91,8 +90,7 @@ bool spool_empty(const struct spool *sp);
  * sequence number the caller gives the first of them (to know when a
  * segment's last event is settled).  Returns how many.
  */
-size_t spool_read(struct spool *sp, struct synsink_event *out, size_t max,
-		  uint64_t first_seq);
+size_t spool_read(struct spool *sp, struct synsink_event *out, size_t max, uint64_t first_seq);
 /* Every event below tail_seq is settled: removes the segments that held
  * only such events. */
 void spool_settled(struct spool *sp, uint64_t tail_seq);

@@ -7,8 +7,8 @@
 #include <string.h>
 #include <zlib.h>
 
-#define REC_MAGIC	0x53594e31u	/* "SYN1" */
-#define SEG_VERSION	1
+#define REC_MAGIC   0x53594e31u /* "SYN1" */
+#define SEG_VERSION 1
 
 static const char seg_magic[8] = { 'S', 'Y', 'N', 'S', 'P', 'O', 'O', 'L' };
 
@@ -67,14 +67,14 @@ static bool record_at(const uint8_t *buf, size_t len, size_t off)
 	       sum == crc(buf + off + SPOOL_REC_HDR, rlen);
 }
 
-int spool_parse(const uint8_t *buf, size_t len, size_t *off,
-		struct synsink_event *out, unsigned long long *corrupt)
+int spool_parse(const uint8_t *buf, size_t len, size_t *off, struct synsink_event *out,
+		unsigned long long *corrupt)
 {
 	size_t start = *off, o = *off;
 
 	while (o < len && !record_at(buf, len, o))
-		o++;	/* resynchronise on the next record that checks out */
-	if (o > start)	/* events lost: the bytes skipped, in records */
+		o++;   /* resynchronise on the next record that checks out */
+	if (o > start) /* events lost: the bytes skipped, in records */
 		*corrupt += (o - start + SPOOL_REC_LEN - 1) / SPOOL_REC_LEN;
 	if (o >= len) {
 		*off = len;

@@ -17,10 +17,10 @@
 
 #include <synsink/event.h>
 
-#define SPOOL_HDR_LEN		16
-#define SPOOL_REC_HDR		12
-#define SPOOL_REC_LEN		(SPOOL_REC_HDR + sizeof(struct synsink_event))
-#define SPOOL_SEG_NAME_LEN	21	/* "%016x.seg" and its NUL */
+#define SPOOL_HDR_LEN	   16
+#define SPOOL_REC_HDR	   12
+#define SPOOL_REC_LEN	   (SPOOL_REC_HDR + sizeof(struct synsink_event))
+#define SPOOL_SEG_NAME_LEN 21 /* "%016x.seg" and its NUL */
 
 /* Segment id's file name: 16 hex digits and ".seg". */
 void spool_seg_name(char name[SPOOL_SEG_NAME_LEN], uint64_t id);
@@ -39,7 +39,7 @@ void spool_record_put(uint8_t *rec, const struct synsink_event *ev);
  * what it skips on the way (resynchronising on the next record that
  * checks out) is added to *corrupt, in events.
  */
-int spool_parse(const uint8_t *buf, size_t len, size_t *off,
-		struct synsink_event *out, unsigned long long *corrupt);
+int spool_parse(const uint8_t *buf, size_t len, size_t *off, struct synsink_event *out,
+		unsigned long long *corrupt);
 
 #endif

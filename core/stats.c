@@ -15,7 +15,10 @@ const unsigned int lat_bounds_us[LAT_N_BUCKETS - 1] = {
 	1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 100000,
 };
 
-#define QC(k, m, h) { #k, m, h, offsetof(struct queue_stats, k) }
+#define QC(k, m, h)                                       \
+	{                                                 \
+#k, m, h, offsetof(struct queue_stats, k) \
+	}
 const struct queue_counter queue_counters[] = {
 	QC(received, "synsink_packets_received_total", "Packets read from the queue."),
 	QC(events, "synsink_events_total", "SYNs decoded into events."),
@@ -26,7 +29,8 @@ const struct queue_counter queue_counters[] = {
 	QC(id_gaps, "synsink_id_gaps_total", "Packets the kernel queued but could not deliver."),
 	QC(enobufs, "synsink_enobufs_total", "Receive buffer overruns."),
 	QC(msg_trunc, "synsink_msg_trunc_total", "Netlink messages cut by synsink's buffer."),
-	QC(opt_bad, "synsink_opt_bad_total", "Events whose TCP options stopped at a malformed length."),
+	QC(opt_bad, "synsink_opt_bad_total",
+	   "Events whose TCP options stopped at a malformed length."),
 	QC(retx, "synsink_retransmits_total", "Retransmitted SYNs seen."),
 	QC(retx_evictions, "synsink_retx_evictions_total",
 	   "Retransmit table entries evicted before their window ended."),
@@ -49,8 +53,8 @@ int kq_stats_parse(const char *line, struct kq_stats *ks)
 	unsigned int v[9];
 	int n;
 
-	n = sscanf(line, "%u %u %u %u %u %u %u %u %u", &v[0], &v[1], &v[2],
-		   &v[3], &v[4], &v[5], &v[6], &v[7], &v[8]);
+	n = sscanf(line, "%u %u %u %u %u %u %u %u %u", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
+		   &v[6], &v[7], &v[8]);
 	if (n < 8)
 		return -EINVAL;
 	ks->queue = v[0];
@@ -92,9 +96,9 @@ int kq_stats_read_fd(int fd, uint16_t queue, struct kq_stats *ks)
 				return 0;
 			}
 		}
-		used = strlen(line);	/* a partial line waits for the rest */
+		used = strlen(line); /* a partial line waits for the rest */
 		if (used == sizeof(buf) - 1)
-			used = 0;	/* no line is that long: skip it */
+			used = 0; /* no line is that long: skip it */
 		memmove(buf, line, used);
 	}
 }
@@ -110,8 +114,8 @@ int kq_stats_read(const char *path, uint16_t queue, struct kq_stats *ks)
 	return ret;
 }
 
-void stats_queue_json(struct strbuf *sb, uint16_t queue,
-		      const struct queue_stats *st, const struct kq_stats *ks)
+void stats_queue_json(struct strbuf *sb, uint16_t queue, const struct queue_stats *st,
+		      const struct kq_stats *ks)
 {
 	size_t k;
 	int i;
@@ -134,10 +138,10 @@ void stats_queue_json(struct strbuf *sb, uint16_t queue,
 	}
 	sb_printf(sb, "\"sum_ns\":%llu}", stat_get(&st->lat_sum_ns));
 	if (ks)
-		sb_printf(sb, ",\"kernel\":{\"queue_total\":%u,\"queue_dropped\":%u,"
+		sb_printf(sb,
+			  ",\"kernel\":{\"queue_total\":%u,\"queue_dropped\":%u,"
 			  "\"user_dropped\":%u,\"id_sequence\":%u}",
-			  ks->queue_total, ks->queue_dropped, ks->user_dropped,
-			  ks->id_sequence);
+			  ks->queue_total, ks->queue_dropped, ks->user_dropped, ks->id_sequence);
 	else
 		sb_printf(sb, ",\"kernel\":null");
 	sb_printf(sb, "}");

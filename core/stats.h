@@ -18,19 +18,19 @@ extern const unsigned int lat_bounds_us[LAT_N_BUCKETS - 1];
 /* Per-queue counters.  Only the queue's capture thread writes them (with
  * stat_add); any thread may read them. */
 struct queue_stats {
-	atomic_ullong received;		/* packet messages read */
-	atomic_ullong events;		/* SYNs decoded into events */
-	atomic_ullong verdicts;		/* packets covered by sent verdicts */
-	atomic_ullong verdict_msgs;	/* verdict batches sent */
-	atomic_ullong verdict_errors;	/* verdict sends or kernel errors */
-	atomic_ullong id_gaps;		/* packet ids never delivered to us */
-	atomic_ullong enobufs;		/* ENOBUFS from the socket */
-	atomic_ullong msg_trunc;	/* messages cut by our buffer */
-	atomic_ullong opt_bad;		/* events whose options stopped early */
-	atomic_ullong retx;		/* retransmitted SYNs (marked, or dropped with --dedup) */
-	atomic_ullong retx_evictions;	/* retransmit table entries evicted early */
+	atomic_ullong received;	      /* packet messages read */
+	atomic_ullong events;	      /* SYNs decoded into events */
+	atomic_ullong verdicts;	      /* packets covered by sent verdicts */
+	atomic_ullong verdict_msgs;   /* verdict batches sent */
+	atomic_ullong verdict_errors; /* verdict sends or kernel errors */
+	atomic_ullong id_gaps;	      /* packet ids never delivered to us */
+	atomic_ullong enobufs;	      /* ENOBUFS from the socket */
+	atomic_ullong msg_trunc;      /* messages cut by our buffer */
+	atomic_ullong opt_bad;	      /* events whose options stopped early */
+	atomic_ullong retx;	      /* retransmitted SYNs (marked, or dropped with --dedup) */
+	atomic_ullong retx_evictions; /* retransmit table entries evicted early */
 	atomic_ullong decode_errors[SYN_ERR__COUNT];
-	atomic_ullong lat[LAT_N_BUCKETS];	/* verdict latency, not cumulative */
+	atomic_ullong lat[LAT_N_BUCKETS]; /* verdict latency, not cumulative */
 	atomic_ullong lat_sum_ns;
 };
 
@@ -38,10 +38,10 @@ struct queue_stats {
  * /metrics as metric{queue="N"} with its help text.  A counter added to
  * struct queue_stats goes here, and both outputs have it. */
 struct queue_counter {
-	const char *key;	/* in the stats line */
-	const char *metric;	/* in /metrics */
+	const char *key;    /* in the stats line */
+	const char *metric; /* in /metrics */
 	const char *help;
-	size_t off;		/* offsetof(struct queue_stats, ...) */
+	size_t off; /* offsetof(struct queue_stats, ...) */
 };
 extern const struct queue_counter queue_counters[];
 extern const size_t n_queue_counters;
@@ -84,7 +84,7 @@ int kq_stats_read_fd(int fd, uint16_t queue, struct kq_stats *ks);
 #define NFQ_PROC_PATH "/proc/net/netfilter/nfnetlink_queue"
 
 /* Appends "name":{...} counters of one queue (without kernel stats). */
-void stats_queue_json(struct strbuf *sb, uint16_t queue,
-		      const struct queue_stats *st, const struct kq_stats *ks);
+void stats_queue_json(struct strbuf *sb, uint16_t queue, const struct queue_stats *st,
+		      const struct kq_stats *ks);
 
 #endif

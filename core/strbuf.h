@@ -13,8 +13,7 @@ struct strbuf {
 	int oom;
 };
 
-void sb_printf(struct strbuf *sb, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void sb_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sb_free(struct strbuf *sb);
 
 #endif

@@ -11,7 +11,7 @@ int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 	unsigned long long v;
 	char *end;
 
-	if (*s < '0' || *s > '9')	/* strtoull takes '-', '+' and spaces */
+	if (*s < '0' || *s > '9') /* strtoull takes '-', '+' and spaces */
 		return -EINVAL;
 	errno = 0;
 	v = strtoull(s, &end, 10);

@@ -54,9 +54,8 @@ static size_t tcp_write(uint8_t *p, size_t cap, const struct tcp_spec *t)
 	return len;
 }
 
-size_t pkt_ipv4(uint8_t *buf, size_t cap, const uint8_t src[4],
-		const uint8_t dst[4], uint8_t ttl, uint16_t frag,
-		const uint8_t *ipopts, size_t ipoptlen, const struct tcp_spec *t)
+size_t pkt_ipv4(uint8_t *buf, size_t cap, const uint8_t src[4], const uint8_t dst[4], uint8_t ttl,
+		uint16_t frag, const uint8_t *ipopts, size_t ipoptlen, const struct tcp_spec *t)
 {
 	size_t ihl = 20 + ((ipoptlen + 3) & ~(size_t)3), tl;
 	uint32_t sum;
@@ -84,9 +83,9 @@ size_t pkt_ipv4(uint8_t *buf, size_t cap, const uint8_t src[4],
 	return ihl + tl;
 }
 
-size_t pkt_ipv6(uint8_t *buf, size_t cap, const uint8_t src[16],
-		const uint8_t dst[16], uint8_t hops, uint8_t first_nh,
-		const uint8_t *ext, size_t extlen, const struct tcp_spec *t)
+size_t pkt_ipv6(uint8_t *buf, size_t cap, const uint8_t src[16], const uint8_t dst[16],
+		uint8_t hops, uint8_t first_nh, const uint8_t *ext, size_t extlen,
+		const struct tcp_spec *t)
 {
 	size_t off = 40 + extlen, tl;
 	uint32_t sum;
@@ -111,8 +110,7 @@ size_t pkt_ipv6(uint8_t *buf, size_t cap, const uint8_t src[16],
 	return off + tl;
 }
 
-size_t pkt_ext_append(uint8_t *chain, size_t len, size_t cap, uint8_t nh,
-		      size_t hlen)
+size_t pkt_ext_append(uint8_t *chain, size_t len, size_t cap, uint8_t nh, size_t hlen)
 {
 	uint8_t *h = chain + len;
 
@@ -121,7 +119,7 @@ size_t pkt_ext_append(uint8_t *chain, size_t len, size_t cap, uint8_t nh,
 	memset(h, 0, hlen);
 	h[0] = nh;
 	h[1] = (uint8_t)(hlen / 8 - 1);
-	h[2] = 1;			/* PadN covering the rest */
+	h[2] = 1; /* PadN covering the rest */
 	h[3] = (uint8_t)(hlen - 4);
 	return len + hlen;
 }

@@ -39,13 +39,12 @@
 
 #define BATCH 32
 
-static const uint8_t linux_opts[] = { 2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1,
-				      0, 0, 0, 0, 1, 3, 3, 7 };
+static const uint8_t linux_opts[] = { 2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0,
+				      0, 1, 0,	  0,	0, 0, 1, 3,  3, 7 };
 /* Every kind the decoder names, plus an unknown one, in 40 bytes. */
-static const uint8_t all_opts[] = { 2, 4, 0x05, 0xb4, 1, 3, 3, 7, 4, 2,
-				    8, 10, 0, 0, 0, 5, 0, 0, 0, 0,
-				    5, 10, 0, 0, 0, 1, 0, 0, 0, 2,
-				    253, 4, 0xab, 0xcd, 1, 1, 1, 0, 0, 0 };
+static const uint8_t all_opts[] = { 2, 4, 0x05, 0xb4, 1,    3,	  3, 7,	 4, 2, 8, 10, 0, 0,
+				    0, 5, 0,	0,    0,    0,	  5, 10, 0, 0, 0, 1,  0, 0,
+				    0, 2, 253,	4,    0xab, 0xcd, 1, 1,	 1, 0, 0, 0 };
 
 static uint64_t now_ns(void)
 {
@@ -64,8 +63,7 @@ static int raw_socket(int family)
 		fprintf(stderr, "syngen: raw socket: %s (needs root)\n", strerror(errno));
 		return -1;
 	}
-	if (family == AF_INET6 &&
-	    setsockopt(fd, IPPROTO_IPV6, IPV6_HDRINCL, &one, sizeof(one))) {
+	if (family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6, IPV6_HDRINCL, &one, sizeof(one))) {
 		fprintf(stderr, "syngen: IPV6_HDRINCL: %s\n", strerror(errno));
 		close(fd);
 		return -1;
@@ -74,8 +72,8 @@ static int raw_socket(int family)
 }
 
 /* Builds one SYN from src to dst; returns its length or 0. */
-static size_t build(uint8_t *buf, int family, const uint8_t *src,
-		    const uint8_t *dst, const struct tcp_spec *t)
+static size_t build(uint8_t *buf, int family, const uint8_t *src, const uint8_t *dst,
+		    const struct tcp_spec *t)
 {
 	if (family == AF_INET)
 		return pkt_ipv4(buf, PKT_MAX, src, dst, 64, 0x4000, NULL, 0, t);
@@ -102,8 +100,7 @@ int sg_raw(int argc, char **argv)
 		fprintf(stderr, "syngen raw: -s SRC is required\n");
 		return 2;
 	}
-	if (sg_parse_addr(a.addr, 0, &dst, &dlen) ||
-	    sg_parse_addr(a.src, 0, &src, &slen))
+	if (sg_parse_addr(a.addr, 0, &dst, &dlen) || sg_parse_addr(a.src, 0, &src, &slen))
 		return 2;
 	if (dst.ss_family != src.ss_family) {
 		fprintf(stderr, "syngen: -a and -s must be the same family\n");
@@ -149,7 +146,7 @@ int sg_raw(int argc, char **argv)
 				allowed = a.count;
 			due = allowed > sent ? (uint32_t)(allowed - sent) : 0;
 			if (!due) {
-				struct timespec ts = { 0, 20000 };	/* pacing */
+				struct timespec ts = { 0, 20000 }; /* pacing */
 
 				nanosleep(&ts, NULL);
 				continue;
@@ -175,8 +172,7 @@ int sg_raw(int argc, char **argv)
 	}
 	close(fd);
 	printf("raw: sent %u\n", sent);
-	fprintf(stderr, "raw: sent %u in %.3f s\n", sent,
-		(double)(now_ns() - start) / 1e9);
+	fprintf(stderr, "raw: sent %u in %.3f s\n", sent, (double)(now_ns() - start) / 1e9);
 	return sent == a.count ? 0 : 1;
 }
 
@@ -191,10 +187,10 @@ struct odd_case {
 	size_t paylen;
 	const uint8_t *ipopts;
 	size_t ipoptlen;
-	int n_ext;		/* IPv6 destination-options headers after hop-by-hop */
-	size_t big_ext;		/* size of one more, large, header (0: none) */
-	uint16_t frag4;		/* IPv4 flags and offset (0: DF, as usual) */
-	int frag6;		/* IPv6: a fragment header (offset 0, more) last */
+	int n_ext;	/* IPv6 destination-options headers after hop-by-hop */
+	size_t big_ext; /* size of one more, large, header (0: none) */
+	uint16_t frag4; /* IPv4 flags and offset (0: DF, as usual) */
+	int frag6;	/* IPv6: a fragment header (offset 0, more) last */
 };
 
 static const uint8_t zero_len[] = { 2, 4, 0x05, 0xb4, 30, 0, 1, 1 };
@@ -203,23 +199,34 @@ static const uint8_t len_one[] = { 4, 2, 8, 1 };
 static const uint8_t ip_nops[] = { 1, 1, 1, 0 };
 
 static const struct odd_case odd_cases[] = {
-	{ "all_options", AF_INET, "event", 0, 0x02, all_opts, sizeof(all_opts), 0, NULL, 0, 0, 0, 0, 0 },
-	{ "opt_zero_length", AF_INET, "event", 0, 0x02, zero_len, sizeof(zero_len), 0, NULL, 0, 0, 0, 0, 0 },
-	{ "opt_overlong", AF_INET, "event", 0, 0x02, overlong, sizeof(overlong), 0, NULL, 0, 0, 0, 0, 0 },
-	{ "opt_length_one", AF_INET6, "event", 0, 0x02, len_one, sizeof(len_one), 0, NULL, 0, 0, 0, 0, 0 },
-	{ "ipv4_options", AF_INET, "event", 0, 0x02, linux_opts, sizeof(linux_opts), 0, ip_nops, sizeof(ip_nops), 0, 0, 0, 0 },
-	{ "ecn_setup", AF_INET, "event", 0, 0xc2, linux_opts, sizeof(linux_opts), 0, NULL, 0, 0, 0, 0, 0 },
-	{ "syn_with_data", AF_INET6, "event", 0, 0x02, linux_opts, sizeof(linux_opts), 100, NULL, 0, 0, 0, 0, 0 },
+	{ "all_options", AF_INET, "event", 0, 0x02, all_opts, sizeof(all_opts), 0, NULL, 0, 0, 0, 0,
+	  0 },
+	{ "opt_zero_length", AF_INET, "event", 0, 0x02, zero_len, sizeof(zero_len), 0, NULL, 0, 0,
+	  0, 0, 0 },
+	{ "opt_overlong", AF_INET, "event", 0, 0x02, overlong, sizeof(overlong), 0, NULL, 0, 0, 0,
+	  0, 0 },
+	{ "opt_length_one", AF_INET6, "event", 0, 0x02, len_one, sizeof(len_one), 0, NULL, 0, 0, 0,
+	  0, 0 },
+	{ "ipv4_options", AF_INET, "event", 0, 0x02, linux_opts, sizeof(linux_opts), 0, ip_nops,
+	  sizeof(ip_nops), 0, 0, 0, 0 },
+	{ "ecn_setup", AF_INET, "event", 0, 0xc2, linux_opts, sizeof(linux_opts), 0, NULL, 0, 0, 0,
+	  0, 0 },
+	{ "syn_with_data", AF_INET6, "event", 0, 0x02, linux_opts, sizeof(linux_opts), 100, NULL, 0,
+	  0, 0, 0, 0 },
 	{ "no_options", AF_INET6, "event", 0, 0x02, NULL, 0, 0, NULL, 0, 0, 0, 0, 0 },
-	{ "ipv6_ext_chain", AF_INET6, "event", 0, 0x02, linux_opts, sizeof(linux_opts), 0, NULL, 0, 3, 256, 0, 0 },
+	{ "ipv6_ext_chain", AF_INET6, "event", 0, 0x02, linux_opts, sizeof(linux_opts), 0, NULL, 0,
+	  3, 256, 0, 0 },
 	/* The kernel walks any number of extension headers; so must we. */
 	{ "ipv6_chain_9", AF_INET6, "event", 0, 0x02, NULL, 0, 0, NULL, 0, 8, 0, 0, 0 },
-	{ "ipv6_chain_41", AF_INET6, "event", 0, 0x02, linux_opts, sizeof(linux_opts), 0, NULL, 0, 40, 0, 0, 0 },
+	{ "ipv6_chain_41", AF_INET6, "event", 0, 0x02, linux_opts, sizeof(linux_opts), 0, NULL, 0,
+	  40, 0, 0, 0 },
 	/* 150 headers, 1200 bytes: as long as a minimum-MTU (1280) packet holds. */
 	{ "ipv6_chain_min_mtu", AF_INET6, "event", 0, 0x02, NULL, 0, 0, NULL, 0, 149, 0, 0, 0 },
 	/* First fragments carrying the whole TCP header: reported, "frag":true. */
-	{ "ipv4_first_fragment", AF_INET, "event", 0, 0x02, linux_opts, sizeof(linux_opts), 0, NULL, 0, 0, 0, 0x2000, 0 },
-	{ "ipv6_first_fragment", AF_INET6, "event", 0, 0x02, linux_opts, sizeof(linux_opts), 0, NULL, 0, 0, 0, 0, 1 },
+	{ "ipv4_first_fragment", AF_INET, "event", 0, 0x02, linux_opts, sizeof(linux_opts), 0, NULL,
+	  0, 0, 0, 0x2000, 0 },
+	{ "ipv6_first_fragment", AF_INET6, "event", 0, 0x02, linux_opts, sizeof(linux_opts), 0,
+	  NULL, 0, 0, 0, 0, 1 },
 	{ "doff_past_end", AF_INET, "error:tcp_doff", 15, 0x02, NULL, 0, 0, NULL, 0, 0, 0, 0, 0 },
 	{ "doff_past_end6", AF_INET6, "error:tcp_doff", 12, 0x02, NULL, 0, 0, NULL, 0, 0, 0, 0, 0 },
 	{ "doff_below_5", AF_INET, "error:tcp_doff", 4, 0x02, NULL, 0, 0, NULL, 0, 0, 0, 0, 0 },
@@ -264,10 +271,18 @@ int sg_odd(int argc, char **argv)
 
 	while ((o = getopt(argc, argv, "4:6:p:S:T:")) != -1) {
 		switch (o) {
-		case '4': a4 = optarg; break;
-		case '6': a6 = optarg; break;
-		case 'S': s4 = optarg; break;
-		case 'T': s6 = optarg; break;
+		case '4':
+			a4 = optarg;
+			break;
+		case '6':
+			a6 = optarg;
+			break;
+		case 'S':
+			s4 = optarg;
+			break;
+		case 'T':
+			s6 = optarg;
+			break;
 		case 'p':
 			if (sg_parse_u32("-p", optarg, 1, 65535, &port))
 				return 2;
@@ -277,7 +292,8 @@ int sg_odd(int argc, char **argv)
 		}
 	}
 	if (!a4 || !a6 || !s4 || !s6 || !port) {
-		fprintf(stderr, "syngen odd: -4 DST4 -6 DST6 -S SRC4 -T SRC6 -p PORT are required\n");
+		fprintf(stderr,
+			"syngen odd: -4 DST4 -6 DST6 -S SRC4 -T SRC6 -p PORT are required\n");
 		return 2;
 	}
 	if (sg_parse_addr(a4, 0, &dst4, &l4) || sg_parse_addr(a6, 0, &dst6, &l6) ||
@@ -291,9 +307,13 @@ int sg_odd(int argc, char **argv)
 	for (i = 0; i < sizeof(odd_cases) / sizeof(odd_cases[0]); i++) {
 		const struct odd_case *c = &odd_cases[i];
 		struct tcp_spec t = { .sport = (uint16_t)(ODD_SPORT_BASE + i),
-				      .dport = (uint16_t)port, .seq = 1000u + (uint32_t)i,
-				      .win = 1024, .flags = c->flags, .opts = c->opts,
-				      .optlen = c->optlen, .doff = c->doff,
+				      .dport = (uint16_t)port,
+				      .seq = 1000u + (uint32_t)i,
+				      .win = 1024,
+				      .flags = c->flags,
+				      .opts = c->opts,
+				      .optlen = c->optlen,
+				      .doff = c->doff,
 				      .paylen = c->paylen };
 		uint8_t buf[PKT_MAX], chain[1400], s[16], d[16];
 		size_t n;
@@ -303,9 +323,8 @@ int sg_odd(int argc, char **argv)
 		sg_addr_nth(c->family == AF_INET ? &src4 : &src6, 0, s);
 		sg_addr_nth(dst, 0, d);
 		if (c->family == AF_INET) {
-			n = pkt_ipv4(buf, sizeof(buf), s, d, 64,
-				     c->frag4 ? c->frag4 : 0x4000, c->ipopts,
-				     c->ipoptlen, &t);
+			n = pkt_ipv4(buf, sizeof(buf), s, d, 64, c->frag4 ? c->frag4 : 0x4000,
+				     c->ipopts, c->ipoptlen, &t);
 		} else if (c->n_ext || c->big_ext || c->frag6) {
 			size_t cl = odd_chain(c, chain, sizeof(chain));
 

@@ -11,8 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int sg_parse_u32(const char *what, const char *s, uint32_t min, uint32_t max,
-		 uint32_t *out)
+int sg_parse_u32(const char *what, const char *s, uint32_t min, uint32_t max, uint32_t *out)
 {
 	unsigned long v;
 	char *end;
@@ -26,13 +25,11 @@ int sg_parse_u32(const char *what, const char *s, uint32_t min, uint32_t max,
 	*out = (uint32_t)v;
 	return 0;
 bad:
-	fprintf(stderr, "syngen: %s: '%s' is not a number in %u-%u\n", what, s,
-		min, max);
+	fprintf(stderr, "syngen: %s: '%s' is not a number in %u-%u\n", what, s, min, max);
 	return -1;
 }
 
-int sg_parse_addr(const char *s, uint16_t port, struct sockaddr_storage *ss,
-		  socklen_t *len)
+int sg_parse_addr(const char *s, uint16_t port, struct sockaddr_storage *ss, socklen_t *len)
 {
 	struct sockaddr_in *in4 = (struct sockaddr_in *)ss;
 	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
@@ -99,10 +96,18 @@ int sg_parse_args(int argc, char **argv, struct sg_args *a)
 	a->opts = "linux";
 	while ((o = getopt(argc, argv, "a:p:n:c:t:s:k:r:o:x:l")) != -1) {
 		switch (o) {
-		case 'l': a->latency = 1; break;
-		case 'a': a->addr = optarg; break;
-		case 's': a->src = optarg; break;
-		case 'o': a->opts = optarg; break;
+		case 'l':
+			a->latency = 1;
+			break;
+		case 'a':
+			a->addr = optarg;
+			break;
+		case 's':
+			a->src = optarg;
+			break;
+		case 'o':
+			a->opts = optarg;
+			break;
 		case 'p':
 			if (sg_parse_u32("-p", optarg, 1, 65535, &a->port))
 				return -1;

@@ -68,9 +68,8 @@ static void print_latency(uint32_t *lat, uint32_t n)
 	if (!n)
 		return;
 	qsort(lat, n, sizeof(*lat), cmp_u32);
-	fprintf(stderr, "latency_us n %u min %u p50 %u p90 %u p99 %u max %u\n",
-		n, lat[0], quantile(lat, n, 0.5), quantile(lat, n, 0.9),
-		quantile(lat, n, 0.99), lat[n - 1]);
+	fprintf(stderr, "latency_us n %u min %u p50 %u p90 %u p99 %u max %u\n", n, lat[0],
+		quantile(lat, n, 0.5), quantile(lat, n, 0.9), quantile(lat, n, 0.99), lat[n - 1]);
 }
 
 static int do_listen(int argc, char **argv)
@@ -82,14 +81,13 @@ static int do_listen(int argc, char **argv)
 	uint32_t accepted = 0;
 	int fd, one = 1;
 
-	if (sg_parse_args(argc, argv, &c) ||
-	    sg_parse_addr(c.addr, (uint16_t)c.port, &ss, &len))
+	if (sg_parse_args(argc, argv, &c) || sg_parse_addr(c.addr, (uint16_t)c.port, &ss, &len))
 		return 2;
 	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
 	    bind(fd, (struct sockaddr *)&ss, len) || listen(fd, 4096)) {
-		fprintf(stderr, "syngen: listen on %s port %u: %s\n", c.addr,
-			c.port, strerror(errno));
+		fprintf(stderr, "syngen: listen on %s port %u: %s\n", c.addr, c.port,
+			strerror(errno));
 		return 1;
 	}
 	printf("listening %s %u\n", c.addr, c.port);
@@ -118,8 +116,7 @@ static int do_listen(int argc, char **argv)
 /* A non-blocking connect, from the k-th source address after src when
  * src is given.  Returns the socket or -1. */
 static int start_connect(const struct sockaddr_storage *dst, socklen_t dlen,
-			 const struct sockaddr_storage *src, socklen_t slen,
-			 uint32_t k)
+			 const struct sockaddr_storage *src, socklen_t slen, uint32_t k)
 {
 	int fd = socket(dst->ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 
@@ -154,13 +151,12 @@ static int do_connect(int argc, char **argv)
 	uint32_t *lat, started = 0, ok = 0, failed = 0, live = 0, i;
 	uint64_t deadline, t0;
 
-	if (sg_parse_args(argc, argv, &c) ||
-	    sg_parse_addr(c.addr, (uint16_t)c.port, &dst, &dlen) ||
+	if (sg_parse_args(argc, argv, &c) || sg_parse_addr(c.addr, (uint16_t)c.port, &dst, &dlen) ||
 	    (c.src && sg_parse_addr(c.src, 0, &src, &slen)))
 		return 2;
 	pfd = calloc(c.conc, sizeof(*pfd));
 	t_start = calloc(c.conc, sizeof(*t_start));
-	lat = c.latency ? calloc(c.count, sizeof(*lat)) : NULL;	/* -l only */
+	lat = c.latency ? calloc(c.count, sizeof(*lat)) : NULL; /* -l only */
 	if (!pfd || !t_start || (c.latency && !lat))
 		return 1;
 	for (i = 0; i < c.conc; i++)
@@ -172,10 +168,10 @@ static int do_connect(int argc, char **argv)
 			if (pfd[i].fd >= 0)
 				continue;
 			if (c.rate && now_ns() < t0 + started * 1000000000ull / c.rate)
-				break;	/* -r: not yet */
+				break; /* -r: not yet */
 			t_start[i] = now_ns();
-			pfd[i].fd = start_connect(&dst, dlen, c.src ? &src : NULL,
-						  slen, started % c.nsrc);
+			pfd[i].fd = start_connect(&dst, dlen, c.src ? &src : NULL, slen,
+						  started % c.nsrc);
 			pfd[i].events = POLLOUT;
 			started++;
 			if (pfd[i].fd < 0) {
@@ -187,7 +183,7 @@ static int do_connect(int argc, char **argv)
 		}
 		if (!live) {
 			if (c.rate)
-				poll(NULL, 0, 1);	/* paced: the next start is due soon */
+				poll(NULL, 0, 1); /* paced: the next start is due soon */
 			continue;
 		}
 		if (poll(pfd, c.conc, c.rate ? 1 : 100) <= 0)
@@ -223,7 +219,7 @@ static int do_connect(int argc, char **argv)
 	for (i = 0; i < c.conc; i++) {
 		if (pfd[i].fd >= 0) {
 			close(pfd[i].fd);
-			failed++;	/* timed out */
+			failed++; /* timed out */
 		}
 	}
 	failed += c.count - started;
@@ -239,8 +235,7 @@ static int do_connect(int argc, char **argv)
 
 static void usage(void)
 {
-	fputs("usage: syngen listen|connect|raw|odd [options]  (see lab/README.md)\n",
-	      stderr);
+	fputs("usage: syngen listen|connect|raw|odd [options]  (see lab/README.md)\n", stderr);
 }
 
 int main(int argc, char **argv)

@@ -18,21 +18,26 @@
 enum { OPT_HOST, OPT_PORT, N_OPTS };
 
 static const struct synsink_option options[N_OPTS] = {
-	[OPT_HOST] = { .name = "host", .type = SYNSINK_OPT_STRING, .def = "127.0.0.1",
+	[OPT_HOST] = { .name = "host",
+		       .type = SYNSINK_OPT_STRING,
+		       .def = "127.0.0.1",
 		       .help = "where the datagrams go" },
-	[OPT_PORT] = { .name = "port", .type = SYNSINK_OPT_UINT, .def = "5140",
-		       .min = 1, .max = 65535, .help = "UDP port" },
+	[OPT_PORT] = { .name = "port",
+		       .type = SYNSINK_OPT_UINT,
+		       .def = "5140",
+		       .min = 1,
+		       .max = 65535,
+		       .help = "UDP port" },
 };
 
 struct udpjson {
 	const struct synsink_host *host;
 	int fd;
-	atomic_ullong sent, failed;	/* stats() reads them from any thread */
+	atomic_ullong sent, failed; /* stats() reads them from any thread */
 	char line[SYNSINK_LINE_MAX];
 };
 
-static int uj_open(void **state, const struct synsink_value *v,
-		   const struct synsink_host *host)
+static int uj_open(void **state, const struct synsink_value *v, const struct synsink_host *host)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_DGRAM, .ai_flags = AI_NUMERICSERV };
 	struct addrinfo *ai;
@@ -41,8 +46,7 @@ static int uj_open(void **state, const struct synsink_value *v,
 
 	ret = getaddrinfo(v[OPT_HOST].str, v[OPT_PORT].str, &hints, &ai);
 	if (ret) {
-		host->log(host, SYNSINK_LOG_ERR, "host %s: %s", v[OPT_HOST].str,
-			  gai_strerror(ret));
+		host->log(host, SYNSINK_LOG_ERR, "host %s: %s", v[OPT_HOST].str, gai_strerror(ret));
 		return -EINVAL;
 	}
 	u = calloc(1, sizeof(*u));
@@ -73,8 +77,7 @@ static int uj_open(void **state, const struct synsink_value *v,
  * but a sink that learns them later (a reply, a delivery report) settles
  * them then, from any thread.
  */
-static int uj_write(void *state, const struct synsink_event *ev, size_t n,
-		    uint64_t seq)
+static int uj_write(void *state, const struct synsink_event *ev, size_t n, uint64_t seq)
 {
 	struct udpjson *u = state;
 	size_t i, run = 0;
@@ -99,7 +102,7 @@ static int uj_write(void *state, const struct synsink_event *ev, size_t n,
 	if (run)
 		u->host->settle(u->host, seq + n - run, run,
 				ok ? SYNSINK_DELIVERED : SYNSINK_FAILED);
-	return SYNSINK_PENDING;	/* settled above */
+	return SYNSINK_PENDING; /* settled above */
 }
 
 static int uj_flush(void *state, int timeout_ms)

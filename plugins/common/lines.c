@@ -23,8 +23,8 @@ static int write_all(int fd, const char *buf, size_t len, atomic_ullong *bytes)
 	return 0;
 }
 
-int lines_write(int fd, const struct synsink_event *ev, size_t n,
-		lines_format_fn format, char *buf, size_t cap, atomic_ullong *bytes)
+int lines_write(int fd, const struct synsink_event *ev, size_t n, lines_format_fn format, char *buf,
+		size_t cap, atomic_ullong *bytes)
 {
 	size_t used = 0, i;
 	int ret;

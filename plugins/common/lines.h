@@ -19,7 +19,7 @@ typedef size_t (*lines_format_fn)(const struct synsink_event *ev, char *buf, siz
 /* Writes the n events' lines to fd through buf (cap bytes, at least
  * SYNSINK_LINE_MAX), adding what went out to *bytes.  Returns 0, or the
  * negative errno of the write that failed (EINTR is retried). */
-int lines_write(int fd, const struct synsink_event *ev, size_t n,
-		lines_format_fn format, char *buf, size_t cap, atomic_ullong *bytes);
+int lines_write(int fd, const struct synsink_event *ev, size_t n, lines_format_fn format, char *buf,
+		size_t cap, atomic_ullong *bytes);
 
 #endif

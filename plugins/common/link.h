@@ -18,10 +18,10 @@
 #include "outbox.h"
 
 struct link {
-	struct outbox *ob;		/* its backoff paces the connects */
+	struct outbox *ob; /* its backoff paces the connects */
 	const struct synsink_host *host;
-	bool down;			/* said to be down, not yet back */
-	bool quiet;			/* open() is trying: it reports failures itself */
+	bool down;  /* said to be down, not yet back */
+	bool quiet; /* open() is trying: it reports failures itself */
 	/* Counters: stats() reads them from any thread. */
 	atomic_ullong reconnects, connect_errors, lost;
 };

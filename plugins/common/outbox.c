@@ -33,8 +33,7 @@ void outbox_free(struct outbox *o)
 	o->seq = NULL;
 }
 
-void outbox_add(struct outbox *o, const struct synsink_event *ev, size_t n,
-		uint64_t seq)
+void outbox_add(struct outbox *o, const struct synsink_event *ev, size_t n, uint64_t seq)
 {
 	size_t i;
 
@@ -69,7 +68,7 @@ void outbox_rotate(struct outbox *o)
 
 	if (!o->count)
 		return;
-	back = (o->head + o->count) % o->cap;	/* == head when full: fine */
+	back = (o->head + o->count) % o->cap; /* == head when full: fine */
 	o->fifo[back] = o->fifo[o->head];
 	o->seq[back] = o->seq[o->head];
 	o->head = (o->head + 1) % o->cap;

@@ -18,16 +18,16 @@
 
 #include <synsink/plugin.h>
 
-#define OUTBOX_BACKOFF_MIN_NS	(100ull * 1000000)
-#define OUTBOX_BACKOFF_MAX_NS	(5000ull * 1000000)
+#define OUTBOX_BACKOFF_MIN_NS (100ull * 1000000)
+#define OUTBOX_BACKOFF_MAX_NS (5000ull * 1000000)
 /* Events on their way per sink: four of the core's largest batches. */
-#define OUTBOX_CAP		16384
+#define OUTBOX_CAP 16384
 
 struct outbox {
 	struct synsink_event *fifo;
 	uint64_t *seq;
 	size_t cap, head;
-	atomic_size_t count;		/* held; stats() reads it from any thread */
+	atomic_size_t count; /* held; stats() reads it from any thread */
 	uint64_t next_try_ns, backoff_ns;
 	const struct synsink_host *host;
 };
@@ -45,8 +45,7 @@ static inline size_t outbox_room(const struct outbox *o)
 }
 
 /* Takes n events numbered seq..seq+n-1; n must fit (outbox_room). */
-void outbox_add(struct outbox *o, const struct synsink_event *ev, size_t n,
-		uint64_t seq);
+void outbox_add(struct outbox *o, const struct synsink_event *ev, size_t n, uint64_t seq);
 
 static inline const struct synsink_event *outbox_at(const struct outbox *o, size_t i)
 {

@@ -23,7 +23,7 @@
 #include "lines.h"
 
 #define OUTBUF_SIZE (64 * 1024)
-#define SECOND_NS 1000000000ull
+#define SECOND_NS   1000000000ull
 
 enum { OPT_PATH, OPT_FORMAT, OPT_MODE, OPT_FSYNC, N_OPTS };
 enum { FMT_TEXT, FMT_JSON };
@@ -33,14 +33,21 @@ static const char *const formats[] = { "text", "json", NULL };
 static const char *const fsyncs[] = { "none", "batch", "second", NULL };
 
 static const struct synsink_option options[N_OPTS] = {
-	[OPT_PATH] = { .name = "path", .type = SYNSINK_OPT_STRING,
+	[OPT_PATH] = { .name = "path",
+		       .type = SYNSINK_OPT_STRING,
 		       .help = "the file to append to (required; absolute)" },
-	[OPT_FORMAT] = { .name = "format", .type = SYNSINK_OPT_ENUM, .def = "json",
+	[OPT_FORMAT] = { .name = "format",
+			 .type = SYNSINK_OPT_ENUM,
+			 .def = "json",
 			 .choices = formats,
 			 .help = "json: one object per line (schema v1); text: the origin's line" },
-	[OPT_MODE] = { .name = "mode", .type = SYNSINK_OPT_STRING, .def = "0640",
+	[OPT_MODE] = { .name = "mode",
+		       .type = SYNSINK_OPT_STRING,
+		       .def = "0640",
 		       .help = "permissions of a file the sink creates, octal" },
-	[OPT_FSYNC] = { .name = "fsync", .type = SYNSINK_OPT_ENUM, .def = "none",
+	[OPT_FSYNC] = { .name = "fsync",
+			.type = SYNSINK_OPT_ENUM,
+			.def = "none",
 			.choices = fsyncs,
 			.help = "none: leave it to the kernel; batch: fdatasync after each batch; second: at most once a second" },
 };
@@ -61,8 +68,8 @@ struct file_sink {
 /* Opens (creating) the path for appending.  Returns the fd or -errno. */
 static int open_path(struct file_sink *s)
 {
-	int fd = open(s->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
-			       O_NOFOLLOW | O_NOCTTY, s->mode);
+	int fd = open(s->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY,
+		      s->mode);
 	struct stat st;
 
 	if (fd < 0)
@@ -74,8 +81,7 @@ static int open_path(struct file_sink *s)
 	return fd;
 }
 
-static int file_open(void **state, const struct synsink_value *v,
-		     const struct synsink_host *host)
+static int file_open(void **state, const struct synsink_value *v, const struct synsink_host *host)
 {
 	struct file_sink *s;
 	unsigned long mode;
@@ -140,15 +146,14 @@ static void maybe_sync(struct file_sink *s)
 	s->synced_ns = now;
 }
 
-static int file_write(void *state, const struct synsink_event *ev, size_t n,
-		      uint64_t seq)
+static int file_write(void *state, const struct synsink_event *ev, size_t n, uint64_t seq)
 {
 	struct file_sink *s = state;
 	int ret;
 
-	(void)seq;	/* done in write(): SYNSINK_OK settles the batch */
+	(void)seq; /* done in write(): SYNSINK_OK settles the batch */
 	if (s->fd < 0)
-		return SYNSINK_ERROR;	/* a reopen failed; said so then */
+		return SYNSINK_ERROR; /* a reopen failed; said so then */
 	ret = lines_write(s->fd, ev, n, s->format, s->buf, sizeof(s->buf), &s->bytes);
 	if (ret)
 		return fail(s, ret);
@@ -164,7 +169,7 @@ static int file_flush(void *state, int timeout_ms)
 	(void)timeout_ms;
 	if (s->fd >= 0 && s->fsync != FSYNC_NONE && fdatasync(s->fd))
 		return -errno;
-	return 0;	/* nothing is held between batches */
+	return 0; /* nothing is held between batches */
 }
 
 /* SIGHUP: the file may have been renamed (logrotate); start a new one. */
@@ -177,12 +182,13 @@ static void file_reopen(void *state)
 		s->reopen_errors++;
 		s->host->log(s->host, SYNSINK_LOG_ERR, "reopening %s: %s; %s", s->path,
 			     fd == -EINVAL ? "not a regular file" : strerror(-fd),
-			     s->fd >= 0 ? "writing on to the old file" : "events are counted failed");
+			     s->fd >= 0 ? "writing on to the old file"
+					: "events are counted failed");
 		return;
 	}
 	if (s->fd >= 0) {
 		if (s->fsync != FSYNC_NONE)
-			(void)fdatasync(s->fd);	/* best effort: it is closed next */
+			(void)fdatasync(s->fd); /* best effort: it is closed next */
 		close(s->fd);
 	}
 	s->fd = fd;

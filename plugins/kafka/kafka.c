@@ -32,8 +32,8 @@ enum { KEY_SRC, KEY_DST, KEY_FLOW, KEY_NONE, N_KEYS };
 enum { FMT_JSON, FMT_TEXT, N_FMTS };
 
 static const char *const keys[] = {
-	[KEY_SRC] = "src", [KEY_DST] = "dst", [KEY_FLOW] = "flow", [KEY_NONE] = "none",
-	[N_KEYS] = NULL,
+	[KEY_SRC] = "src",   [KEY_DST] = "dst", [KEY_FLOW] = "flow",
+	[KEY_NONE] = "none", [N_KEYS] = NULL,
 };
 static const char *const formats[] = { [FMT_JSON] = "json", [FMT_TEXT] = "text", [N_FMTS] = NULL };
 
@@ -63,11 +63,11 @@ static const char *const defaults[][2] = {
 	{ "partitioner", "murmur2_random" },
 };
 
-#define N_ERRCODES 16
-#define TOPIC_MAX 249		/* Kafka's longest topic name */
-#define TOPIC_PROBE_MS 3000	/* how long open() asks about the topic */
-#define LAT_SUB 8		/* latency buckets per power of two */
-#define LAT_BUCKETS (32 * LAT_SUB)	/* up to 2^32 microseconds */
+#define N_ERRCODES     16
+#define TOPIC_MAX      249	      /* Kafka's longest topic name */
+#define TOPIC_PROBE_MS 3000	      /* how long open() asks about the topic */
+#define LAT_SUB	       8	      /* latency buckets per power of two */
+#define LAT_BUCKETS    (32 * LAT_SUB) /* up to 2^32 microseconds */
 
 struct ksink {
 	const struct synsink_host *host;
@@ -76,9 +76,12 @@ struct ksink {
 	const char *topic;
 	int key, json;
 	/* Counters: stats() reads them from any thread. */
-	atomic_ullong accepted, delivered, failed, requeued, queue_full,
-		      produce_errors, lat[LAT_BUCKETS];
-	struct { atomic_int code; atomic_ullong n; } errs[N_ERRCODES];
+	atomic_ullong accepted, delivered, failed, requeued, queue_full, produce_errors,
+		lat[LAT_BUCKETS];
+	struct {
+		atomic_int code;
+		atomic_ullong n;
+	} errs[N_ERRCODES];
 	/* from librdkafka's statistics, when statistics.interval.ms is set */
 	atomic_ullong st_txmsgs, st_tx, st_txretries, st_txerrs, st_msg_cnt;
 	char line[SYNSINK_LINE_MAX];
@@ -169,8 +172,8 @@ static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaqu
 				     s->topic, (int)m->partition, rd_kafka_err2str(m->err));
 		else
 			s->host->log(s->host, SYNSINK_LOG_WARN,
-				     "topic '%s' partition %d: delivery failed: %s",
-				     s->topic, (int)m->partition, rd_kafka_err2str(m->err));
+				     "topic '%s' partition %d: delivery failed: %s", s->topic,
+				     (int)m->partition, rd_kafka_err2str(m->err));
 		s->host->settle(s->host, seq, 1, again ? SYNSINK_REQUEUE : SYNSINK_FAILED);
 		return;
 	}
@@ -183,8 +186,10 @@ static void on_delivery(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaqu
 static void on_log(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
 {
 	struct ksink *s = rd_kafka_opaque(rk);
-	int lvl = level <= 3 ? SYNSINK_LOG_ERR : level == 4 ? SYNSINK_LOG_WARN :
-		  level <= 6 ? SYNSINK_LOG_INFO : SYNSINK_LOG_DEBUG;
+	int lvl = level <= 3   ? SYNSINK_LOG_ERR
+		  : level == 4 ? SYNSINK_LOG_WARN
+		  : level <= 6 ? SYNSINK_LOG_INFO
+			       : SYNSINK_LOG_DEBUG;
 
 	if (lvl <= SYNSINK_LOG_WARN)
 		s->host->log(s->host, lvl, "librdkafka %s: %s", fac, buf);
@@ -196,7 +201,7 @@ static unsigned long long json_top_u64(const char *json, const char *key)
 	const char *p;
 
 	snprintf(pat, sizeof(pat), "\"%s\":", key);
-	p = strstr(json, pat);	/* top-level counters come before the nested ones */
+	p = strstr(json, pat); /* top-level counters come before the nested ones */
 	return p ? strtoull(p + strlen(pat), NULL, 10) : 0;
 }
 
@@ -211,11 +216,10 @@ static int on_stats(rd_kafka_t *rk, char *json, size_t len, void *opaque)
 	s->st_txmsgs = json_top_u64(json, "txmsgs");
 	s->st_txretries = json_top_u64(json, "txretries");
 	s->st_txerrs = json_top_u64(json, "txerrs");
-	return 0;	/* librdkafka frees json */
+	return 0; /* librdkafka frees json */
 }
 
-static int conf_set(struct ksink *s, rd_kafka_conf_t *conf, const char *k,
-		    const char *v)
+static int conf_set(struct ksink *s, rd_kafka_conf_t *conf, const char *k, const char *v)
 {
 	char err[512];
 
@@ -235,8 +239,7 @@ static int topic_name_check(const struct synsink_host *host, const char *t)
 
 	if (len > TOPIC_MAX) {
 		host->log(host, SYNSINK_LOG_ERR,
-			  "topic name is %zu bytes long; Kafka allows at most %d",
-			  len, TOPIC_MAX);
+			  "topic name is %zu bytes long; Kafka allows at most %d", len, TOPIC_MAX);
 		return -EINVAL;
 	}
 	for (i = 0; i < len; i++)
@@ -244,8 +247,7 @@ static int topic_name_check(const struct synsink_host *host, const char *t)
 			break;
 	if (i < len || !strcmp(t, ".") || !strcmp(t, "..")) {
 		host->log(host, SYNSINK_LOG_ERR,
-			  "topic '%s': Kafka allows only letters, digits, '.', '_' and '-'",
-			  t);
+			  "topic '%s': Kafka allows only letters, digits, '.', '_' and '-'", t);
 		return -EINVAL;
 	}
 	return 0;
@@ -281,7 +283,9 @@ static int broker_auto_creates(struct ksink *s, int32_t broker)
 		for (i = 0; i < n; i++) {
 			const char *v = rd_kafka_ConfigEntry_value(ce[i]);
 
-			if (!strcmp(rd_kafka_ConfigEntry_name(ce[i]), "auto.create.topics.enable") && v)
+			if (!strcmp(rd_kafka_ConfigEntry_name(ce[i]),
+				    "auto.create.topics.enable") &&
+			    v)
 				answer = !strcmp(v, "true");
 		}
 	}
@@ -324,35 +328,35 @@ static int topic_exists(struct ksink *s, const char *brokers, const char *topic)
 	rd_kafka_metadata_destroy(md);
 	switch (err) {
 	case RD_KAFKA_RESP_ERR_NO_ERROR:
-	case RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE:	/* being created */
+	case RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE: /* being created */
 		return 0;
 	case RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART:
 		creates = broker >= 0 ? broker_auto_creates(s, broker) : -1;
 		if (creates == 1)
 			return 0;
 		if (creates < 0) {
-			s->host->log(s->host, SYNSINK_LOG_WARN,
-				     "topic '%s' does not exist on %s, and whether the brokers create it could not be asked; starting",
-				     topic, brokers);
+			s->host->log(
+				s->host, SYNSINK_LOG_WARN,
+				"topic '%s' does not exist on %s, and whether the brokers create it could not be asked; starting",
+				topic, brokers);
 			return 0;
 		}
 		s->host->log(s->host, SYNSINK_LOG_ERR,
-			     "topic '%s' does not exist on %s (auto-create is off)",
-			     topic, brokers);
+			     "topic '%s' does not exist on %s (auto-create is off)", topic,
+			     brokers);
 		return -ENOENT;
 	case RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED:
 		s->host->log(s->host, SYNSINK_LOG_ERR,
 			     "topic '%s' on %s: not authorized to write it", topic, brokers);
 		return -EACCES;
 	default:
-		s->host->log(s->host, SYNSINK_LOG_WARN, "topic '%s' on %s: %s",
-			     topic, brokers, rd_kafka_err2str(err));
+		s->host->log(s->host, SYNSINK_LOG_WARN, "topic '%s' on %s: %s", topic, brokers,
+			     rd_kafka_err2str(err));
 		return 0;
 	}
 }
 
-static int kafka_open(void **state, const struct synsink_value *v,
-		      const struct synsink_host *host)
+static int kafka_open(void **state, const struct synsink_value *v, const struct synsink_host *host)
 {
 	struct ksink *s = calloc(1, sizeof(*s));
 	rd_kafka_conf_t *conf;
@@ -431,23 +435,22 @@ static size_t make_key(struct ksink *s, const struct synsink_event *ev)
 	case KEY_FLOW:
 		inet_ntop(ev->family, ev->saddr, a, sizeof(a));
 		inet_ntop(ev->family, ev->daddr, b, sizeof(b));
-		n = snprintf(s->keybuf, sizeof(s->keybuf), "%s %u %s %u", a, ev->sport,
-			     b, ev->dport);
+		n = snprintf(s->keybuf, sizeof(s->keybuf), "%s %u %s %u", a, ev->sport, b,
+			     ev->dport);
 		return n > 0 ? (size_t)n : 0;
 	default:
 		return 0;
 	}
 }
 
-static int kafka_write(void *state, const struct synsink_event *ev, size_t n,
-		       uint64_t seq)
+static int kafka_write(void *state, const struct synsink_event *ev, size_t n, uint64_t seq)
 {
 	struct ksink *s = state;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		size_t len = (s->json ? s->host->format_json : s->host->format_text)
-			     (&ev[i], s->line, sizeof(s->line));
+		size_t len = (s->json ? s->host->format_json
+				      : s->host->format_text)(&ev[i], s->line, sizeof(s->line));
 		size_t klen = make_key(s, &ev[i]);
 		rd_kafka_resp_err_t err;
 
@@ -456,16 +459,14 @@ static int kafka_write(void *state, const struct synsink_event *ev, size_t n,
 			s->host->settle(s->host, seq + i, 1, SYNSINK_FAILED);
 			continue;
 		}
-		err = rd_kafka_producev(s->rk,
-			RD_KAFKA_V_RKT(s->rkt),
-			RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-			RD_KAFKA_V_VALUE(s->line, len - 1),	/* no newline */
+		err = rd_kafka_producev(
+			s->rk, RD_KAFKA_V_RKT(s->rkt), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+			RD_KAFKA_V_VALUE(s->line, len - 1), /* no newline */
 			/* librdkafka's macros cast their arguments unbracketed */
 			RD_KAFKA_V_KEY((klen ? s->keybuf : NULL), klen),
 			RD_KAFKA_V_HEADER("synsink-schema", (s->json ? "1" : "text"), -1),
 			RD_KAFKA_V_HEADER("synsink-host", s->host->sensor, -1),
-			RD_KAFKA_V_OPAQUE((void *)(uintptr_t)(seq + i)),
-			RD_KAFKA_V_END);
+			RD_KAFKA_V_OPAQUE((void *)(uintptr_t)(seq + i)), RD_KAFKA_V_END);
 		if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
 			s->accepted++;
 		} else if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
@@ -483,7 +484,7 @@ static int kafka_write(void *state, const struct synsink_event *ev, size_t n,
 			s->host->settle(s->host, seq + i, 1, SYNSINK_FAILED);
 		}
 	}
-	rd_kafka_poll(s->rk, 0);	/* serve delivery reports */
+	rd_kafka_poll(s->rk, 0); /* serve delivery reports */
 	return SYNSINK_PENDING;
 }
 
@@ -499,8 +500,8 @@ static int kafka_flush(void *state, int timeout_ms)
 	rd_kafka_flush(s->rk, timeout_ms);
 	left = rd_kafka_outq_len(s->rk);
 	if (left > 0) {
-		s->host->log(s->host, SYNSINK_LOG_WARN,
-			     "%d events still undelivered after %d ms", left, timeout_ms);
+		s->host->log(s->host, SYNSINK_LOG_WARN, "%d events still undelivered after %d ms",
+			     left, timeout_ms);
 		return -ETIMEDOUT;
 	}
 	return 0;
@@ -569,7 +570,8 @@ static void kafka_stats(void *state, synsink_emit_fn emit, void *arg)
 static const struct synsink_plugin kafka_plugin = {
 	SYNSINK_PLUGIN_INIT,
 	.name = "kafka",
-	.description = "Apache Kafka via librdkafka: acks=all, idempotent, delivery reports counted",
+	.description =
+		"Apache Kafka via librdkafka: acks=all, idempotent, delivery reports counted",
 	.options = options,
 	.n_options = N_OPTS,
 	.open = kafka_open,

@@ -52,7 +52,7 @@ static int take_string(struct cursor *c, const char **s, size_t *n)
 				h2 = hexval(c->p[2]);
 				h3 = hexval(c->p[3]);
 				if (h0 != 0 || h1 != 0 || h2 < 0 || h3 < 0)
-					return -EINVAL;	/* the core writes \u00XX only */
+					return -EINVAL; /* the core writes \u00XX only */
 				ch = (char)(h2 << 4 | h3);
 				c->p += 4;
 			} else if (ch != '"' && ch != '\\' && ch != '/') {
@@ -65,7 +65,7 @@ static int take_string(struct cursor *c, const char **s, size_t *n)
 	}
 	if (c->p >= c->end)
 		return -EINVAL;
-	c->p++;		/* closing quote */
+	c->p++; /* closing quote */
 	*s = start;
 	*n = (size_t)(c->out - start);
 	return 0;
@@ -164,13 +164,14 @@ static int flatten(struct redis_cmd *cmd, const char *line, size_t len)
 	return 0;
 }
 
-int redis_cmd_build(struct redis_cmd *cmd, enum redis_mode mode,
-		    const char *key, uint64_t maxlen, const char *line,
-		    size_t len)
+int redis_cmd_build(struct redis_cmd *cmd, enum redis_mode mode, const char *key, uint64_t maxlen,
+		    const char *line, size_t len)
 {
 	static const char *const verbs[] = {
-		[MODE_XADD] = "XADD", [MODE_PUBLISH] = "PUBLISH",
-		[MODE_LPUSH] = "LPUSH", [MODE_RPUSH] = "RPUSH",
+		[MODE_XADD] = "XADD",
+		[MODE_PUBLISH] = "PUBLISH",
+		[MODE_LPUSH] = "LPUSH",
+		[MODE_RPUSH] = "RPUSH",
 	};
 
 	if (len && line[len - 1] == '\n')
@@ -182,8 +183,7 @@ int redis_cmd_build(struct redis_cmd *cmd, enum redis_mode mode,
 		return push(cmd, line, len);
 
 	if (maxlen) {
-		snprintf(cmd->maxlen, sizeof(cmd->maxlen), "%llu",
-			 (unsigned long long)maxlen);
+		snprintf(cmd->maxlen, sizeof(cmd->maxlen), "%llu", (unsigned long long)maxlen);
 		push_str(cmd, "MAXLEN");
 		push_str(cmd, "~");
 		push_str(cmd, cmd->maxlen);

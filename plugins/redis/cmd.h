@@ -15,15 +15,15 @@
 
 enum redis_mode { MODE_XADD, MODE_PUBLISH, MODE_LPUSH, MODE_RPUSH };
 
-#define CMD_MAX_ARGS 96		/* XADD key MAXLEN ~ N * + 2 per field */
-#define CMD_BUF 2048		/* unescaped field text of one event */
+#define CMD_MAX_ARGS 96	  /* XADD key MAXLEN ~ N * + 2 per field */
+#define CMD_BUF	     2048 /* unescaped field text of one event */
 
 struct redis_cmd {
 	int argc;
 	const char *argv[CMD_MAX_ARGS];
 	size_t argvlen[CMD_MAX_ARGS];
 	char maxlen[24];
-	char buf[CMD_BUF];	/* field names and values point in here */
+	char buf[CMD_BUF]; /* field names and values point in here */
 };
 
 /*
@@ -33,9 +33,8 @@ struct redis_cmd {
  * Returns 0, or -EINVAL when the line is not a flat JSON object as the
  * core writes it, or -ENOSPC when it has too many fields.
  */
-int redis_cmd_build(struct redis_cmd *cmd, enum redis_mode mode,
-		    const char *key, uint64_t maxlen, const char *line,
-		    size_t len);
+int redis_cmd_build(struct redis_cmd *cmd, enum redis_mode mode, const char *key, uint64_t maxlen,
+		    const char *line, size_t len);
 
 /* Encodes cmd in RESP (the Redis protocol) at out.  Returns the length, or
  * 0 when it does not fit in cap bytes. */

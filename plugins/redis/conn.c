@@ -13,7 +13,10 @@
 #include "rsink.h"
 
 static const char *const tempk_prefix[N_TEMPK] = {
-	"LOADING", "BUSY", "MASTERDOWN", "TRYAGAIN",
+	"LOADING",
+	"BUSY",
+	"MASTERDOWN",
+	"TRYAGAIN",
 };
 
 void rconn_disconnect(struct rsink *s)
@@ -25,7 +28,7 @@ void rconn_disconnect(struct rsink *s)
 	s->handshake = 0;
 	s->wpending = 0;
 	s->due_ns = 0;
-	s->inflight = 0;	/* unanswered commands go again on the next connection */
+	s->inflight = 0; /* unanswered commands go again on the next connection */
 }
 
 /* A connect or handshake failed with s->why: back off, say so once. */
@@ -73,8 +76,8 @@ static int connect_done(struct rsink *s)
 	socklen_t len = sizeof(err);
 
 	if (getsockopt(s->c->fd, SOL_SOCKET, SO_ERROR, &err, &len) || err) {
-		snprintf(s->why, sizeof(s->why), "connect to %s: %s",
-			 s->server, strerror(err ? err : errno));
+		snprintf(s->why, sizeof(s->why), "connect to %s: %s", s->server,
+			 strerror(err ? err : errno));
 		connect_failed(s, -ECONNREFUSED);
 		return -1;
 	}
@@ -123,7 +126,10 @@ static void handshake_reply(struct rsink *s, const redisReply *r)
 			   s->handshake == 1 + (s->v[OPT_DB].num ? 1 : 0) + 1;
 
 		snprintf(s->why, sizeof(s->why), "%s refused: %s",
-			 auth ? "AUTH" : s->handshake == 2 ? "SELECT" : "PING", r->str);
+			 auth		     ? "AUTH"
+			 : s->handshake == 2 ? "SELECT"
+					     : "PING",
+			 r->str);
 		connect_failed(s, auth ? -EACCES : -EIO);
 		return;
 	}
@@ -132,8 +138,8 @@ static void handshake_reply(struct rsink *s, const redisReply *r)
 	s->state = RC_UP;
 	s->due_ns = 0;
 	if (link_up(&s->link))
-		s->host->log(s->host, SYNSINK_LOG_INFO,
-			     "reconnected; %zu events to send", (size_t)s->ob.count);
+		s->host->log(s->host, SYNSINK_LOG_INFO, "reconnected; %zu events to send",
+			     (size_t)s->ob.count);
 	rconn_ready_again(s);
 }
 
@@ -184,12 +190,11 @@ static size_t queue_chunk(struct rsink *s)
 		size_t len = s->host->format_json(ev, s->line, sizeof(s->line));
 		size_t r;
 
-		if (!len || redis_cmd_build(&s->cmd, s->mode, key, maxlen,
-					    s->line, len))
-			break;	/* cannot happen with the core's formatter */
+		if (!len || redis_cmd_build(&s->cmd, s->mode, key, maxlen, s->line, len))
+			break; /* cannot happen with the core's formatter */
 		r = redis_cmd_resp(&s->cmd, s->resp + used, RESP_BUF - used);
 		if (!r)
-			break;	/* the chunk is full */
+			break; /* the chunk is full */
 		used += r;
 		queued++;
 	}
@@ -197,7 +202,7 @@ static size_t queue_chunk(struct rsink *s)
 		return 0;
 	if (redisAppendFormattedCommand(s->c, s->resp, used) != REDIS_OK)
 		return 0;
-	if (!s->inflight)	/* the first reply is due from now */
+	if (!s->inflight) /* the first reply is due from now */
 		s->due_ns = s->host->now_ns() + ms_ns(s->v[OPT_COMMAND_TIMEOUT].num);
 	s->inflight += queued;
 	s->wpending = 1;
@@ -222,8 +227,7 @@ static void retry_later(struct rsink *s, const char *msg)
 	if (s->hold_ns > RETRY_MAX_NS)
 		s->hold_ns = RETRY_MAX_NS;
 	s->hold_until_ns = now + s->hold_ns;
-	s->host->log(s->host, SYNSINK_LOG_WARN, "Redis says '%.100s'; events kept, retrying",
-		     msg);
+	s->host->log(s->host, SYNSINK_LOG_WARN, "Redis says '%.100s'; events kept, retrying", msg);
 	if (!s->inflight)
 		s->due_ns = 0;
 }
@@ -256,9 +260,9 @@ static int take_replies(struct rsink *s)
 		}
 		if (r->type == REDIS_REPLY_ERROR)
 			count_error(s, r->str);
-		s->hold_ns = 0;	/* answered: no more holding back */
-		outbox_settle(&s->ob, 1, r->type == REDIS_REPLY_ERROR ?
-				  SYNSINK_FAILED : SYNSINK_DELIVERED);
+		s->hold_ns = 0; /* answered: no more holding back */
+		outbox_settle(&s->ob, 1,
+			      r->type == REDIS_REPLY_ERROR ? SYNSINK_FAILED : SYNSINK_DELIVERED);
 		freeReplyObject(r);
 		s->inflight--;
 		if (!s->inflight)
@@ -295,7 +299,7 @@ void rconn_pump(struct rsink *s, bool connect)
 				continue;
 			if (s->inflight)
 				break;
-			s->build_errors++;	/* the head cannot be encoded: count it */
+			s->build_errors++; /* the head cannot be encoded: count it */
 			outbox_settle(&s->ob, 1, SYNSINK_FAILED);
 		}
 		if (s->wpending && s->state != RC_CONNECTING) {
@@ -309,7 +313,7 @@ void rconn_pump(struct rsink *s, bool connect)
 		}
 		if (s->state == RC_UP && !s->inflight && !s->wpending &&
 		    (!s->ob.count || (now < s->hold_until_ns && now >= s->slice_end_ns)))
-			return;		/* all sent and answered, or held back */
+			return; /* all sent and answered, or held back */
 		if (s->due_ns && now >= s->due_ns) {
 			char why[128];
 
@@ -319,7 +323,8 @@ void rconn_pump(struct rsink *s, bool connect)
 				lost_connection(s, why);
 			} else {
 				snprintf(s->why, sizeof(s->why), "%s %s: timed out",
-					 s->state == RC_CONNECTING ? "connect to" : "no answer from",
+					 s->state == RC_CONNECTING ? "connect to"
+								   : "no answer from",
 					 s->server);
 				connect_failed(s, -ETIMEDOUT);
 			}
@@ -330,11 +335,11 @@ void rconn_pump(struct rsink *s, bool connect)
 			return;
 		until = s->due_ns && s->due_ns < s->slice_end_ns ? s->due_ns : s->slice_end_ns;
 		if (s->hold_until_ns > now && s->hold_until_ns < until)
-			until = s->hold_until_ns;	/* then send again */
+			until = s->hold_until_ns; /* then send again */
 		ms = until > now ? (int)((until - now + 999999) / 1000000) : 0;
 		pfd.fd = s->c->fd;
-		pfd.events = s->state == RC_CONNECTING ? POLLOUT :
-			     POLLIN | (s->wpending ? POLLOUT : 0);
+		pfd.events = s->state == RC_CONNECTING ? POLLOUT
+						       : POLLIN | (s->wpending ? POLLOUT : 0);
 		ret = poll(&pfd, 1, ms);
 		if (ret < 0 && errno != EINTR)
 			return;
@@ -348,8 +353,8 @@ void rconn_pump(struct rsink *s, bool connect)
 		if (pfd.revents & (POLLIN | POLLHUP | POLLERR)) {
 			if (redisBufferRead(s->c) != REDIS_OK) {
 				if (s->state == RC_HANDSHAKE) {
-					snprintf(s->why, sizeof(s->why), "%s: %s",
-						 s->server, s->c->errstr);
+					snprintf(s->why, sizeof(s->why), "%s: %s", s->server,
+						 s->c->errstr);
 					connect_failed(s, -EIO);
 				} else {
 					lost_connection(s, s->c->errstr);

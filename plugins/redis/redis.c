@@ -37,10 +37,11 @@ static const struct synsink_option options[N_OPTS] = {
 	[OPT_MODE] = { "mode", SYNSINK_OPT_ENUM, "xadd",
 		       "xadd: stream entry per event; publish: JSON to a channel; lpush/rpush: JSON to a list",
 		       modes, 0, 0 },
-	[OPT_KEY] = { "key", SYNSINK_OPT_STRING, "synsink", "stream, channel or list name", NULL, 0, 0 },
+	[OPT_KEY] = { "key", SYNSINK_OPT_STRING, "synsink", "stream, channel or list name", NULL, 0,
+		      0 },
 	[OPT_MAXLEN] = { "maxlen", SYNSINK_OPT_UINT, "1000000",
-			 "xadd: trim the stream to about this many entries (0: never)",
-			 NULL, 0, UINT64_MAX },
+			 "xadd: trim the stream to about this many entries (0: never)", NULL, 0,
+			 UINT64_MAX },
 	[OPT_CONNECT_TIMEOUT] = { "connect_timeout", SYNSINK_OPT_UINT, "1000",
 				  "connect timeout, ms", NULL, 1, 600000 },
 	[OPT_COMMAND_TIMEOUT] = { "command_timeout", SYNSINK_OPT_UINT, "2000",
@@ -52,11 +53,13 @@ static const char *const errk_names[N_ERRK] = {
 };
 
 static const char *const tempk_names[N_TEMPK] = {
-	"retry_loading", "retry_busy", "retry_masterdown", "retry_tryagain",
+	"retry_loading",
+	"retry_busy",
+	"retry_masterdown",
+	"retry_tryagain",
 };
 
-static int redis_open(void **state, const struct synsink_value *v,
-		      const struct synsink_host *host)
+static int redis_open(void **state, const struct synsink_value *v, const struct synsink_host *host)
 {
 	struct rsink *s = calloc(1, sizeof(*s));
 
@@ -68,8 +71,7 @@ static int redis_open(void **state, const struct synsink_value *v,
 	if (v[OPT_SOCKET].str)
 		snprintf(s->server, sizeof(s->server), "%s", v[OPT_SOCKET].str);
 	else
-		snprintf(s->server, sizeof(s->server), "%s:%s", v[OPT_HOST].str,
-			 v[OPT_PORT].str);
+		snprintf(s->server, sizeof(s->server), "%s:%s", v[OPT_HOST].str, v[OPT_PORT].str);
 	if (v[OPT_USERNAME].str && !v[OPT_PASSWORD].str) {
 		host->log(host, SYNSINK_LOG_ERR, "username needs a password");
 		free(s);
@@ -89,11 +91,11 @@ static int redis_open(void **state, const struct synsink_value *v,
 			  ms_ns(v[OPT_COMMAND_TIMEOUT].num);
 	rconn_pump(s, true);
 	if (s->state != RC_UP && (host->flags & SYNSINK_HOST_SPOOL) &&
-	    (s->state != RC_DOWN || s->open_code == -ECONNREFUSED ||
-	     s->open_code == -ETIMEDOUT)) {
+	    (s->state != RC_DOWN || s->open_code == -ECONNREFUSED || s->open_code == -ETIMEDOUT)) {
 		/* Away, not refusing us: with a spool, start and keep
 		 * retrying; the core spools meanwhile. */
-		host->log(host, SYNSINK_LOG_WARN, "%s; starting anyway, events are spooled until it answers",
+		host->log(host, SYNSINK_LOG_WARN,
+			  "%s; starting anyway, events are spooled until it answers",
 			  s->state == RC_DOWN ? s->why : "no answer yet");
 		s->link.quiet = false;
 		link_mark_down(&s->link);
@@ -121,24 +123,23 @@ static int redis_open(void **state, const struct synsink_value *v,
 		return code ? code : -EIO;
 	}
 	s->link.quiet = false;
-	s->link.connect_errors = 0;	/* counted from the start on */
+	s->link.connect_errors = 0; /* counted from the start on */
 	*state = s;
 	return 0;
 }
 
-static int redis_write(void *state, const struct synsink_event *ev, size_t n,
-		       uint64_t seq)
+static int redis_write(void *state, const struct synsink_event *ev, size_t n, uint64_t seq)
 {
 	struct rsink *s = state;
 	uint64_t now = s->host->now_ns();
 
 	s->slice_end_ns = now + SLICE_NS;
 	if (s->state != RC_UP || outbox_room(&s->ob) < n)
-		rconn_pump(s, true);	/* connect, or make room */
+		rconn_pump(s, true); /* connect, or make room */
 	if (s->state != RC_UP || now < s->hold_until_ns || outbox_room(&s->ob) < n) {
 		s->slice_end_ns = 0;
 		s->refused = 1;
-		return SYNSINK_RETRY;	/* away, or "not now": the core keeps them */
+		return SYNSINK_RETRY; /* away, or "not now": the core keeps them */
 	}
 	outbox_add(&s->ob, ev, n, seq);
 	rconn_pump_fn(s);
@@ -153,14 +154,14 @@ static int redis_flush(void *state, int timeout_ms)
 
 	s->slice_end_ns = s->host->now_ns() + ms_ns((uint64_t)timeout_ms);
 	if (s->refused && s->state == RC_DOWN)
-		rconn_pump(s, true);	/* the core holds events for us */
+		rconn_pump(s, true); /* the core holds events for us */
 	ret = outbox_drain(&s->ob, timeout_ms, rconn_pump_fn, s);
 	s->slice_end_ns = 0;
 	rconn_ready_again(s);
 
 	if (ret && timeout_ms > 0)
-		s->host->log(s->host, SYNSINK_LOG_WARN,
-			     "%zu events undelivered at the deadline", s->ob.count);
+		s->host->log(s->host, SYNSINK_LOG_WARN, "%zu events undelivered at the deadline",
+			     s->ob.count);
 	return ret;
 }
 
@@ -169,7 +170,7 @@ static void redis_close(void *state)
 	struct rsink *s = state;
 
 	rconn_disconnect(s);
-	outbox_requeue_all(&s->ob);	/* unanswered: the core spools them */
+	outbox_requeue_all(&s->ob); /* unanswered: the core spools them */
 	outbox_free(&s->ob);
 	free(s->resp);
 	free(s);

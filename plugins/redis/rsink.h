@@ -18,16 +18,27 @@
 #include "link.h"
 #include "outbox.h"
 
-#define CHUNK		256		/* commands per pipeline write */
-#define DEPTH		2		/* chunks in flight: Redis runs one while we encode the next */
-#define SLICE_NS	(10 * 1000000ull)	/* longest a write() pumps */
-#define RESP_BUF	(CHUNK * 2048)	/* room for a chunk of XADDs */
-#define RETRY_MIN_NS	(100 * 1000000ull)	/* after "not now" (LOADING, BUSY) */
-#define RETRY_MAX_NS	(1000 * 1000000ull)
+#define CHUNK	     256 /* commands per pipeline write */
+#define DEPTH	     2	 /* chunks in flight: Redis runs one while we encode the next */
+#define SLICE_NS     (10 * 1000000ull)	/* longest a write() pumps */
+#define RESP_BUF     (CHUNK * 2048)	/* room for a chunk of XADDs */
+#define RETRY_MIN_NS (100 * 1000000ull) /* after "not now" (LOADING, BUSY) */
+#define RETRY_MAX_NS (1000 * 1000000ull)
 
-enum { OPT_HOST, OPT_PORT, OPT_SOCKET, OPT_DB, OPT_USERNAME, OPT_PASSWORD,
-       OPT_MODE, OPT_KEY, OPT_MAXLEN, OPT_CONNECT_TIMEOUT,
-       OPT_COMMAND_TIMEOUT, N_OPTS };
+enum {
+	OPT_HOST,
+	OPT_PORT,
+	OPT_SOCKET,
+	OPT_DB,
+	OPT_USERNAME,
+	OPT_PASSWORD,
+	OPT_MODE,
+	OPT_KEY,
+	OPT_MAXLEN,
+	OPT_CONNECT_TIMEOUT,
+	OPT_COMMAND_TIMEOUT,
+	N_OPTS
+};
 
 enum { ERRK_WRONGTYPE, ERRK_OOM, ERRK_NOAUTH, ERRK_NOPERM, ERRK_OTHER, N_ERRK };
 /* Replies that say "not now": the server is loading its data set or busy
@@ -50,24 +61,24 @@ struct rsink {
 	enum redis_mode mode;
 	redisContext *c;
 	enum rconn state;
-	size_t handshake;		/* handshake replies still due */
-	int wpending;			/* hiredis' output buffer is not empty */
-	uint64_t due_ns;		/* connect, or the next reply, by then (0: none) */
-	int open_code;			/* open(): why holds the reason, and this -errno */
+	size_t handshake; /* handshake replies still due */
+	int wpending;	  /* hiredis' output buffer is not empty */
+	uint64_t due_ns;  /* connect, or the next reply, by then (0: none) */
+	int open_code;	  /* open(): why holds the reason, and this -errno */
 	char why[512];
-	char server[160];		/* host:port or the socket, for messages */
-	struct outbox ob;		/* events not yet answered by Redis */
-	struct link link;		/* down and back: counted and said */
-	size_t inflight;		/* the first this many of them are sent */
-	uint64_t slice_end_ns;		/* pump() returns by then */
-	uint64_t hold_ns, hold_until_ns;	/* "not now": no new commands until then */
-	int refused;			/* write() said RETRY: wake the core when ready */
+	char server[160];		 /* host:port or the socket, for messages */
+	struct outbox ob;		 /* events not yet answered by Redis */
+	struct link link;		 /* down and back: counted and said */
+	size_t inflight;		 /* the first this many of them are sent */
+	uint64_t slice_end_ns;		 /* pump() returns by then */
+	uint64_t hold_ns, hold_until_ns; /* "not now": no new commands until then */
+	int refused;			 /* write() said RETRY: wake the core when ready */
 
 	/* Counters: stats() reads them from any thread. */
 	atomic_ullong build_errors, errk[N_ERRK], tempk[N_TEMPK];
 	char line[SYNSINK_LINE_MAX];
 	struct redis_cmd cmd;
-	char *resp;			/* one chunk's commands, RESP-encoded */
+	char *resp; /* one chunk's commands, RESP-encoded */
 };
 
 static inline uint64_t ms_ns(uint64_t ms)

@@ -25,11 +25,16 @@ enum { FMT_TEXT, FMT_JSON };
 static const char *const formats[] = { "text", "json", NULL };
 
 static const struct synsink_option options[] = {
-	[OPT_FORMAT] = { .name = "format", .type = SYNSINK_OPT_ENUM,
-			 .def = "text", .choices = formats,
+	[OPT_FORMAT] = { .name = "format",
+			 .type = SYNSINK_OPT_ENUM,
+			 .def = "text",
+			 .choices = formats,
 			 .help = "text: the origin's line; json: one object per line (schema v1)" },
-	[OPT_FD] = { .name = "fd", .type = SYNSINK_OPT_UINT, .def = "1",
-		     .min = 1, .max = 1023,
+	[OPT_FD] = { .name = "fd",
+		     .type = SYNSINK_OPT_UINT,
+		     .def = "1",
+		     .min = 1,
+		     .max = 1023,
 		     .help = "file descriptor to write to (1 is standard output)" },
 };
 
@@ -37,21 +42,19 @@ struct stdout_sink {
 	const struct synsink_host *host;
 	size_t (*format)(const struct synsink_event *ev, char *buf, size_t len);
 	int fd;
-	int closed;		/* EPIPE or another hard error seen */
-	atomic_ullong lines, bytes, write_errors, epipe;	/* read by stats() */
+	int closed;					 /* EPIPE or another hard error seen */
+	atomic_ullong lines, bytes, write_errors, epipe; /* read by stats() */
 	char buf[OUTBUF_SIZE];
 };
 
-static int stdout_open(void **state, const struct synsink_value *v,
-		       const struct synsink_host *host)
+static int stdout_open(void **state, const struct synsink_value *v, const struct synsink_host *host)
 {
 	struct stdout_sink *s = calloc(1, sizeof(*s));
 
 	if (!s)
 		return -ENOMEM;
 	s->host = host;
-	s->format = v[OPT_FORMAT].num == FMT_JSON ? host->format_json :
-						    host->format_text;
+	s->format = v[OPT_FORMAT].num == FMT_JSON ? host->format_json : host->format_text;
 	s->fd = (int)v[OPT_FD].num;
 	*state = s;
 	return 0;
@@ -67,20 +70,18 @@ static int fail(struct stdout_sink *s, int err)
 		s->closed = 1;
 	} else {
 		if (!s->write_errors)
-			s->host->log(s->host, SYNSINK_LOG_ERR, "write: %s",
-				     strerror(-err));
+			s->host->log(s->host, SYNSINK_LOG_ERR, "write: %s", strerror(-err));
 		s->write_errors++;
 	}
 	return SYNSINK_ERROR;
 }
 
-static int stdout_write(void *state, const struct synsink_event *ev, size_t n,
-			uint64_t seq)
+static int stdout_write(void *state, const struct synsink_event *ev, size_t n, uint64_t seq)
 {
 	struct stdout_sink *s = state;
 	int ret;
 
-	(void)seq;	/* done in write(): SYNSINK_OK settles the batch */
+	(void)seq; /* done in write(): SYNSINK_OK settles the batch */
 	if (s->closed)
 		return SYNSINK_ERROR;
 	ret = lines_write(s->fd, ev, n, s->format, s->buf, sizeof(s->buf), &s->bytes);
@@ -94,7 +95,7 @@ static int stdout_flush(void *state, int timeout_ms)
 {
 	(void)state;
 	(void)timeout_ms;
-	return 0;	/* nothing is held between batches */
+	return 0; /* nothing is held between batches */
 }
 
 static void stdout_close(void *state)

@@ -11,10 +11,10 @@
 #include "hostport.h"
 
 const char *const syslog_facility_names[] = {
-	"kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news",
-	"uucp", "cron", "authpriv", "ftp", "ntp", "security", "console", "solaris-cron",
-	"local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7",
-	NULL,
+	"kern",	   "user",	   "mail",   "daemon",	 "auth",   "syslog", "lpr",
+	"news",	   "uucp",	   "cron",   "authpriv", "ftp",	   "ntp",    "security",
+	"console", "solaris-cron", "local0", "local1",	 "local2", "local3", "local4",
+	"local5",  "local6",	   "local7", NULL,
 };
 
 const char *const syslog_severity_names[] = {
@@ -42,8 +42,7 @@ int syslog_severity(const char *name)
 }
 
 /* The header; returns its length or 0 if it does not fit in max. */
-static size_t header(const struct syslog_hdr *h, uint64_t ts_ns, char *out,
-		     size_t max)
+static size_t header(const struct syslog_hdr *h, uint64_t ts_ns, char *out, size_t max)
 {
 	static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
 					   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
@@ -57,17 +56,15 @@ static size_t header(const struct syslog_hdr *h, uint64_t ts_ns, char *out,
 	if (h->rfc == RFC_5424) {
 		/* <PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID SD MSG */
 		n = snprintf(out, max, "<%u>1 %04d-%02d-%02dT%02d:%02d:%02d.%06uZ %s %s %u syn - ",
-			     pri, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-			     tm.tm_hour, tm.tm_min, tm.tm_sec,
-			     (unsigned int)(ts_ns % 1000000000u / 1000u),
-			     h->hostname && *h->hostname ? h->hostname : "-",
-			     h->tag, h->pid);
+			     pri, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+			     tm.tm_min, tm.tm_sec, (unsigned int)(ts_ns % 1000000000u / 1000u),
+			     h->hostname && *h->hostname ? h->hostname : "-", h->tag, h->pid);
 	} else {
 		/* <PRI>Mmm dd hh:mm:ss [HOSTNAME ]TAG[PID]: MSG  (UTC) */
-		n = snprintf(out, max, "<%u>%s %2d %02d:%02d:%02d %s%s%s[%u]: ",
-			     pri, mon[tm.tm_mon], tm.tm_mday, tm.tm_hour,
-			     tm.tm_min, tm.tm_sec, h->hostname ? h->hostname : "",
-			     h->hostname ? " " : "", h->tag, h->pid);
+		n = snprintf(out, max, "<%u>%s %2d %02d:%02d:%02d %s%s%s[%u]: ", pri,
+			     mon[tm.tm_mon], tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+			     h->hostname ? h->hostname : "", h->hostname ? " " : "", h->tag,
+			     h->pid);
 	}
 	if (n < 0 || (size_t)n >= max)
 		return 0;
@@ -83,9 +80,8 @@ static size_t utf8_cut(const char *s, size_t n)
 	return n;
 }
 
-size_t syslog_format(const struct syslog_hdr *h, uint64_t ts_ns,
-		     const char *msg, size_t msglen, char *out, size_t max,
-		     int *truncated)
+size_t syslog_format(const struct syslog_hdr *h, uint64_t ts_ns, const char *msg, size_t msglen,
+		     char *out, size_t max, int *truncated)
 {
 	size_t hl = header(h, ts_ns, out, max);
 	size_t room;
@@ -102,8 +98,7 @@ size_t syslog_format(const struct syslog_hdr *h, uint64_t ts_ns,
 	return hl + msglen;
 }
 
-int syslog_hdr_check(const struct syslog_hdr *h, size_t max, char *why,
-		     size_t len)
+int syslog_hdr_check(const struct syslog_hdr *h, size_t max, char *why, size_t len)
 {
 	char buf[65536];
 	size_t hl;
@@ -113,10 +108,12 @@ int syslog_hdr_check(const struct syslog_hdr *h, size_t max, char *why,
 	hl = header(h, 0, buf, sizeof(buf));
 	if (hl && hl < max)
 		return 0;
-	snprintf(why, len, "the syslog header alone (%zu bytes with tag '%.40s%s' and hostname '%.40s%s') leaves no room for a message within max_size=%zu",
-		 hl ? hl : strlen(h->tag), h->tag, strlen(h->tag) > 40 ? "..." : "",
-		 h->hostname ? h->hostname : "", h->hostname && strlen(h->hostname) > 40 ? "..." : "",
-		 max);
+	snprintf(
+		why, len,
+		"the syslog header alone (%zu bytes with tag '%.40s%s' and hostname '%.40s%s') leaves no room for a message within max_size=%zu",
+		hl ? hl : strlen(h->tag), h->tag, strlen(h->tag) > 40 ? "..." : "",
+		h->hostname ? h->hostname : "",
+		h->hostname && strlen(h->hostname) > 40 ? "..." : "", max);
 	return -EINVAL;
 }
 
@@ -132,8 +129,7 @@ char *syslog_octet_frame(char *msg, size_t len, size_t room, size_t *framelen)
 	return msg - n;
 }
 
-int syslog_target_parse(const char *s, struct syslog_target *t, char *why,
-			size_t len)
+int syslog_target_parse(const char *s, struct syslog_target *t, char *why, size_t len)
 {
 	uint16_t p;
 	int ret;
@@ -145,7 +141,7 @@ int syslog_target_parse(const char *s, struct syslog_target *t, char *why,
 			snprintf(why, len, "target '%s': unix needs an absolute path", s);
 			return -EINVAL;
 		}
-		memcpy(t->path, s + 5, strlen(s + 5) + 1);	/* length checked above */
+		memcpy(t->path, s + 5, strlen(s + 5) + 1); /* length checked above */
 		return 0;
 	}
 	if (!strncmp(s, "udp:", 4))
@@ -165,7 +161,6 @@ int syslog_target_parse(const char *s, struct syslog_target *t, char *why,
 	snprintf(t->port, sizeof(t->port), "%u", p);
 	return 0;
 bad:
-	snprintf(why, len,
-		 "target '%s' is not unix:PATH, udp:HOST:PORT or tcp:HOST:PORT", s);
+	snprintf(why, len, "target '%s' is not unix:PATH, udp:HOST:PORT or tcp:HOST:PORT", s);
 	return -EINVAL;
 }

@@ -13,10 +13,10 @@ enum syslog_rfc { RFC_3164, RFC_5424 };
 
 struct syslog_hdr {
 	enum syslog_rfc rfc;
-	unsigned int facility;	/* 0..23 */
-	unsigned int severity;	/* 0..7 */
-	const char *hostname;	/* NULL: left out (3164 to the local socket) */
-	const char *tag;	/* 3164 TAG / 5424 APP-NAME */
+	unsigned int facility; /* 0..23 */
+	unsigned int severity; /* 0..7 */
+	const char *hostname;  /* NULL: left out (3164 to the local socket) */
+	const char *tag;       /* 3164 TAG / 5424 APP-NAME */
 	unsigned int pid;
 };
 
@@ -24,7 +24,7 @@ struct syslog_hdr {
  * ...).  Return the code, or -1 for an unknown name. */
 int syslog_facility(const char *name);
 int syslog_severity(const char *name);
-extern const char *const syslog_facility_names[];	/* NULL-terminated */
+extern const char *const syslog_facility_names[]; /* NULL-terminated */
 extern const char *const syslog_severity_names[];
 
 /*
@@ -33,15 +33,13 @@ extern const char *const syslog_severity_names[];
  * UTF-8 character, and *truncated is set.  Returns the length written (no
  * NUL), or 0 when not even the header fits.
  */
-size_t syslog_format(const struct syslog_hdr *h, uint64_t ts_ns,
-		     const char *msg, size_t msglen, char *out, size_t max,
-		     int *truncated);
+size_t syslog_format(const struct syslog_hdr *h, uint64_t ts_ns, const char *msg, size_t msglen,
+		     char *out, size_t max, int *truncated);
 
 /* Whether a message with this header can fit in max bytes at all (a tag
  * or hostname too long for max_size never can).  Returns 0, or -EINVAL
  * with why. */
-int syslog_hdr_check(const struct syslog_hdr *h, size_t max, char *why,
-		     size_t len);
+int syslog_hdr_check(const struct syslog_hdr *h, size_t max, char *why, size_t len);
 
 /* Prefixes msg (len bytes, at out + room) with "LEN " for RFC 6587
  * octet-counted framing: the caller formats the message room bytes into
@@ -53,14 +51,13 @@ enum target_kind { TARGET_UNIX, TARGET_UDP, TARGET_TCP };
 
 struct syslog_target {
 	enum target_kind kind;
-	char path[108];		/* unix */
-	char host[256];		/* udp/tcp, without brackets */
+	char path[108]; /* unix */
+	char host[256]; /* udp/tcp, without brackets */
 	char port[8];
 };
 
 /* Parses "unix:PATH", "udp:HOST:PORT" or "tcp:HOST:PORT" (an IPv6 host in
  * brackets).  Returns 0, or -EINVAL with one line in why. */
-int syslog_target_parse(const char *s, struct syslog_target *t, char *why,
-			size_t len);
+int syslog_target_parse(const char *s, struct syslog_target *t, char *why, size_t len);
 
 #endif

@@ -38,44 +38,55 @@
 #include "outbox.h"
 #include "settle.h"
 
-#define CHUNK		256
-#define FRAME_ROOM	24		/* "LEN " in front of a TCP frame */
-#define SEND_TIMEOUT_S	2
+#define CHUNK	       256
+#define FRAME_ROOM     24 /* "LEN " in front of a TCP frame */
+#define SEND_TIMEOUT_S 2
 
-enum { OPT_TARGET, OPT_RFC, OPT_FACILITY, OPT_SEVERITY, OPT_TAG, OPT_HOSTNAME,
-       OPT_FORMAT, OPT_MAX_SIZE, N_OPTS };
+enum {
+	OPT_TARGET,
+	OPT_RFC,
+	OPT_FACILITY,
+	OPT_SEVERITY,
+	OPT_TAG,
+	OPT_HOSTNAME,
+	OPT_FORMAT,
+	OPT_MAX_SIZE,
+	N_OPTS
+};
 
 /* Choices by name: an enum value indexes its own string. */
 enum { RFC_OPT_AUTO, RFC_OPT_3164, RFC_OPT_5424, N_RFC_OPTS };
 enum { FMT_TEXT, FMT_JSON, N_FMTS };
 
 static const char *const rfcs[] = {
-	[RFC_OPT_AUTO] = "auto", [RFC_OPT_3164] = "3164", [RFC_OPT_5424] = "5424",
+	[RFC_OPT_AUTO] = "auto",
+	[RFC_OPT_3164] = "3164",
+	[RFC_OPT_5424] = "5424",
 	[N_RFC_OPTS] = NULL,
 };
 static const char *const formats[] = { [FMT_TEXT] = "text", [FMT_JSON] = "json", [N_FMTS] = NULL };
 
 static const struct synsink_option options[N_OPTS] = {
 	[OPT_TARGET] = { "target", SYNSINK_OPT_STRING, "unix:/dev/log",
-			 "unix:PATH, udp:HOST:PORT or tcp:HOST:PORT (IPv6 host in brackets)",
-			 NULL, 0, 0 },
+			 "unix:PATH, udp:HOST:PORT or tcp:HOST:PORT (IPv6 host in brackets)", NULL,
+			 0, 0 },
 	[OPT_RFC] = { "rfc", SYNSINK_OPT_ENUM, "auto",
-		      "message format; auto: 3164 to a unix socket, 5424 over the network",
-		      rfcs, 0, 0 },
+		      "message format; auto: 3164 to a unix socket, 5424 over the network", rfcs, 0,
+		      0 },
 	[OPT_FACILITY] = { "facility", SYNSINK_OPT_ENUM, "daemon", "syslog facility",
 			   syslog_facility_names, 0, 0 },
 	[OPT_SEVERITY] = { "severity", SYNSINK_OPT_ENUM, "info", "syslog severity",
 			   syslog_severity_names, 0, 0 },
-	[OPT_TAG] = { "tag", SYNSINK_OPT_STRING, "synsink", "3164 tag / 5424 APP-NAME",
-		      NULL, 0, 0 },
+	[OPT_TAG] = { "tag", SYNSINK_OPT_STRING, "synsink", "3164 tag / 5424 APP-NAME", NULL, 0,
+		      0 },
 	[OPT_HOSTNAME] = { "hostname", SYNSINK_OPT_STRING, NULL,
 			   "HOSTNAME field (default: the sensor's name, --sensor; left out of 3164 to a unix socket)",
 			   NULL, 0, 0 },
 	[OPT_FORMAT] = { "format", SYNSINK_OPT_ENUM, "text",
 			 "message text: the origin's line, or the JSON event", formats, 0, 0 },
 	[OPT_MAX_SIZE] = { "max_size", SYNSINK_OPT_UINT, "2048",
-			   "longest message in bytes; longer ones are cut and counted",
-			   NULL, 480, 65000 },
+			   "longest message in bytes; longer ones are cut and counted", NULL, 480,
+			   65000 },
 };
 
 struct ssink {
@@ -86,14 +97,14 @@ struct ssink {
 	int json;
 	size_t max_size;
 	int fd;
-	int stream;			/* tcp, or a unix stream socket */
-	struct outbox ob;		/* backoff; and for tcp, the unsent events */
-	struct link link;		/* down and back: counted and said */
+	int stream;	  /* tcp, or a unix stream socket */
+	struct outbox ob; /* backoff; and for tcp, the unsent events */
+	struct link link; /* down and back: counted and said */
 
 	/* Counters: stats() reads them from any thread. */
 	atomic_ullong sent, failed, truncated, refused;
 	char line[SYNSINK_LINE_MAX];
-	char *out;			/* a chunk of formatted messages */
+	char *out; /* a chunk of formatted messages */
 	size_t out_cap;
 };
 
@@ -119,7 +130,7 @@ static int connect_unix(struct ssink *s)
 
 	memcpy(sun.sun_path, s->target.path, strlen(s->target.path) + 1);
 	/* Datagram first (syslogd's /dev/log), then stream. */
-	for (type = SOCK_DGRAM; ; type = SOCK_STREAM) {
+	for (type = SOCK_DGRAM;; type = SOCK_STREAM) {
 		s->fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
 		if (s->fd < 0)
 			return -errno;
@@ -131,7 +142,7 @@ static int connect_unix(struct ssink *s)
 			s->stream = type == SOCK_STREAM;
 			return ret;
 		}
-		e = errno;	/* close() may change it */
+		e = errno; /* close() may change it */
 		close_fd(s);
 		if (e != EPROTOTYPE || type == SOCK_STREAM)
 			return -e;
@@ -218,7 +229,7 @@ static int ensure_connected(struct ssink *s)
 	if (link_up(&s->link)) {
 		s->host->log(s->host, SYNSINK_LOG_INFO, "%s: connected again",
 			     target_str(s, t, sizeof(t)));
-		s->host->wake(s->host);	/* events it held back can come */
+		s->host->wake(s->host); /* events it held back can come */
 	}
 	return 1;
 }
@@ -246,20 +257,18 @@ static bool peer_gone(struct ssink *s)
 
 /* Formats one event's message at out (room bytes before it free for a
  * frame prefix); returns the bytes to send starting at *start, or 0. */
-static size_t message(struct ssink *s, const struct synsink_event *ev, char *out,
-		      size_t cap, char **start)
+static size_t message(struct ssink *s, const struct synsink_event *ev, char *out, size_t cap,
+		      char **start)
 {
-	size_t len = (s->json ? s->host->format_json : s->host->format_text)
-		     (ev, s->line, sizeof(s->line));
-	size_t n, max = s->max_size < cap - FRAME_ROOM - 1 ? s->max_size :
-							     cap - FRAME_ROOM - 1;
+	size_t len = (s->json ? s->host->format_json : s->host->format_text)(ev, s->line,
+									     sizeof(s->line));
+	size_t n, max = s->max_size < cap - FRAME_ROOM - 1 ? s->max_size : cap - FRAME_ROOM - 1;
 	int trunc;
 
 	if (!len)
 		return 0;
-	len--;	/* the newline */
-	n = syslog_format(&s->hdr, ev->ts_ns, s->line, len, out + FRAME_ROOM, max,
-			  &trunc);
+	len--; /* the newline */
+	n = syslog_format(&s->hdr, ev->ts_ns, s->line, len, out + FRAME_ROOM, max, &trunc);
 	if (!n)
 		return 0;
 	s->truncated += (unsigned long long)trunc;
@@ -269,13 +278,12 @@ static size_t message(struct ssink *s, const struct synsink_event *ev, char *out
 	}
 	*start = out + FRAME_ROOM;
 	if (s->stream)
-		(*start)[n++] = '\n';	/* unix stream: newline framing */
+		(*start)[n++] = '\n'; /* unix stream: newline framing */
 	return n;
 }
 
 /* One message per datagram, each settled as it goes. */
-static void send_datagrams(struct ssink *s, const struct synsink_event *ev, size_t n,
-			   uint64_t seq)
+static void send_datagrams(struct ssink *s, const struct synsink_event *ev, size_t n, uint64_t seq)
 {
 	struct settle_run r = SETTLE_RUN_INIT(s->host);
 	size_t i;
@@ -310,13 +318,14 @@ static void send_datagrams(struct ssink *s, const struct synsink_event *ev, size
 			char t[300];
 
 			s->refused++;
-			s->host->log(s->host, SYNSINK_LOG_WARN,
-				     "%s: nothing listens there (ICMP port unreachable); counted in refused",
-				     target_str(s, t, sizeof(t)));
+			s->host->log(
+				s->host, SYNSINK_LOG_WARN,
+				"%s: nothing listens there (ICMP port unreachable); counted in refused",
+				target_str(s, t, sizeof(t)));
 			continue;
 		}
 		if (s->target.kind == TARGET_UNIX || errno == ENOTCONN)
-			lost(s, errno);	/* reopen (the socket may be new) */
+			lost(s, errno); /* reopen (the socket may be new) */
 	}
 	settle_end(&r);
 }
@@ -342,9 +351,9 @@ static void pump(void *sink)
 
 			if (s->out_cap - used < s->max_size + FRAME_ROOM + 2)
 				break;
-			len = message(s, outbox_at(&s->ob, i),
-				      s->out + used, s->out_cap - used, &start);
-			framed[i] = len != 0;	/* else nothing to send for it */
+			len = message(s, outbox_at(&s->ob, i), s->out + used, s->out_cap - used,
+				      &start);
+			framed[i] = len != 0; /* else nothing to send for it */
 			if (len) {
 				memmove(s->out + used, start, len);
 				used += len;
@@ -369,8 +378,7 @@ static void pump(void *sink)
 				s->sent += k;
 			else
 				s->failed += k;
-			outbox_settle(&s->ob, k, framed[i] ? SYNSINK_DELIVERED :
-							     SYNSINK_FAILED);
+			outbox_settle(&s->ob, k, framed[i] ? SYNSINK_DELIVERED : SYNSINK_FAILED);
 			i += k - 1;
 		}
 		if (done < used) {
@@ -380,8 +388,7 @@ static void pump(void *sink)
 	}
 }
 
-static int syslog_open(void **state, const struct synsink_value *v,
-		       const struct synsink_host *host)
+static int syslog_open(void **state, const struct synsink_value *v, const struct synsink_host *host)
 {
 	struct ssink *s = calloc(1, sizeof(*s));
 	char why[300];
@@ -394,7 +401,7 @@ static int syslog_open(void **state, const struct synsink_value *v,
 	if (syslog_target_parse(v[OPT_TARGET].str, &s->target, why, sizeof(why))) {
 		host->log(host, SYNSINK_LOG_ERR, "%s", why);
 		free(s);
-		return -EINVAL;		/* a usage error */
+		return -EINVAL; /* a usage error */
 	}
 	s->json = v[OPT_FORMAT].num == FMT_JSON;
 	s->max_size = v[OPT_MAX_SIZE].num;
@@ -402,23 +409,25 @@ static int syslog_open(void **state, const struct synsink_value *v,
 	s->hdr.severity = (unsigned int)v[OPT_SEVERITY].num;
 	s->hdr.tag = v[OPT_TAG].str;
 	s->hdr.pid = (unsigned int)getpid();
-	s->hdr.rfc = v[OPT_RFC].num == RFC_OPT_5424 ? RFC_5424 :
-		     v[OPT_RFC].num == RFC_OPT_3164 ? RFC_3164 :
-		     s->target.kind == TARGET_UNIX ? RFC_3164 : RFC_5424;
+	s->hdr.rfc = v[OPT_RFC].num == RFC_OPT_5424   ? RFC_5424
+		     : v[OPT_RFC].num == RFC_OPT_3164 ? RFC_3164
+		     : s->target.kind == TARGET_UNIX  ? RFC_3164
+						      : RFC_5424;
 	snprintf(s->hostname, sizeof(s->hostname), "%s",
 		 v[OPT_HOSTNAME].str ? v[OPT_HOSTNAME].str : host->sensor);
 	/* 3164 to the local socket: the daemon adds the host itself. */
-	s->hdr.hostname = (s->hdr.rfc == RFC_3164 && s->target.kind == TARGET_UNIX &&
-			   !v[OPT_HOSTNAME].str) ? NULL : s->hostname;
+	s->hdr.hostname =
+		(s->hdr.rfc == RFC_3164 && s->target.kind == TARGET_UNIX && !v[OPT_HOSTNAME].str)
+			? NULL
+			: s->hostname;
 	if (syslog_hdr_check(&s->hdr, s->max_size, why, sizeof(why))) {
 		host->log(host, SYNSINK_LOG_ERR, "%s", why);
 		free(s);
-		return -EINVAL;		/* no event could ever be sent */
+		return -EINVAL; /* no event could ever be sent */
 	}
 	s->out_cap = CHUNK * ((size_t)s->max_size + FRAME_ROOM + 2);
 	s->out = malloc(s->out_cap);
-	if (!s->out || outbox_init(&s->ob, s->target.kind == TARGET_TCP ?
-					     OUTBOX_CAP : 0, host)) {
+	if (!s->out || outbox_init(&s->ob, s->target.kind == TARGET_TCP ? OUTBOX_CAP : 0, host)) {
 		free(s->out);
 		free(s);
 		return -ENOMEM;
@@ -437,16 +446,15 @@ static int syslog_open(void **state, const struct synsink_value *v,
 	return 0;
 }
 
-static int syslog_write(void *state, const struct synsink_event *ev, size_t n,
-			uint64_t seq)
+static int syslog_write(void *state, const struct synsink_event *ev, size_t n, uint64_t seq)
 {
 	struct ssink *s = state;
 
 	if (!ensure_connected(s))
-		return SYNSINK_RETRY;	/* the core keeps them meanwhile */
+		return SYNSINK_RETRY; /* the core keeps them meanwhile */
 	if (s->target.kind != TARGET_TCP) {
 		send_datagrams(s, ev, n, seq);
-		return SYNSINK_PENDING;	/* settled above */
+		return SYNSINK_PENDING; /* settled above */
 	}
 	if (outbox_room(&s->ob) < n)
 		pump(s);
@@ -463,13 +471,13 @@ static int syslog_flush(void *state, int timeout_ms)
 	int ret;
 
 	if (s->link.down)
-		ensure_connected(s);	/* the core may hold events for us */
+		ensure_connected(s); /* the core may hold events for us */
 	if (s->target.kind != TARGET_TCP)
 		return 0;
 	ret = outbox_drain(&s->ob, timeout_ms, pump, s);
 	if (ret && timeout_ms > 0)
-		s->host->log(s->host, SYNSINK_LOG_WARN,
-			     "%zu events undelivered at the deadline", s->ob.count);
+		s->host->log(s->host, SYNSINK_LOG_WARN, "%zu events undelivered at the deadline",
+			     s->ob.count);
 	return ret;
 }
 
@@ -478,7 +486,7 @@ static void syslog_close(void *state)
 	struct ssink *s = state;
 
 	close_fd(s);
-	outbox_requeue_all(&s->ob);	/* unwritten frames: the core spools them */
+	outbox_requeue_all(&s->ob); /* unwritten frames: the core spools them */
 	outbox_free(&s->ob);
 	free(s->out);
 	free(s);

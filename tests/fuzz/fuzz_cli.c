@@ -42,7 +42,10 @@ static const struct synsink_option opts[] = {
 	{ .name = "lib.", .type = SYNSINK_OPT_PREFIX },
 };
 static const struct synsink_plugin plug = {
-	SYNSINK_PLUGIN_INIT, .name = "t", .options = opts, .n_options = 5,
+	SYNSINK_PLUGIN_INIT,
+	.name = "t",
+	.options = opts,
+	.n_options = 5,
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -43,16 +43,14 @@ static void remove_dir(void)
 	rmdir(dir);
 }
 
-static void write_file(const char *name, const void *a, size_t alen,
-		       const void *b, size_t blen)
+static void write_file(const char *name, const void *a, size_t alen, const void *b, size_t blen)
 {
 	char path[128];
 	int fd;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	if (fd < 0 || write(fd, a, alen) != (ssize_t)alen ||
-	    write(fd, b, blen) != (ssize_t)blen)
+	if (fd < 0 || write(fd, a, alen) != (ssize_t)alen || write(fd, b, blen) != (ssize_t)blen)
 		abort();
 	close(fd);
 }

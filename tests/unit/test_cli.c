@@ -15,8 +15,8 @@
 #include "options.h"
 #include "sinkspec.h"
 
-#define ARGV(...) ((char *[]){ "synsink", __VA_ARGS__, NULL })
-#define ARGC(...) ((int)(sizeof((char *[]){ "synsink", __VA_ARGS__ }) / sizeof(char *)))
+#define ARGV(...)	     ((char *[]){ "synsink", __VA_ARGS__, NULL })
+#define ARGC(...)	     ((int)(sizeof((char *[]){ "synsink", __VA_ARGS__ }) / sizeof(char *)))
 #define PARSE(cfg, err, ...) cli_parse(ARGC(__VA_ARGS__), ARGV(__VA_ARGS__), cfg, err, sizeof(err))
 
 static void test_defaults(void **state)
@@ -47,18 +47,21 @@ static void test_flag_table(void **state)
 	assert_int_equal(cfg.retx_window, DEFAULT_RETX_WINDOW);
 	assert_int_equal(cfg.retx_table, DEFAULT_RETX_TABLE);
 	assert_int_equal(cfg.queue_lo, DEFAULT_QUEUE);
-	for (const char *const *k = (const char *const[]){ "queue", "ring-size", "user",
-			"metrics", "sensor", "dedup", "flush-timeout", "log-level", NULL }; *k; k++)
+	for (const char *const *k =
+		     (const char *const[]){ "queue", "ring-size", "user", "metrics", "sensor",
+					    "dedup", "flush-timeout", "log-level", NULL };
+	     *k; k++)
 		assert_true(cli_file_key(*k));
-	for (const char *const *k = (const char *const[]){ "sink", "config", "help",
-			"version", "list-sinks", "no-such-flag", NULL }; *k; k++)
+	for (const char *const *k = (const char *const[]){ "sink", "config", "help", "version",
+							   "list-sinks", "no-such-flag", NULL };
+	     *k; k++)
 		assert_false(cli_file_key(*k));
 }
 
 /* The one HOST:PORT parser (--metrics, the syslog target). */
 static void test_hostport(void **state)
 {
-	static const char *const bad[] = { "h", ":80", "fd00::1:80", "[fd00::1]80",
+	static const char *const bad[] = { "h",	       ":80",	"fd00::1:80", "[fd00::1]80",
 					   "[fd00::1", "[]:80", NULL };
 	char host[16];
 	uint16_t port;
@@ -80,7 +83,7 @@ static void test_hostport(void **state)
 	assert_int_equal(hostport_split("h:-1", host, sizeof(host), &port), -ERANGE);
 	assert_int_equal(hostport_split("h:0x50", host, sizeof(host), &port), -ERANGE);
 	assert_int_equal(hostport_split("a-very-long-host-name:80", host, sizeof(host), &port),
-			 -EINVAL);	/* does not fit */
+			 -EINVAL); /* does not fit */
 }
 
 static void test_good_lines(void **state)
@@ -89,9 +92,10 @@ static void test_good_lines(void **state)
 	char err[256];
 
 	(void)state;
-	assert_int_equal(PARSE(&cfg, err, "-q", "0-3", "-s", "stdout:format=json",
-			       "--sink", "stdout", "--stats-interval", "5",
-			       "--ring-size", "1024", "--queue-maxlen", "4096"), 0);
+	assert_int_equal(PARSE(&cfg, err, "-q", "0-3", "-s", "stdout:format=json", "--sink",
+			       "stdout", "--stats-interval", "5", "--ring-size", "1024",
+			       "--queue-maxlen", "4096"),
+			 0);
 	assert_int_equal(cfg.queue_lo, 0);
 	assert_int_equal(cfg.queue_hi, 3);
 	assert_int_equal(cfg.n_sinks, 2);
@@ -123,7 +127,7 @@ static void expect_error(int argc, char **argv, const char *needle)
 	assert_int_equal(cli_parse(argc, argv, &cfg, err, sizeof(err)), -22);
 	if (!strstr(err, needle))
 		fail_msg("error '%s' does not mention '%s'", err, needle);
-	assert_null(strchr(err, '\n'));		/* one line */
+	assert_null(strchr(err, '\n')); /* one line */
 }
 
 #define EXPECT_ERROR(needle, ...) expect_error(ARGC(__VA_ARGS__), ARGV(__VA_ARGS__), needle)
@@ -153,7 +157,8 @@ static void test_bad_lines(void **state)
 	EXPECT_ERROR("--retx-window: 'x'", "--retx-window", "x");
 	EXPECT_ERROR("--retx-table: 1000 is not a power of two", "--retx-table", "1000");
 	EXPECT_ERROR("--group needs --user", "--group", "nogroup");
-	EXPECT_ERROR("--log-level: 'warn' is not err, warning, info or debug", "--log-level", "warn");
+	EXPECT_ERROR("--log-level: 'warn' is not err, warning, info or debug", "--log-level",
+		     "warn");
 }
 
 static void test_sinkspec(void **state)
@@ -167,8 +172,8 @@ static void test_sinkspec(void **state)
 	assert_int_equal(s.n_kv, 0);
 	sinkspec_free(&s);
 
-	assert_int_equal(sinkspec_parse("kafka:brokers=a:1,b:2,topic=syn", &s,
-					err, sizeof(err)), 0);
+	assert_int_equal(sinkspec_parse("kafka:brokers=a:1,b:2,topic=syn", &s, err, sizeof(err)),
+			 0);
 	assert_string_equal(s.name, "kafka");
 	assert_int_equal(s.n_kv, 2);
 	assert_string_equal(s.kv[0].key, "brokers");
@@ -191,8 +196,8 @@ static void test_sinkspec_ring(void **state)
 	char err[256];
 
 	(void)state;
-	assert_int_equal(sinkspec_parse("kafka:topic=t,ring=65536,key=dst", &s,
-					err, sizeof(err)), 0);
+	assert_int_equal(sinkspec_parse("kafka:topic=t,ring=65536,key=dst", &s, err, sizeof(err)),
+			 0);
 	assert_int_equal(sinkspec_take_core(&s, &o, err, sizeof(err)), 0);
 	assert_int_equal(o.ring, 65536);
 	assert_int_equal(s.n_kv, 2);
@@ -212,9 +217,11 @@ static void test_sinkspec_ring(void **state)
 	assert_int_equal(o.ring, 8192);
 	sinkspec_free(&s);
 
-	for (const char *const *bad = (const char *const[]){ "stdout:ring=1000",
-			"stdout:ring=1", "stdout:ring=33554432", "stdout:ring=x",
-			"stdout:ring=", NULL }; *bad; bad++) {
+	for (const char *const *bad =
+		     (const char *const[]){ "stdout:ring=1000", "stdout:ring=1",
+					    "stdout:ring=33554432", "stdout:ring=x",
+					    "stdout:ring=", NULL };
+	     *bad; bad++) {
 		assert_int_equal(sinkspec_parse(*bad, &s, err, sizeof(err)), 0);
 		assert_int_equal(sinkspec_take_core(&s, &o, err, sizeof(err)), -22);
 		assert_non_null(strstr(err, "sink stdout: option 'ring'"));
@@ -226,7 +233,9 @@ static void test_sinkspec_ring(void **state)
 /* buffer=, spool=, spool_max= are the core's too. */
 static void test_sinkspec_core(void **state)
 {
-	static const struct { const char *arg, *needle; } bad[] = {
+	static const struct {
+		const char *arg, *needle;
+	} bad[] = {
 		{ "redis:buffer=0", "option 'buffer': '0'" },
 		{ "redis:buffer=100000001", "option 'buffer'" },
 		{ "redis:spool=rel/dir", "option 'spool': 'rel/dir' is not an absolute" },
@@ -241,7 +250,8 @@ static void test_sinkspec_core(void **state)
 
 	(void)state;
 	assert_int_equal(sinkspec_parse("redis:key=k,buffer=1000,spool=/var/spool/x,spool_max=512M",
-					&s, err, sizeof(err)), 0);
+					&s, err, sizeof(err)),
+			 0);
 	assert_int_equal(sinkspec_take_core(&s, &o, err, sizeof(err)), 0);
 	assert_int_equal(o.buffer, 1000);
 	assert_string_equal(o.spool, "/var/spool/x");
@@ -256,7 +266,7 @@ static void test_sinkspec_core(void **state)
 		assert_int_equal(sinkspec_take_core(&s, &o, err, sizeof(err)), -22);
 		if (!strstr(err, bad[i].needle))
 			fail_msg("%s: '%s' lacks '%s'", bad[i].arg, err, bad[i].needle);
-		assert_int_equal(o.buffer, 7);	/* untouched on error */
+		assert_int_equal(o.buffer, 7); /* untouched on error */
 		sinkspec_free(&s);
 	}
 }
@@ -292,7 +302,10 @@ static const struct synsink_option opts[] = {
 	{ .name = "name", .type = SYNSINK_OPT_STRING },
 };
 static const struct synsink_plugin plug = {
-	SYNSINK_PLUGIN_INIT, .name = "t", .options = opts, .n_options = 4,
+	SYNSINK_PLUGIN_INIT,
+	.name = "t",
+	.options = opts,
+	.n_options = 4,
 };
 
 static struct synsink_kv kvbuf[SINKSPEC_MAX_KV];
@@ -373,10 +386,10 @@ static void test_table_check(void **state)
 	p.n_options = 1;
 	assert_int_equal(option_table_check(&p, err, sizeof(err)), -22);
 	assert_non_null(strstr(err, "bad default"));
-	for (const char *const *k = (const char *const[]){ "ring", "buffer", "spool",
-			"spool_max", NULL }; *k; k++) {
-		const struct synsink_option core[] = {
-			{ .name = *k, .type = SYNSINK_OPT_STRING } };
+	for (const char *const *k =
+		     (const char *const[]){ "ring", "buffer", "spool", "spool_max", NULL };
+	     *k; k++) {
+		const struct synsink_option core[] = { { .name = *k, .type = SYNSINK_OPT_STRING } };
 
 		p.options = core;
 		assert_int_equal(option_table_check(&p, err, sizeof(err)), -22);
@@ -401,8 +414,8 @@ static void test_prefix_option(void **state)
 	p.options = po;
 	p.n_options = 2;
 	assert_int_equal(option_table_check(&p, err, sizeof(err)), 0);
-	assert_int_equal(sinkspec_parse("x:lib.a.b=1,topic=z,lib.c=x:1,y:2", &s, err,
-					sizeof(err)), 0);
+	assert_int_equal(sinkspec_parse("x:lib.a.b=1,topic=z,lib.c=x:1,y:2", &s, err, sizeof(err)),
+			 0);
 	assert_int_equal(sink_values_parse(&p, &s, v, kvbuf, err, sizeof(err)), 0);
 	assert_string_equal(v[0].str, "z");
 	assert_int_equal(v[1].n_kv, 2);

@@ -152,7 +152,7 @@ static void test_not_a_config_file(void **state)
 	expect_file_refusal(dir, ": not a regular file (a directory)");
 	expect_file_refusal("/dev/zero", ": not a regular file (a device)");
 	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
-	assert_int_equal(mkfifo(fifo, 0600), 0);	/* no writer: would block */
+	assert_int_equal(mkfifo(fifo, 0600), 0); /* no writer: would block */
 	expect_file_refusal(fifo, ": not a regular file (a FIFO)");
 	snprintf(big, sizeof(big), "%s/big", dir);
 	f = fopen(big, "w");

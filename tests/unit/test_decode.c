@@ -17,13 +17,17 @@ static const uint8_t v6s[16] = { 0xfd, 0, 0, 0x5e, [15] = 1 };
 static const uint8_t v6d[16] = { 0xfd, 0, 0, 0x5e, [15] = 2 };
 
 /* Linux's SYN option layout: MSS, SACK-permitted, timestamps, NOP, WS. */
-static const uint8_t linux_opts[] = { 2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1,
-				      0, 0, 0, 0, 1, 3, 3, 7 };
+static const uint8_t linux_opts[] = { 2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0,
+				      0, 1, 0,	  0,	0, 0, 1, 3,  3, 7 };
 
 static struct tcp_spec syn(const uint8_t *opts, size_t optlen)
 {
-	struct tcp_spec t = { .sport = 40000, .dport = 22, .seq = 0xdeadbeef,
-			      .win = 64240, .flags = 0x02, .opts = opts,
+	struct tcp_spec t = { .sport = 40000,
+			      .dport = 22,
+			      .seq = 0xdeadbeef,
+			      .win = 64240,
+			      .flags = 0x02,
+			      .opts = opts,
 			      .optlen = optlen };
 	return t;
 }
@@ -52,8 +56,8 @@ static void test_ipv4_linux_syn(void **state)
 	assert_int_equal(ev.ttl, 64);
 	assert_true(ev.flags & SYNSINK_F_IP_DF);
 	assert_false(ev.flags & SYNSINK_F_OPT_BAD);
-	assert_int_equal(ev.opt_present,
-			 SYNSINK_HAS_MSS | SYNSINK_HAS_SACKOK | SYNSINK_HAS_TS | SYNSINK_HAS_WSCALE);
+	assert_int_equal(ev.opt_present, SYNSINK_HAS_MSS | SYNSINK_HAS_SACKOK | SYNSINK_HAS_TS |
+						 SYNSINK_HAS_WSCALE);
 	assert_int_equal(ev.mss, 1460);
 	assert_int_equal(ev.wscale, 7);
 	assert_int_equal(ev.tsval, 1);
@@ -150,7 +154,7 @@ static void test_ipv6_long_chain(void **state)
 static void test_ipv6_fragments(void **state)
 {
 	struct tcp_spec t = syn(NULL, 0);
-	uint8_t frag[8] = { 6, 0, 0, 1, 0, 0, 0, 42 };	/* offset 0, M=1 */
+	uint8_t frag[8] = { 6, 0, 0, 1, 0, 0, 0, 42 }; /* offset 0, M=1 */
 	uint8_t b[PKT_MAX];
 	struct synsink_event ev = { 0 };
 	size_t n;
@@ -160,7 +164,7 @@ static void test_ipv6_fragments(void **state)
 	assert_int_equal(syn_decode(b, n, &ev), SYN_OK);
 	assert_true(ev.flags & SYNSINK_F_IP_MF);
 
-	frag[2] = 0x01;	/* offset 32 */
+	frag[2] = 0x01; /* offset 32 */
 	frag[3] = 0x00;
 	n = pkt_ipv6(b, sizeof(b), v6s, v6d, 64, 44, frag, 8, &t);
 	memset(&ev, 0, sizeof(ev));
@@ -180,7 +184,7 @@ static void test_ipv6_no_next_header(void **state)
 
 static void test_ipv4_options_and_fragments(void **state)
 {
-	static const uint8_t rr[] = { 7, 7, 4, 0, 0, 0, 0 };	/* record route */
+	static const uint8_t rr[] = { 7, 7, 4, 0, 0, 0, 0 }; /* record route */
 	struct tcp_spec t = syn(linux_opts, sizeof(linux_opts));
 	uint8_t b[PKT_MAX];
 	struct synsink_event ev = { 0 };
@@ -216,12 +220,12 @@ static void test_ipv4_header_errors(void **state)
 	assert_int_equal(syn_decode(b, 0, &ev), SYN_ERR_SHORT_IP);
 	assert_int_equal(syn_decode(b, 19, &ev), SYN_ERR_SHORT_IP);
 
-	b[0] = 0x44;	/* IHL 4 */
+	b[0] = 0x44; /* IHL 4 */
 	assert_int_equal(syn_decode(b, n, &ev), SYN_ERR_IP_HDRLEN);
-	b[0] = 0x4f;	/* IHL 15: 60 bytes, more than present */
+	b[0] = 0x4f; /* IHL 15: 60 bytes, more than present */
 	assert_int_equal(syn_decode(b, 40, &ev), SYN_ERR_IP_HDRLEN);
 	b[0] = 0x45;
-	b[2] = 0;	/* total length 10 < IHL */
+	b[2] = 0; /* total length 10 < IHL */
 	b[3] = 10;
 	assert_int_equal(syn_decode(b, n, &ev), SYN_ERR_IP_HDRLEN);
 
@@ -244,19 +248,19 @@ static void test_tcp_errors(void **state)
 	n = v4(b, &t);
 	assert_int_equal(syn_decode(b, 20 + 19, &ev), SYN_ERR_SHORT_TCP);
 
-	t.doff = 4;	/* below 5 */
+	t.doff = 4; /* below 5 */
 	n = v4(b, &t);
 	assert_int_equal(syn_decode(b, n, &ev), SYN_ERR_TCP_DOFF);
 
-	t.doff = 15;	/* 60 bytes, past the 20 present */
+	t.doff = 15; /* 60 bytes, past the 20 present */
 	n = v4(b, &t);
 	assert_int_equal(syn_decode(b, n, &ev), SYN_ERR_TCP_DOFF);
 
 	t.doff = 0;
-	t.flags = 0x12;	/* SYN+ACK */
+	t.flags = 0x12; /* SYN+ACK */
 	n = v4(b, &t);
 	assert_int_equal(syn_decode(b, n, &ev), SYN_ERR_NOT_SYN);
-	t.flags = 0x10;	/* ACK only */
+	t.flags = 0x10; /* ACK only */
 	n = v4(b, &t);
 	assert_int_equal(syn_decode(b, n, &ev), SYN_ERR_NOT_SYN);
 }
@@ -270,7 +274,7 @@ static void test_padding_trimmed(void **state)
 
 	(void)state;
 	n = v4(b, &t);
-	memset(b + n, 0xff, 6);	/* Ethernet padding after the datagram */
+	memset(b + n, 0xff, 6); /* Ethernet padding after the datagram */
 	assert_int_equal(syn_decode(b, n + 6, &ev), SYN_OK);
 	assert_int_equal(ev.payload_len, 0);
 }
@@ -297,8 +301,7 @@ static void test_syn_with_data_and_ecn(void **state)
 	assert_int_equal(ev.payload_len, 100);
 }
 
-static void decode_opts(const uint8_t *opts, size_t len, uint8_t doff,
-			struct synsink_event *ev)
+static void decode_opts(const uint8_t *opts, size_t len, uint8_t doff, struct synsink_event *ev)
 {
 	struct tcp_spec t = syn(opts, len);
 	uint8_t b[PKT_MAX];
@@ -319,12 +322,12 @@ static void test_options_zero_length(void **state)
 	decode_opts(o, sizeof(o), 0, &ev);
 	assert_true(ev.flags & SYNSINK_F_OPT_BAD);
 	assert_int_equal(ev.mss, 1460);
-	assert_int_equal(ev.n_opts, 1);	/* stopped at kind 30 */
+	assert_int_equal(ev.n_opts, 1); /* stopped at kind 30 */
 }
 
 static void test_options_overlong(void **state)
 {
-	static const uint8_t o[] = { 1, 3, 40, 7 };	/* WS claiming 40 bytes */
+	static const uint8_t o[] = { 1, 3, 40, 7 }; /* WS claiming 40 bytes */
 	struct synsink_event ev;
 
 	(void)state;
@@ -337,7 +340,7 @@ static void test_options_overlong(void **state)
 static void test_options_length_one_and_cut(void **state)
 {
 	static const uint8_t one[] = { 8, 1, 1, 1 };
-	static const uint8_t cut[] = { 1, 1, 1, 2 };	/* MSS kind, no length */
+	static const uint8_t cut[] = { 1, 1, 1, 2 }; /* MSS kind, no length */
 	struct synsink_event ev;
 
 	(void)state;
@@ -350,14 +353,14 @@ static void test_options_length_one_and_cut(void **state)
 
 static void test_options_wrong_known_length(void **state)
 {
-	static const uint8_t o[] = { 2, 3, 5, 3, 3, 7, 1, 1 };	/* MSS len 3 */
+	static const uint8_t o[] = { 2, 3, 5, 3, 3, 7, 1, 1 }; /* MSS len 3 */
 	struct synsink_event ev;
 
 	(void)state;
 	decode_opts(o, sizeof(o), 0, &ev);
 	assert_true(ev.flags & SYNSINK_F_OPT_BAD);
 	assert_false(ev.opt_present & SYNSINK_HAS_MSS);
-	assert_true(ev.opt_present & SYNSINK_HAS_WSCALE);	/* walking went on */
+	assert_true(ev.opt_present & SYNSINK_HAS_WSCALE); /* walking went on */
 	assert_int_equal(ev.wscale, 7);
 }
 
@@ -373,7 +376,7 @@ static void test_options_eol_unknown_sack(void **state)
 	assert_int_equal(ev.opt_order[0], 254);
 	assert_int_equal(ev.opt_order[1], SYNSINK_TCPOPT_SACK);
 	assert_int_equal(ev.opt_order[2], SYNSINK_TCPOPT_EOL);
-	assert_false(ev.opt_present & SYNSINK_HAS_MSS);	/* after EOL: ignored */
+	assert_false(ev.opt_present & SYNSINK_HAS_MSS); /* after EOL: ignored */
 }
 
 static void test_options_all_nops(void **state)

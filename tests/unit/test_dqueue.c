@@ -72,9 +72,9 @@ static void test_retry_first(void **state)
 	setup();
 	assert_int_equal(dqueue_init(&q, 16), 0);
 	dqueue_push(&q, evs, 6);
-	assert_int_equal(dqueue_take(&q, 4, 1, &ev, &seq), 4);	/* 0-3 */
+	assert_int_equal(dqueue_take(&q, 4, 1, &ev, &seq), 4); /* 0-3 */
 	dqueue_answer(&q, seq, 4, SYNSINK_PENDING);
-	dqueue_settle(&q, 1, 2, SYNSINK_REQUEUE);		/* 1-2 come back */
+	dqueue_settle(&q, 1, 2, SYNSINK_REQUEUE); /* 1-2 come back */
 	assert_int_equal(dqueue_retries(&q), 2);
 	assert_int_equal(q.retried, 2);
 	/* Not yet time for the retry: nothing newer goes out meanwhile. */
@@ -82,11 +82,11 @@ static void test_retry_first(void **state)
 	assert_int_equal(dqueue_take(&q, 8, 1, &ev, &seq), 2);
 	assert_int_equal(seq, 1);
 	assert_int_equal(ev[0].packet_id, 1);
-	dqueue_answer(&q, seq, 2, SYNSINK_RETRY);		/* still away */
+	dqueue_answer(&q, seq, 2, SYNSINK_RETRY); /* still away */
 	assert_int_equal(dqueue_retries(&q), 2);
 	assert_int_equal(dqueue_take(&q, 8, 1, &ev, &seq), 2);
 	dqueue_answer(&q, seq, 2, SYNSINK_OK);
-	assert_int_equal(dqueue_take(&q, 8, 1, &ev, &seq), 2);	/* then 4-5 */
+	assert_int_equal(dqueue_take(&q, 8, 1, &ev, &seq), 2); /* then 4-5 */
 	assert_int_equal(seq, 4);
 	dqueue_answer(&q, seq, 2, SYNSINK_ERROR);
 	dqueue_settle(&q, 0, 1, SYNSINK_DELIVERED);
@@ -112,8 +112,8 @@ static void test_bad_settles(void **state)
 	dqueue_push(&q, evs, 4);
 	assert_int_equal(dqueue_take(&q, 2, 1, &ev, &seq), 2);
 	dqueue_settle(&q, 0, 1, SYNSINK_DELIVERED);
-	dqueue_settle(&q, 0, 1, SYNSINK_DELIVERED);	/* twice */
-	dqueue_settle(&q, 2, 2, SYNSINK_DELIVERED);	/* queued, not offered */
+	dqueue_settle(&q, 0, 1, SYNSINK_DELIVERED); /* twice */
+	dqueue_settle(&q, 2, 2, SYNSINK_DELIVERED); /* queued, not offered */
 	dqueue_settle(&q, UINT64_MAX - 1, 5, SYNSINK_FAILED);
 	assert_int_equal(q.settle_errors, 1 + 2 + 5);
 	assert_int_equal(q.delivered, 1);
@@ -147,10 +147,10 @@ static void test_drain(void **state)
 	assert_int_equal(dqueue_init(&q, 8), 0);
 	dqueue_push(&q, evs, 6);
 	assert_int_equal(dqueue_take(&q, 6, 1, &ev, &seq), 6);
-	dqueue_settle(&q, 0, 5, SYNSINK_DELIVERED);	/* tail at slot 5 */
-	dqueue_push(&q, evs + 6, 6);			/* 6-11, slots 6,7,0-3 */
-	assert_int_equal(dqueue_take(&q, 8, 1, &ev, &seq), 2);	/* to the wrap */
-	dqueue_settle(&q, 7, 1, SYNSINK_DELIVERED);	/* a hole */
+	dqueue_settle(&q, 0, 5, SYNSINK_DELIVERED);	       /* tail at slot 5 */
+	dqueue_push(&q, evs + 6, 6);			       /* 6-11, slots 6,7,0-3 */
+	assert_int_equal(dqueue_take(&q, 8, 1, &ev, &seq), 2); /* to the wrap */
+	dqueue_settle(&q, 7, 1, SYNSINK_DELIVERED);	       /* a hole */
 	n_got = n_runs = 0;
 	assert_int_equal(dqueue_drain(&q, collect, NULL), 6);
 	assert_int_equal(n_got, 6);

@@ -19,8 +19,7 @@ static const uint8_t src6[16] = { 0xfd, 0, 0, 0x5e, [15] = 1 };
 static const uint8_t dst6[16] = { 0xfd, 0, 0, 0x5e, [15] = 2 };
 
 /* Decodes a v4 SYN and returns its fingerprint in a static buffer. */
-static const char *fp4(uint8_t ttl, uint16_t frag, uint16_t ipid,
-		       const struct tcp_spec *t)
+static const char *fp4(uint8_t ttl, uint16_t frag, uint16_t ipid, const struct tcp_spec *t)
 {
 	static char out[SYN_FP_MAX];
 	uint8_t b[PKT_MAX];
@@ -37,8 +36,13 @@ static const char *fp4(uint8_t ttl, uint16_t frag, uint16_t ipid,
 
 static struct tcp_spec syn(const uint8_t *opts, size_t len, uint16_t win)
 {
-	struct tcp_spec t = { .sport = 40000, .dport = 443, .seq = 12345,
-			      .win = win, .flags = 0x02, .opts = opts, .optlen = len };
+	struct tcp_spec t = { .sport = 40000,
+			      .dport = 443,
+			      .seq = 12345,
+			      .win = win,
+			      .flags = 0x02,
+			      .opts = opts,
+			      .optlen = len };
 	return t;
 }
 
@@ -69,8 +73,8 @@ static void test_windows(void **state)
 static void test_macos(void **state)
 {
 	/* MSS, NOP, WS 6, NOP, NOP, TS, SACK-permitted, EOL, one pad byte */
-	static const uint8_t o[] = { 2, 4, 5, 180, 1, 3, 3, 6, 1, 1, 8, 10, 0x10, 0x20, 0x30,
-				     0x40, 0, 0, 0, 0, 4, 2, 0, 0 };
+	static const uint8_t o[] = { 2,	   4,	 5,    180,  1, 3, 3, 6, 1, 1, 8, 10,
+				     0x10, 0x20, 0x30, 0x40, 0, 0, 0, 0, 4, 2, 0, 0 };
 	struct tcp_spec t = syn(o, sizeof(o), 65535);
 
 	(void)state;
@@ -110,8 +114,9 @@ static void test_quirks(void **state)
 	(void)state;
 	t.flags = 0x02 | 0x08 | 0x40 | 0x80;
 	t.paylen = 10;
-	assert_string_equal(fp4(64, 0xc000, 1, &t),
-			    "4:64+0:0:*:1000,15:ts,ws,eol+2:df,id+,0+,ecn,pushf+,ts1-,ts2+,opt+,exws:+");
+	assert_string_equal(
+		fp4(64, 0xc000, 1, &t),
+		"4:64+0:0:*:1000,15:ts,ws,eol+2:df,id+,0+,ecn,pushf+,ts1-,ts2+,opt+,exws:+");
 }
 
 static void test_ipv6_flow(void **state)
@@ -124,7 +129,7 @@ static void test_ipv6_flow(void **state)
 	size_t n = pkt_ipv6(b, sizeof(b), src6, dst6, 63, 6, NULL, 0, &t);
 
 	(void)state;
-	b[2] = 0x12;	/* flow label */
+	b[2] = 0x12; /* flow label */
 	memset(&ev, 0, sizeof(ev));
 	assert_int_equal(syn_decode(b, n, &ev), SYN_OK);
 	assert_true(syn_fingerprint(&ev, out, sizeof(out)) > 0);
@@ -161,14 +166,10 @@ static void test_short_buffer(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_linux),
-		cmocka_unit_test(test_windows),
-		cmocka_unit_test(test_macos),
-		cmocka_unit_test(test_nmap_syn_scan),
-		cmocka_unit_test(test_masscan_zmap),
-		cmocka_unit_test(test_quirks),
-		cmocka_unit_test(test_ipv6_flow),
-		cmocka_unit_test(test_ittl),
+		cmocka_unit_test(test_linux),	     cmocka_unit_test(test_windows),
+		cmocka_unit_test(test_macos),	     cmocka_unit_test(test_nmap_syn_scan),
+		cmocka_unit_test(test_masscan_zmap), cmocka_unit_test(test_quirks),
+		cmocka_unit_test(test_ipv6_flow),    cmocka_unit_test(test_ittl),
 		cmocka_unit_test(test_short_buffer),
 	};
 

@@ -48,7 +48,8 @@ static void test_text_v4(void **state)
 	size_t n = syn_format_text(&ev, buf, sizeof(buf));
 
 	(void)state;
-	assert_string_equal(buf,
+	assert_string_equal(
+		buf,
 		"A new tcp connection will be established: 198.18.0.1:40000 -> 198.18.0.2:22\n");
 	assert_int_equal(n, strlen(buf));
 }
@@ -70,8 +71,7 @@ static void test_text_v4_every_octet(void **state)
 		inet_ntop(AF_INET, ev.saddr, a, sizeof(a));
 		inet_ntop(AF_INET, ev.daddr, b, sizeof(b));
 		snprintf(want, sizeof(want),
-			 "A new tcp connection will be established: %s:40000 -> %s:22\n",
-			 a, b);
+			 "A new tcp connection will be established: %s:40000 -> %s:22\n", a, b);
 		syn_format_text(&ev, buf, sizeof(buf));
 		assert_string_equal(buf, want);
 	}
@@ -84,7 +84,8 @@ static void test_text_v6(void **state)
 
 	(void)state;
 	assert_true(syn_format_text(&ev, buf, sizeof(buf)) > 0);
-	assert_string_equal(buf,
+	assert_string_equal(
+		buf,
 		"A new tcp connection will be established: [fd00:5e::1]:40000 -> [fd00:5e::2]:22\n");
 }
 
@@ -95,7 +96,7 @@ static void test_text_short_buffer(void **state)
 	size_t full = syn_format_text(&ev, buf, sizeof(buf));
 
 	(void)state;
-	assert_int_equal(syn_format_text(&ev, buf, full), 0);	/* no room for NUL */
+	assert_int_equal(syn_format_text(&ev, buf, full), 0); /* no room for NUL */
 	assert_int_equal(syn_format_text(&ev, buf, full + 1), full);
 	assert_int_equal(syn_format_text(&ev, buf, 10), 0);
 }
@@ -112,10 +113,14 @@ static json_t *parse(const char *line)
 
 static void test_json_v4_full(void **state)
 {
-	static const uint8_t opts[] = { 2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0, 0, 9,
-					0, 0, 0, 0, 1, 3, 3, 7, 200, 2 };
-	struct tcp_spec t = { .sport = 40000, .dport = 22, .seq = 4000000000u,
-			      .win = 64240, .flags = 0x02, .opts = opts,
+	static const uint8_t opts[] = { 2, 4, 0x05, 0xb4, 4, 2, 8, 10, 0, 0,   0,
+					9, 0, 0,    0,	  0, 1, 3, 3,  7, 200, 2 };
+	struct tcp_spec t = { .sport = 40000,
+			      .dport = 22,
+			      .seq = 4000000000u,
+			      .win = 64240,
+			      .flags = 0x02,
+			      .opts = opts,
 			      .optlen = sizeof(opts) };
 	static const uint8_t s[4] = { 198, 18, 0, 1 }, d[4] = { 198, 18, 0, 2 };
 	uint8_t b[PKT_MAX];
@@ -126,7 +131,7 @@ static void test_json_v4_full(void **state)
 
 	(void)state;
 	assert_int_equal(syn_decode(b, n, &ev), SYN_OK);
-	ev.ts_ns = 1795701600123456789ull;	/* 2026-11-26T14:00:00.123456Z */
+	ev.ts_ns = 1795701600123456789ull; /* 2026-11-26T14:00:00.123456Z */
 	ev.queue = 1;
 	ev.packet_id = 7;
 	ev.mark = 0x10;
@@ -166,10 +171,9 @@ static void test_json_v4_full(void **state)
 	assert_int_equal(json_integer_value(json_object_get(j, "mark")), 16);
 	assert_string_equal(json_string_value(json_object_get(j, "in")), "s0");
 	assert_true(json_is_null(json_object_get(j, "out")));
-	assert_string_equal(json_string_value(json_object_get(j, "mac")),
-			    "02:00:5e:00:00:01");
+	assert_string_equal(json_string_value(json_object_get(j, "mac")), "02:00:5e:00:00:01");
 	o = json_object_get(j, "opts");
-	assert_int_equal(json_array_size(o), 7);	/* padding reads as EOL */
+	assert_int_equal(json_array_size(o), 7); /* padding reads as EOL */
 	assert_string_equal(json_string_value(json_array_get(o, 0)), "mss");
 	assert_string_equal(json_string_value(json_array_get(o, 1)), "sackok");
 	assert_string_equal(json_string_value(json_array_get(o, 2)), "ts");
@@ -191,7 +195,7 @@ static void test_json_v6_minimal(void **state)
 	j = parse(buf);
 	assert_string_equal(json_string_value(json_object_get(j, "family")), "ipv6");
 	assert_string_equal(json_string_value(json_object_get(j, "src")), "fd00:5e::1");
-	assert_null(json_object_get(j, "mss"));		/* absent options are absent */
+	assert_null(json_object_get(j, "mss")); /* absent options are absent */
 	assert_null(json_object_get(j, "tsval"));
 	assert_true(json_is_false(json_object_get(j, "sackok")));
 	assert_true(json_is_null(json_object_get(j, "mac")));
@@ -213,8 +217,8 @@ static void test_json_v6_minimal(void **state)
  * change of second, forward and back, against strftime. */
 static void test_json_ts_follows_the_clock(void **state)
 {
-	static const uint64_t secs[] = { 1795701600, 1795701600, 1795701601,
-					 1795701599, 0, 4102444799, 1795701600 };
+	static const uint64_t secs[] = { 1795701600, 1795701600, 1795701601, 1795701599,
+					 0,	     4102444799, 1795701600 };
 	struct synsink_event ev = ev4();
 	char buf[SYNSINK_LINE_MAX], want[64];
 	size_t i;
@@ -229,8 +233,7 @@ static void test_json_ts_follows_the_clock(void **state)
 		assert_true(syn_format_json(&ev, buf, sizeof(buf)) > 0);
 		gmtime_r(&t, &tm);
 		strftime(want, sizeof(want), "%Y-%m-%dT%H:%M:%S", &tm);
-		snprintf(want + strlen(want), sizeof(want) - strlen(want),
-			 ".%06zuZ", i);
+		snprintf(want + strlen(want), sizeof(want) - strlen(want), ".%06zuZ", i);
 		j = parse(buf);
 		assert_string_equal(json_string_value(json_object_get(j, "ts")), want);
 		json_decref(j);
@@ -245,13 +248,12 @@ static void test_json_escapes_interface_names(void **state)
 
 	(void)state;
 	ev.indev = 5;
-	memcpy(ev.indev_name, "a\"b\\c\x01\xff", 8);	/* 15 chars max + NUL */
+	memcpy(ev.indev_name, "a\"b\\c\x01\xff", 8); /* 15 chars max + NUL */
 	ev.outdev = 6;
-	memset(ev.outdev_name, 'x', sizeof(ev.outdev_name));	/* no NUL at all */
+	memset(ev.outdev_name, 'x', sizeof(ev.outdev_name)); /* no NUL at all */
 	assert_true(syn_format_json(&ev, buf, sizeof(buf)) > 0);
 	j = parse(buf);
-	assert_string_equal(json_string_value(json_object_get(j, "in")),
-			    "a\"b\\c\x01\xc3\xbf");
+	assert_string_equal(json_string_value(json_object_get(j, "in")), "a\"b\\c\x01\xc3\xbf");
 	assert_int_equal(strlen(json_string_value(json_object_get(j, "out"))), 16);
 	json_decref(j);
 }
@@ -276,7 +278,7 @@ static void test_json_worst_case_fits(void **state)
 	ev.flags = 0xffff;
 	ev.hwaddr_len = 8;
 	ev.ts_ns = UINT64_MAX / 2;
-	memset(sensor, 'h', SYN_SENSOR_MAX);	/* the longest sensor name too */
+	memset(sensor, 'h', SYN_SENSOR_MAX); /* the longest sensor name too */
 	sensor[SYN_SENSOR_MAX] = '\0';
 	assert_int_equal(syn_format_set_sensor(sensor), 0);
 	assert_true(syn_format_json(&ev, buf, sizeof(buf)) > 0);
@@ -308,7 +310,7 @@ static void test_sensor_names(void **state)
 	assert_false(syn_sensor_valid("tab\there"));
 	assert_false(syn_sensor_valid("caf\xc3\xa9"));
 	assert_int_equal(syn_format_set_sensor("two words"), -EINVAL);
-	assert_string_equal(syn_sensor(), "-");	/* unchanged */
+	assert_string_equal(syn_sensor(), "-"); /* unchanged */
 }
 
 int main(void)

@@ -14,9 +14,9 @@
 
 #include "../../plugins/kafka/kafka.c"
 
-#include <librdkafka/rdkafka_mock.h>	/* after rdkafka.h, which kafka.c has */
+#include <librdkafka/rdkafka_mock.h> /* after rdkafka.h, which kafka.c has */
 
-#define APIKEY_PRODUCE 0	/* Kafka protocol ApiKey of Produce requests */
+#define APIKEY_PRODUCE 0 /* Kafka protocol ApiKey of Produce requests */
 
 #include "format.h"
 #include "log.h"
@@ -24,8 +24,8 @@
 #include "sinkspec.h"
 #include "util.h"
 
-__attribute__((format(printf, 3, 4)))
-static void test_log(const struct synsink_host *h, int level, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static void test_log(const struct synsink_host *h, int level,
+							   const char *fmt, ...)
 {
 	va_list ap;
 
@@ -84,10 +84,11 @@ static struct fixture *open_sink(const char *extra)
 	next_seq = 0;
 	snprintf(spec, sizeof(spec),
 		 "kafka:topic=t,rdkafka.test.mock.num.brokers=1,"
-		 "rdkafka.retry.backoff.ms=10%s%s", extra ? "," : "", extra ? extra : "");
+		 "rdkafka.retry.backoff.ms=10%s%s",
+		 extra ? "," : "", extra ? extra : "");
 	assert_int_equal(sinkspec_parse(spec, &f.spec, err, sizeof(err)), 0);
-	assert_int_equal(sink_values_parse(&kafka_plugin, &f.spec, f.vals, f.kvbuf,
-					   err, sizeof(err)), 0);
+	assert_int_equal(
+		sink_values_parse(&kafka_plugin, &f.spec, f.vals, f.kvbuf, err, sizeof(err)), 0);
 	assert_int_equal(kafka_open((void **)&f.s, f.vals, &host), 0);
 	f.mc = rd_kafka_handle_mock_cluster(f.s->rk);
 	assert_non_null(f.mc);
@@ -116,8 +117,7 @@ static void produce(struct fixture *f, int n)
 		ev[i].packet_id = (uint32_t)i;
 	}
 	next_seq += (uint64_t)n;
-	assert_int_equal(kafka_write(f->s, ev, (size_t)n, next_seq - (uint64_t)n),
-			 SYNSINK_PENDING);
+	assert_int_equal(kafka_write(f->s, ev, (size_t)n, next_seq - (uint64_t)n), SYNSINK_PENDING);
 }
 
 static void test_delivers(void **state)
@@ -230,8 +230,7 @@ static void test_bad_property(void **state)
 
 	(void)state;
 	assert_int_equal(sinkspec_parse("kafka:rdkafka.acks=maybe", &spec, err, sizeof(err)), 0);
-	assert_int_equal(sink_values_parse(&kafka_plugin, &spec, vals, kvbuf, err,
-					   sizeof(err)), 0);
+	assert_int_equal(sink_values_parse(&kafka_plugin, &spec, vals, kvbuf, err, sizeof(err)), 0);
 	assert_int_equal(kafka_open(&st, vals, &host), -EINVAL);
 	sinkspec_free(&spec);
 }

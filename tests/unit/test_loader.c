@@ -34,8 +34,7 @@ void *__wrap_dlopen(const char *file, int mode)
 	return __real_dlopen(file, mode);
 }
 
-static void expect_refusal(const char *dir, const char *name, int code,
-			   const char *needle)
+static void expect_refusal(const char *dir, const char *name, int code, const char *needle)
 {
 	struct plugin pl;
 	char err[1024] = "";
@@ -43,7 +42,7 @@ static void expect_refusal(const char *dir, const char *name, int code,
 	assert_int_equal(plugin_load(dir, name, &pl, err, sizeof(err)), code);
 	if (!strstr(err, needle))
 		fail_msg("error '%s' does not mention '%s'", err, needle);
-	assert_null(pl.dl);	/* rolled back */
+	assert_null(pl.dl); /* rolled back */
 	assert_null(pl.desc);
 }
 
@@ -74,9 +73,10 @@ static void test_two_at_once(void **state)
 	assert_string_equal(a.desc->name, "good");
 	assert_string_equal(b.desc->name, "stdout");
 	assert_ptr_not_equal(a.desc, b.desc);
-	expect_refusal(TEST_PLUGIN_DIR, "bad_abi", -EINVAL, "built for ABI 99, this synsink needs ABI 2");
+	expect_refusal(TEST_PLUGIN_DIR, "bad_abi", -EINVAL,
+		       "built for ABI 99, this synsink needs ABI 2");
 	assert_int_equal(plugin_load(TEST_PLUGIN_DIR, "good", &c, err, sizeof(err)), 0);
-	assert_ptr_equal(c.desc, a.desc);	/* the same plugin twice is one object */
+	assert_ptr_equal(c.desc, a.desc); /* the same plugin twice is one object */
 	plugin_unload(&c);
 	plugin_unload(&b);
 	plugin_unload(&a);
@@ -85,7 +85,8 @@ static void test_two_at_once(void **state)
 static void test_bad_abi(void **state)
 {
 	(void)state;
-	expect_refusal(TEST_PLUGIN_DIR, "bad_abi", -EINVAL, "built for ABI 99, this synsink needs ABI 2");
+	expect_refusal(TEST_PLUGIN_DIR, "bad_abi", -EINVAL,
+		       "built for ABI 99, this synsink needs ABI 2");
 }
 
 /* An ABI 1 plugin names both versions in its one line. */
@@ -99,8 +100,7 @@ static void test_abi1(void **state)
 static void test_reserved(void **state)
 {
 	(void)state;
-	expect_refusal(TEST_PLUGIN_DIR, "reserved", -EINVAL,
-		       "plugin sets reserved fields");
+	expect_refusal(TEST_PLUGIN_DIR, "reserved", -EINVAL, "plugin sets reserved fields");
 }
 
 static void test_bad_layout(void **state)
@@ -113,8 +113,7 @@ static void test_bad_layout(void **state)
 static void test_no_symbol(void **state)
 {
 	(void)state;
-	expect_refusal(TEST_PLUGIN_DIR, "no_symbol", -EINVAL,
-		       "no synsink_plugin_entry symbol");
+	expect_refusal(TEST_PLUGIN_DIR, "no_symbol", -EINVAL, "no synsink_plugin_entry symbol");
 }
 
 static void test_bad_options(void **state)
@@ -127,8 +126,7 @@ static void test_bad_options(void **state)
 static void test_wrong_name(void **state)
 {
 	(void)state;
-	expect_refusal(TEST_PLUGIN_DIR, "wrong_name", -EINVAL,
-		       "calls itself 'someone_else'");
+	expect_refusal(TEST_PLUGIN_DIR, "wrong_name", -EINVAL, "calls itself 'someone_else'");
 }
 
 static void test_missing(void **state)
@@ -200,7 +198,7 @@ static void test_untrusted_parent(void **state)
 		       "open: refused: writable by others (mode 0777), and not sticky");
 	assert_int_equal(chmod(mid, 0775), 0);
 	expect_refusal(dir, "good", -EPERM, "open: refused: writable by its group");
-	assert_int_equal(chmod(mid, 01777), 0);	/* sticky, like /tmp */
+	assert_int_equal(chmod(mid, 01777), 0); /* sticky, like /tmp */
 	{
 		struct plugin pl;
 		char err[512];
@@ -208,7 +206,7 @@ static void test_untrusted_parent(void **state)
 		assert_int_equal(plugin_load(dir, "good", &pl, err, sizeof(err)), 0);
 		plugin_unload(&pl);
 	}
-	assert_int_equal(chmod(dir, 01777), 0);	/* the plugin dir itself: never */
+	assert_int_equal(chmod(dir, 01777), 0); /* the plugin dir itself: never */
 	expect_refusal(dir, "good", -EPERM, "plugins: refused: writable by others");
 	unlink(path);
 	rmdir(dir);
@@ -236,7 +234,7 @@ static void test_swap_before_dlopen(void **state)
 	swap_from = evil;
 	swap_to = path;
 	assert_int_equal(plugin_load(dir, "good", &pl, err, sizeof(err)), 0);
-	assert_null(swap_to);	/* the swap did happen */
+	assert_null(swap_to); /* the swap did happen */
 	assert_int_equal(access(mark, F_OK), -1);
 	assert_string_equal(pl.desc->description, "a valid test plugin");
 	plugin_unload(&pl);
@@ -252,22 +250,19 @@ static void test_dir_resolve(void **state)
 
 	(void)state;
 	unsetenv("SYNSINK_PLUGIN_DIR");
-	assert_int_equal(plugin_dir_resolve("rel/dir", "x", out, sizeof(out), err,
-					    sizeof(err)), -EINVAL);
+	assert_int_equal(plugin_dir_resolve("rel/dir", "x", out, sizeof(out), err, sizeof(err)),
+			 -EINVAL);
 	assert_non_null(strstr(err, "is relative"));
-	assert_int_equal(plugin_dir_resolve("/abs", "x", out, sizeof(out), err,
-					    sizeof(err)), 0);
+	assert_int_equal(plugin_dir_resolve("/abs", "x", out, sizeof(out), err, sizeof(err)), 0);
 	assert_string_equal(out, "/abs");
 	setenv("SYNSINK_PLUGIN_DIR", "/from/env", 1);
-	assert_int_equal(plugin_dir_resolve(NULL, "x", out, sizeof(out), err,
-					    sizeof(err)), 0);
+	assert_int_equal(plugin_dir_resolve(NULL, "x", out, sizeof(out), err, sizeof(err)), 0);
 	assert_string_equal(out, "/from/env");
-	assert_int_equal(plugin_dir_resolve("/flag", "x", out, sizeof(out), err,
-					    sizeof(err)), 0);
+	assert_int_equal(plugin_dir_resolve("/flag", "x", out, sizeof(out), err, sizeof(err)), 0);
 	assert_string_equal(out, "/flag");
 	unsetenv("SYNSINK_PLUGIN_DIR");
-	assert_int_equal(plugin_dir_resolve(NULL, "../lib/synsink", out, sizeof(out),
-					    err, sizeof(err)), 0);
+	assert_int_equal(
+		plugin_dir_resolve(NULL, "../lib/synsink", out, sizeof(out), err, sizeof(err)), 0);
 	assert_true(out[0] == '/');
 }
 
@@ -278,7 +273,7 @@ static void test_list(void **state)
 	FILE *f = open_memstream(&text, &len);
 
 	(void)state;
-	assert_int_equal(plugin_list(TEST_PLUGIN_DIR, f), 2);	/* good, thread_log */
+	assert_int_equal(plugin_list(TEST_PLUGIN_DIR, f), 2); /* good, thread_log */
 	fclose(f);
 	assert_non_null(strstr(text, "good - a valid test plugin"));
 	assert_non_null(strstr(text, "mode             choice  (a|b) default: a"));

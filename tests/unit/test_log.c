@@ -78,8 +78,8 @@ static void setup_then_emit(void)
 	struct stat st;
 
 	assert_int_equal(fstat(STDERR_FILENO, &st), 0);
-	snprintf(journal_env, sizeof(journal_env), "%llu:%llu",
-		 (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
+	snprintf(journal_env, sizeof(journal_env), "%llu:%llu", (unsigned long long)st.st_dev,
+		 (unsigned long long)st.st_ino);
 	setenv("JOURNAL_STREAM", journal_env, 1);
 	log_setup(SYNSINK_LOG_INFO);
 	emit_each_level();

@@ -25,7 +25,7 @@ static void test_timestamp_misaligned(void **state)
 	size_t off;
 
 	(void)state;
-	for (off = 0; off < 8; off += 4) {	/* aligned, then as netlink has it */
+	for (off = 0; off < 8; off += 4) { /* aligned, then as netlink has it */
 		put_ts(buf, off);
 		assert_int_equal(nfq_timestamp_ns(buf + off, 16),
 				 1700000000ull * 1000000000ull + 123456000ull);

@@ -16,14 +16,20 @@
 #include "outbox.h"
 
 static uint64_t fake_now;
-static uint64_t now_fn(void) { return fake_now; }
+static uint64_t now_fn(void)
+{
+	return fake_now;
+}
 
 /* What host->settle was told, call by call. */
-static struct { uint64_t seq; size_t n; enum synsink_outcome o; } calls[16];
+static struct {
+	uint64_t seq;
+	size_t n;
+	enum synsink_outcome o;
+} calls[16];
 static size_t n_calls;
 
-static void settle(const struct synsink_host *h, uint64_t seq, size_t n,
-		   enum synsink_outcome o)
+static void settle(const struct synsink_host *h, uint64_t seq, size_t n, enum synsink_outcome o)
 {
 	(void)h;
 	assert_true(n_calls < 16);
@@ -77,12 +83,12 @@ static void test_order_and_settle(void **state)
 	setup_events();
 	assert_int_equal(outbox_init(&o, 8, &host), 0);
 	outbox_add(&o, evs, 3, 100);
-	outbox_add(&o, evs + 3, 3, 200);	/* another batch, numbered apart */
+	outbox_add(&o, evs + 3, 3, 200); /* another batch, numbered apart */
 	assert_int_equal(o.count, 6);
 	assert_int_equal(outbox_room(&o), 2);
 	assert_int_equal(outbox_at(&o, 0)->packet_id, 0);
 	assert_int_equal(outbox_at(&o, 5)->packet_id, 5);
-	outbox_settle(&o, 4, SYNSINK_DELIVERED);	/* 100-102 and 200: two runs */
+	outbox_settle(&o, 4, SYNSINK_DELIVERED); /* 100-102 and 200: two runs */
 	assert_int_equal(n_calls, 2);
 	assert_int_equal(calls[0].seq, 100);
 	assert_int_equal(calls[0].n, 3);
@@ -90,7 +96,7 @@ static void test_order_and_settle(void **state)
 	assert_int_equal(calls[1].n, 1);
 	assert_int_equal(calls[1].o, SYNSINK_DELIVERED);
 	assert_int_equal(outbox_at(&o, 0)->packet_id, 4);
-	outbox_requeue_all(&o);			/* close: 201-202 back */
+	outbox_requeue_all(&o); /* close: 201-202 back */
 	assert_int_equal(n_calls, 3);
 	assert_int_equal(calls[2].seq, 201);
 	assert_int_equal(calls[2].n, 2);
@@ -111,7 +117,7 @@ static void test_empty_starts_at_zero(void **state)
 	assert_int_equal(o.head, 3);
 	outbox_settle(&o, 2, SYNSINK_FAILED);
 	assert_int_equal(o.count, 0);
-	assert_int_equal(o.head, 0);	/* the next events reuse the first slots */
+	assert_int_equal(o.head, 0); /* the next events reuse the first slots */
 	outbox_add(&o, evs + 7, 1, 5);
 	assert_ptr_equal(outbox_at(&o, 0), &o.fifo[0]);
 	assert_int_equal(outbox_at(&o, 0)->packet_id, 7);
@@ -132,7 +138,7 @@ static void test_rotate(void **state)
 	assert_int_equal(o.count, 3);
 	assert_int_equal(outbox_at(&o, 0)->packet_id, 1);
 	assert_int_equal(outbox_at(&o, 2)->packet_id, 0);
-	outbox_settle(&o, 3, SYNSINK_DELIVERED);	/* 11-12, then 10 */
+	outbox_settle(&o, 3, SYNSINK_DELIVERED); /* 11-12, then 10 */
 	assert_int_equal(n_calls, 2);
 	assert_int_equal(calls[0].seq, 11);
 	assert_int_equal(calls[0].n, 2);
@@ -176,14 +182,14 @@ static void test_link(void **state)
 	n_logs = 0;
 	assert_int_equal(outbox_init(&o, 0, &host), 0);
 	link_init(&l, &o, &host);
-	assert_false(link_up(&l));		/* the first connect is no reconnect */
+	assert_false(link_up(&l)); /* the first connect is no reconnect */
 	link_lost(&l, "connection lost: %s", "reset");
 	assert_int_equal(n_logs, 1);
 	assert_string_equal(last_log, "connection lost: reset");
 	link_failed(&l, "connect to %s: refused", "x:1");
 	link_failed(&l, "connect to %s: refused", "x:1");
-	assert_int_equal(n_logs, 1);		/* down is said once */
-	assert_false(link_may_connect(&l));	/* backing off */
+	assert_int_equal(n_logs, 1);	    /* down is said once */
+	assert_false(link_may_connect(&l)); /* backing off */
 	fake_now += OUTBOX_BACKOFF_MAX_NS;
 	assert_true(link_may_connect(&l));
 	assert_true(link_up(&l));
@@ -197,12 +203,15 @@ static void test_link(void **state)
 	assert_int_equal(n_logs, 1);
 	assert_int_equal(stat_of(&l, "connect_errors"), 3);
 	l.quiet = false;
-	link_failed(&l, "connect to %s: refused", "x:1");	/* still down: quiet */
+	link_failed(&l, "connect to %s: refused", "x:1"); /* still down: quiet */
 	assert_int_equal(n_logs, 1);
 	outbox_free(&o);
 }
 
-static struct { const char *name; uint64_t v; } stat_seen;
+static struct {
+	const char *name;
+	uint64_t v;
+} stat_seen;
 
 static void emit(void *arg, const char *name, uint64_t v)
 {

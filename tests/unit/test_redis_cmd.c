@@ -81,8 +81,8 @@ static void test_xadd(void **state)
 	expect_field("mss", "1440");
 	expect_field("sackok", "false");
 	expect_field("opts", "[\"mss\",99]");
-	expect_field("in", "s\"0\x01");		/* unescaped to the real bytes */
-	assert_null(field("out", &len));	/* null: left out */
+	expect_field("in", "s\"0\x01");	 /* unescaped to the real bytes */
+	assert_null(field("out", &len)); /* null: left out */
 	assert_null(field("mac", &len));
 }
 
@@ -94,7 +94,7 @@ static void test_xadd_no_trim(void **state)
 	(void)state;
 	assert_int_equal(redis_cmd_build(&cmd, MODE_XADD, "k", 0, line, n), 0);
 	assert_string_equal(cmd.argv[2], "*");
-	assert_int_equal(cmd.argvlen[3], 1);	/* field names are not NUL-terminated */
+	assert_int_equal(cmd.argvlen[3], 1); /* field names are not NUL-terminated */
 	assert_memory_equal(cmd.argv[3], "v", 1);
 }
 
@@ -113,15 +113,22 @@ static void test_publish_and_lists(void **state)
 		assert_string_equal(cmd.argv[0], verb[i]);
 		assert_string_equal(cmd.argv[1], "chan");
 		assert_ptr_equal(cmd.argv[2], line);
-		assert_int_equal(cmd.argvlen[2], n - 1);	/* no newline */
+		assert_int_equal(cmd.argvlen[2], n - 1); /* no newline */
 	}
 }
 
 static void test_bad_lines(void **state)
 {
 	static const char *const bad[] = {
-		"", "[]", "{\"a\":\"unterminated}", "{\"a\"1}", "{\"a\":\"\\q\"}",
-		"{\"a\":\"\\u0100\"}", "{\"a\":[1,2}", "{\"a\":}", "{\"a\":1",
+		"",
+		"[]",
+		"{\"a\":\"unterminated}",
+		"{\"a\"1}",
+		"{\"a\":\"\\q\"}",
+		"{\"a\":\"\\u0100\"}",
+		"{\"a\":[1,2}",
+		"{\"a\":}",
+		"{\"a\":1",
 	};
 	size_t i;
 
@@ -141,8 +148,7 @@ static void test_too_many_fields(void **state)
 	(void)state;
 	n += (size_t)snprintf(line + n, sizeof(line) - n, "{");
 	for (i = 0; i < 60; i++)
-		n += (size_t)snprintf(line + n, sizeof(line) - n, "%s\"f%d\":1",
-				      i ? "," : "", i);
+		n += (size_t)snprintf(line + n, sizeof(line) - n, "%s\"f%d\":1", i ? "," : "", i);
 	n += (size_t)snprintf(line + n, sizeof(line) - n, "}");
 	assert_int_equal(redis_cmd_build(&cmd, MODE_XADD, "k", 0, line, n), -28);
 }
@@ -158,7 +164,7 @@ static void test_resp(void **state)
 	n = redis_cmd_resp(&cmd, out, sizeof(out));
 	assert_int_equal(n, sizeof(want) - 1);
 	assert_memory_equal(out, want, n);
-	assert_int_equal(redis_cmd_resp(&cmd, out, n), n);	/* exactly fits */
+	assert_int_equal(redis_cmd_resp(&cmd, out, n), n); /* exactly fits */
 	assert_int_equal(redis_cmd_resp(&cmd, out, n - 1), 0);
 	assert_int_equal(redis_cmd_resp(&cmd, out, 3), 0);
 }

@@ -36,11 +36,11 @@ static void test_window(void **state)
 	(void)state;
 	assert_int_equal(retx_init(&t, 1024, 3 * S), 0);
 	assert_false(retx_check(&t, &a, 10 * S));
-	assert_true(retx_check(&t, &a, 11 * S));	/* Linux retries after 1 s */
-	assert_true(retx_check(&t, &a, 13 * S));	/* and after 2 s more */
-	assert_false(retx_check(&t, &b, 13 * S));	/* another ISN: a new attempt */
-	assert_false(retx_check(&t, &c, 13 * S));	/* another family */
-	assert_false(retx_check(&t, &a, 20 * S));	/* outside the window */
+	assert_true(retx_check(&t, &a, 11 * S));  /* Linux retries after 1 s */
+	assert_true(retx_check(&t, &a, 13 * S));  /* and after 2 s more */
+	assert_false(retx_check(&t, &b, 13 * S)); /* another ISN: a new attempt */
+	assert_false(retx_check(&t, &c, 13 * S)); /* another family */
+	assert_false(retx_check(&t, &a, 20 * S)); /* outside the window */
 	assert_true(retx_check(&t, &a, 21 * S));
 	assert_int_equal(t.evictions, 0);
 	retx_free(&t);
@@ -54,15 +54,15 @@ static void test_bounded(void **state)
 
 	(void)state;
 	assert_int_equal(retx_init(&t, 7, S), -22);
-	assert_int_equal(retx_init(&t, 8, 10 * S), 0);	/* every probe sees every slot */
+	assert_int_equal(retx_init(&t, 8, 10 * S), 0); /* every probe sees every slot */
 	for (i = 0; i < 9; i++) {
 		e[i] = ev((uint16_t)(1000 + i), (uint32_t)i, 0);
 		assert_false(retx_check(&t, &e[i], (uint64_t)(i + 1) * S));
 	}
-	assert_int_equal(t.evictions, 1);		/* the ninth pushed out the oldest */
-	assert_false(retx_check(&t, &e[0], 10 * S));	/* forgotten ... */
-	assert_int_equal(t.evictions, 2);		/* ... and it pushed out e[1] */
-	assert_true(retx_check(&t, &e[8], 10 * S));	/* the newest is remembered */
+	assert_int_equal(t.evictions, 1);	     /* the ninth pushed out the oldest */
+	assert_false(retx_check(&t, &e[0], 10 * S)); /* forgotten ... */
+	assert_int_equal(t.evictions, 2);	     /* ... and it pushed out e[1] */
+	assert_true(retx_check(&t, &e[8], 10 * S));  /* the newest is remembered */
 	retx_free(&t);
 }
 

@@ -47,11 +47,11 @@ static void test_full_and_wrap(void **state)
 	/* 1 held; room for 3 of these 6: two before the end, one wrapped */
 	assert_int_equal(ring_push(&r, in, 6), 3);
 	assert_int_equal(r.dropped, 3);
-	assert_int_equal(ring_peek(&r, &out), 2);	/* slots 2,3 */
+	assert_int_equal(ring_peek(&r, &out), 2); /* slots 2,3 */
 	assert_int_equal(out[0].packet_id, 2);
 	assert_int_equal(out[1].packet_id, 0);
 	ring_release(&r, 2);
-	assert_int_equal(ring_peek(&r, &out), 2);	/* wrapped: slots 0,1 */
+	assert_int_equal(ring_peek(&r, &out), 2); /* wrapped: slots 0,1 */
 	assert_int_equal(out[0].packet_id, 1);
 	assert_int_equal(out[1].packet_id, 2);
 	ring_release(&r, 2);
@@ -73,7 +73,7 @@ static void *producer(void *arg)
 
 		for (i = 0; i < n; i++)
 			batch[i] = ev_n(next + i);
-		ring_push(r, batch, n);	/* what does not fit is counted */
+		ring_push(r, batch, n); /* what does not fit is counted */
 		next += n;
 	}
 	return NULL;
@@ -96,7 +96,7 @@ static void test_concurrent(void **state)
 
 		for (i = 0; i < n; i++) {
 			if (have_last)
-				assert_true(ev[i].packet_id > last);	/* in order, no dup */
+				assert_true(ev[i].packet_id > last); /* in order, no dup */
 			last = ev[i].packet_id;
 			have_last = 1;
 		}

@@ -22,7 +22,7 @@
 
 #include "spool.h"
 
-#define N 12000	/* three segments */
+#define N 12000 /* three segments */
 
 static struct synsink_event *evs, *out;
 static char dir[64];
@@ -133,10 +133,10 @@ static void test_stop_and_resume(void **state)
 	(void)state;
 	open_ok(&sp, SPOOL_DEFAULT_MAX);
 	assert_int_equal(spool_append(&sp, evs, 3000, 1), 3000);
-	k = spool_read(&sp, out, 1000, 0);		/* 0-999 read */
+	k = spool_read(&sp, out, 1000, 0); /* 0-999 read */
 	assert_int_equal(k, 1000);
-	spool_settled(&sp, 400);			/* 0-399 delivered */
-	assert_int_equal(spool_prepend(&sp, evs + 400, 600), 0);	/* 400-999 back */
+	spool_settled(&sp, 400);				 /* 0-399 delivered */
+	assert_int_equal(spool_prepend(&sp, evs + 400, 600), 0); /* 400-999 back */
 	spool_close(&sp);
 
 	open_ok(&sp, SPOOL_DEFAULT_MAX);
@@ -231,7 +231,7 @@ static void test_damage(void **state)
 	/* record 100's payload, one byte */
 	assert_int_equal(pwrite(fd, "\xff", 1, SPOOL_HDR_LEN + 100 * SPOOL_REC_LEN + 40), 1);
 	assert_int_equal(fstat(fd, &st), 0);
-	assert_int_equal(ftruncate(fd, st.st_size - 7), 0);	/* the last record torn */
+	assert_int_equal(ftruncate(fd, st.st_size - 7), 0); /* the last record torn */
 	close(fd);
 	/* an empty segment and a foreign one, after it */
 	snprintf(path + strlen(path) - 8, 9, "ff00.seg");
@@ -246,14 +246,14 @@ static void test_damage(void **state)
 	open_ok(&sp, SPOOL_DEFAULT_MAX);
 	assert_int_equal(read_all(&sp, &seq), 998);
 	assert_int_equal(out[99].packet_id, 99);
-	assert_int_equal(out[100].packet_id, 101);	/* 100 skipped */
-	assert_int_equal(out[997].packet_id, 998);	/* 999 torn */
+	assert_int_equal(out[100].packet_id, 101); /* 100 skipped */
+	assert_int_equal(out[997].packet_id, 998); /* 999 torn */
 	assert_int_equal(sp.corrupt, 2);
 	assert_int_equal(sp.bad_segments, 2);
 	spool_settled(&sp, seq);
 	spool_close(&sp);
 	assert_int_equal(count_files(".seg"), 0);
-	assert_int_equal(count_files(".bad"), 2);	/* kept aside, not replayed */
+	assert_int_equal(count_files(".bad"), 2); /* kept aside, not replayed */
 }
 
 /* spool_max: what does not fit is counted, never half-written. */
@@ -270,7 +270,7 @@ static void test_full(void **state)
 	assert_int_equal(spool_append(&sp, evs + 60, 40, 1), 40);
 	assert_int_equal(read_all(&sp, &seq), 100);
 	spool_settled(&sp, seq);
-	assert_int_equal(spool_append(&sp, evs, 90, 1), 90);	/* room again */
+	assert_int_equal(spool_append(&sp, evs, 90, 1), 90); /* room again */
 	spool_close(&sp);
 	open_ok(&sp, SPOOL_DEFAULT_MAX);
 	seq = 0;
@@ -286,13 +286,15 @@ static void test_lock_and_mode(void **state)
 
 	(void)state;
 	open_ok(&a, SPOOL_DEFAULT_MAX);
-	assert_int_equal(spool_open(&b, dir, SPOOL_DEFAULT_MAX, geteuid(), getegid(),
-				    err, sizeof(err)), -EBUSY);
+	assert_int_equal(spool_open(&b, dir, SPOOL_DEFAULT_MAX, geteuid(), getegid(), err,
+				    sizeof(err)),
+			 -EBUSY);
 	assert_non_null(strstr(err, "is in use by another synsink (pid "));
 	spool_close(&a);
 	assert_int_equal(chmod(dir, 0750), 0);
-	assert_int_equal(spool_open(&b, dir, SPOOL_DEFAULT_MAX, geteuid(), getegid(),
-				    err, sizeof(err)), -EPERM);
+	assert_int_equal(spool_open(&b, dir, SPOOL_DEFAULT_MAX, geteuid(), getegid(), err,
+				    sizeof(err)),
+			 -EPERM);
 	assert_non_null(strstr(err, "it must be ours and mode 0700"));
 	assert_int_equal(chmod(dir, 0700), 0);
 }

@@ -19,7 +19,8 @@ static void test_parse_line(void **state)
 	struct kq_stats ks;
 
 	(void)state;
-	assert_int_equal(kq_stats_parse("    1  12345     2 2  1024     3     4       99  1\n", &ks), 0);
+	assert_int_equal(
+		kq_stats_parse("    1  12345     2 2  1024     3     4       99  1\n", &ks), 0);
 	assert_int_equal(ks.queue, 1);
 	assert_int_equal(ks.portid, 12345);
 	assert_int_equal(ks.queue_total, 2);
@@ -69,10 +70,12 @@ static void test_queue_json(void **state)
 	j = json_loads(sb.s, 0, &err);
 	assert_non_null(j);
 	assert_int_equal(json_integer_value(json_object_get(j, "received")), 10);
-	assert_int_equal(json_integer_value(json_object_get(
-		json_object_get(j, "decode_errors"), "tcp_doff")), 2);
-	assert_int_equal(json_integer_value(json_object_get(
-		json_object_get(j, "kernel"), "user_dropped")), 2);
+	assert_int_equal(json_integer_value(
+				 json_object_get(json_object_get(j, "decode_errors"), "tcp_doff")),
+			 2);
+	assert_int_equal(
+		json_integer_value(json_object_get(json_object_get(j, "kernel"), "user_dropped")),
+		2);
 	json_decref(j);
 	sb_free(&sb);
 }

@@ -12,10 +12,9 @@
 
 #include "frame.h"
 
-#define TS 1795701600123456789ull	/* 2026-11-26T14:00:00.123456789Z */
+#define TS 1795701600123456789ull /* 2026-11-26T14:00:00.123456789Z */
 
-static size_t fmt(const struct syslog_hdr *h, const char *msg, char *out,
-		  size_t max, int *trunc)
+static size_t fmt(const struct syslog_hdr *h, const char *msg, char *out, size_t max, int *trunc)
 {
 	size_t n = syslog_format(h, TS, msg, strlen(msg), out, max, trunc);
 
@@ -93,7 +92,7 @@ static void test_truncation_utf8(void **state)
 {
 	struct syslog_hdr h = { RFC_3164, 3, 6, NULL, "t", 1 };
 	/* header "<30>Nov 26 14:00:00 t[1]: " is 26 bytes */
-	const char *msg = "ab\xc3\xa9\xe2\x82\xac";	/* a b é € */
+	const char *msg = "ab\xc3\xa9\xe2\x82\xac"; /* a b é € */
 	char out[64];
 	size_t n;
 	int t;
@@ -102,10 +101,10 @@ static void test_truncation_utf8(void **state)
 	n = syslog_format(&h, TS, msg, strlen(msg), out, 26 + 7, &t);
 	assert_int_equal(n, 26 + 7);
 	assert_false(t);
-	n = syslog_format(&h, TS, msg, strlen(msg), out, 26 + 6, &t);	/* inside € */
+	n = syslog_format(&h, TS, msg, strlen(msg), out, 26 + 6, &t); /* inside € */
 	assert_int_equal(n, 26 + 4);
 	assert_true(t);
-	n = syslog_format(&h, TS, msg, strlen(msg), out, 26 + 3, &t);	/* inside é */
+	n = syslog_format(&h, TS, msg, strlen(msg), out, 26 + 3, &t); /* inside é */
 	assert_int_equal(n, 26 + 2);
 	assert_true(t);
 	assert_int_equal(syslog_format(&h, TS, msg, strlen(msg), out, 10, &t), 0);

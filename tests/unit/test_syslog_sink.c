@@ -18,7 +18,9 @@
 #include "sink.h"
 
 static const struct sink_env env = {
-	.plugin_dir = SYSLOG_PLUGIN_DIR, .n_rings = 1, .ring_size = 8,
+	.plugin_dir = SYSLOG_PLUGIN_DIR,
+	.n_rings = 1,
+	.ring_size = 8,
 };
 
 /* What the sink thread does with a batch: into the core's queue, offered

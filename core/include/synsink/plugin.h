@@ -36,8 +36,8 @@
 
 #include <synsink/event.h>
 
-#define SYNSINK_PLUGIN_ABI	2
-#define SYNSINK_PLUGIN_SYMBOL	"synsink_plugin_entry"
+#define SYNSINK_PLUGIN_ABI    2
+#define SYNSINK_PLUGIN_SYMBOL "synsink_plugin_entry"
 
 /*
  * Answers of write():
@@ -51,24 +51,24 @@
  *                    batch failed
  */
 #define SYNSINK_OK	0
-#define SYNSINK_PENDING	1
+#define SYNSINK_PENDING 1
 #define SYNSINK_RETRY	2
 #define SYNSINK_ERROR	(-1)
 
 /* Outcomes for host->settle(). */
 enum synsink_outcome {
-	SYNSINK_DELIVERED = 0,	/* the destination has it */
-	SYNSINK_FAILED = 1,	/* refused for good (counted failed) */
+	SYNSINK_DELIVERED = 0, /* the destination has it */
+	SYNSINK_FAILED = 1,    /* refused for good (counted failed) */
 	/* Not delivered after all (connection lost, shutting down): the core
 	 * offers it again or spools it; delivery is at least once. */
 	SYNSINK_REQUEUE = 2,
 };
 
 enum synsink_opt_type {
-	SYNSINK_OPT_STRING,	/* any non-empty string */
-	SYNSINK_OPT_UINT,	/* decimal, within [min, max] */
-	SYNSINK_OPT_BOOL,	/* true/false, yes/no, on/off, 1/0 */
-	SYNSINK_OPT_ENUM,	/* one of choices[] */
+	SYNSINK_OPT_STRING, /* any non-empty string */
+	SYNSINK_OPT_UINT,   /* decimal, within [min, max] */
+	SYNSINK_OPT_BOOL,   /* true/false, yes/no, on/off, 1/0 */
+	SYNSINK_OPT_ENUM,   /* one of choices[] */
 	/* The name ends in '.': every "name.KEY=VALUE" given (passed
 	 * through, e.g. to a library's config). */
 	SYNSINK_OPT_PREFIX,
@@ -83,28 +83,32 @@ struct synsink_kv {
 struct synsink_option {
 	const char *name;
 	enum synsink_opt_type type;
-	const char *def;		/* default as text; NULL: no default (unset) */
-	const char *help;		/* one line */
-	const char *const *choices;	/* ENUM: NULL-terminated list */
-	uint64_t min, max;		/* UINT: inclusive range */
+	const char *def;	    /* default as text; NULL: no default (unset) */
+	const char *help;	    /* one line */
+	const char *const *choices; /* ENUM: NULL-terminated list */
+	uint64_t min, max;	    /* UINT: inclusive range */
 };
 
 /* A parsed option value, one per entry of the plugin's option table. */
 struct synsink_value {
-	const char *str;	/* the text (NULL when unset and no default) */
-	uint64_t num;		/* UINT: the number; ENUM: index in choices; BOOL: 0/1 */
-	int set;		/* given on the command line (not the default) */
-	const struct synsink_kv *kv;	/* PREFIX: what was given, in order */
+	const char *str;	     /* the text (NULL when unset and no default) */
+	uint64_t num;		     /* UINT: the number; ENUM: index in choices; BOOL: 0/1 */
+	int set;		     /* given on the command line (not the default) */
+	const struct synsink_kv *kv; /* PREFIX: what was given, in order */
 	size_t n_kv;
 };
 
-enum synsink_log_level { SYNSINK_LOG_ERR = 3, SYNSINK_LOG_WARN = 4,
-			 SYNSINK_LOG_INFO = 6, SYNSINK_LOG_DEBUG = 7 };
+enum synsink_log_level {
+	SYNSINK_LOG_ERR = 3,
+	SYNSINK_LOG_WARN = 4,
+	SYNSINK_LOG_INFO = 6,
+	SYNSINK_LOG_DEBUG = 7
+};
 
 /* What the core offers a plugin instance. */
 struct synsink_host {
-	uint32_t struct_size;	/* sizeof(struct synsink_host) of the core */
-	void *ctx;		/* the core's, pass back unchanged */
+	uint32_t struct_size; /* sizeof(struct synsink_host) of the core */
+	void *ctx;	      /* the core's, pass back unchanged */
 	/* One log line, prefixed with the instance name. */
 	void (*log)(const struct synsink_host *h, int level, const char *fmt, ...)
 		__attribute__((format(printf, 3, 4)));
@@ -124,7 +128,7 @@ struct synsink_host {
 	 * (reconnected, a hold is over).  The core offers them at once
 	 * instead of waiting out its backoff.  Any thread. */
 	void (*wake)(const struct synsink_host *h);
-	uint32_t flags;		/* SYNSINK_HOST_* */
+	uint32_t flags; /* SYNSINK_HOST_* */
 	/* This sensor's name (--sensor, or the host name): in every JSON
 	 * event as "host"; for a sink's own use, e.g. syslog's HOSTNAME. */
 	const char *sensor;
@@ -132,18 +136,18 @@ struct synsink_host {
 
 /* host->flags: the core spools what this sink cannot take, so a server
  * away at open() need not stop synsink from starting. */
-#define SYNSINK_HOST_SPOOL	(1u << 0)
+#define SYNSINK_HOST_SPOOL (1u << 0)
 
 /* Called by a plugin's stats() once per counter. */
 typedef void (*synsink_emit_fn)(void *arg, const char *name, uint64_t value);
 
 struct synsink_plugin {
-	uint32_t abi_version;	/* SYNSINK_PLUGIN_ABI; read before anything else */
-	uint32_t struct_size;	/* sizeof(struct synsink_plugin) */
-	uint16_t ptr_size;	/* sizeof(void *) */
-	uint16_t event_size;	/* sizeof(struct synsink_event) */
-	uint32_t reserved0;	/* zero (checked) */
-	const char *name;	/* equals the file name without ".so" */
+	uint32_t abi_version;	 /* SYNSINK_PLUGIN_ABI; read before anything else */
+	uint32_t struct_size;	 /* sizeof(struct synsink_plugin) */
+	uint16_t ptr_size;	 /* sizeof(void *) */
+	uint16_t event_size;	 /* sizeof(struct synsink_event) */
+	uint32_t reserved0;	 /* zero (checked) */
+	const char *name;	 /* equals the file name without ".so" */
 	const char *description; /* one line */
 	const struct synsink_option *options;
 	uint32_t n_options;
@@ -156,8 +160,7 @@ struct synsink_plugin {
 	/* Offers n events numbered seq .. seq+n-1; returns one of
 	 * SYNSINK_OK, SYNSINK_PENDING, SYNSINK_RETRY, SYNSINK_ERROR.  Must
 	 * not block for long: a sink whose server is away says RETRY. */
-	int (*write)(void *state, const struct synsink_event *ev, size_t n,
-		     uint64_t seq);
+	int (*write)(void *state, const struct synsink_event *ev, size_t n, uint64_t seq);
 	/* Pushes out what is buffered, waiting at most timeout_ms (0: do what
 	 * can be done now; the core calls it so on its idle tick).  Returns
 	 * 0, or -ETIMEDOUT / a negative errno when something stays unsettled. */
@@ -170,22 +173,20 @@ struct synsink_plugin {
 	 * logrotate).  Called from the sink's thread, between writes; may be
 	 * NULL (a slot that older plugins leave zero). */
 	void (*reopen)(void *state);
-	void *reserved[3];	/* zero (checked); room to grow without a new ABI */
+	void *reserved[3]; /* zero (checked); room to grow without a new ABI */
 };
 
-#define SYNSINK_PLUGIN_INIT						\
-	.abi_version = SYNSINK_PLUGIN_ABI,				\
-	.struct_size = sizeof(struct synsink_plugin),			\
-	.ptr_size = sizeof(void *),					\
-	.event_size = sizeof(struct synsink_event)
+#define SYNSINK_PLUGIN_INIT                                                              \
+	.abi_version = SYNSINK_PLUGIN_ABI, .struct_size = sizeof(struct synsink_plugin), \
+	.ptr_size = sizeof(void *), .event_size = sizeof(struct synsink_event)
 
 /* Declares the exported entry point returning desc. */
-#define SYNSINK_PLUGIN_DEFINE(desc)					\
-	__attribute__((visibility("default")))				\
-	const struct synsink_plugin *synsink_plugin_entry(void);	\
-	const struct synsink_plugin *synsink_plugin_entry(void)		\
-	{								\
-		return &(desc);						\
+#define SYNSINK_PLUGIN_DEFINE(desc)                                                               \
+	__attribute__((visibility("default"))) const struct synsink_plugin *synsink_plugin_entry( \
+		void);                                                                            \
+	const struct synsink_plugin *synsink_plugin_entry(void)                                   \
+	{                                                                                         \
+		return &(desc);                                                                   \
 	}
 
 #endif /* SYNSINK_PLUGIN_H */

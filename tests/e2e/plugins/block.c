@@ -8,17 +8,20 @@
 #include <synsink/plugin.h>
 
 static const struct synsink_option opts[] = {
-	{ .name = "hold_ms", .type = SYNSINK_OPT_UINT, .def = "2000", .min = 1,
-	  .max = 60000, .help = "how long each write blocks" },
+	{ .name = "hold_ms",
+	  .type = SYNSINK_OPT_UINT,
+	  .def = "2000",
+	  .min = 1,
+	  .max = 60000,
+	  .help = "how long each write blocks" },
 };
 
 struct block {
 	unsigned long long ms;
-	atomic_ullong taken;	/* stats() reads it from any thread */
+	atomic_ullong taken; /* stats() reads it from any thread */
 };
 
-static int block_open(void **st, const struct synsink_value *v,
-		      const struct synsink_host *h)
+static int block_open(void **st, const struct synsink_value *v, const struct synsink_host *h)
 {
 	struct block *b = calloc(1, sizeof(*b));
 
@@ -30,15 +33,14 @@ static int block_open(void **st, const struct synsink_value *v,
 	return 0;
 }
 
-static int block_write(void *st, const struct synsink_event *ev, size_t n,
-		       uint64_t seq)
+static int block_write(void *st, const struct synsink_event *ev, size_t n, uint64_t seq)
 {
 	struct block *b = st;
 	struct timespec ts = { (time_t)(b->ms / 1000), (long)(b->ms % 1000) * 1000000 };
 
 	(void)ev;
 	(void)seq;
-	nanosleep(&ts, NULL);	/* the point of this plugin */
+	nanosleep(&ts, NULL); /* the point of this plugin */
 	b->taken += n;
 	return SYNSINK_OK;
 }

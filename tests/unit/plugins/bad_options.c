@@ -7,11 +7,7 @@ static const struct synsink_option opts[] = {
 };
 
 static const struct synsink_plugin desc = {
-	SYNSINK_PLUGIN_INIT,
-	.name = "bad_options",
-	.options = opts,
-	.n_options = 1,
-	TP_FUNCS,
+	SYNSINK_PLUGIN_INIT, .name = "bad_options", .options = opts, .n_options = 1, TP_FUNCS,
 };
 
 SYNSINK_PLUGIN_DEFINE(desc)

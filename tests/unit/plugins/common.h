@@ -2,9 +2,8 @@
 /* Shared bodies of the loader's test plugins: they do nothing. */
 #include <synsink/plugin.h>
 
-__attribute__((unused))
-static int tp_open(void **st, const struct synsink_value *v,
-		   const struct synsink_host *h)
+__attribute__((unused)) static int tp_open(void **st, const struct synsink_value *v,
+					   const struct synsink_host *h)
 {
 	(void)v;
 	(void)h;
@@ -12,8 +11,7 @@ static int tp_open(void **st, const struct synsink_value *v,
 	return 0;
 }
 
-static int tp_write(void *st, const struct synsink_event *ev, size_t n,
-		    uint64_t seq)
+static int tp_write(void *st, const struct synsink_event *ev, size_t n, uint64_t seq)
 {
 	(void)st;
 	(void)ev;
@@ -34,8 +32,6 @@ static void tp_close(void *st)
 	(void)st;
 }
 
-__attribute__((unused))
-static const char *const tp_modes[] = { "a", "b", NULL };
+__attribute__((unused)) static const char *const tp_modes[] = { "a", "b", NULL };
 
-#define TP_FUNCS .open = tp_open, .write = tp_write, .flush = tp_flush, \
-		 .close = tp_close
+#define TP_FUNCS .open = tp_open, .write = tp_write, .flush = tp_flush, .close = tp_close

@@ -15,8 +15,7 @@ static void *library_thread(void *arg)
 	return NULL;
 }
 
-static int tl_open(void **st, const struct synsink_value *v,
-		   const struct synsink_host *h)
+static int tl_open(void **st, const struct synsink_value *v, const struct synsink_host *h)
 {
 	pthread_t t;
 
