@@ -46,9 +46,20 @@ static int cmp_id(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* The events a segment of this size holds, a torn last record (a crash
+ * cut its write short) included: it counts here and, once read, in
+ * corrupt, so the spool's accounting adds up exactly. */
 static uint64_t seg_records(uint64_t size)
 {
-	return size > SPOOL_HDR_LEN ? (size - SPOOL_HDR_LEN) / SPOOL_REC_LEN : 0;
+	return size > SPOOL_HDR_LEN ? (size - SPOOL_HDR_LEN + SPOOL_REC_LEN - 1) / SPOOL_REC_LEN
+				    : 0;
+}
+
+/* n events left the spool's estimate of what it holds (read, skipped as
+ * corrupt, set aside): never below zero. */
+static void unwait(struct spool *sp, uint64_t n)
+{
+	sp->waiting -= n < sp->waiting ? n : sp->waiting;
 }
 
 /* Lists the segments in the directory; anything else there is left alone. */
@@ -119,7 +130,7 @@ static void load_cursor(struct spool *sp)
 			continue;
 		sp->cursor_id = id;
 		sp->cursor_off = off; /* applied (and checked) at load */
-		sp->waiting -= seg_records(off) < sp->waiting ? seg_records(off) : sp->waiting;
+		unwait(sp, seg_records(off));
 	}
 }
 
@@ -420,9 +431,14 @@ static int load_first(struct spool *sp)
 		return -ENOMEM; /* not the segment's fault */
 	spool_seg_name(name, sp->ids[0]);
 	fd = openat(sp->dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st) || (uint64_t)st.st_size > SEG_READ_MAX) {
+	if (fd < 0 || fstat(fd, &st)) {
 		if (fd >= 0)
 			close(fd);
+		st.st_size = 0;
+		goto bad;
+	}
+	if ((uint64_t)st.st_size > SEG_READ_MAX) {
+		close(fd);
 		goto bad;
 	}
 	sp->len = 0;
@@ -453,6 +469,10 @@ bad:
 		"spool %s: segment %s is not a spool segment of this build; moved aside (.bad)",
 		sp->dir, name);
 	sp->bad_segments++;
+	/* Its events, as counted when the spool was listed, are lost to
+	 * this run: counted corrupt, and no longer waiting. */
+	sp->corrupt += seg_records((uint64_t)st.st_size);
+	unwait(sp, seg_records((uint64_t)st.st_size));
 	sp->off = 0;
 	sp->len = 0;
 	return -1;
@@ -509,11 +529,12 @@ size_t spool_read(struct spool *sp, struct synsink_event *out, size_t max, uint6
 			sp->seg_end_seq = first_seq + got; /* one past it */
 		}
 		sp->corrupt += bad;
+		unwait(sp, bad);
 		if (sp->off >= sp->len)
 			seg_finished(sp, sp->seg_end_seq);
 	}
 	sp->replayed += got;
-	sp->waiting -= got < sp->waiting ? got : sp->waiting;
+	unwait(sp, got);
 	if (!sp->n_ids || spool_empty(sp))
 		sp->waiting = 0; /* estimates end here */
 	return got;

@@ -94,8 +94,8 @@ ss_start() {
 		e2e_fail "synsink did not start"
 }
 
-# ss_stop: SIGTERM, expect exit 0 and the final counters on stderr; JSON
-# events on stdout must be valid against doc/event.schema.json.
+# ss_stop: SIGTERM, expect exit 0 and the final counters on stderr, adding
+# up; JSON events on stdout must be valid against doc/event.schema.json.
 ss_stop() {
 	local rc=0
 	kill -TERM "$SS_PID"
@@ -103,7 +103,16 @@ ss_stop() {
 	SS_PID=""
 	[ "$rc" = 0 ] || e2e_fail "synsink exited $rc after SIGTERM"
 	grep -q '"final":true' "$SS_ERR" || e2e_fail "no final counters"
+	check_accounts
 	check_events "${SS_OUT:-}"
+}
+
+# check_accounts: every sink's final counters add up (README, "Delivery
+# and accounting"; tests/e2e/check-accounts.py), whatever the test did.
+check_accounts() {
+	local out
+	out=$(grep '"final":true' "$SS_ERR" | tail -n 1 | python3 "$E2E_DIR/check-accounts.py") ||
+		e2e_fail "the counters do not add up: $out"
 }
 
 # check_events FILE: if FILE holds JSON events, each is valid against the

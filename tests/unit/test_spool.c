@@ -241,14 +241,20 @@ static void test_damage(void **state)
 	snprintf(path + strlen(path) - 8, 9, "ff01.seg");
 	fd = open(path, O_CREAT | O_WRONLY, 0600);
 	assert_int_equal(write(fd, "SYNSPOOL\x09\0\0\0\x10\0\0\0", 16), 16);
+	assert_int_equal(ftruncate(fd, SPOOL_HDR_LEN + 2 * SPOOL_REC_LEN), 0); /* two "events" */
 	close(fd);
 
+	/* The accounting adds up exactly: what the spool held at open (the
+	 * torn record and the foreign segment's two included) is what comes
+	 * back plus what is counted corrupt. */
 	open_ok(&sp, SPOOL_DEFAULT_MAX);
+	assert_int_equal(sp.waiting, 1000 + 2);
 	assert_int_equal(read_all(&sp, &seq), 998);
+	assert_int_equal(sp.waiting, 0);
 	assert_int_equal(out[99].packet_id, 99);
 	assert_int_equal(out[100].packet_id, 101); /* 100 skipped */
 	assert_int_equal(out[997].packet_id, 998); /* 999 torn */
-	assert_int_equal(sp.corrupt, 2);
+	assert_int_equal(sp.corrupt, 2 + 2);
 	assert_int_equal(sp.bad_segments, 2);
 	spool_settled(&sp, seq);
 	spool_close(&sp);

@@ -1,0 +1,35 @@
+# SPDX-License-Identifier: MIT
+"""check-accounts.py: a final stats line (stdin) adds up, for every sink,
+as README's "Delivery and accounting" says:
+
+    seen + spool_start = delivered + failed + dropped_buffer + dropped_spool
+                         + spool_corrupt + pending + spooled
+    seen + dropped_ring = the events every queue made
+
+Prints each sink's figures; exits 1 naming the sink that does not add up.
+"""
+import json
+import sys
+
+stats = json.loads(sys.stdin.read())["stats"]
+assert stats["final"] is True, "not the final stats line"
+made = sum(q["events"] for q in stats["queues"])
+bad = 0
+for i, s in enumerate(stats["sinks"]):
+    left = s["seen"] + s["spool_start"]
+    right = (s["delivered"] + s["failed"] + s["dropped_buffer"] + s["dropped_spool"]
+             + s["spool_corrupt"] + s["pending"] + s["spooled"])
+    if left != right:
+        print(f"sink {i} ({s['sink']}): seen {s['seen']} + spool_start {s['spool_start']} = {left}"
+              f" != {right} = delivered {s['delivered']} + failed {s['failed']}"
+              f" + dropped_buffer {s['dropped_buffer']} + dropped_spool {s['dropped_spool']}"
+              f" + spool_corrupt {s['spool_corrupt']} + pending {s['pending']} + spooled {s['spooled']}")
+        bad += 1
+    if s["seen"] + s["dropped_ring"] != made:
+        print(f"sink {i} ({s['sink']}): seen {s['seen']} + dropped_ring {s['dropped_ring']}"
+              f" != {made} events made by the queues")
+        bad += 1
+    if s["dropped"] != s["dropped_ring"] + s["dropped_buffer"] + s["dropped_spool"]:
+        print(f"sink {i} ({s['sink']}): dropped {s['dropped']} is not the sum of its reasons")
+        bad += 1
+sys.exit(1 if bad else 0)
