@@ -8,6 +8,7 @@
 #   kafka_start NS DIR PORT        format DIR if new, start, return when a
 #                                  metadata request is answered
 #   kafka_stop                     SIGTERM, wait for the clean shutdown
+#   kafka_node_props ID VOTERS PORT DIR   the start of a node's server.properties
 #   kcat_in_ns ARGS...             kcat against it
 #   kafka_client ARGS...           lab/kafka/LabClient.java (create a topic,
 #                                  produce with the Java client)
@@ -26,28 +27,37 @@ kafka_fetch() {
 	touch "$KAFKA_JARS/.complete"
 }
 
+# kafka_node_props ID VOTERS PORT DATA_DIR: what every lab node's
+# server.properties starts with: broker and controller in one (KRaft),
+# PLAINTEXT on 127.0.0.1:PORT, its controller on PORT+1, 3 partitions.
+kafka_node_props() {
+	cat <<EOP
+process.roles=broker,controller
+node.id=$1
+controller.quorum.voters=$2
+listeners=PLAINTEXT://127.0.0.1:$3,CONTROLLER://127.0.0.1:$(($3 + 1))
+advertised.listeners=PLAINTEXT://127.0.0.1:$3
+controller.listener.names=CONTROLLER
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+inter.broker.listener.name=PLAINTEXT
+log.dirs=$4
+num.partitions=3
+EOP
+}
+
 kafka_start() {
 	KAFKA_NS=$1 KAFKA_DIR=$2 KAFKA_PORT=$3
 	local cport=$((KAFKA_PORT + 1)) cp="$KAFKA_JARS/*"
 	kafka_fetch || return 1
 	mkdir -p "$KAFKA_DIR"
-	cat >"$KAFKA_DIR/server.properties" <<EOP
-process.roles=broker,controller
-node.id=1
-controller.quorum.voters=1@127.0.0.1:$cport
-listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$cport
-advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
-controller.listener.names=CONTROLLER
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
-inter.broker.listener.name=PLAINTEXT
-log.dirs=$KAFKA_DIR/data
-num.partitions=3
+	{ kafka_node_props 1 "1@127.0.0.1:$cport" "$KAFKA_PORT" "$KAFKA_DIR/data"; cat <<EOP
 auto.create.topics.enable=${KAFKA_AUTO_CREATE:-true}
 offsets.topic.replication.factor=1
 transaction.state.log.replication.factor=1
 transaction.state.log.min.isr=1
 group.initial.rebalance.delay.ms=0
 EOP
+	} >"$KAFKA_DIR/server.properties"
 	# The JVM's own temporary files (lz4's native library, perf data) go
 	# into the broker's directory, which the caller removes, not /tmp.
 	mkdir -p "$KAFKA_DIR/tmp"

@@ -32,17 +32,7 @@ kcluster_start() {
 		local d=$KCLUSTER_DIR/node$i port
 		port=$(kcluster_port $i)
 		mkdir -p "$d"
-		cat >"$d/server.properties" <<EOP
-process.roles=broker,controller
-node.id=$i
-controller.quorum.voters=$voters
-listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$((port + 1))
-advertised.listeners=PLAINTEXT://127.0.0.1:$port
-controller.listener.names=CONTROLLER
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
-inter.broker.listener.name=PLAINTEXT
-log.dirs=$d/data
-num.partitions=3
+		{ kafka_node_props "$i" "$voters" "$port" "$d/data"; cat <<EOP
 default.replication.factor=3
 min.insync.replicas=2
 auto.create.topics.enable=true
@@ -52,6 +42,7 @@ transaction.state.log.min.isr=2
 group.initial.rebalance.delay.ms=0
 replica.lag.time.max.ms=5000
 EOP
+		} >"$d/server.properties"
 		java "${jopts[@]}" -cp "$cp" kafka.tools.StorageTool format -t "$uuid" \
 			-c "$d/server.properties" >"$d/format.log" 2>&1 || {
 			cat "$d/format.log" >&2

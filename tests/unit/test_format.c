@@ -16,29 +16,16 @@
 #include "decode.h"
 #include "format.h"
 #include "pkt.h"
+#include "testev.h"
 
 static struct synsink_event ev4(void)
 {
-	struct synsink_event ev = { 0 };
-
-	ev.family = AF_INET;
-	inet_pton(AF_INET, "198.18.0.1", ev.saddr);
-	inet_pton(AF_INET, "198.18.0.2", ev.daddr);
-	ev.sport = 40000;
-	ev.dport = 22;
-	return ev;
+	return test_event(AF_INET, "198.18.0.1", "198.18.0.2");
 }
 
 static struct synsink_event ev6(void)
 {
-	struct synsink_event ev = { 0 };
-
-	ev.family = AF_INET6;
-	inet_pton(AF_INET6, "fd00:5e::1", ev.saddr);
-	inet_pton(AF_INET6, "fd00:5e::2", ev.daddr);
-	ev.sport = 40000;
-	ev.dport = 22;
-	return ev;
+	return test_event(AF_INET6, "fd00:5e::1", "fd00:5e::2");
 }
 
 static void test_text_v4(void **state)

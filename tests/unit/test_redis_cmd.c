@@ -13,18 +13,14 @@
 
 #include "cmd.h"
 #include "format.h"
+#include "testev.h"
 
 static struct redis_cmd cmd;
 
 static size_t event_line(char *buf, size_t len)
 {
-	struct synsink_event ev = { 0 };
+	struct synsink_event ev = test_event(AF_INET6, "fd00:5e::1", "fd00:5e::2");
 
-	ev.family = AF_INET6;
-	inet_pton(AF_INET6, "fd00:5e::1", ev.saddr);
-	inet_pton(AF_INET6, "fd00:5e::2", ev.daddr);
-	ev.sport = 40000;
-	ev.dport = 22;
 	ev.opt_present = SYNSINK_HAS_MSS;
 	ev.mss = 1440;
 	ev.n_opts = 2;

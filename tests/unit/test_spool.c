@@ -121,6 +121,20 @@ static void test_round_trip(void **state)
 	spool_close(&sp);
 }
 
+/* 3000 events spooled, 0-999 read back, 0-399 delivered, 400-999
+ * prepended again, a clean stop: its cursor says 1000 were read. */
+static void stop_mid_replay(void)
+{
+	struct spool sp;
+
+	open_ok(&sp, SPOOL_DEFAULT_MAX);
+	assert_int_equal(spool_append(&sp, evs, 3000, 1), 3000);
+	assert_int_equal(spool_read(&sp, out, 1000, 0), 1000);
+	spool_settled(&sp, 400);
+	assert_int_equal(spool_prepend(&sp, evs + 400, 600), 0);
+	spool_close(&sp);
+}
+
 /* A clean stop in the middle of a replay: what was read and not settled
  * is prepended, the cursor says how far the first segment was read; the
  * next run gets every event once, the prepended ones first. */
@@ -128,17 +142,10 @@ static void test_stop_and_resume(void **state)
 {
 	struct spool sp;
 	uint64_t seq = 0;
-	size_t k, i;
+	size_t i;
 
 	(void)state;
-	open_ok(&sp, SPOOL_DEFAULT_MAX);
-	assert_int_equal(spool_append(&sp, evs, 3000, 1), 3000);
-	k = spool_read(&sp, out, 1000, 0); /* 0-999 read */
-	assert_int_equal(k, 1000);
-	spool_settled(&sp, 400);				 /* 0-399 delivered */
-	assert_int_equal(spool_prepend(&sp, evs + 400, 600), 0); /* 400-999 back */
-	spool_close(&sp);
-
+	stop_mid_replay();
 	open_ok(&sp, SPOOL_DEFAULT_MAX);
 	assert_int_equal(sp.waiting, 2600);
 	assert_int_equal(read_all(&sp, &seq), 2600);
@@ -173,13 +180,7 @@ static void test_cursor_not_removable(void **state)
 	size_t i;
 
 	(void)state;
-	open_ok(&sp, SPOOL_DEFAULT_MAX);
-	assert_int_equal(spool_append(&sp, evs, 3000, 1), 3000);
-	assert_int_equal(spool_read(&sp, out, 1000, 0), 1000);
-	spool_settled(&sp, 400);
-	assert_int_equal(spool_prepend(&sp, evs + 400, 600), 0);
-	spool_close(&sp);
-
+	stop_mid_replay();
 	fail_cursor_unlink = 1;
 	open_ok(&sp, SPOOL_DEFAULT_MAX);
 	fail_cursor_unlink = 0;
