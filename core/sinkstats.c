@@ -53,10 +53,10 @@ void sink_counts(struct sink *s, struct sink_counts *c)
 
 /* The core's counters of a sink, by name: the stats line and /metrics
  * both print this table (and so cannot drift apart). */
-#define SC(name, gauge)                                          \
-	{                                                        \
-#name, offsetof(struct sink_counts, name), gauge \
-	}
+/* clang-format takes the stringizing # for a directive: */
+/* clang-format off */
+#define SC(name, gauge) { #name, offsetof(struct sink_counts, name), gauge }
+/* clang-format on */
 static const struct {
 	const char *name;
 	size_t off;

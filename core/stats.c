@@ -15,10 +15,10 @@ const unsigned int lat_bounds_us[LAT_N_BUCKETS - 1] = {
 	1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 100000,
 };
 
-#define QC(k, m, h)                                       \
-	{                                                 \
-#k, m, h, offsetof(struct queue_stats, k) \
-	}
+/* clang-format takes the stringizing # for a directive: */
+/* clang-format off */
+#define QC(k, m, h) { #k, m, h, offsetof(struct queue_stats, k) }
+/* clang-format on */
 const struct queue_counter queue_counters[] = {
 	QC(received, "synsink_packets_received_total", "Packets read from the queue."),
 	QC(events, "synsink_events_total", "SYNs decoded into events."),

@@ -20,10 +20,7 @@ struct settle_run {
 	enum synsink_outcome outcome;
 };
 
-#define SETTLE_RUN_INIT(h)                   \
-	{                                    \
-		(h), 0, 0, SYNSINK_DELIVERED \
-	}
+#define SETTLE_RUN_INIT(h) ((struct settle_run){ (h), 0, 0, SYNSINK_DELIVERED })
 
 /* Event seq has this outcome. */
 void settle_add(struct settle_run *r, uint64_t seq, enum synsink_outcome outcome);

@@ -176,17 +176,21 @@ struct synsink_plugin {
 	void *reserved[3]; /* zero (checked); room to grow without a new ABI */
 };
 
-#define SYNSINK_PLUGIN_INIT                                                              \
-	.abi_version = SYNSINK_PLUGIN_ABI, .struct_size = sizeof(struct synsink_plugin), \
-	.ptr_size = sizeof(void *), .event_size = sizeof(struct synsink_event)
+/* clang-format off */
+#define SYNSINK_PLUGIN_INIT						\
+	.abi_version = SYNSINK_PLUGIN_ABI,				\
+	.struct_size = sizeof(struct synsink_plugin),			\
+	.ptr_size = sizeof(void *),					\
+	.event_size = sizeof(struct synsink_event)
 
 /* Declares the exported entry point returning desc. */
-#define SYNSINK_PLUGIN_DEFINE(desc)                                                               \
-	__attribute__((visibility("default"))) const struct synsink_plugin *synsink_plugin_entry( \
-		void);                                                                            \
-	const struct synsink_plugin *synsink_plugin_entry(void)                                   \
-	{                                                                                         \
-		return &(desc);                                                                   \
+#define SYNSINK_PLUGIN_DEFINE(desc)					\
+	__attribute__((visibility("default")))				\
+	const struct synsink_plugin *synsink_plugin_entry(void);	\
+	const struct synsink_plugin *synsink_plugin_entry(void)		\
+	{								\
+		return &(desc);						\
 	}
+/* clang-format on */
 
 #endif /* SYNSINK_PLUGIN_H */
