@@ -80,12 +80,52 @@ static void test_queue_json(void **state)
 	sb_free(&sb);
 }
 
+/* The counter table drives both outputs: every counter is in the stats
+ * line under its key, and has a distinct Prometheus name and help text
+ * (metrics.c prints the table as it is; e2e metrics.sh compares a scrape
+ * with a stats line value by value). */
+static void test_counter_table(void **state)
+{
+	struct queue_stats st;
+	struct kq_stats ks = { .queue = 1 };
+	struct strbuf sb = { 0 };
+	json_error_t err;
+	json_t *j;
+	size_t i, k;
+
+	(void)state;
+	memset(&st, 0, sizeof(st));
+	for (i = 0; i < n_queue_counters; i++)
+		stat_add((atomic_ullong *)queue_counter_of(&st, &queue_counters[i]), 100 + i);
+	stats_queue_json(&sb, 1, &st, &ks);
+	sb_printf(&sb, "%c", '\0');
+	j = json_loads(sb.s, 0, &err);
+	assert_non_null(j);
+	for (i = 0; i < n_queue_counters; i++) {
+		const struct queue_counter *qc = &queue_counters[i];
+		size_t ml = strlen(qc->metric);
+
+		assert_int_equal(json_integer_value(json_object_get(j, qc->key)), 100 + i);
+		assert_true(!strncmp(qc->metric, "synsink_", 8));
+		assert_true(ml > 6 && !strcmp(qc->metric + ml - 6, "_total"));
+		assert_true(qc->help[0] && qc->help[strlen(qc->help) - 1] == '.');
+		for (k = 0; k < i; k++) {
+			assert_string_not_equal(qc->key, queue_counters[k].key);
+			assert_string_not_equal(qc->metric, queue_counters[k].metric);
+			assert_true(qc->off != queue_counters[k].off);
+		}
+	}
+	json_decref(j);
+	sb_free(&sb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_line),
 		cmocka_unit_test(test_read_file),
 		cmocka_unit_test(test_queue_json),
+		cmocka_unit_test(test_counter_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
