@@ -306,55 +306,177 @@ static int set_sensor(const char *name)
 	return 0;
 }
 
-int main(int argc, char **argv)
+/* The settings: flags, then the file under them.  Returns -1 to go on,
+ * or the exit status (--help, --version, --list-sinks, or an error). */
+static int settle_settings(struct daemon *d, int argc, char **argv)
 {
-	static struct daemon d; /* large; keep it off the stack */
 	char err[512];
-	uint64_t deadline;
-	sigset_t set;
-	size_t i;
-	int ret, status;
+	int ret;
 
-	if (cli_parse(argc, argv, &d.cfg, err, sizeof(err)) ||
-	    (d.cfg.config && load_config(&d, argc, argv, err, sizeof(err)))) {
+	if (cli_parse(argc, argv, &d->cfg, err, sizeof(err)) ||
+	    (d->cfg.config && load_config(d, argc, argv, err, sizeof(err)))) {
 		log_msg(SYNSINK_LOG_ERR, "%s", err);
 		return EX_USAGE;
 	}
-	if (d.cfg.config && cli_check(&d.cfg, err, sizeof(err))) {
-		int line = file_line(&d, d.cfg.group); /* the one check there is */
+	if (d->cfg.config && cli_check(&d->cfg, err, sizeof(err))) {
+		int line = file_line(d, d->cfg.group); /* the one check there is */
 
 		if (line)
-			log_msg(SYNSINK_LOG_ERR, "%s:%d: %s", d.file.path, line, err);
+			log_msg(SYNSINK_LOG_ERR, "%s:%d: %s", d->file.path, line, err);
 		else
 			log_msg(SYNSINK_LOG_ERR, "%s", err);
 		return EX_USAGE;
 	}
-	log_setup(d.cfg.log_level);
-	if (d.cfg.help) {
+	log_setup(d->cfg.log_level);
+	if (d->cfg.help) {
 		cli_usage(stdout);
 		return 0;
 	}
-	if (d.cfg.version) {
+	if (d->cfg.version) {
 		printf("synsink %s (plugin ABI %d)\n", SYNSINK_VERSION, SYNSINK_PLUGIN_ABI);
 		return 0;
 	}
-	if (plugin_dir_resolve(d.cfg.plugin_dir, SYNSINK_PLUGIN_RELDIR, d.plugin_dir,
-			       sizeof(d.plugin_dir), err, sizeof(err))) {
+	if (plugin_dir_resolve(d->cfg.plugin_dir, SYNSINK_PLUGIN_RELDIR, d->plugin_dir,
+			       sizeof(d->plugin_dir), err, sizeof(err))) {
 		log_msg(SYNSINK_LOG_ERR, "%s", err);
 		return EX_USAGE;
 	}
-	if (!d.cfg.list_sinks && set_sensor(d.cfg.sensor))
-		return 1;
-	if (d.cfg.list_sinks) {
-		ret = plugin_list(d.plugin_dir, stdout);
+	if (d->cfg.list_sinks) {
+		ret = plugin_list(d->plugin_dir, stdout);
 		if (ret < 0) {
-			log_msg(SYNSINK_LOG_ERR, "plugin directory %s: %s", d.plugin_dir,
+			log_msg(SYNSINK_LOG_ERR, "plugin directory %s: %s", d->plugin_dir,
 				strerror(-ret));
 			return 1;
 		}
 		return 0;
 	}
+	return set_sensor(d->cfg.sensor) ? 1 : -1;
+}
 
+/*
+ * As root: sinks open, queues bind, /metrics binds its port; then root is
+ * given up, and only then do threads start, every queue bound (a bind may
+ * publish from this thread: capture_ctl.c, capture_config).  Returns -1
+ * when running, the exit status when nothing was started, or 0 with
+ * *failed set when a thread could not start (stop what did).
+ */
+static int start(struct daemon *d, bool *failed)
+{
+	char err[512];
+	size_t i;
+	int ret;
+
+	d->started_ns = clock_mono_ns();
+	if (d->cfg.user && privs_fence(err, sizeof(err))) {
+		log_msg(SYNSINK_LOG_ERR, "%s", err);
+		return 1;
+	}
+	ret = open_sinks(d);
+	if (ret)
+		return ret;
+	d->stop_fd = eventfd(0, EFD_CLOEXEC);
+	if (d->stop_fd < 0 || open_queues(d)) {
+		if (d->stop_fd < 0)
+			log_msg(SYNSINK_LOG_ERR, "eventfd: %s", strerror(errno));
+		close_all(d);
+		return 1;
+	}
+	d->metrics.fd = -1;
+	if (d->cfg.metrics) {
+		d->metrics.caps = d->caps;
+		d->metrics.n_caps = d->n_caps;
+		d->metrics.sinks = d->sinks;
+		d->metrics.n_sinks = d->n_sinks;
+		d->metrics.started_ns = d->started_ns;
+		ret = metrics_listen(&d->metrics, d->cfg.metrics, err, sizeof(err));
+		if (ret) {
+			log_msg(SYNSINK_LOG_ERR, "%s", err);
+			close_all(d);
+			return ret == -EINVAL ? EX_USAGE : 1;
+		}
+	}
+	/* Root is needed no further.  Capabilities are per thread: ours all
+	 * exist after this; a library's started during open (librdkafka's)
+	 * lose theirs with the setuid (their keep-caps flag is off), and got
+	 * the bounding set and no_new_privs from privs_fence. */
+	if (d->cfg.user && privs_drop(d->cfg.user, d->cfg.group, err, sizeof(err))) {
+		log_msg(SYNSINK_LOG_ERR, "%s", err);
+		metrics_stop(&d->metrics);
+		close_all(d);
+		return 1;
+	}
+	*failed = true;
+	for (i = 0; i < d->n_sinks; i++) {
+		ret = sink_start(&d->sinks[i]);
+		if (ret) {
+			log_msg(SYNSINK_LOG_ERR, "%s: thread: %s", d->sinks[i].label,
+				strerror(-ret));
+			return 0;
+		}
+	}
+	for (i = 0; i < d->n_caps; i++) {
+		ret = capture_start(&d->caps[i], d->stop_fd);
+		if (ret) {
+			log_msg(SYNSINK_LOG_ERR, "queue %u: thread: %s", d->caps[i].queue,
+				strerror(-ret));
+			return 0;
+		}
+	}
+	if (d->cfg.metrics && metrics_start(&d->metrics, err, sizeof(err))) {
+		log_msg(SYNSINK_LOG_ERR, "%s", err);
+		return 0;
+	}
+	*failed = false;
+	if (d->n_caps > 1)
+		log_msg(SYNSINK_LOG_INFO, "listening on queues %u-%u, %zu sink(s)", d->cfg.queue_lo,
+			d->cfg.queue_hi, d->n_sinks);
+	else
+		log_msg(SYNSINK_LOG_INFO, "listening on queue %u, %zu sink(s)", d->cfg.queue_lo,
+			d->n_sinks);
+	return -1;
+}
+
+/* The capture threads end first (each accepts what is queued and
+ * unbinds), then every sink drains and flushes by one deadline, then the
+ * final counters.  Returns status, or 1 if a capture thread had failed. */
+static int stop(struct daemon *d, int status)
+{
+	static const uint64_t one = 1;
+	uint64_t deadline;
+	size_t i;
+
+	if (write(d->stop_fd, &one, sizeof(one)) < 0)
+		log_msg(SYNSINK_LOG_ERR, "stop: %s", strerror(errno));
+	for (i = 0; i < d->n_caps; i++)
+		capture_join(&d->caps[i]);
+	for (i = 0; i < d->n_caps; i++)
+		if (atomic_load(&d->caps[i].failed))
+			status = 1;
+	/* Every sink drains and flushes by one deadline, whatever it does. */
+	deadline = clock_mono_ns() + d->cfg.flush_timeout_ms * 1000000ull;
+	for (i = 0; i < d->n_sinks; i++)
+		sink_stop(&d->sinks[i], deadline);
+	/* /metrics reads the plugins' counters: it stops before they close. */
+	metrics_stop(&d->metrics);
+	for (i = 0; i < d->n_sinks; i++)
+		sink_shutdown(&d->sinks[i]);
+	print_stats(d, 1);
+	close_all(d);
+	close(d->stop_fd);
+	config_file_free(&d->file);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	static struct daemon d; /* large; keep it off the stack */
+	bool failed = false;
+	sigset_t set;
+	int ret;
+
+	ret = settle_settings(&d, argc, argv);
+	if (ret >= 0)
+		return ret;
 	/* Every thread inherits this mask; only the main thread takes them. */
 	(void)signal(SIGPIPE, SIG_IGN); /* cannot fail: a valid signal */
 	sigemptyset(&set);
@@ -365,101 +487,8 @@ int main(int argc, char **argv)
 	sigaddset(&set, SIGUSR2);
 	(void)pthread_sigmask(SIG_BLOCK, &set, NULL); /* cannot fail: a valid how */
 
-	d.started_ns = clock_mono_ns();
-	if (d.cfg.user && privs_fence(err, sizeof(err))) {
-		log_msg(SYNSINK_LOG_ERR, "%s", err);
-		return 1;
-	}
-	ret = open_sinks(&d);
-	if (ret)
+	ret = start(&d, &failed);
+	if (ret >= 0 && !failed)
 		return ret;
-	d.stop_fd = eventfd(0, EFD_CLOEXEC);
-	if (d.stop_fd < 0 || open_queues(&d)) {
-		if (d.stop_fd < 0)
-			log_msg(SYNSINK_LOG_ERR, "eventfd: %s", strerror(errno));
-		close_all(&d);
-		return 1;
-	}
-	d.metrics.fd = -1;
-	if (d.cfg.metrics) {
-		d.metrics.caps = d.caps;
-		d.metrics.n_caps = d.n_caps;
-		d.metrics.sinks = d.sinks;
-		d.metrics.n_sinks = d.n_sinks;
-		d.metrics.started_ns = d.started_ns;
-		ret = metrics_listen(&d.metrics, d.cfg.metrics, err, sizeof(err));
-		if (ret) {
-			log_msg(SYNSINK_LOG_ERR, "%s", err);
-			close_all(&d);
-			return ret == -EINVAL ? EX_USAGE : 1;
-		}
-	}
-	/* Root is needed no further.  Capabilities are per thread: ours all
-	 * exist after this; a library's started during open (librdkafka's)
-	 * lose theirs with the setuid (their keep-caps flag is off), and got
-	 * the bounding set and no_new_privs from privs_fence. */
-	if (d.cfg.user && privs_drop(d.cfg.user, d.cfg.group, err, sizeof(err))) {
-		log_msg(SYNSINK_LOG_ERR, "%s", err);
-		metrics_stop(&d.metrics);
-		close_all(&d);
-		return 1;
-	}
-	/* Threads start only now, every queue bound: a bind may publish
-	 * from this thread (capture_ctl.c, capture_config). */
-	for (i = 0; i < d.n_sinks; i++) {
-		ret = sink_start(&d.sinks[i]);
-		if (ret) {
-			log_msg(SYNSINK_LOG_ERR, "%s: thread: %s", d.sinks[i].label,
-				strerror(-ret));
-			goto out_failed;
-		}
-	}
-	for (i = 0; i < d.n_caps; i++) {
-		ret = capture_start(&d.caps[i], d.stop_fd);
-		if (ret) {
-			log_msg(SYNSINK_LOG_ERR, "queue %u: thread: %s", d.caps[i].queue,
-				strerror(-ret));
-			goto out_failed;
-		}
-	}
-	if (d.cfg.metrics && metrics_start(&d.metrics, err, sizeof(err))) {
-		log_msg(SYNSINK_LOG_ERR, "%s", err);
-		goto out_failed;
-	}
-	if (d.n_caps > 1)
-		log_msg(SYNSINK_LOG_INFO, "listening on queues %u-%u, %zu sink(s)", d.cfg.queue_lo,
-			d.cfg.queue_hi, d.n_sinks);
-	else
-		log_msg(SYNSINK_LOG_INFO, "listening on queue %u, %zu sink(s)", d.cfg.queue_lo,
-			d.n_sinks);
-
-	status = wait_signals(&d, &set);
-	goto out_shutdown;
-
-out_failed:
-	status = 1;
-out_shutdown : {
-	static const uint64_t one = 1;
-
-	if (write(d.stop_fd, &one, sizeof(one)) < 0)
-		log_msg(SYNSINK_LOG_ERR, "stop: %s", strerror(errno));
-}
-	for (i = 0; i < d.n_caps; i++)
-		capture_join(&d.caps[i]);
-	for (i = 0; i < d.n_caps; i++)
-		if (atomic_load(&d.caps[i].failed))
-			status = 1;
-	/* Every sink drains and flushes by one deadline, whatever it does. */
-	deadline = clock_mono_ns() + d.cfg.flush_timeout_ms * 1000000ull;
-	for (i = 0; i < d.n_sinks; i++)
-		sink_stop(&d.sinks[i], deadline);
-	/* /metrics reads the plugins' counters: it stops before they close. */
-	metrics_stop(&d.metrics);
-	for (i = 0; i < d.n_sinks; i++)
-		sink_shutdown(&d.sinks[i]);
-	print_stats(&d, 1);
-	close_all(&d);
-	close(d.stop_fd);
-	config_file_free(&d.file);
-	return status;
+	return stop(&d, failed ? 1 : wait_signals(&d, &set));
 }
