@@ -17,7 +17,9 @@ void link_init(struct link *l, struct outbox *ob, const struct synsink_host *hos
 	atomic_init(&l->lost, 0);
 }
 
-static void say(const struct link *l, int level, const char *fmt, va_list ap, const char *tail)
+static void say(const struct link *l, int level, const char *tail, const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
+static void say(const struct link *l, int level, const char *tail, const char *fmt, va_list ap)
 {
 	char msg[512];
 
@@ -33,7 +35,7 @@ void link_failed(struct link *l, const char *fmt, ...)
 	outbox_connect_failed(l->ob);
 	if (!l->down && !l->quiet) {
 		va_start(ap, fmt);
-		say(l, SYNSINK_LOG_WARN, fmt, ap, "; retrying");
+		say(l, SYNSINK_LOG_WARN, "; retrying", fmt, ap);
 		va_end(ap);
 	}
 	l->down = true;
@@ -46,7 +48,7 @@ void link_lost(struct link *l, const char *fmt, ...)
 	l->lost++;
 	if (!l->down) {
 		va_start(ap, fmt);
-		say(l, SYNSINK_LOG_WARN, fmt, ap, "");
+		say(l, SYNSINK_LOG_WARN, "", fmt, ap);
 		va_end(ap);
 	}
 	l->down = true;
