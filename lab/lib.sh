@@ -40,7 +40,9 @@ lab_busywait() {
 }
 
 # lab_link_up NS DEV: the link has carrier on both sides.
-lab_link_up() { ip -n "$1" -o link show dev "$2" | grep -q 'state UP'; }
+# (Outputs go to grep whole: a grep -q in a pipe may stop early, and under
+# pipefail the writer's SIGPIPE would then be the answer.)
+lab_link_up() { grep -q 'state UP' <<<"$(ip -n "$1" -o link show dev "$2")"; }
 
 # lab_lines_ge FILE N: FILE has at least N lines.
 lab_lines_ge() { [ "$(wc -l <"$1" 2>/dev/null || echo 0)" -ge "$2" ]; }
@@ -146,7 +148,7 @@ lab_rules_dump() {
 lab_down() {
 	local ns pid
 	for ns in ${LAB_CLI:-} ${LAB_SRV:-}; do
-		ip netns list 2>/dev/null | grep -qw -- "$ns" || continue
+		grep -qw -- "$ns" <<<"$(ip netns list 2>/dev/null)" || continue
 		for pid in $(ip netns pids "$ns" 2>/dev/null); do
 			kill -KILL "$pid" 2>/dev/null || true
 		done

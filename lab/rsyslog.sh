@@ -40,8 +40,8 @@ EOC
 
 rsyslog_ready() {
 	[ -S "$RSYSLOG_DIR/log.sock" ] &&
-		ip netns exec "$RSYSLOG_NS" ss -Hlun "sport = :$1" | grep -q . &&
-		ip netns exec "$RSYSLOG_NS" ss -Hltn "sport = :$2" | grep -q .
+		[ -n "$(ip netns exec "$RSYSLOG_NS" ss -Hlun "sport = :$1")" ] &&
+		[ -n "$(ip netns exec "$RSYSLOG_NS" ss -Hltn "sport = :$2")" ]
 }
 
 rsyslog_stop() {

@@ -98,7 +98,7 @@ kafka_client() {
 }
 
 # Ready: a metadata request is answered and lists this broker.
-kafka_ready() { kcat_in_ns -L -m 1 2>/dev/null | grep -q "broker 1 at"; }
+kafka_ready() { grep -q "broker 1 at" <<<"$(kcat_in_ns -L -m 1 2>/dev/null)"; }
 
 kafka_stop() {
 	[ -n "$KAFKA_PID" ] || return 0

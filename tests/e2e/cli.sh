@@ -29,8 +29,11 @@ check --sink kafka:brokers=127.0.0.1:1,topic=a/b
 lab_srv grep -q "" /proc/net/netfilter/nfnetlink_queue && e2e_fail "a queue was left bound"
 out=$(ip netns exec "$LAB_SRV" "$SYNSINK" --sink nope 2>&1) || true
 case $out in *"'nope'"*"--list-sinks shows"*) ;; *) e2e_fail "unknown sink not named, or no pointer to --list-sinks: $out" ;; esac
-"$SYNSINK" --list-sinks | grep -q "^stdout - " || e2e_fail "--list-sinks lacks stdout"
-"$SYNSINK" --list-sinks | grep -q "format .*(text|json) default: text" ||
+# Whole outputs into grep, not pipes: under pipefail a grep -q that stops
+# early would make the writer's SIGPIPE the pipeline's status.
+sinks=$("$SYNSINK" --list-sinks)
+grep -q "^stdout - " <<<"$sinks" || e2e_fail "--list-sinks lacks stdout"
+grep -q "format .*(text|json) default: text" <<<"$sinks" ||
 	e2e_fail "--list-sinks lacks stdout's options"
 # Plugins nobody should trust: one line naming the path and why, exit 1.
 plugdir=$("$SYNSINK" --list-sinks | sed -n 's/^Sinks in \(.*\):$/\1/p')
@@ -60,8 +63,9 @@ mv "$E2E_TMP/plug" "$E2E_TMP/open/plug"
 refused "$E2E_TMP/open/plug" "open: refused: writable by others (mode 0777), and not sticky"
 chmod 1777 "$E2E_TMP/open"
 mv "$E2E_TMP/open/plug" "$E2E_TMP/plug"
-ip netns exec "$LAB_SRV" "$SYNSINK" --plugin-dir "$E2E_TMP/plug" --list-sinks | grep -q "^stdout - " ||
+sinks=$(ip netns exec "$LAB_SRV" "$SYNSINK" --plugin-dir "$E2E_TMP/plug" --list-sinks) ||
 	e2e_fail "a trusted copy is refused"
+grep -q "^stdout - " <<<"$sinks" || e2e_fail "a trusted copy lists no stdout"
 
 ss_start "$E2E_TMP/out" "$E2E_TMP/err" --queue 7
 rc=0

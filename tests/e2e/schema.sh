@@ -21,7 +21,7 @@ ss_stop		# validates every line
 sed -n 's/^    \({"v":1,.*}\)$/\1/p' "$E2E_DIR/../../README.md" >"$E2E_TMP/readme"
 [ "$(wc -l <"$E2E_TMP/readme")" = 1 ] || e2e_fail "the README's example event not found"
 /usr/bin/python3 "$E2E_DIR/check-events.py" "$E2E_TMP/readme" >/dev/null || e2e_fail "the README's example is not valid"
-line=$(grep '"family":"ipv4"' "$E2E_TMP/out" | head -n 1)
+line=$(grep -m 1 '"family":"ipv4"' "$E2E_TMP/out")
 broken() {	# broken NAME SED: the first IPv4 event, edited, must be refused
 	sed "$2" <<<"$line" >"$E2E_TMP/bad.$1"
 	not /usr/bin/python3 "$E2E_DIR/check-events.py" "$E2E_TMP/bad.$1" >"$E2E_TMP/bad.$1.out" ||
