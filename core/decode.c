@@ -46,82 +46,102 @@ const char *syn_decode_errname(enum syn_decode_err err)
 	return errnames[err];
 }
 
-/* Records one option kind; option space bounds n_opts by itself. */
-static void opt_record(struct synsink_event *ev, uint8_t kind)
-{
-	if (ev->n_opts < SYNSINK_MAX_OPTS)
-		ev->opt_order[ev->n_opts++] = kind;
-}
-
-/* Parses the option bytes [p, end).  Stops at EOL, and at the first
- * length that is zero, one, or runs past the end (flagged SYNSINK_F_OPT_BAD). */
+/*
+ * Walks the option bytes [p, end) as p0f 3 does, so that the layout, the
+ * values and the quirks the fingerprint prints are p0f's own:
+ *  - each kind is recorded before its length is looked at, at most
+ *    SYN_OPT_WALK_MAX of them; bytes left after that are "bad";
+ *  - MSS, WS, SACKOK and TS are taken to be as long as they should be
+ *    (4, 3, 2, 10): a different length byte is "bad", their value is read
+ *    anyway (not believed: no SYNSINK_HAS_* bit) and the walk moves on by
+ *    the expected length;
+ *  - SACK (10-34 bytes) and unknown kinds (2-40) move on by their length
+ *    byte; one out of range, or running past the end, stops the walk
+ *    ("bad"), as does a fixed-size option cut off by the end;
+ *  - EOL ends it; eol_pad counts the bytes after it, and a non-zero one
+ *    among them is "opt+" unless it is the very last byte (p0f's loop
+ *    steps past the byte it tests).
+ */
 static void decode_options(const uint8_t *p, const uint8_t *end, struct synsink_event *ev)
 {
-	while (p < end) {
-		uint8_t kind = p[0];
-		uint8_t olen;
+	while (p < end && ev->n_opts < SYN_OPT_WALK_MAX) {
+		uint8_t kind = *p++;
 
-		if (kind == SYNSINK_TCPOPT_EOL) {
-			const uint8_t *q;
-
-			opt_record(ev, kind);
-			ev->eol_pad = (uint8_t)(end - p - 1);
-			for (q = p + 1; q < end; q++)
-				if (*q)
-					ev->flags |= SYNSINK_F_OPT_TRAIL;
-			return;
-		}
-		if (kind == SYNSINK_TCPOPT_NOP) {
-			opt_record(ev, kind);
-			p++;
-			continue;
-		}
-		if (end - p < 2) {
-			ev->flags |= SYNSINK_F_OPT_BAD;
-			return;
-		}
-		olen = p[1];
-		if (olen < 2 || olen > end - p) {
-			ev->flags |= SYNSINK_F_OPT_BAD;
-			return;
-		}
-		opt_record(ev, kind);
+		ev->opt_order[ev->n_opts++] = kind;
 		switch (kind) {
+		case SYNSINK_TCPOPT_EOL:
+			ev->eol_pad = (uint8_t)(end - p);
+			while (p < end && !*p++)
+				;
+			if (p != end) {
+				ev->flags |= SYNSINK_F_OPT_TRAIL;
+				p = end;
+			}
+			break;
+		case SYNSINK_TCPOPT_NOP:
+			break;
 		case SYNSINK_TCPOPT_MSS:
-			if (olen != 4)
-				goto bad_len;
-			ev->mss = get16(p + 2);
-			ev->opt_present |= SYNSINK_HAS_MSS;
+			if (end - p < 3)
+				goto bad;
+			if (p[0] == 4)
+				ev->opt_present |= SYNSINK_HAS_MSS;
+			else
+				ev->flags |= SYNSINK_F_OPT_BAD;
+			ev->mss = get16(p + 1);
+			p += 3;
 			break;
 		case SYNSINK_TCPOPT_WSCALE:
-			if (olen != 3)
-				goto bad_len;
-			ev->wscale = p[2];
-			ev->opt_present |= SYNSINK_HAS_WSCALE;
+			if (end - p < 2)
+				goto bad;
+			if (p[0] == 3)
+				ev->opt_present |= SYNSINK_HAS_WSCALE;
+			else
+				ev->flags |= SYNSINK_F_OPT_BAD;
+			ev->wscale = p[1];
+			if (ev->wscale > 14)
+				ev->flags |= SYNSINK_F_OPT_EXWS;
+			p += 2;
 			break;
 		case SYNSINK_TCPOPT_SACKOK:
-			if (olen != 2)
-				goto bad_len;
-			ev->opt_present |= SYNSINK_HAS_SACKOK;
+			if (end - p < 1)
+				goto bad;
+			if (p[0] == 2)
+				ev->opt_present |= SYNSINK_HAS_SACKOK;
+			else
+				ev->flags |= SYNSINK_F_OPT_BAD;
+			p += 1;
 			break;
 		case SYNSINK_TCPOPT_TS:
-			if (olen != 10)
-				goto bad_len;
-			ev->tsval = get32(p + 2);
-			ev->tsecr = get32(p + 6);
-			ev->opt_present |= SYNSINK_HAS_TS;
+			if (end - p < 9)
+				goto bad;
+			if (p[0] == 10)
+				ev->opt_present |= SYNSINK_HAS_TS;
+			else
+				ev->flags |= SYNSINK_F_OPT_BAD;
+			ev->tsval = get32(p + 1);
+			ev->tsecr = get32(p + 5);
+			if (!ev->tsval)
+				ev->flags |= SYNSINK_F_OPT_TS1_ZERO;
+			if (ev->tsecr)
+				ev->flags |= SYNSINK_F_OPT_TS2_NZ;
+			p += 9;
+			break;
+		case SYNSINK_TCPOPT_SACK:
+			if (p == end || p[0] < 10 || p[0] > 34 || p[0] - 1 > end - p)
+				goto bad;
+			p += p[0] - 1;
 			break;
 		default:
+			if (p == end || p[0] < 2 || p[0] > 40 || p[0] - 1 > end - p)
+				goto bad;
+			p += p[0] - 1;
 			break;
 		}
-		p += olen;
-		continue;
-bad_len:
-		/* A known kind with the wrong length: keep walking, it is
-		 * well framed, but its value is not believed. */
-		ev->flags |= SYNSINK_F_OPT_BAD;
-		p += olen;
 	}
+	if (p == end)
+		return;
+bad:
+	ev->flags |= SYNSINK_F_OPT_BAD;
 }
 
 /* TCP header at tcp, with avail bytes up to the end of the IP datagram as
@@ -148,6 +168,8 @@ static enum syn_decode_err decode_tcp(const uint8_t *tcp, size_t avail, size_t t
 	ev->payload_len = (uint16_t)(total - doff);
 	if ((ev->tcp_flags & (TH_ECE | TH_CWR)) == (TH_ECE | TH_CWR))
 		ev->flags |= SYNSINK_F_ECN_SETUP;
+	if (tcp[12] & 0x01)
+		ev->flags |= SYNSINK_F_TCP_NS;
 	if (!(ev->tcp_flags & TH_SYN) || (ev->tcp_flags & TH_ACK))
 		return SYN_ERR_NOT_SYN;
 

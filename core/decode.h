@@ -8,7 +8,8 @@
 
 #include <synsink/event.h>
 
-/* How many IPv6 extension headers the decoder walks before giving up. */
+/* TCP options walked, at most, as p0f walks them (its MAX_TCP_OPT). */
+#define SYN_OPT_WALK_MAX 24
 
 enum syn_decode_err {
 	SYN_OK = 0,

@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: MIT
-/* fingerprint.c - p0f-style SYN signatures, written without printf. */
+/* fingerprint.c - p0f 3 raw signatures of SYNs (see fingerprint.h),
+ * written without printf. */
 #include "fingerprint.h"
 
 #include <sys/socket.h>
 
 #include "outbuf.h"
+#include "util.h"
 
 #define TH_PSH 0x08
 #define TH_URG 0x20
+#define TH_ECE 0x40
+#define TH_CWR 0x80
 
 unsigned int syn_ittl(unsigned int ttl)
 {
@@ -77,16 +81,16 @@ static void quirks(struct out *b, const struct synsink_event *ev)
 			item(b, &first, "id+");
 		if (!df && !ev->ip_id)
 			item(b, &first, "id-");
-		if (ev->flags & SYNSINK_F_IP_RES)
-			item(b, &first, "0+");
-	} else if (ev->flowlabel) {
-		item(b, &first, "flow");
 	}
-	if ((ev->flags & SYNSINK_F_ECN_SETUP) || (ev->tos & 3))
+	if ((ev->tos & 3) || (ev->tcp_flags & (TH_ECE | TH_CWR)) || (ev->flags & SYNSINK_F_TCP_NS))
 		item(b, &first, "ecn");
+	if (ev->family == AF_INET && (ev->flags & SYNSINK_F_IP_RES))
+		item(b, &first, "0+");
+	if (ev->family == AF_INET6 && ev->flowlabel)
+		item(b, &first, "flow");
 	if (!ev->seq)
 		item(b, &first, "seq-");
-	if (ev->ack)
+	if ((ev->ack >> 24) & 1) /* p0f's one bit: see fingerprint.h */
 		item(b, &first, "ack+");
 	if (ev->urg_ptr && !(ev->tcp_flags & TH_URG))
 		item(b, &first, "uptr+");
@@ -94,51 +98,108 @@ static void quirks(struct out *b, const struct synsink_event *ev)
 		item(b, &first, "urgf+");
 	if (ev->tcp_flags & TH_PSH)
 		item(b, &first, "pushf+");
-	if ((ev->opt_present & SYNSINK_HAS_TS) && !ev->tsval)
+	if (ev->flags & SYNSINK_F_OPT_TS1_ZERO)
 		item(b, &first, "ts1-");
-	if ((ev->opt_present & SYNSINK_HAS_TS) && ev->tsecr)
+	if (ev->flags & SYNSINK_F_OPT_TS2_NZ)
 		item(b, &first, "ts2+");
 	if (ev->flags & SYNSINK_F_OPT_TRAIL)
 		item(b, &first, "opt+");
-	if ((ev->opt_present & SYNSINK_HAS_WSCALE) && ev->wscale > 14)
+	if (ev->flags & SYNSINK_F_OPT_EXWS)
 		item(b, &first, "exws");
 	if (ev->flags & SYNSINK_F_OPT_BAD)
 		item(b, &first, "bad");
 }
 
+/* IPv4 and TCP headers without options, and with IPv6's fixed header. */
+#define MIN_TCP4 40u
+#define MIN_TCP6 60u
+
+unsigned int syn_fp_win_multi(const struct synsink_event *ev, bool *mtu)
+{
+	static const struct {
+		int base;  /* 0: the MSS, 1: MSS + 40, 2: MSS + headers, 3: MSS + 60, else itself */
+		int minus; /* subtracted from it */
+		bool mtu;  /* a multiple of an MTU, not an MSS */
+		unsigned char when; /* 0 always, 1 with a TSval, 6 IPv6 only */
+	} tries[] = {
+		{ 0, 0, false, 0 },
+		{ 0, 12, false, 1 },		  /* the MSS less the timestamp option */
+		{ 1500 - MIN_TCP4, 0, false, 0 }, /* an MSS for a 1500-byte MTU */
+		{ 1500 - MIN_TCP4 - 12, 0, false, 0 },
+		{ 1500 - MIN_TCP6, 0, false, 6 },
+		{ 1500 - MIN_TCP6 - 12, 0, false, 6 },
+		{ 1, 0, true, 0 }, /* MTUs from the MSS */
+		{ 2, 0, true, 0 },
+		{ 3, 0, true, 6 },
+		{ 1500, 0, true, 0 },
+	};
+	unsigned int hdr = (ev->family == AF_INET6 ? 40u : 20u + ev->ipopt_len) + ev->doff * 4u;
+	unsigned int mss = ev->mss, win = ev->win, i;
+
+	if (!win || mss < 100)
+		return 0;
+	for (i = 0; i < ARRAY_SIZE(tries); i++) {
+		unsigned int div;
+
+		if ((tries[i].when == 1 && !ev->tsval) ||
+		    (tries[i].when == 6 && ev->family != AF_INET6))
+			continue;
+		switch (tries[i].base) {
+		case 0:
+			div = mss - (unsigned int)tries[i].minus;
+			break;
+		case 1:
+			div = mss + MIN_TCP4;
+			break;
+		case 2:
+			div = mss + hdr;
+			break;
+		case 3:
+			div = mss + MIN_TCP6;
+			break;
+		default:
+			div = (unsigned int)tries[i].base;
+			break;
+		}
+		if (!(win % div)) {
+			*mtu = tries[i].mtu;
+			return win / div;
+		}
+	}
+	return 0;
+}
+
 size_t syn_fingerprint(const struct synsink_event *ev, char *buf, size_t len)
 {
 	struct out b = { buf, len, 0 };
-	unsigned int ittl = syn_ittl(ev->ttl);
-	int has_mss = (ev->opt_present & SYNSINK_HAS_MSS) && ev->mss;
+	unsigned int dist = syn_ittl(ev->ttl) - ev->ttl, multi;
+	bool mtu = false;
 	size_t n;
 
 	if (!len)
 		return 0;
 	put_ch(&b, ev->family == AF_INET6 ? '6' : '4');
 	put_ch(&b, ':');
-	put_uint(&b, ittl, 0);
+	put_uint(&b, ev->ttl, 0);
 	put_ch(&b, '+');
-	put_uint(&b, ittl - ev->ttl, 0);
+	if (dist > SYN_FP_MAX_DIST)
+		put_ch(&b, '?');
+	else
+		put_uint(&b, dist, 0);
 	put_ch(&b, ':');
 	put_uint(&b, ev->family == AF_INET6 ? 0u : ev->ipopt_len, 0);
 	put_ch(&b, ':');
-	if (ev->opt_present & SYNSINK_HAS_MSS)
-		put_uint(&b, ev->mss, 0);
-	else
-		put_ch(&b, '*');
+	put_uint(&b, ev->mss, 0);
 	put_ch(&b, ':');
-	if (has_mss && ev->win && ev->win % ev->mss == 0) {
-		put_str(&b, "mss*");
-		put_uint(&b, ev->win / ev->mss, 0);
+	multi = syn_fp_win_multi(ev, &mtu);
+	if (multi) {
+		put_str(&b, mtu ? "mtu*" : "mss*");
+		put_uint(&b, multi, 0);
 	} else {
 		put_uint(&b, ev->win, 0);
 	}
 	put_ch(&b, ',');
-	if (ev->opt_present & SYNSINK_HAS_WSCALE)
-		put_uint(&b, ev->wscale, 0);
-	else
-		put_ch(&b, '*');
+	put_uint(&b, ev->wscale, 0);
 	put_ch(&b, ':');
 	olayout(&b, ev);
 	put_ch(&b, ':');

@@ -1,38 +1,52 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * fingerprint.h - what a SYN says about the stack that sent it, in the
- * style of p0f's TCP signatures.  Pure.
+ * fingerprint.h - what a SYN says about the stack that sent it: p0f 3's
+ * raw_sig for the same packet, byte for byte (p0f 3.09b, fp_tcp.c and
+ * process.c, read and written anew).  Pure.
  *
- *   ver:ittl+hops:olen:mss:wsize,scale:olayout:quirks:pclass
+ *   ver:ttl+dist:olen:mss:wsize,scale:olayout:quirks:pclass
  *
  * ver     4 or 6
- * ittl    the initial TTL guessed from the observed one (32, 64, 128 or
- *         255: the smallest at or above it), +hops the difference
+ * ttl     the observed TTL (hop limit); +dist the hops to the initial TTL
+ *         guessed from it (32, 64, 128 or 255: the smallest at or above
+ *         it), or +? when that is more than SYN_FP_MAX_DIST
  * olen    IPv4 header option bytes (0 for IPv6)
- * mss     the MSS option, or * when absent
- * wsize   the window: mss*N when it is a whole multiple of the MSS, else
- *         the number; scale: the window-scale option, or * when absent
- * olayout the options in wire order: mss, ws, sok, sack, ts, nop,
- *         eol+N (N bytes after it), ?K for any other kind K
- * quirks  df, id+ (DF with a non-zero IP ID), id- (no DF, zero ID),
- *         0+ (reserved IP flag), flow (IPv6 flow label), ecn, seq- (zero
- *         ISN), ack+ (non-zero ack field), uptr+ (urgent pointer without
- *         URG), urgf+, pushf+, ts1- (zero TSval), ts2+ (non-zero TSecr),
- *         opt+ (data after EOL), exws (scale above 14), bad (options cut
- *         short by a malformed length)
+ * mss     the MSS option's value, 0 without one
+ * wsize   mss*N or mtu*N when the window is a multiple of the MSS or the
+ *         MTU as p0f tries them (syn_fp_win_multi), else the number;
+ *         scale: the window-scale option's value, 0 without one
+ * olayout the options as p0f walks them (decode.c): mss, ws, sok, sack,
+ *         ts, nop, eol+N (N bytes after it), ?K for any other kind K
+ * quirks  in p0f's order: df, id+ (DF with a non-zero IP ID), id- (no
+ *         DF, zero ID), ecn (ECN bits in TOS, ECE, CWR or NS), 0+
+ *         (reserved IP flag), flow (IPv6 flow label), seq- (zero ISN),
+ *         ack+ (see below), uptr+ (urgent pointer without URG), urgf+,
+ *         pushf+, ts1- (zero TSval), ts2+ (non-zero TSecr), opt+ (data
+ *         after EOL), exws (scale above 14), bad (an option of the wrong
+ *         length, or a walk cut short)
  * pclass  0 without payload, + with
+ *
+ * ack+: p0f 3.09b means "a non-zero ack field" but tests one bit of it,
+ * the lowest of its first byte on the wire; fp does the same, so that it
+ * stays p0f's.
  */
 #ifndef SYNSINK_FINGERPRINT_H
 #define SYNSINK_FINGERPRINT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <synsink/event.h>
 
-#define SYN_FP_MAX 512 /* longest fingerprint, NUL included */
+#define SYN_FP_MAX	512 /* longest fingerprint, NUL included */
+#define SYN_FP_MAX_DIST 35  /* p0f's MAX_DIST: more hops print as "+?" */
 
 /* The initial TTL a sender most likely used. */
 unsigned int syn_ittl(unsigned int ttl);
+
+/* The window as a multiple of the MSS (*mtu false) or the MTU (*mtu true),
+ * as p0f tries them in turn; 0 when it is none of them. */
+unsigned int syn_fp_win_multi(const struct synsink_event *ev, bool *mtu);
 
 /* Writes the fingerprint and a NUL; returns its length, 0 if len is short. */
 size_t syn_fingerprint(const struct synsink_event *ev, char *buf, size_t len);

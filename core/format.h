@@ -8,9 +8,10 @@
 
 #include <synsink/event.h>
 
-#define SYN_JSON_SCHEMA 1   /* "v": field names never change within it */
-#define SYN_JSON_MINOR	3   /* "v_minor": 1 added fp, hops, retx; 2 frag; 3 host */
-#define SYN_SENSOR_MAX	255 /* longest sensor name (a syslog HOSTNAME's) */
+#define SYN_JSON_SCHEMA 1 /* "v": field names never change within it */
+#define SYN_JSON_MINOR \
+	4 /* "v_minor": 1 added fp, hops, retx; 2 frag; 3 host; 4 fp is p0f's raw_sig */
+#define SYN_SENSOR_MAX 255 /* longest sensor name (a syslog HOSTNAME's) */
 
 /*
  * Both write one line, newline included, and a terminating NUL that is not

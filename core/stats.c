@@ -30,7 +30,7 @@ const struct queue_counter queue_counters[] = {
 	QC(enobufs, "synsink_enobufs_total", "Receive buffer overruns."),
 	QC(msg_trunc, "synsink_msg_trunc_total", "Netlink messages cut by synsink's buffer."),
 	QC(opt_bad, "synsink_opt_bad_total",
-	   "Events whose TCP options stopped at a malformed length."),
+	   "Events with an option of the wrong length, or options cut short (p0f's bad)."),
 	QC(retx, "synsink_retransmits_total", "Retransmitted SYNs seen."),
 	QC(retx_evictions, "synsink_retx_evictions_total",
 	   "Retransmit table entries evicted before their window ended."),

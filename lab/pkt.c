@@ -4,16 +4,16 @@
 
 #include <string.h>
 
-static void put16(uint8_t *p, uint16_t v)
+void pkt_put16(uint8_t *p, uint16_t v)
 {
 	p[0] = (uint8_t)(v >> 8);
 	p[1] = (uint8_t)v;
 }
 
-static void put32(uint8_t *p, uint32_t v)
+void pkt_put32(uint8_t *p, uint32_t v)
 {
-	put16(p, (uint16_t)(v >> 16));
-	put16(p + 2, (uint16_t)v);
+	pkt_put16(p, (uint16_t)(v >> 16));
+	pkt_put16(p + 2, (uint16_t)v);
 }
 
 static uint32_t sum16(const uint8_t *p, size_t n, uint32_t sum)
@@ -43,12 +43,12 @@ static size_t tcp_write(uint8_t *p, size_t cap, const struct tcp_spec *t)
 	if (len > cap)
 		return 0;
 	memset(p, 0, len);
-	put16(p, t->sport);
-	put16(p + 2, t->dport);
-	put32(p + 4, t->seq);
+	pkt_put16(p, t->sport);
+	pkt_put16(p + 2, t->dport);
+	pkt_put32(p + 4, t->seq);
 	p[12] = (uint8_t)((t->doff ? t->doff : hlen / 4) << 4);
 	p[13] = t->flags;
-	put16(p + 14, t->win);
+	pkt_put16(p + 14, t->win);
 	if (t->optlen)
 		memcpy(p + 20, t->opts, t->optlen);
 	return len;
@@ -67,19 +67,19 @@ size_t pkt_ipv4(uint8_t *buf, size_t cap, const uint8_t src[4], const uint8_t ds
 	if (!tl)
 		return 0;
 	buf[0] = (uint8_t)(0x40 | ihl / 4);
-	put16(buf + 2, (uint16_t)(ihl + tl));
-	put16(buf + 4, 0x1234);
-	put16(buf + 6, frag);
+	pkt_put16(buf + 2, (uint16_t)(ihl + tl));
+	pkt_put16(buf + 4, 0x1234);
+	pkt_put16(buf + 6, frag);
 	buf[8] = ttl;
 	buf[9] = 6;
 	memcpy(buf + 12, src, 4);
 	memcpy(buf + 16, dst, 4);
 	if (ipoptlen)
 		memcpy(buf + 20, ipopts, ipoptlen);
-	put16(buf + 10, fold(sum16(buf, ihl, 0)));
+	pkt_put16(buf + 10, fold(sum16(buf, ihl, 0)));
 
 	sum = sum16(buf + 12, 8, 0) + 6 + (uint32_t)tl;
-	put16(buf + ihl + 16, fold(sum16(buf + ihl, tl, sum)));
+	pkt_put16(buf + ihl + 16, fold(sum16(buf + ihl, tl, sum)));
 	return ihl + tl;
 }
 
@@ -97,7 +97,7 @@ size_t pkt_ipv6(uint8_t *buf, size_t cap, const uint8_t src[16], const uint8_t d
 	if (!tl)
 		return 0;
 	buf[0] = 0x60;
-	put16(buf + 4, (uint16_t)(extlen + tl));
+	pkt_put16(buf + 4, (uint16_t)(extlen + tl));
 	buf[6] = first_nh;
 	buf[7] = hops;
 	memcpy(buf + 8, src, 16);
@@ -106,7 +106,7 @@ size_t pkt_ipv6(uint8_t *buf, size_t cap, const uint8_t src[16], const uint8_t d
 		memcpy(buf + 40, ext, extlen);
 
 	sum = sum16(buf + 8, 32, 0) + (uint32_t)tl + 6;
-	put16(buf + off + 16, fold(sum16(buf + off, tl, sum)));
+	pkt_put16(buf + off + 16, fold(sum16(buf + off, tl, sum)));
 	return off + tl;
 }
 

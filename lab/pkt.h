@@ -22,6 +22,10 @@ struct tcp_spec {
 	size_t paylen;	     /* zero bytes of payload */
 };
 
+/* Big-endian (network order) writers. */
+void pkt_put16(uint8_t *p, uint16_t v);
+void pkt_put32(uint8_t *p, uint32_t v);
+
 /* An IPv4 packet; ipopts is padded to 4 bytes.  frag is the 16-bit flags
  * and offset field (0x4000 = DF).  Returns the length, 0 if cap is short. */
 size_t pkt_ipv4(uint8_t *buf, size_t cap, const uint8_t src[4], const uint8_t dst[4], uint8_t ttl,

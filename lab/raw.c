@@ -54,7 +54,7 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-static int raw_socket(int family)
+int sg_raw_socket(int family)
 {
 	int one = 1;
 	int fd = socket(family, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
@@ -117,7 +117,7 @@ int sg_raw(int argc, char **argv)
 		return 2;
 	}
 	sg_addr_nth(&dst, 0, daddr);
-	fd = raw_socket(dst.ss_family);
+	fd = sg_raw_socket(dst.ss_family);
 	if (fd < 0)
 		return 1;
 
@@ -260,15 +260,14 @@ static size_t odd_chain(const struct odd_case *c, uint8_t *chain, size_t cap)
 	return len;
 }
 
-int sg_odd(int argc, char **argv)
+int sg_crafted_open(int argc, char **argv, const char *mode, struct sg_crafted *c)
 {
-	struct sockaddr_storage dst4, src4, dst6, src6;
-	socklen_t l4, l6, sl;
 	const char *a4 = NULL, *a6 = NULL, *s4 = NULL, *s6 = NULL;
-	uint32_t port = 0;
-	int fd4, fd6, o, fails = 0;
-	size_t i;
+	socklen_t sl;
+	int o;
 
+	memset(c, 0, sizeof(*c));
+	c->fd4 = c->fd6 = -1;
 	while ((o = getopt(argc, argv, "4:6:p:S:T:")) != -1) {
 		switch (o) {
 		case '4':
@@ -284,30 +283,68 @@ int sg_odd(int argc, char **argv)
 			s6 = optarg;
 			break;
 		case 'p':
-			if (sg_parse_u32("-p", optarg, 1, 65535, &port))
+			if (sg_parse_u32("-p", optarg, 1, 65535, &c->port))
 				return 2;
 			break;
 		default:
 			return 2;
 		}
 	}
-	if (!a4 || !a6 || !s4 || !s6 || !port) {
-		fprintf(stderr,
-			"syngen odd: -4 DST4 -6 DST6 -S SRC4 -T SRC6 -p PORT are required\n");
+	if (!a4 || !a6 || !s4 || !s6 || !c->port) {
+		fprintf(stderr, "syngen %s: -4 DST4 -6 DST6 -S SRC4 -T SRC6 -p PORT are required\n",
+			mode);
 		return 2;
 	}
-	if (sg_parse_addr(a4, 0, &dst4, &l4) || sg_parse_addr(a6, 0, &dst6, &l6) ||
-	    sg_parse_addr(s4, 0, &src4, &sl) || sg_parse_addr(s6, 0, &src6, &sl))
+	if (sg_parse_addr(a4, 0, &c->dst4, &c->l4) || sg_parse_addr(a6, 0, &c->dst6, &c->l6) ||
+	    sg_parse_addr(s4, 0, &c->src4, &sl) || sg_parse_addr(s6, 0, &c->src6, &sl))
 		return 2;
-	fd4 = raw_socket(AF_INET);
-	fd6 = raw_socket(AF_INET6);
-	if (fd4 < 0 || fd6 < 0)
+	c->fd4 = sg_raw_socket(AF_INET);
+	c->fd6 = sg_raw_socket(AF_INET6);
+	if (c->fd4 < 0 || c->fd6 < 0) {
+		sg_crafted_close(c);
 		return 1;
+	}
+	return 0;
+}
 
+void sg_crafted_addrs(const struct sg_crafted *c, int family, uint8_t src[16], uint8_t dst[16])
+{
+	sg_addr_nth(family == AF_INET ? &c->src4 : &c->src6, 0, src);
+	sg_addr_nth(family == AF_INET ? &c->dst4 : &c->dst6, 0, dst);
+}
+
+int sg_crafted_send(const struct sg_crafted *c, int family, const uint8_t *buf, size_t len)
+{
+	const struct sockaddr_storage *dst = family == AF_INET ? &c->dst4 : &c->dst6;
+
+	if (sendto(family == AF_INET ? c->fd4 : c->fd6, buf, len, 0, (const struct sockaddr *)dst,
+		   family == AF_INET ? c->l4 : c->l6) < 0)
+		return -errno;
+	return 0;
+}
+
+void sg_crafted_close(struct sg_crafted *c)
+{
+	if (c->fd4 >= 0)
+		close(c->fd4);
+	if (c->fd6 >= 0)
+		close(c->fd6);
+	c->fd4 = c->fd6 = -1;
+}
+
+int sg_odd(int argc, char **argv)
+{
+	struct sg_crafted cr;
+	int fails = 0, ret;
+	size_t i;
+
+	ret = sg_crafted_open(argc, argv, "odd", &cr);
+	if (ret)
+		return ret;
 	for (i = 0; i < sizeof(odd_cases) / sizeof(odd_cases[0]); i++) {
 		const struct odd_case *c = &odd_cases[i];
 		struct tcp_spec t = { .sport = (uint16_t)(ODD_SPORT_BASE + i),
-				      .dport = (uint16_t)port,
+				      .dport = (uint16_t)cr.port,
 				      .seq = 1000u + (uint32_t)i,
 				      .win = 1024,
 				      .flags = c->flags,
@@ -317,11 +354,8 @@ int sg_odd(int argc, char **argv)
 				      .paylen = c->paylen };
 		uint8_t buf[PKT_MAX], chain[1400], s[16], d[16];
 		size_t n;
-		int fd = c->family == AF_INET ? fd4 : fd6;
-		const struct sockaddr_storage *dst = c->family == AF_INET ? &dst4 : &dst6;
 
-		sg_addr_nth(c->family == AF_INET ? &src4 : &src6, 0, s);
-		sg_addr_nth(dst, 0, d);
+		sg_crafted_addrs(&cr, c->family, s, d);
 		if (c->family == AF_INET) {
 			n = pkt_ipv4(buf, sizeof(buf), s, d, 64, c->frag4 ? c->frag4 : 0x4000,
 				     c->ipopts, c->ipoptlen, &t);
@@ -332,16 +366,15 @@ int sg_odd(int argc, char **argv)
 		} else {
 			n = pkt_ipv6(buf, sizeof(buf), s, d, 64, 6, NULL, 0, &t);
 		}
-		if (!n || sendto(fd, buf, n, 0, (const struct sockaddr *)dst,
-				 c->family == AF_INET ? l4 : l6) < 0) {
+		ret = n ? sg_crafted_send(&cr, c->family, buf, n) : 0;
+		if (!n || ret) {
 			fprintf(stderr, "syngen odd: %s: %s\n", c->name,
-				n ? strerror(errno) : "does not fit");
+				n ? strerror(-ret) : "does not fit");
 			fails++;
 			continue;
 		}
 		printf("odd %s %u %s\n", c->name, t.sport, c->expect);
 	}
-	close(fd4);
-	close(fd6);
+	sg_crafted_close(&cr);
 	return fails ? 1 : 0;
 }

@@ -235,7 +235,7 @@ static int do_connect(int argc, char **argv)
 
 static void usage(void)
 {
-	fputs("usage: syngen listen|connect|raw|odd [options]  (see lab/README.md)\n", stderr);
+	fputs("usage: syngen listen|connect|raw|odd|osfp [options]  (see lab/README.md)\n", stderr);
 }
 
 int main(int argc, char **argv)
@@ -252,6 +252,8 @@ int main(int argc, char **argv)
 		return sg_raw(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "odd"))
 		return sg_odd(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "osfp"))
+		return sg_osfp(argc - 1, argv + 1);
 	usage();
 	return 2;
 }

@@ -39,13 +39,14 @@ a = e("all_options")
 assert a["opts"] == ["mss", "nop", "wscale", "sackok", "ts", "sack", 253, "nop", "nop", "nop", "eol"], a
 assert (a["mss"], a["wscale"], a["sackok"], a["tsval"], a["tsecr"], a["opt_bad"]) == (1460, 7, True, 5, 0, False), a
 assert a["fp"] == "4:64+0:0:1460:1024,7:mss,nop,ws,sok,ts,sack,?253,nop,nop,nop,eol+2:df,id+:0", a["fp"]
+# Options as p0f walks them (p0f.sh compares every fp with p0f's own).
 z = e("opt_zero_length")
-assert z["opt_bad"] and z["opts"] == ["mss"] and z["mss"] == 1460, z
-assert z["fp"].endswith(":df,id+,bad:0"), z["fp"]
-o = e("opt_overlong")
-assert o["opt_bad"] and o["opts"] == ["mss"] and "wscale" not in o, o
-l = e("opt_length_one")
-assert l["opt_bad"] and l["opts"] == ["sackok"] and l["family"] == "ipv6", l
+assert z["opt_bad"] and z["opts"] == ["mss", 30] and z["mss"] == 1460, z
+assert z["fp"].endswith(":mss,?30:df,id+,bad:0"), z["fp"]
+o = e("opt_overlong")   # WS claiming 40 bytes: read as 3, then a NOP
+assert o["opt_bad"] and o["opts"] == ["mss", "wscale", "nop"] and "wscale" not in o, o
+l = e("opt_length_one")  # a timestamp with one byte left
+assert l["opt_bad"] and l["opts"] == ["sackok", "ts"] and l["family"] == "ipv6", l
 i = e("ipv4_options")
 assert i["mss"] == 1460 and i["ipopt_len"] == 4, i
 c = e("ecn_setup")

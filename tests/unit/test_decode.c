@@ -313,6 +313,7 @@ static void decode_opts(const uint8_t *opts, size_t len, uint8_t doff, struct sy
 	assert_int_equal(syn_decode(b, n, ev), SYN_OK);
 }
 
+/* The option walk is p0f's (decode.c): these are its rules, case by case. */
 static void test_options_zero_length(void **state)
 {
 	static const uint8_t o[] = { 2, 4, 5, 0xb4, 30, 0, 1, 1 };
@@ -322,7 +323,8 @@ static void test_options_zero_length(void **state)
 	decode_opts(o, sizeof(o), 0, &ev);
 	assert_true(ev.flags & SYNSINK_F_OPT_BAD);
 	assert_int_equal(ev.mss, 1460);
-	assert_int_equal(ev.n_opts, 1); /* stopped at kind 30 */
+	assert_int_equal(ev.n_opts, 2); /* kind 30 recorded, then the walk stops */
+	assert_int_equal(ev.opt_order[1], 30);
 }
 
 static void test_options_overlong(void **state)
@@ -333,8 +335,9 @@ static void test_options_overlong(void **state)
 	(void)state;
 	decode_opts(o, sizeof(o), 0, &ev);
 	assert_true(ev.flags & SYNSINK_F_OPT_BAD);
-	assert_false(ev.opt_present & SYNSINK_HAS_WSCALE);
-	assert_int_equal(ev.n_opts, 1);
+	assert_false(ev.opt_present & SYNSINK_HAS_WSCALE); /* not believed */
+	assert_int_equal(ev.wscale, 7);			   /* but read, as p0f does */
+	assert_int_equal(ev.n_opts, 2);
 }
 
 static void test_options_length_one_and_cut(void **state)
@@ -345,38 +348,68 @@ static void test_options_length_one_and_cut(void **state)
 
 	(void)state;
 	decode_opts(one, sizeof(one), 0, &ev);
-	assert_true(ev.flags & SYNSINK_F_OPT_BAD);
+	assert_true(ev.flags & SYNSINK_F_OPT_BAD); /* a timestamp needs 10 bytes */
+	assert_int_equal(ev.n_opts, 1);
 	decode_opts(cut, sizeof(cut), 0, &ev);
 	assert_true(ev.flags & SYNSINK_F_OPT_BAD);
-	assert_int_equal(ev.n_opts, 3);
+	assert_int_equal(ev.n_opts, 4);
+	assert_int_equal(ev.mss, 0);
 }
 
 static void test_options_wrong_known_length(void **state)
 {
-	static const uint8_t o[] = { 2, 3, 5, 3, 3, 7, 1, 1 }; /* MSS len 3 */
+	/* MSS with length 3: read anyway, and the walk moves on by 4 bytes,
+	 * as if it were right; so does WS with length 7. */
+	static const uint8_t o[] = { 2, 3, 5, 3, 3, 7, 1, 1 };
 	struct synsink_event ev;
 
 	(void)state;
 	decode_opts(o, sizeof(o), 0, &ev);
 	assert_true(ev.flags & SYNSINK_F_OPT_BAD);
-	assert_false(ev.opt_present & SYNSINK_HAS_MSS);
-	assert_true(ev.opt_present & SYNSINK_HAS_WSCALE); /* walking went on */
-	assert_int_equal(ev.wscale, 7);
+	assert_false(ev.opt_present & (SYNSINK_HAS_MSS | SYNSINK_HAS_WSCALE));
+	assert_int_equal(ev.mss, 0x0503);
+	assert_int_equal(ev.wscale, 1);
+	assert_int_equal(ev.n_opts, 3);
+	assert_int_equal(ev.opt_order[2], SYNSINK_TCPOPT_NOP);
 }
 
 static void test_options_eol_unknown_sack(void **state)
 {
-	static const uint8_t o[] = { 254, 4, 0xf9, 0x89, 5, 2, 0, 2, 4, 5, 0xb4 };
+	static const uint8_t ok[] = { 254, 4, 0xf9, 0x89, 5, 10, 0, 0, 0,    1,
+				      0,   0, 0,    2,	  0, 2,	 4, 5, 0xb4, 0 };
+	static const uint8_t short_sack[] = { 254, 4, 0xf9, 0x89, 5, 2, 0, 2 };
 	struct synsink_event ev;
 
 	(void)state;
-	decode_opts(o, sizeof(o), 0, &ev);
+	decode_opts(ok, sizeof(ok), 0, &ev);
 	assert_false(ev.flags & SYNSINK_F_OPT_BAD);
 	assert_int_equal(ev.n_opts, 3);
 	assert_int_equal(ev.opt_order[0], 254);
 	assert_int_equal(ev.opt_order[1], SYNSINK_TCPOPT_SACK);
 	assert_int_equal(ev.opt_order[2], SYNSINK_TCPOPT_EOL);
+	assert_int_equal(ev.eol_pad, 5);
+	assert_true(ev.flags & SYNSINK_F_OPT_TRAIL);	/* the MSS after EOL */
 	assert_false(ev.opt_present & SYNSINK_HAS_MSS); /* after EOL: ignored */
+	/* SACK must be 10 to 34 bytes long: a shorter one stops the walk. */
+	decode_opts(short_sack, sizeof(short_sack), 0, &ev);
+	assert_true(ev.flags & SYNSINK_F_OPT_BAD);
+	assert_int_equal(ev.n_opts, 2);
+}
+
+static void test_options_eol_last_byte(void **state)
+{
+	/* p0f's padding check steps past the byte it tests: a non-zero last
+	 * byte alone is not "opt+". */
+	static const uint8_t last[] = { 2, 4, 5, 0xb4, 0, 0, 0, 9 };
+	static const uint8_t mid[] = { 2, 4, 5, 0xb4, 0, 0, 9, 0 };
+	struct synsink_event ev;
+
+	(void)state;
+	decode_opts(last, sizeof(last), 0, &ev);
+	assert_false(ev.flags & SYNSINK_F_OPT_TRAIL);
+	assert_int_equal(ev.eol_pad, 3);
+	decode_opts(mid, sizeof(mid), 0, &ev);
+	assert_true(ev.flags & SYNSINK_F_OPT_TRAIL);
 }
 
 static void test_options_all_nops(void **state)
@@ -387,7 +420,10 @@ static void test_options_all_nops(void **state)
 	(void)state;
 	memset(o, 1, sizeof(o));
 	decode_opts(o, sizeof(o), 0, &ev);
-	assert_int_equal(ev.n_opts, 40);
+	assert_int_equal(ev.n_opts, SYN_OPT_WALK_MAX); /* p0f walks 24 at most */
+	assert_true(ev.flags & SYNSINK_F_OPT_BAD);     /* and the rest is "bad" */
+	decode_opts(o, SYN_OPT_WALK_MAX, 0, &ev);
+	assert_int_equal(ev.n_opts, SYN_OPT_WALK_MAX);
 	assert_false(ev.flags & SYNSINK_F_OPT_BAD);
 }
 
@@ -421,6 +457,7 @@ int main(void)
 		cmocka_unit_test(test_options_length_one_and_cut),
 		cmocka_unit_test(test_options_wrong_known_length),
 		cmocka_unit_test(test_options_eol_unknown_sack),
+		cmocka_unit_test(test_options_eol_last_byte),
 		cmocka_unit_test(test_options_all_nops),
 		cmocka_unit_test(test_errnames),
 	};

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /* Fingerprints of SYNs shaped like Linux, Windows, macOS and common
  * scanners (their published option layouts), built byte by byte and run
- * through the real decoder. */
+ * through the real decoder.  The expected strings are what p0f 3.09b
+ * prints as raw_sig for the same packets (e2e p0f.sh checks that against
+ * p0f itself, in the lab). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -56,7 +58,12 @@ static void test_linux(void **state)
 	assert_string_equal(fp4(64, 0x4000, 0x1234, &t),
 			    "4:64+0:0:1460:mss*44,7:mss,sok,ts,nop,ws:df,id+:0");
 	assert_string_equal(fp4(61, 0x4000, 0x1234, &t),
-			    "4:64+3:0:1460:mss*44,7:mss,sok,ts,nop,ws:df,id+:0");
+			    "4:61+3:0:1460:mss*44,7:mss,sok,ts,nop,ws:df,id+:0");
+	/* More than 35 hops from any initial TTL: p0f writes "+?". */
+	assert_string_equal(fp4(70, 0x4000, 0x1234, &t),
+			    "4:70+?:0:1460:mss*44,7:mss,sok,ts,nop,ws:df,id+:0");
+	assert_string_equal(fp4(200, 0x4000, 0x1234, &t),
+			    "4:200+?:0:1460:mss*44,7:mss,sok,ts,nop,ws:df,id+:0");
 }
 
 static void test_windows(void **state)
@@ -67,7 +74,7 @@ static void test_windows(void **state)
 
 	(void)state;
 	assert_string_equal(fp4(118, 0x4000, 0x7a1b, &t),
-			    "4:128+10:0:1460:65535,8:mss,nop,ws,nop,nop,sok:df,id+:0");
+			    "4:118+10:0:1460:65535,8:mss,nop,ws,nop,nop,sok:df,id+:0");
 }
 
 static void test_macos(void **state)
@@ -89,7 +96,7 @@ static void test_nmap_syn_scan(void **state)
 	struct tcp_spec t = syn(o, sizeof(o), 1024);
 
 	(void)state;
-	assert_string_equal(fp4(43, 0, 0xbeef, &t), "4:64+21:0:1460:1024,*:mss::0");
+	assert_string_equal(fp4(43, 0, 0xbeef, &t), "4:43+21:0:1460:1024,0:mss::0");
 }
 
 static void test_masscan_zmap(void **state)
@@ -98,10 +105,10 @@ static void test_masscan_zmap(void **state)
 	struct tcp_spec t = syn(NULL, 0, 1024);
 
 	(void)state;
-	assert_string_equal(fp4(255, 0, 0, &t), "4:255+0:0:*:1024,*::id-:0");
+	assert_string_equal(fp4(255, 0, 0, &t), "4:255+0:0:0:1024,0::id-:0");
 	t.win = 65535;
 	t.seq = 0;
-	assert_string_equal(fp4(250, 0, 54321, &t), "4:255+5:0:*:65535,*::seq-:0");
+	assert_string_equal(fp4(250, 0, 54321, &t), "4:250+5:0:0:65535,0::seq-:0");
 }
 
 static void test_quirks(void **state)
@@ -116,7 +123,7 @@ static void test_quirks(void **state)
 	t.paylen = 10;
 	assert_string_equal(
 		fp4(64, 0xc000, 1, &t),
-		"4:64+0:0:*:1000,15:ts,ws,eol+2:df,id+,0+,ecn,pushf+,ts1-,ts2+,opt+,exws:+");
+		"4:64+0:0:0:1000,15:ts,ws,eol+2:df,id+,ecn,0+,pushf+,ts1-,ts2+,opt+,exws:+");
 }
 
 static void test_ipv6_flow(void **state)
@@ -133,7 +140,49 @@ static void test_ipv6_flow(void **state)
 	memset(&ev, 0, sizeof(ev));
 	assert_int_equal(syn_decode(b, n, &ev), SYN_OK);
 	assert_true(syn_fingerprint(&ev, out, sizeof(out)) > 0);
-	assert_string_equal(out, "6:64+1:0:1440:mss*45,7:mss,sok,ts,nop,ws:flow:0");
+	assert_string_equal(out, "6:63+1:0:1440:mss*45,7:mss,sok,ts,nop,ws:flow:0");
+}
+
+/* The windows p0f recognises besides a multiple of the MSS, in its order. */
+static void test_window_multiples(void **state)
+{
+	static const uint8_t mss1380[] = { 2, 4, 5, 0x64 };
+	static const uint8_t mss1460[] = { 2, 4, 5, 0xb4 };
+	static const uint8_t lts[] = { 2, 4, 5, 0xb4, 4, 2, 8, 10, 0, 0,
+				       4, 0, 0, 0,    0, 0, 1, 3,  3, 7 };
+	struct tcp_spec t = syn(mss1380, sizeof(mss1380), 6000);
+
+	(void)state;
+	assert_string_equal(fp4(64, 0x4000, 1, &t), "4:64+0:0:1380:mtu*4,0:mss:df,id+:0");
+	t.win = 2840; /* 2 * (1380 + 40) */
+	assert_string_equal(fp4(64, 0x4000, 1, &t), "4:64+0:0:1380:mtu*2,0:mss:df,id+:0");
+	t = syn(lts, sizeof(lts), 14480); /* 10 * (1460 - 12), with a timestamp */
+	assert_string_equal(fp4(64, 0x4000, 1, &t),
+			    "4:64+0:0:1460:mss*10,7:mss,sok,ts,nop,ws:df,id+:0");
+	t = syn(mss1460, sizeof(mss1460), 2896); /* 2 * 1448, without: the 1500 MTU's */
+	assert_string_equal(fp4(64, 0x4000, 1, &t), "4:64+0:0:1460:mss*2,0:mss:df,id+:0");
+}
+
+/* p0f means "ack+" for a non-zero ack field, but tests one bit of it: the
+ * lowest of its first byte on the wire.  fp does as p0f does. */
+static void test_ack_bit(void **state)
+{
+	static const uint8_t o[] = { 2, 4, 5, 0xb4 };
+	struct tcp_spec t = syn(o, sizeof(o), 1024);
+	uint8_t b[PKT_MAX];
+	struct synsink_event ev;
+	char out[SYN_FP_MAX];
+	size_t n = pkt_ipv4(b, sizeof(b), src4, dst4, 64, 0x4000, NULL, 0, &t);
+
+	(void)state;
+	memset(&ev, 0, sizeof(ev));
+	assert_int_equal(syn_decode(b, n, &ev), SYN_OK);
+	ev.ack = 0x01000000;
+	assert_true(syn_fingerprint(&ev, out, sizeof(out)) > 0);
+	assert_non_null(strstr(out, ":df,id+,ack+:"));
+	ev.ack = 0x00000001;
+	assert_true(syn_fingerprint(&ev, out, sizeof(out)) > 0);
+	assert_null(strstr(out, "ack+"));
 }
 
 static void test_ittl(void **state)
@@ -170,7 +219,8 @@ int main(void)
 		cmocka_unit_test(test_macos),	     cmocka_unit_test(test_nmap_syn_scan),
 		cmocka_unit_test(test_masscan_zmap), cmocka_unit_test(test_quirks),
 		cmocka_unit_test(test_ipv6_flow),    cmocka_unit_test(test_ittl),
-		cmocka_unit_test(test_short_buffer),
+		cmocka_unit_test(test_short_buffer), cmocka_unit_test(test_window_multiples),
+		cmocka_unit_test(test_ack_bit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -23,16 +23,20 @@
 #define SYNSINK_HAS_TS	   (1u << 3)
 
 /* Bits of synsink_event.flags. */
-#define SYNSINK_F_ECN_SETUP (1u << 0) /* ECE and CWR both set (RFC 3168) */
-#define SYNSINK_F_IP_DF	    (1u << 1) /* IPv4 don't-fragment */
-#define SYNSINK_F_IP_MF	    (1u << 2) /* first fragment of a fragmented IPv4/IPv6 packet */
-#define SYNSINK_F_OPT_BAD   (1u << 3) /* option parsing stopped at a bad length */
-#define SYNSINK_F_TRUNC	    (1u << 4) /* NFQA_CAP_LEN < packet length (copy range) */
-#define SYNSINK_F_HAS_HW    (1u << 5) /* hwaddr is valid */
-#define SYNSINK_F_KERNEL_TS (1u << 6) /* ts_ns came from NFQA_TIMESTAMP */
-#define SYNSINK_F_IP_RES    (1u << 7) /* IPv4 reserved ("evil") flag bit set */
-#define SYNSINK_F_OPT_TRAIL (1u << 8) /* non-zero bytes after the EOL option */
-#define SYNSINK_F_RETX	    (1u << 9) /* same 4-tuple and ISN seen within the window */
+#define SYNSINK_F_ECN_SETUP    (1u << 0)  /* ECE and CWR both set (RFC 3168) */
+#define SYNSINK_F_IP_DF	       (1u << 1)  /* IPv4 don't-fragment */
+#define SYNSINK_F_IP_MF	       (1u << 2)  /* first fragment of a fragmented IPv4/IPv6 packet */
+#define SYNSINK_F_OPT_BAD      (1u << 3)  /* a wrong option length, or a walk cut short ("bad") */
+#define SYNSINK_F_TRUNC	       (1u << 4)  /* NFQA_CAP_LEN < packet length (copy range) */
+#define SYNSINK_F_HAS_HW       (1u << 5)  /* hwaddr is valid */
+#define SYNSINK_F_KERNEL_TS    (1u << 6)  /* ts_ns came from NFQA_TIMESTAMP */
+#define SYNSINK_F_IP_RES       (1u << 7)  /* IPv4 reserved ("evil") flag bit set */
+#define SYNSINK_F_OPT_TRAIL    (1u << 8)  /* non-zero bytes after the EOL option (p0f's "opt+") */
+#define SYNSINK_F_RETX	       (1u << 9)  /* same 4-tuple and ISN seen within the window */
+#define SYNSINK_F_TCP_NS       (1u << 10) /* the TCP header's NS bit (p0f counts it as "ecn") */
+#define SYNSINK_F_OPT_TS1_ZERO (1u << 11) /* a timestamp option with TSval 0 ("ts1-") */
+#define SYNSINK_F_OPT_TS2_NZ   (1u << 12) /* a timestamp option with TSecr set ("ts2+") */
+#define SYNSINK_F_OPT_EXWS     (1u << 13) /* a window scale over 14 ("exws") */
 
 /* TCP option kinds the decoder names; any other kind is kept by number. */
 #define SYNSINK_TCPOPT_EOL    0
