@@ -18,3 +18,6 @@ bench_cleanup() {
 trap bench_cleanup EXIT
 lab_up >/dev/null 2>&1
 lab_rules_add --queue 1
+
+# cpu_ns PID: the CPU time all of PID's threads have run, in ns.
+cpu_ns() { cat /proc/"$1"/task/*/schedstat | awk '{t += $1} END {printf "%d\n", t}'; }

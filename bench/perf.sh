@@ -95,7 +95,6 @@ start_consumer() {
 
 # CPU time of every thread of process $1 so far, in ns (the scheduler's
 # own sum, finer than the clock ticks of /proc/PID/stat).
-cpu_ns() { cat /proc/"$1"/task/*/schedstat | awk '{t += $1} END {printf "%d\n", t}'; }
 
 # Every sink has taken or dropped every event, and nothing is in flight.
 sinks_done() {

@@ -24,7 +24,6 @@ PORT=6389
 REDIS_AOF=no redis_start "$LAB_SRV" "$tmp/redis" $PORT
 
 first_in() { [ "$(rcli xlen syn 2>/dev/null)" -ge 1 ]; }
-cpu_ns() { cat /proc/"$1"/task/*/schedstat | awk '{t += $1} END {printf "%d\n", t}'; }
 get() { printf '%s' "$st" | lab_stats_get "$1"; }
 settled() {
 	st=$(lab_stats_live "$ss" "$tmp/err" 5000) || return 1

@@ -75,6 +75,8 @@ static const struct flag flags[] = {
 	  "serve the counters and the verdict-latency histogram in Prometheus format at /metrics" },
 	{ "sensor", 0, F_SENSOR, CF(sensor), 0, 0, 0, false, true, "NAME",
 	  "this sensor's name in every event (\"host\"), the syslog HOSTNAME and a Kafka header (default: the host name)" },
+	{ "p0f-db", 0, F_STR, CF(p0f_db), 0, 0, 0, false, true, "FILE|none",
+	  "label each JSON event with the OS p0f's signature file gives its SYN (default: /etc/p0f/p0f.fp if it exists)" },
 	{ "log-level", 0, F_LOG_LEVEL, CF(log_level), 0, 0, SYNSINK_LOG_INFO, false, true, "LEVEL",
 	  "write messages up to LEVEL: err, warning, info or debug (default info); counters are not messages" },
 	{ "config", 0, F_STR, CF(config), 0, 0, 0, false, false, "FILE",

@@ -70,44 +70,59 @@ static void olayout(struct out *b, const struct synsink_event *ev)
 	}
 }
 
-static void quirks(struct out *b, const struct synsink_event *ev)
+const char *const syn_quirk_names[SYN_Q__COUNT] = {
+	"df",	 "id+",	  "id-",    "ecn",  "0+",   "flow", "seq-", "ack+", "ack-",
+	"uptr+", "urgf+", "pushf+", "ts1-", "ts2+", "opt+", "exws", "bad",
+};
+
+#define Q(x) (1u << SYN_Q_##x)
+
+uint32_t syn_fp_quirks(const struct synsink_event *ev)
 {
-	int first = 1, df = ev->flags & SYNSINK_F_IP_DF;
+	uint32_t q = 0;
+	bool df = ev->flags & SYNSINK_F_IP_DF;
 
 	if (ev->family == AF_INET) {
-		if (df)
-			item(b, &first, "df");
-		if (df && ev->ip_id)
-			item(b, &first, "id+");
-		if (!df && !ev->ip_id)
-			item(b, &first, "id-");
+		q |= df ? Q(DF) | (ev->ip_id ? Q(NZ_ID) : 0) : (ev->ip_id ? 0 : Q(ZERO_ID));
+		if (ev->flags & SYNSINK_F_IP_RES)
+			q |= Q(NZ_MBZ);
+	} else if (ev->flowlabel) {
+		q |= Q(FLOW);
 	}
 	if ((ev->tos & 3) || (ev->tcp_flags & (TH_ECE | TH_CWR)) || (ev->flags & SYNSINK_F_TCP_NS))
-		item(b, &first, "ecn");
-	if (ev->family == AF_INET && (ev->flags & SYNSINK_F_IP_RES))
-		item(b, &first, "0+");
-	if (ev->family == AF_INET6 && ev->flowlabel)
-		item(b, &first, "flow");
+		q |= Q(ECN);
 	if (!ev->seq)
-		item(b, &first, "seq-");
+		q |= Q(ZERO_SEQ);
 	if ((ev->ack >> 24) & 1) /* p0f's one bit: see fingerprint.h */
-		item(b, &first, "ack+");
-	if (ev->urg_ptr && !(ev->tcp_flags & TH_URG))
-		item(b, &first, "uptr+");
+		q |= Q(NZ_ACK);
 	if (ev->tcp_flags & TH_URG)
-		item(b, &first, "urgf+");
+		q |= Q(URG);
+	else if (ev->urg_ptr)
+		q |= Q(NZ_URG);
 	if (ev->tcp_flags & TH_PSH)
-		item(b, &first, "pushf+");
+		q |= Q(PUSH);
 	if (ev->flags & SYNSINK_F_OPT_TS1_ZERO)
-		item(b, &first, "ts1-");
+		q |= Q(TS1_ZERO);
 	if (ev->flags & SYNSINK_F_OPT_TS2_NZ)
-		item(b, &first, "ts2+");
+		q |= Q(TS2_NZ);
 	if (ev->flags & SYNSINK_F_OPT_TRAIL)
-		item(b, &first, "opt+");
+		q |= Q(OPT_EOL_NZ);
 	if (ev->flags & SYNSINK_F_OPT_EXWS)
-		item(b, &first, "exws");
+		q |= Q(EXWS);
 	if (ev->flags & SYNSINK_F_OPT_BAD)
-		item(b, &first, "bad");
+		q |= Q(BAD);
+	return q;
+}
+
+static void quirks(struct out *b, const struct synsink_event *ev)
+{
+	uint32_t q = syn_fp_quirks(ev);
+	int first = 1;
+	unsigned int i;
+
+	for (i = 0; i < SYN_Q__COUNT; i++)
+		if (q & (1u << i))
+			item(b, &first, syn_quirk_names[i]);
 }
 
 /* IPv4 and TCP headers without options, and with IPv6's fixed header. */

@@ -35,11 +35,40 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <synsink/event.h>
 
 #define SYN_FP_MAX	512 /* longest fingerprint, NUL included */
 #define SYN_FP_MAX_DIST 35  /* p0f's MAX_DIST: more hops print as "+?" */
+
+/* p0f's quirks, as bits, in the order raw_sig prints them. */
+enum syn_quirk {
+	SYN_Q_DF,
+	SYN_Q_NZ_ID,
+	SYN_Q_ZERO_ID,
+	SYN_Q_ECN,
+	SYN_Q_NZ_MBZ,
+	SYN_Q_FLOW,
+	SYN_Q_ZERO_SEQ,
+	SYN_Q_NZ_ACK,
+	SYN_Q_ZERO_ACK, /* only on ACKs: never a SYN's */
+	SYN_Q_NZ_URG,
+	SYN_Q_URG,
+	SYN_Q_PUSH,
+	SYN_Q_TS1_ZERO,
+	SYN_Q_TS2_NZ,
+	SYN_Q_OPT_EOL_NZ,
+	SYN_Q_EXWS,
+	SYN_Q_BAD,
+	SYN_Q__COUNT
+};
+
+/* The quirks' names in raw_sig ("df", "id+", ...), by enum syn_quirk. */
+extern const char *const syn_quirk_names[SYN_Q__COUNT];
+
+/* The SYN's quirks: bit (1u << SYN_Q_x) for each. */
+uint32_t syn_fp_quirks(const struct synsink_event *ev);
 
 /* The initial TTL a sender most likely used. */
 unsigned int syn_ittl(unsigned int ttl);

@@ -7,6 +7,7 @@
 
 #include "fingerprint.h"
 #include "outbuf.h"
+#include "p0fdb.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -18,6 +19,13 @@
 
 /* The sensor's name, set once at start (syn_format_set_sensor). */
 static char sensor[SYN_SENSOR_MAX + 1] = "-";
+/* p0f's database, set once at start when loaded (syn_format_set_p0f). */
+static const struct p0f_db *p0f;
+
+void syn_format_set_p0f(const struct p0f_db *db)
+{
+	p0f = db;
+}
 
 bool syn_sensor_valid(const char *name)
 {
@@ -234,6 +242,34 @@ static void put_fp(struct out *o, const struct synsink_event *ev)
 	put_json_str(o, fp, sizeof(fp));
 }
 
+/* A string value, or null. */
+static void put_json_str_or_null(struct out *o, const char *s)
+{
+	if (s)
+		put_json_str(o, s, SYNSINK_LINE_MAX);
+	else
+		put_lit(o, "null");
+}
+
+/* The label p0f's database gives the SYN: "os", "os_class", "os_flavor"
+ * (null when none matched) and "os_match". */
+static void put_os(struct out *o, const struct synsink_event *ev)
+{
+	enum p0f_how how;
+	const struct p0f_label *l = p0f_db_match(p0f, ev, &how);
+
+	put_key(o, "os");
+	put_json_str_or_null(o, l ? l->text : NULL);
+	put_key(o, "os_class");
+	put_json_str_or_null(o, l ? l->cls : NULL);
+	put_key(o, "os_flavor");
+	put_json_str_or_null(o, l && *l->flavor ? l->flavor : NULL);
+	put_key(o, "os_match");
+	put_ch(o, '"');
+	put_str(o, p0f_how_name(how));
+	put_ch(o, '"');
+}
+
 static void put_mac(struct out *o, const struct synsink_event *ev)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -332,6 +368,8 @@ size_t syn_format_json(const struct synsink_event *ev, char *buf, size_t len)
 	put_ch(&o, '"');
 	put_str(&o, sensor);
 	put_ch(&o, '"');
+	if (p0f)
+		put_os(&o, ev);
 	put_lit(&o, "}\n");
 	return out_finish(&o, buf);
 }

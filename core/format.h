@@ -32,6 +32,11 @@ bool syn_sensor_valid(const char *name);
 /* Sets the sensor name every JSON event carries (default "-").  Call once
  * at start, before any thread formats.  Returns 0 or -EINVAL. */
 int syn_format_set_sensor(const char *name);
+struct p0f_db;
+/* With a database set, every JSON event carries the OS label p0f's
+ * database gives its SYN (os, os_class, os_flavor, os_match).  Call once
+ * at start, before any thread formats; db must outlive them. */
+void syn_format_set_p0f(const struct p0f_db *db);
 /* The sensor name set. */
 const char *syn_sensor(void);
 

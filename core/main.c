@@ -26,6 +26,7 @@
 #include "loader.h"
 #include "log.h"
 #include "metrics.h"
+#include "p0fdb.h"
 #include "privs.h"
 #include "sink.h"
 #include "sinklist.h"
@@ -50,6 +51,7 @@ struct daemon {
 	int stop_fd;
 	uint64_t started_ns;
 	struct metrics metrics;
+	struct p0f_db p0f; /* --p0f-db, when loaded */
 };
 
 static void print_stats(struct daemon *d, int final)
@@ -306,6 +308,29 @@ static int set_sensor(const char *name)
 	return 0;
 }
 
+/* --p0f-db: the file given, "none", or by default Debian's if it is
+ * there.  Loaded as root, before anything else opens.  Returns -1 to go
+ * on, or EX_USAGE with one line. */
+static int load_p0f(struct daemon *d)
+{
+	const char *path = d->cfg.p0f_db;
+	char err[512];
+
+	if (path && !strcmp(path, "none"))
+		return -1;
+	if (!path) {
+		if (access(P0F_DB_DEFAULT, R_OK))
+			return -1;
+		path = P0F_DB_DEFAULT;
+	}
+	if (p0f_db_load(&d->p0f, path, err, sizeof(err))) {
+		log_msg(SYNSINK_LOG_ERR, "%s", err);
+		return EX_USAGE;
+	}
+	syn_format_set_p0f(&d->p0f);
+	return -1;
+}
+
 /* The settings: flags, then the file under them.  Returns -1 to go on,
  * or the exit status (--help, --version, --list-sinks, or an error). */
 static int settle_settings(struct daemon *d, int argc, char **argv)
@@ -350,7 +375,9 @@ static int settle_settings(struct daemon *d, int argc, char **argv)
 		}
 		return 0;
 	}
-	return set_sensor(d->cfg.sensor) ? 1 : -1;
+	if (set_sensor(d->cfg.sensor))
+		return 1;
+	return load_p0f(d);
 }
 
 /*
@@ -464,6 +491,8 @@ static int stop(struct daemon *d, int status)
 	close_all(d);
 	close(d->stop_fd);
 	config_file_free(&d->file);
+	syn_format_set_p0f(NULL);
+	p0f_db_free(&d->p0f);
 	return status;
 }
 

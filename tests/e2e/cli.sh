@@ -26,6 +26,12 @@ check --plugin-dir relative/dir
 # (a librdkafka thread's "connection refused" used to replace it).
 check --sink "kafka:brokers=127.0.0.1:1,topic=$(printf 't%.0s' $(seq 100000))"
 check --sink kafka:brokers=127.0.0.1:1,topic=a/b
+# A p0f database that is not one: FILE:LINE and what is wrong.
+printf 'classes = unix\n[tcp:request]\nlabel = s:unix:X:1\nsig = 4:64:0:*:*,*:mss:weird:0\n' >"$E2E_TMP/bad.fp"
+check --p0f-db "$E2E_TMP/bad.fp"
+grep -q "bad.fp:4: unknown quirk" <<<"$(ip netns exec "$LAB_SRV" "$SYNSINK" --p0f-db "$E2E_TMP/bad.fp" 2>&1)" ||
+	e2e_fail "the bad p0f database's line is not named"
+check --p0f-db "$E2E_TMP/no-such.fp"
 lab_srv grep -q "" /proc/net/netfilter/nfnetlink_queue && e2e_fail "a queue was left bound"
 out=$(ip netns exec "$LAB_SRV" "$SYNSINK" --sink nope 2>&1) || true
 case $out in *"'nope'"*"--list-sinks shows"*) ;; *) e2e_fail "unknown sink not named, or no pointer to --list-sinks: $out" ;; esac
