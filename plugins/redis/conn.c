@@ -40,11 +40,12 @@ static void connect_failed(struct rsink *s, int code)
 }
 
 /* An established connection broke or hung: the events it had out stay in
- * the FIFO and go again after the minimum backoff. */
+ * the FIFO and go again after the minimum backoff.  why may be hiredis'
+ * errstr, which the disconnect frees: it is said first. */
 static void lost_connection(struct rsink *s, const char *why)
 {
-	rconn_disconnect(s);
 	link_lost(&s->link, "connection lost: %s", why);
+	rconn_disconnect(s);
 }
 
 /* Starts a non-blocking connect.  Returns 0, or -1 after connect_failed. */
