@@ -62,8 +62,35 @@ const char *syn_decode_errname(enum syn_decode_err err)
  *    among them is "opt+" unless it is the very last byte (p0f's loop
  *    steps past the byte it tests).
  */
+/* A fixed-size option (MSS 4, WS 3, SACKOK 2, TS 10 bytes), p at its
+ * length byte: false if the rest does not fit (the walk stops); else a
+ * wrong length byte is "bad" and the value is not believed (no has bit). */
+static bool opt_fixed(const uint8_t *p, const uint8_t *end, uint8_t len, uint8_t has,
+		      struct synsink_event *ev)
+{
+	if (end - p < len - 1)
+		return false;
+	if (p[0] == len)
+		ev->opt_present |= has;
+	else
+		ev->flags |= SYNSINK_F_OPT_BAD;
+	return true;
+}
+
+/* A variable-size option (SACK 10-34, another kind 2-40 bytes), p at its
+ * length byte: the bytes after its kind, or 0 when the length byte is
+ * missing, out of range or past the end (the walk stops). */
+static size_t opt_var(const uint8_t *p, const uint8_t *end, uint8_t min, uint8_t max)
+{
+	if (p == end || p[0] < min || p[0] > max || p[0] - 1 > end - p)
+		return 0;
+	return p[0] - 1u;
+}
+
 static void decode_options(const uint8_t *p, const uint8_t *end, struct synsink_event *ev)
 {
+	size_t skip;
+
 	while (p < end && ev->n_opts < SYN_OPT_WALK_MAX) {
 		uint8_t kind = *p++;
 
@@ -81,43 +108,27 @@ static void decode_options(const uint8_t *p, const uint8_t *end, struct synsink_
 		case SYNSINK_TCPOPT_NOP:
 			break;
 		case SYNSINK_TCPOPT_MSS:
-			if (end - p < 3)
+			if (!opt_fixed(p, end, 4, SYNSINK_HAS_MSS, ev))
 				goto bad;
-			if (p[0] == 4)
-				ev->opt_present |= SYNSINK_HAS_MSS;
-			else
-				ev->flags |= SYNSINK_F_OPT_BAD;
 			ev->mss = get16(p + 1);
 			p += 3;
 			break;
 		case SYNSINK_TCPOPT_WSCALE:
-			if (end - p < 2)
+			if (!opt_fixed(p, end, 3, SYNSINK_HAS_WSCALE, ev))
 				goto bad;
-			if (p[0] == 3)
-				ev->opt_present |= SYNSINK_HAS_WSCALE;
-			else
-				ev->flags |= SYNSINK_F_OPT_BAD;
 			ev->wscale = p[1];
 			if (ev->wscale > 14)
 				ev->flags |= SYNSINK_F_OPT_EXWS;
 			p += 2;
 			break;
 		case SYNSINK_TCPOPT_SACKOK:
-			if (end - p < 1)
+			if (!opt_fixed(p, end, 2, SYNSINK_HAS_SACKOK, ev))
 				goto bad;
-			if (p[0] == 2)
-				ev->opt_present |= SYNSINK_HAS_SACKOK;
-			else
-				ev->flags |= SYNSINK_F_OPT_BAD;
 			p += 1;
 			break;
 		case SYNSINK_TCPOPT_TS:
-			if (end - p < 9)
+			if (!opt_fixed(p, end, 10, SYNSINK_HAS_TS, ev))
 				goto bad;
-			if (p[0] == 10)
-				ev->opt_present |= SYNSINK_HAS_TS;
-			else
-				ev->flags |= SYNSINK_F_OPT_BAD;
 			ev->tsval = get32(p + 1);
 			ev->tsecr = get32(p + 5);
 			if (!ev->tsval)
@@ -127,14 +138,14 @@ static void decode_options(const uint8_t *p, const uint8_t *end, struct synsink_
 			p += 9;
 			break;
 		case SYNSINK_TCPOPT_SACK:
-			if (p == end || p[0] < 10 || p[0] > 34 || p[0] - 1 > end - p)
+			if (!(skip = opt_var(p, end, 10, 34)))
 				goto bad;
-			p += p[0] - 1;
+			p += skip;
 			break;
 		default:
-			if (p == end || p[0] < 2 || p[0] > 40 || p[0] - 1 > end - p)
+			if (!(skip = opt_var(p, end, 2, 40)))
 				goto bad;
-			p += p[0] - 1;
+			p += skip;
 			break;
 		}
 	}

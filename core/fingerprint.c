@@ -129,56 +129,40 @@ static void quirks(struct out *b, const struct synsink_event *ev)
 #define MIN_TCP4 40u
 #define MIN_TCP6 60u
 
+struct win_try {
+	unsigned int div;
+	bool mtu; /* a multiple of an MTU, not of an MSS */
+};
+
 unsigned int syn_fp_win_multi(const struct synsink_event *ev, bool *mtu)
 {
-	static const struct {
-		int base;  /* 0: the MSS, 1: MSS + 40, 2: MSS + headers, 3: MSS + 60, else itself */
-		int minus; /* subtracted from it */
-		bool mtu;  /* a multiple of an MTU, not an MSS */
-		unsigned char when; /* 0 always, 1 with a TSval, 6 IPv6 only */
-	} tries[] = {
-		{ 0, 0, false, 0 },
-		{ 0, 12, false, 1 },		  /* the MSS less the timestamp option */
-		{ 1500 - MIN_TCP4, 0, false, 0 }, /* an MSS for a 1500-byte MTU */
-		{ 1500 - MIN_TCP4 - 12, 0, false, 0 },
-		{ 1500 - MIN_TCP6, 0, false, 6 },
-		{ 1500 - MIN_TCP6 - 12, 0, false, 6 },
-		{ 1, 0, true, 0 }, /* MTUs from the MSS */
-		{ 2, 0, true, 0 },
-		{ 3, 0, true, 6 },
-		{ 1500, 0, true, 0 },
-	};
-	unsigned int hdr = (ev->family == AF_INET6 ? 40u : 20u + ev->ipopt_len) + ev->doff * 4u;
-	unsigned int mss = ev->mss, win = ev->win, i;
+	bool v6 = ev->family == AF_INET6, ts = ev->tsval != 0;
+	unsigned int hdr = (v6 ? 40u : 20u + ev->ipopt_len) + ev->doff * 4u;
+	unsigned int mss = ev->mss, win = ev->win, n = 0, i;
+	struct win_try tries[10]; /* what p0f divides the window by, in its order */
 
 	if (!win || mss < 100)
 		return 0;
-	for (i = 0; i < ARRAY_SIZE(tries); i++) {
-		unsigned int div;
-
-		if ((tries[i].when == 1 && !ev->tsval) ||
-		    (tries[i].when == 6 && ev->family != AF_INET6))
-			continue;
-		switch (tries[i].base) {
-		case 0:
-			div = mss - (unsigned int)tries[i].minus;
-			break;
-		case 1:
-			div = mss + MIN_TCP4;
-			break;
-		case 2:
-			div = mss + hdr;
-			break;
-		case 3:
-			div = mss + MIN_TCP6;
-			break;
-		default:
-			div = (unsigned int)tries[i].base;
-			break;
-		}
-		if (!(win % div)) {
+	/* MSSes first... */
+	tries[n++] = (struct win_try){ mss, false };
+	if (ts) /* some stacks take the timestamp option off */
+		tries[n++] = (struct win_try){ mss - 12, false };
+	tries[n++] = (struct win_try){ 1500 - MIN_TCP4, false }; /* a 1500-byte MTU's */
+	tries[n++] = (struct win_try){ 1500 - MIN_TCP4 - 12, false };
+	if (v6) {
+		tries[n++] = (struct win_try){ 1500 - MIN_TCP6, false };
+		tries[n++] = (struct win_try){ 1500 - MIN_TCP6 - 12, false };
+	}
+	/* ... then MTUs */
+	tries[n++] = (struct win_try){ mss + MIN_TCP4, true };
+	tries[n++] = (struct win_try){ mss + hdr, true };
+	if (v6)
+		tries[n++] = (struct win_try){ mss + MIN_TCP6, true };
+	tries[n++] = (struct win_try){ 1500, true };
+	for (i = 0; i < n; i++) {
+		if (!(win % tries[i].div)) {
 			*mtu = tries[i].mtu;
-			return win / div;
+			return win / tries[i].div;
 		}
 	}
 	return 0;
