@@ -15,8 +15,8 @@
 #include "decode.h"
 #include "fingerprint.h"
 #include "pkt.h"
+#include "testsyn.h"
 
-static const uint8_t src4[4] = { 198, 18, 0, 1 }, dst4[4] = { 198, 18, 0, 2 };
 static const uint8_t src6[16] = { 0xfd, 0, 0, 0x5e, [15] = 1 };
 static const uint8_t dst6[16] = { 0xfd, 0, 0, 0x5e, [15] = 2 };
 
@@ -24,14 +24,9 @@ static const uint8_t dst6[16] = { 0xfd, 0, 0, 0x5e, [15] = 2 };
 static const char *fp4(uint8_t ttl, uint16_t frag, uint16_t ipid, const struct tcp_spec *t)
 {
 	static char out[SYN_FP_MAX];
-	uint8_t b[PKT_MAX];
 	struct synsink_event ev;
-	size_t n = pkt_ipv4(b, sizeof(b), src4, dst4, ttl, frag, NULL, 0, t);
 
-	b[4] = (uint8_t)(ipid >> 8);
-	b[5] = (uint8_t)ipid;
-	memset(&ev, 0, sizeof(ev));
-	assert_int_equal(syn_decode(b, n, &ev), SYN_OK);
+	test_syn4(ttl, frag, ipid, t, &ev);
 	assert_true(syn_fingerprint(&ev, out, sizeof(out)) > 0);
 	return out;
 }
@@ -169,14 +164,11 @@ static void test_ack_bit(void **state)
 {
 	static const uint8_t o[] = { 2, 4, 5, 0xb4 };
 	struct tcp_spec t = syn(o, sizeof(o), 1024);
-	uint8_t b[PKT_MAX];
 	struct synsink_event ev;
 	char out[SYN_FP_MAX];
-	size_t n = pkt_ipv4(b, sizeof(b), src4, dst4, 64, 0x4000, NULL, 0, &t);
 
 	(void)state;
-	memset(&ev, 0, sizeof(ev));
-	assert_int_equal(syn_decode(b, n, &ev), SYN_OK);
+	test_syn4(64, 0x4000, 0x1234, &t, &ev);
 	ev.ack = 0x01000000;
 	assert_true(syn_fingerprint(&ev, out, sizeof(out)) > 0);
 	assert_non_null(strstr(out, ":df,id+,ack+:"));
@@ -201,13 +193,10 @@ static void test_short_buffer(void **state)
 {
 	struct tcp_spec t = syn(NULL, 0, 1024);
 	char out[8];
-	uint8_t b[PKT_MAX];
 	struct synsink_event ev;
-	size_t n = pkt_ipv4(b, sizeof(b), src4, dst4, 64, 0, NULL, 0, &t);
 
 	(void)state;
-	memset(&ev, 0, sizeof(ev));
-	assert_int_equal(syn_decode(b, n, &ev), SYN_OK);
+	test_syn4(64, 0, 0x1234, &t, &ev);
 	assert_int_equal(syn_fingerprint(&ev, out, sizeof(out)), 0);
 	assert_string_equal(out, "");
 }

@@ -19,6 +19,7 @@
 #include "decode.h"
 #include "p0fdb.h"
 #include "pkt.h"
+#include "testsyn.h"
 
 static struct p0f_db db;
 
@@ -43,7 +44,6 @@ static int unload(void **state)
 static const char *label4(uint8_t ttl, bool df, uint16_t id, uint16_t win, const uint8_t *opts,
 			  size_t optlen, enum p0f_how *how)
 {
-	static const uint8_t s[4] = { 198, 18, 0, 1 }, d[4] = { 198, 18, 0, 2 };
 	struct tcp_spec t = { .sport = 40000,
 			      .dport = 80,
 			      .seq = 1,
@@ -53,12 +53,8 @@ static const char *label4(uint8_t ttl, bool df, uint16_t id, uint16_t win, const
 			      .optlen = optlen };
 	const struct p0f_label *l;
 	struct synsink_event ev;
-	uint8_t b[PKT_MAX];
-	size_t n = pkt_ipv4(b, sizeof(b), s, d, ttl, df ? 0x4000 : 0, NULL, 0, &t);
 
-	pkt_put16(b + 4, id);
-	memset(&ev, 0, sizeof(ev));
-	assert_int_equal(syn_decode(b, n, &ev), SYN_OK);
+	test_syn4(ttl, df ? 0x4000 : 0, id, &t, &ev);
 	l = p0f_db_match(&db, &ev, how);
 	return l ? l->text : "???";
 }
