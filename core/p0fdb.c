@@ -284,7 +284,7 @@ static int parse_label(struct parse *p, const char *v)
 	struct p0f_db *db = p->db;
 	struct p0f_label *l;
 	const char *cls, *name, *flavor;
-	size_t i, nc;
+	size_t i, nc, text_len;
 
 	if ((v[0] != 'g' && v[0] != 's') || v[1] != ':')
 		return fail(p, "a label starts with g: or s:");
@@ -312,17 +312,18 @@ static int parse_label(struct parse *p, const char *v)
 		if (!l->cls)
 			return fail(p, "unknown class '%.*s'", (int)nc, cls);
 	}
+	/* "NAME FLAVOR" (or "NAME"): at most the label's text, its ':' a space */
+	text_len = strlen(name) + 1;
 	l->name = dup_n(name, (size_t)(flavor - name));
 	l->flavor = dup_n(flavor + 1, strlen(flavor + 1));
-	l->text = malloc(strlen(l->name ? l->name : "") + strlen(flavor) + 1);
+	l->text = malloc(text_len);
 	if (!l->name || !l->flavor || !l->text) {
 		free(l->name);
 		free(l->flavor);
 		free(l->text);
 		return -ENOMEM;
 	}
-	snprintf(l->text, strlen(l->name) + strlen(flavor) + 1, "%s%s%s", l->name,
-		 *l->flavor ? " " : "", l->flavor);
+	snprintf(l->text, text_len, "%s%s%s", l->name, *l->flavor ? " " : "", l->flavor);
 	db->n_labels++;
 	return 0;
 }
