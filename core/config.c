@@ -219,8 +219,8 @@ static int section_add(struct config_file *cf, struct section *sec, const char *
 static int parse_line(struct config_file *cf, struct section *sec, struct seen *top,
 		      struct seen *in_sec, char *s, int lineno, char *err, size_t errlen)
 {
-	char *hash, *eq, *key, *val, flag[64];
-	int first;
+	char *hash, *eq, *key, *val, *arg;
+	int first, ret;
 
 	for (hash = s; (hash = strchr(hash, '#')); hash++) {
 		if (hash == s || hash[-1] == ' ' || hash[-1] == '\t') {
@@ -262,10 +262,15 @@ static int parse_line(struct config_file *cf, struct section *sec, struct seen *
 		snprintf(err, errlen, "%s:%d: unknown key '%s'", cf->path, lineno, key);
 		return -EINVAL;
 	}
-	snprintf(flag, sizeof(flag), "--%s", key);
-	if (push(cf, flag, lineno) || push(cf, val, lineno))
+	/* One argument, "--key=value": right for a flag whose value is
+	 * optional on the command line too (--owner). */
+	arg = malloc(strlen(key) + strlen(val) + 4);
+	if (!arg)
 		return -ENOMEM;
-	return 0;
+	snprintf(arg, strlen(key) + strlen(val) + 4, "--%s=%s", key, val);
+	ret = push(cf, arg, lineno);
+	free(arg);
+	return ret;
 }
 
 int config_file_load(const char *path, struct config_file *cf, char *err, size_t errlen)

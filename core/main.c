@@ -103,14 +103,19 @@ static void label_sinks(struct daemon *d)
 	}
 }
 
-/* The --config line an argument came from, or 0 if it came from argv. */
+/* The --config line a value came from, or 0 if it came from argv: the
+ * value is one of the file's arguments, or the part of "--key=value"
+ * after the '='. */
 static int file_line(const struct daemon *d, const char *arg)
 {
 	int j;
 
-	for (j = 0; j < d->file.argc; j++)
-		if (d->file.argv[j] == arg)
+	for (j = 0; j < d->file.argc; j++) {
+		const char *a = d->file.argv[j];
+
+		if (arg >= a && arg <= a + strlen(a))
 			return d->file.line[j];
+	}
 	return 0;
 }
 
