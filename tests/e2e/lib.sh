@@ -33,9 +33,17 @@ e2e_cleanup() {
 		kill -KILL "$job" 2>/dev/null
 	done
 	wait 2>/dev/null
+	for job in "${E2E_AT_EXIT[@]}"; do
+		eval "$job"
+	done
 	[ -n "${E2E_TMP:-}" ] && rm -rf "$E2E_TMP"
 	exit $rc
 }
+
+# e2e_at_exit COMMAND: run at the end, after the lab and every process in
+# it are gone (removing a cgroup the test's processes were in).
+E2E_AT_EXIT=()
+e2e_at_exit() { E2E_AT_EXIT+=("$1"); }
 
 e2e_init() {
 	if [ "$(id -u)" != 0 ]; then
@@ -126,6 +134,21 @@ check_events() {
 # ss_stat PATH: one value from the final stats line, e.g. queues.0.events
 ss_stat() {
 	grep '"final":true' "$SS_ERR" | lab_stats_get "$1"
+}
+
+# ss_p99_bucket: the verdict latency's p99 in the final stats line, as the
+# index of its histogram bucket (0: le_1, 1: le_2, ...).
+ss_p99_bucket() {
+	python3 -c '
+import json, sys
+h = json.loads(sys.stdin.read())["stats"]["queues"][0]["verdict_latency_us"]
+b = [v for k, v in h.items() if k.startswith("le_") or k == "inf"]
+c = 0
+for i, v in enumerate(b):
+    c += v
+    if c >= 0.99 * sum(b):
+        print(i)
+        break' <<<"$(grep '"final":true' "$SS_ERR")"
 }
 
 # ss_live_stat PATH: the same from a fresh SIGUSR1 stats line.

@@ -15,20 +15,6 @@ N=20000 B=500
 e2e_init
 lab_rules_add --queue 1
 
-# p99 of the verdict latency, as the index of its histogram bucket.
-p99_bucket() {
-	python3 -c '
-import json, sys
-h = json.loads(sys.stdin.read())["stats"]["queues"][0]["verdict_latency_us"]
-b = [v for k, v in h.items() if k.startswith("le_") or k == "inf"]
-c = 0
-for i, v in enumerate(b):
-    c += v
-    if c >= 0.99 * sum(b):
-        print(i)
-        break' <<<"$(grep '"final":true' "$SS_ERR")"
-}
-
 # burst: N raw SYNs at 5k/s, then the stop; checks capture's counters.
 burst() {
 	lab_cli "$SYNGEN" raw -a $LAB_V4_SRV -s 198.18.0.10 -k 8 -p 9 -n $N -r 5000 -t 30 >/dev/null ||
@@ -60,13 +46,13 @@ ss_start "$E2E_TMP/out" "$E2E_TMP/err0" --queue 1 --flush-timeout 100 \
 	--sink "redis:port=6398,key=s,buffer=$B"
 redis_stop
 burst "no spool"
-base=$(p99_bucket)
+base=$(ss_p99_bucket)
 
 ss_start "$E2E_TMP/out" "$E2E_TMP/err1" --queue 1 --flush-timeout 100 \
 	--sink "redis:port=6398,key=s,buffer=$B,spool=$E2E_TMP/spool,spool_max=64K"
 burst spool_max
 d1=$(accounted spool_max)
-p1=$(p99_bucket)
+p1=$(ss_p99_bucket)
 
 mkdir "$E2E_TMP/small"
 cat >"$E2E_TMP/wrap.sh" <<EOS
@@ -77,7 +63,7 @@ SS_WRAP="unshare --mount --propagation private sh $E2E_TMP/wrap.sh" \
 	--sink "redis:port=6398,key=s,buffer=$B,spool=$E2E_TMP/small/spool"
 burst "full disk"
 d2=$(accounted "full disk")
-p2=$(p99_bucket)
+p2=$(ss_p99_bucket)
 [ "$p1" -le $((base + 1)) ] && [ "$p2" -le $((base + 1)) ] ||
 	e2e_fail "verdict p99 bucket $p1 (spool_max) / $p2 (full disk), $base without a spool"
 e2e_pass "spool_max 64K: $d1 dropped and counted; full tmpfs: $d2; capture untouched, verdict p99 in bucket $p1/$p2 (no spool: $base)"
