@@ -32,6 +32,7 @@
 #include "log.h"
 #include "nfqattr.h"
 #include "ring.h"
+#include "secctx.h"
 #include "sink.h"
 #include "util.h"
 
@@ -95,6 +96,23 @@ static uint64_t arrived_mono(uint64_t kts, uint64_t now_real, uint64_t now_mono)
 		return now_mono;
 	waited = now_real - kts;
 	return waited < now_mono ? now_mono - waited : now_mono;
+}
+
+/* The socket's owner, for a packet with a local socket (NFQA_UID and
+ * NFQA_GID come together, asked for with --owner). */
+static void owner_attrs(struct synsink_event *ev, struct nlattr **attr)
+{
+	if (attr[NFQA_UID] && attr[NFQA_GID]) {
+		ev->uid = attr_u32(attr[NFQA_UID]);
+		ev->gid = attr_u32(attr[NFQA_GID]);
+		ev->owner |= SYNSINK_OWN_UID;
+	}
+	if (attr[NFQA_SECCTX]) {
+		ev->secctx = secctx_id(mnl_attr_get_payload(attr[NFQA_SECCTX]),
+				       mnl_attr_get_payload_len(attr[NFQA_SECCTX]));
+		if (ev->secctx)
+			ev->owner |= SYNSINK_OWN_SECCTX;
+	}
 }
 
 static void handle_packet(struct capture *c, const struct nlmsghdr *nlh, uint64_t now_real,
@@ -177,6 +195,7 @@ static void handle_packet(struct capture *c, const struct nlmsghdr *nlh, uint64_
 		ev->flags |= SYNSINK_F_TRUNC;
 	if (ev->flags & SYNSINK_F_OPT_BAD)
 		stat_add(&c->st.opt_bad, 1);
+	owner_attrs(ev, attr);
 	rx->n_pending++; /* the retransmit check comes after the verdict */
 }
 

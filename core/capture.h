@@ -31,6 +31,7 @@ struct capture_cfg {
 	uint32_t retx_table; /* entries of the retransmit table */
 	uint64_t retx_window_ns;
 	int dedup; /* drop retransmitted SYNs instead of marking them */
+	int owner; /* ask for the socket's owner and security context */
 };
 
 struct capture {
@@ -55,7 +56,8 @@ struct capture {
 
 /*
  * Opens a netlink socket and binds queue: copy mode packet with
- * CAPTURE_COPY_RANGE bytes, fail-open and GSO, cfg->maxlen, a receive
+ * CAPTURE_COPY_RANGE bytes, fail-open and GSO (and with cfg->owner the
+ * socket owner's uid/gid and security context), cfg->maxlen, a receive
  * buffer sized for that many packets, and a retransmit table.  Events go to ring ring_idx of every sink.
  * Returns 0, or a negative errno with one line
  * in err (a queue held by another process is named as such).

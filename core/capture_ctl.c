@@ -97,6 +97,31 @@ int capture_set_maxlen(struct capture *c, uint32_t maxlen)
 	return capture_config(c, nlh);
 }
 
+/* The socket owner's uid and gid with every packet that has a local
+ * socket, and its security context where the packet has one.  A kernel
+ * without CONFIG_NETWORK_SECMARK refuses the context (EOPNOTSUPP): uid
+ * and gid alone then.  Returns 0 or the kernel's -errno. */
+static int ask_owner(struct capture *c)
+{
+	const uint32_t want[] = { NFQA_CFG_F_UID_GID | NFQA_CFG_F_SECCTX, NFQA_CFG_F_UID_GID };
+	struct nlmsghdr *nlh;
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < ARRAY_SIZE(want); i++) {
+		nlh = nfq_nlmsg_put(c->rx->txbuf, NFQNL_MSG_CONFIG, c->queue);
+		mnl_attr_put_u32(nlh, NFQA_CFG_FLAGS, htonl(want[i]));
+		mnl_attr_put_u32(nlh, NFQA_CFG_MASK, htonl(want[i]));
+		ret = capture_config(c, nlh);
+		if (ret != -EOPNOTSUPP)
+			break;
+		log_msg(SYNSINK_LOG_INFO,
+			"queue %u: --owner: no security contexts on this kernel (no SECMARK)",
+			c->queue);
+	}
+	return ret;
+}
+
 static void bind_error(struct capture *c, int ret, char *err, size_t errlen)
 {
 	struct kq_stats ks;
@@ -185,6 +210,14 @@ int capture_open(struct capture *c, uint16_t queue, const struct capture_cfg *cf
 	if (ret) {
 		bind_error(c, ret, err, errlen);
 		goto out_close;
+	}
+	if (cfg->owner) {
+		ret = ask_owner(c);
+		if (ret) {
+			snprintf(err, errlen, "queue %u: --owner: the kernel refused uid/gid: %s",
+				 queue, strerror(-ret));
+			goto out_close;
+		}
 	}
 	/* The kernel's counters for this queue, kept open: the file is
 	 * root's, and --user may take the right to open it away. */

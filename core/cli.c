@@ -16,6 +16,7 @@
 
 #include "format.h"
 #include "log.h"
+#include "owner.h"
 #include "util.h"
 
 enum flag_kind {
@@ -27,6 +28,7 @@ enum flag_kind {
 	F_DEDUP,     /* --dedup SEC: the retx window, and drop instead of mark */
 	F_SENSOR,    /* a sensor name (format.h) */
 	F_LOG_LEVEL, /* a level name (log.h), as its SYNSINK_LOG_* at off; def is the default */
+	F_OWNER,     /* an optional level (owner.h), as its enum owner_level at off */
 };
 
 struct flag {
@@ -77,6 +79,8 @@ static const struct flag flags[] = {
 	  "this sensor's name in every event (\"host\"), the syslog HOSTNAME and a Kafka header (default: the host name)" },
 	{ "p0f-db", 0, F_STR, CF(p0f_db), 0, 0, 0, false, true, "FILE|none",
 	  "label each JSON event with the OS p0f's signature file gives its SYN (default: /etc/p0f/p0f.fp if it exists)" },
+	{ "owner", 0, F_OWNER, CF(owner), 0, 0, 0, false, true, "[=full]",
+	  "report who sent each SYN this host sends (needs the OUTPUT rule): uid, gid, user and security context; =full adds pid, comm, exe, cgroup, unit and container, and keeps CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH after --user" },
 	{ "log-level", 0, F_LOG_LEVEL, CF(log_level), 0, 0, SYNSINK_LOG_INFO, false, true, "LEVEL",
 	  "write messages up to LEVEL: err, warning, info or debug (default info); counters are not messages" },
 	{ "config", 0, F_STR, CF(config), 0, 0, 0, false, false, "FILE",
@@ -129,7 +133,8 @@ void cli_usage(FILE *out)
 
 		n = snprintf(head, sizeof(head), "  %c%c%s --%s%s%s", f->short_name ? '-' : ' ',
 			     f->short_name ? f->short_name : ' ', f->short_name ? "," : " ",
-			     f->name, f->arg ? " " : "", f->arg ? f->arg : "");
+			     f->name, f->arg && f->kind != F_OWNER ? " " : "",
+			     f->arg ? f->arg : "");
 		if (f->kind == F_U32)
 			snprintf(help, sizeof(help), "%s (default %u)", f->help, f->def);
 		else
@@ -285,6 +290,14 @@ static int apply_flag(const struct flag *f, const char *arg, struct cli_config *
 		}
 		*(int *)field = ret;
 		return 0;
+	case F_OWNER:
+		ret = owner_level_parse(arg);
+		if (ret < 0) {
+			snprintf(err, errlen, "%s: '%s' is not socket or full", flag, arg);
+			return -EINVAL;
+		}
+		*(int *)field = ret;
+		return 0;
 	case F_DEDUP: /* the window it drops within */
 		cfg->dedup = true;
 		return parse_u32_opt(flag, arg, f->min, f->max, field, err, errlen);
@@ -310,7 +323,9 @@ int cli_apply(int argc, char **argv, struct cli_config *cfg, char *err, size_t e
 	memset(longs, 0, sizeof(longs));
 	shorts[ns++] = ':'; /* a missing value is ':', not '?' */
 	for (i = 0; i < N_FLAGS; i++) {
-		int has = flags[i].kind == F_BOOL ? no_argument : required_argument;
+		int has = flags[i].kind == F_BOOL    ? no_argument
+			  : flags[i].kind == F_OWNER ? optional_argument
+						     : required_argument;
 
 		longs[i].name = flags[i].name;
 		longs[i].has_arg = has;

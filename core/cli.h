@@ -30,6 +30,7 @@ struct cli_config {
 	const char *sensor;  /* --sensor NAME (NULL: the host name) */
 	int log_level;	     /* --log-level: the SYNSINK_LOG_* threshold */
 	const char *p0f_db;  /* --p0f-db FILE|none (NULL: Debian's, if there) */
+	int owner;	     /* --owner: an enum owner_level */
 	int err_index;	     /* argv index of the argument at fault */
 };
 

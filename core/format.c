@@ -7,7 +7,9 @@
 
 #include "fingerprint.h"
 #include "outbuf.h"
+#include "owner.h"
 #include "p0fdb.h"
+#include "secctx.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -87,6 +89,38 @@ static void put_endpoint(struct out *o, int family, const uint8_t *addr, unsigne
 	put_uint(o, port, 0);
 }
 
+/* A name in the text line: what is not a printable, non-space ASCII
+ * character becomes '?', so the line stays one line of words. */
+static void put_word(struct out *o, const char *s, size_t max)
+{
+	size_t i;
+
+	for (i = 0; i < max && s[i]; i++)
+		put_ch(o, s[i] > ' ' && s[i] < 0x7f ? s[i] : '?');
+}
+
+/* With --owner, a SYN sent from this host: " uid=N user=NAME", and with
+ * --owner=full " pid=N comm=NAME" (what is known of it). */
+static void put_owner_words(struct out *o, const struct synsink_event *ev)
+{
+	char user[64];
+
+	if (!(ev->owner & SYNSINK_OWN_UID))
+		return;
+	put_str(o, " uid=");
+	put_uint(o, ev->uid, 0);
+	if (owner_user(ev->uid, user, sizeof(user))) {
+		put_str(o, " user=");
+		put_word(o, user, sizeof(user));
+	}
+	if (ev->owner & SYNSINK_OWN_PID) {
+		put_str(o, " pid=");
+		put_uint(o, ev->pid, 0);
+		put_str(o, " comm=");
+		put_word(o, ev->comm, sizeof(ev->comm));
+	}
+}
+
 size_t syn_format_text(const struct synsink_event *ev, char *buf, size_t len)
 {
 	struct out o = { buf, len, 0 };
@@ -95,6 +129,8 @@ size_t syn_format_text(const struct synsink_event *ev, char *buf, size_t len)
 	put_endpoint(&o, ev->family, ev->saddr, ev->sport);
 	put_str(&o, " -> ");
 	put_endpoint(&o, ev->family, ev->daddr, ev->dport);
+	if (owner_level() != OWNER_OFF)
+		put_owner_words(&o, ev);
 	put_ch(&o, '\n');
 	return out_finish(&o, buf);
 }
@@ -270,6 +306,52 @@ static void put_os(struct out *o, const struct synsink_event *ev)
 	put_ch(o, '"');
 }
 
+/* A string from a fixed field or table, null when empty. */
+static void put_text_or_null(struct out *o, const char *s, size_t max)
+{
+	if (s && *s)
+		put_json_str(o, s, max);
+	else
+		put_lit(o, "null");
+}
+
+/* Who sent the SYN (--owner): uid, gid, user, secctx, and with
+ * --owner=full pid, comm, exe, cgroup, unit, container; null for what is
+ * not known (a SYN that was not sent from this host has none of it). */
+static void put_owner(struct out *o, const struct synsink_event *ev)
+{
+	bool ids = ev->owner & SYNSINK_OWN_UID;
+	struct owner_proc p;
+	char user[64];
+	bool proc;
+
+	put_key(o, "uid");
+	ids ? put_uint(o, ev->uid, 0) : put_lit(o, "null");
+	put_key(o, "gid");
+	ids ? put_uint(o, ev->gid, 0) : put_lit(o, "null");
+	put_key(o, "user");
+	put_text_or_null(o, ids && owner_user(ev->uid, user, sizeof(user)) ? user : NULL,
+			 sizeof(user));
+	put_key(o, "secctx");
+	put_text_or_null(o, ev->owner & SYNSINK_OWN_SECCTX ? secctx_name(ev->secctx) : NULL,
+			 SECCTX_MAX_LEN);
+	if (owner_level() != OWNER_FULL)
+		return;
+	proc = owner_proc_get(ev, &p);
+	put_key(o, "pid");
+	ev->owner &SYNSINK_OWN_PID ? put_uint(o, ev->pid, 0) : put_lit(o, "null");
+	put_key(o, "comm");
+	put_text_or_null(o, ev->owner & SYNSINK_OWN_PID ? ev->comm : NULL, sizeof(ev->comm));
+	put_key(o, "exe");
+	put_text_or_null(o, proc ? p.exe : NULL, sizeof(p.exe));
+	put_key(o, "cgroup");
+	put_text_or_null(o, proc ? p.cgroup : NULL, sizeof(p.cgroup));
+	put_key(o, "unit");
+	put_text_or_null(o, proc ? p.unit : NULL, sizeof(p.unit));
+	put_key(o, "container");
+	put_text_or_null(o, proc ? p.container : NULL, sizeof(p.container));
+}
+
 static void put_mac(struct out *o, const struct synsink_event *ev)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -370,6 +452,8 @@ size_t syn_format_json(const struct synsink_event *ev, char *buf, size_t len)
 	put_ch(&o, '"');
 	if (p0f)
 		put_os(&o, ev);
+	if (owner_level() != OWNER_OFF)
+		put_owner(&o, ev);
 	put_lit(&o, "}\n");
 	return out_finish(&o, buf);
 }

@@ -26,6 +26,7 @@
 #include "loader.h"
 #include "log.h"
 #include "metrics.h"
+#include "owner.h"
 #include "p0fdb.h"
 #include "privs.h"
 #include "sink.h"
@@ -54,6 +55,19 @@ struct daemon {
 	struct p0f_db p0f; /* --p0f-db, when loaded */
 };
 
+struct owner_json {
+	struct strbuf *sb;
+	int n;
+};
+
+static void owner_json(void *arg, const char *name, const char *help, unsigned long long v)
+{
+	struct owner_json *oj = arg;
+
+	(void)help;
+	sb_printf(oj->sb, "%s\"%s\":%llu", oj->n++ ? "," : "", name, v);
+}
+
 static void print_stats(struct daemon *d, int final)
 {
 	struct strbuf sb = { 0 };
@@ -77,7 +91,15 @@ static void print_stats(struct daemon *d, int final)
 			sb_printf(&sb, ",");
 		sink_stats_json(&d->sinks[i], &sb);
 	}
-	sb_printf(&sb, "]}}\n");
+	sb_printf(&sb, "]");
+	if (owner_level() != OWNER_OFF) {
+		struct owner_json oj = { &sb, 0 };
+
+		sb_printf(&sb, ",\"owner\":{");
+		owner_counts_each(owner_json, &oj);
+		sb_printf(&sb, "}");
+	}
+	sb_printf(&sb, "}}\n");
 	if (sb.oom)
 		log_msg(SYNSINK_LOG_ERR, "stats: out of memory");
 	else if (write(STDERR_FILENO, sb.s, sb.len) < 0) {
@@ -168,6 +190,7 @@ static int open_queues(struct daemon *d)
 		.retx_table = d->cfg.retx_table,
 		.retx_window_ns = (uint64_t)d->cfg.retx_window * 1000000000u,
 		.dedup = d->cfg.dedup,
+		.owner = d->cfg.owner != OWNER_OFF,
 	};
 	char err[512];
 	unsigned int q;
@@ -193,6 +216,7 @@ static void close_all(struct daemon *d)
 		capture_close(&d->caps[i]);
 	for (i = 0; i < d->n_sinks; i++)
 		sink_close(&d->sinks[i]);
+	owner_close();
 }
 
 /* The file first, then the command line again on top of it. */
@@ -399,7 +423,11 @@ static int start(struct daemon *d, bool *failed)
 	int ret;
 
 	d->started_ns = clock_mono_ns();
-	if (d->cfg.user && privs_fence(err, sizeof(err))) {
+	if (d->cfg.user && privs_fence(d->cfg.owner == OWNER_FULL, err, sizeof(err))) {
+		log_msg(SYNSINK_LOG_ERR, "%s", err);
+		return 1;
+	}
+	if (owner_open(d->cfg.owner, err, sizeof(err))) {
 		log_msg(SYNSINK_LOG_ERR, "%s", err);
 		return 1;
 	}
@@ -431,7 +459,8 @@ static int start(struct daemon *d, bool *failed)
 	 * exist after this; a library's started during open (librdkafka's)
 	 * lose theirs with the setuid (their keep-caps flag is off), and got
 	 * the bounding set and no_new_privs from privs_fence. */
-	if (d->cfg.user && privs_drop(d->cfg.user, d->cfg.group, err, sizeof(err))) {
+	if (d->cfg.user &&
+	    privs_drop(d->cfg.user, d->cfg.group, d->cfg.owner == OWNER_FULL, err, sizeof(err))) {
 		log_msg(SYNSINK_LOG_ERR, "%s", err);
 		metrics_stop(&d->metrics);
 		close_all(d);

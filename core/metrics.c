@@ -15,6 +15,7 @@
 
 #include "capture.h"
 #include "hostport.h"
+#include "owner.h"
 #include "sink.h"
 #include "util.h"
 
@@ -112,6 +113,17 @@ static void emit_plugin(void *arg, const char *name, uint64_t value)
 		  name, (unsigned long long)value);
 }
 
+/* The owner lookups' counters (--owner): synsink_owner_NAME_total. */
+static void owner_metric(void *arg, const char *name, const char *text, unsigned long long v)
+{
+	struct strbuf *sb = arg;
+	char metric[64];
+
+	snprintf(metric, sizeof(metric), "synsink_owner_%s_total", name);
+	help(sb, metric, "counter", text);
+	sb_printf(sb, "%s %llu\n", metric, v);
+}
+
 void metrics_render(const struct metrics *m, struct strbuf *sb)
 {
 	size_t i, k;
@@ -191,6 +203,8 @@ void metrics_render(const struct metrics *m, struct strbuf *sb)
 
 		sink_plugin_stats(s, emit_plugin, &e);
 	}
+	if (owner_level() != OWNER_OFF)
+		owner_counts_each(owner_metric, sb);
 }
 
 static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char *url,

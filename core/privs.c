@@ -46,13 +46,34 @@ int privs_lookup(const char *user, const char *group, uid_t *uid, gid_t *gid, ch
 	return 0;
 }
 
-/* The bounding set down to CAP_NET_ADMIN, for the calling thread. */
-static int drop_bounding_set(char *err, size_t errlen)
+/* What is kept: CAP_NET_ADMIN for the queues; with procs (--owner=full)
+ * also what reading other users' /proc/PID/fd and exe takes: listing the
+ * fd directory (mode 0500, the process's own) needs CAP_DAC_READ_SEARCH,
+ * reading its links (a ptrace access check) CAP_SYS_PTRACE. */
+static const cap_value_t keep_caps[] = { CAP_NET_ADMIN, CAP_SYS_PTRACE, CAP_DAC_READ_SEARCH };
+
+static int n_keep(bool procs)
+{
+	return procs ? 3 : 1;
+}
+
+static bool kept(int c, bool procs)
+{
+	int i;
+
+	for (i = 0; i < n_keep(procs); i++)
+		if (keep_caps[i] == c)
+			return true;
+	return false;
+}
+
+/* The bounding set down to what is kept, for the calling thread. */
+static int drop_bounding_set(bool procs, char *err, size_t errlen)
 {
 	int c;
 
 	for (c = 0; c <= CAP_LAST_CAP; c++) {
-		if (c == CAP_NET_ADMIN)
+		if (kept(c, procs))
 			continue;
 		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) && errno != EINVAL)
 			return fail(err, errlen, "dropping the bounding set");
@@ -60,9 +81,9 @@ static int drop_bounding_set(char *err, size_t errlen)
 	return 0;
 }
 
-int privs_fence(char *err, size_t errlen)
+int privs_fence(bool procs, char *err, size_t errlen)
 {
-	int ret = drop_bounding_set(err, errlen);
+	int ret = drop_bounding_set(procs, err, errlen);
 
 	if (ret)
 		return ret;
@@ -71,9 +92,8 @@ int privs_fence(char *err, size_t errlen)
 	return 0;
 }
 
-int privs_drop(const char *user, const char *group, char *err, size_t errlen)
+int privs_drop(const char *user, const char *group, bool procs, char *err, size_t errlen)
 {
-	const cap_value_t keep[] = { CAP_NET_ADMIN };
 	cap_t caps;
 	uid_t uid;
 	gid_t gid;
@@ -88,7 +108,7 @@ int privs_drop(const char *user, const char *group, char *err, size_t errlen)
 	 * this thread and those started since; once more costs nothing). */
 	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0))
 		return fail(err, errlen, "PR_SET_KEEPCAPS");
-	ret = drop_bounding_set(err, errlen);
+	ret = drop_bounding_set(procs, err, errlen);
 	if (ret)
 		return ret;
 	if (setgroups(1, &gid) || setgid(gid) || setuid(uid))
@@ -101,11 +121,14 @@ int privs_drop(const char *user, const char *group, char *err, size_t errlen)
 	caps = cap_init();
 	if (!caps)
 		return fail(err, errlen, "cap_init");
-	ret = cap_set_flag(caps, CAP_PERMITTED, 1, keep, CAP_SET) ||
-	      cap_set_flag(caps, CAP_EFFECTIVE, 1, keep, CAP_SET) || cap_set_proc(caps);
+	ret = cap_set_flag(caps, CAP_PERMITTED, n_keep(procs), keep_caps, CAP_SET) ||
+	      cap_set_flag(caps, CAP_EFFECTIVE, n_keep(procs), keep_caps, CAP_SET) ||
+	      cap_set_proc(caps);
 	cap_free(caps);
 	if (ret)
-		return fail(err, errlen, "keeping CAP_NET_ADMIN");
+		return fail(err, errlen,
+			    procs ? "keeping CAP_NET_ADMIN, CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH"
+				  : "keeping CAP_NET_ADMIN");
 	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		return fail(err, errlen, "no_new_privs");
 	return 0;

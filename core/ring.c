@@ -44,7 +44,7 @@ size_t ring_push(struct ring *r, const struct synsink_event *ev, size_t n)
 	return take;
 }
 
-size_t ring_peek(struct ring *r, const struct synsink_event **first)
+size_t ring_peek(struct ring *r, struct synsink_event **first)
 {
 	size_t tail = atomic_load_explicit(&r->tail, memory_order_relaxed);
 	size_t head = atomic_load_explicit(&r->head, memory_order_acquire);

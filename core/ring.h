@@ -34,8 +34,9 @@ void ring_free(struct ring *r);
 size_t ring_push(struct ring *r, const struct synsink_event *ev, size_t n);
 
 /* Consumer: points *first at the oldest event and returns how many follow
- * it contiguously (0 when empty). */
-size_t ring_peek(struct ring *r, const struct synsink_event **first);
+ * it contiguously (0 when empty).  They are the consumer's until it
+ * releases them: it may complete them in place (owner_enrich). */
+size_t ring_peek(struct ring *r, struct synsink_event **first);
 /* Consumer: frees the n oldest events. */
 void ring_release(struct ring *r, size_t n);
 

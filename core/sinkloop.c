@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "owner.h"
 #include "util.h"
 
 #define SINK_IDLE_TICK_MS    100	       /* plugins get flush(0) this often when idle */
@@ -85,11 +86,12 @@ static size_t move_in(struct sink *s, size_t *fullest, uint64_t now)
 		int part;
 
 		for (part = 0; part < 2; part++) {
-			const struct synsink_event *ev;
+			struct synsink_event *ev;
 
 			n = ring_peek(&s->rings[i], &ev);
 			if (!n)
 				break;
+			owner_enrich(ev, n); /* --owner=full; before the queue or spool */
 			pthread_mutex_lock(&s->acct_lock);
 			if (atomic_load(&s->abandoned)) { /* sink_stop counted these */
 				pthread_mutex_unlock(&s->acct_lock);

@@ -13,6 +13,7 @@
 #include "hostport.h"
 #include "log.h"
 #include "options.h"
+#include "owner.h"
 #include "sinkspec.h"
 
 #define ARGV(...)	     ((char *[]){ "synsink", __VA_ARGS__, NULL })
@@ -117,6 +118,13 @@ static void test_good_lines(void **state)
 	assert_int_equal(cfg.log_level, SYNSINK_LOG_WARN);
 	assert_int_equal(PARSE(&cfg, err, "--log-level=debug"), 0);
 	assert_int_equal(cfg.log_level, SYNSINK_LOG_DEBUG);
+	assert_int_equal(cfg.owner, OWNER_OFF);
+	assert_int_equal(PARSE(&cfg, err, "--owner"), 0);
+	assert_int_equal(cfg.owner, OWNER_SOCKET);
+	assert_int_equal(PARSE(&cfg, err, "--owner=full", "-q", "2"), 0);
+	assert_int_equal(cfg.owner, OWNER_FULL);
+	assert_int_equal(PARSE(&cfg, err, "--owner=socket"), 0);
+	assert_int_equal(cfg.owner, OWNER_SOCKET);
 }
 
 static void expect_error(int argc, char **argv, const char *needle)
@@ -157,6 +165,9 @@ static void test_bad_lines(void **state)
 	EXPECT_ERROR("--retx-window: 'x'", "--retx-window", "x");
 	EXPECT_ERROR("--retx-table: 1000 is not a power of two", "--retx-table", "1000");
 	EXPECT_ERROR("--group needs --user", "--group", "nogroup");
+	EXPECT_ERROR("--owner: 'all' is not socket or full", "--owner=all");
+	EXPECT_ERROR("--owner: '' is not socket or full", "--owner=");
+	EXPECT_ERROR("unexpected argument 'full'", "--owner", "full"); /* the value takes '=' */
 	EXPECT_ERROR("--log-level: 'warn' is not err, warning, info or debug", "--log-level",
 		     "warn");
 }

@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "config.h"
+#include "owner.h"
 
 static char path[] = "/tmp/synsink-config-XXXXXX";
 
@@ -43,6 +44,7 @@ static void test_good_file(void **state)
 		   "queue = 2-3   # trailing comment\n"
 		   "stats-interval = 60\n"
 		   "sensor = edge-3\n"
+		   "owner = full\n"
 		   "\n"
 		   "[sink stdout]\n"
 		   "format = json\n"
@@ -57,6 +59,7 @@ static void test_good_file(void **state)
 	assert_int_equal(cfg.queue_hi, 3);
 	assert_int_equal(cfg.stats_interval, 60);
 	assert_string_equal(cfg.sensor, "edge-3");
+	assert_int_equal(cfg.owner, OWNER_FULL); /* "--owner=full": the value is optional */
 	assert_int_equal(cfg.n_sinks, 2);
 	assert_string_equal(cfg.sinks[0], "stdout:format=json");
 	assert_string_equal(cfg.sinks[1], "kafka:brokers=a:1,b:2,topic=syn#1,rdkafka.linger.ms=20");

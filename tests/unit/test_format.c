@@ -150,7 +150,7 @@ static void test_json_v4_full(void **state)
 	assert_int_equal(json_integer_value(json_object_get(j, "ipopt_len")), 0);
 	assert_true(json_is_false(json_object_get(j, "truncated")));
 	assert_true(json_is_false(json_object_get(j, "frag")));
-	assert_int_equal(json_integer_value(json_object_get(j, "v_minor")), 4);
+	assert_int_equal(json_integer_value(json_object_get(j, "v_minor")), 5);
 	assert_string_equal(json_string_value(json_object_get(j, "host")), "-");
 	assert_null(json_object_get(j, "exthdrs"));
 	assert_int_equal(json_integer_value(json_object_get(j, "queue")), 1);
@@ -247,24 +247,11 @@ static void test_json_escapes_interface_names(void **state)
 
 static void test_json_worst_case_fits(void **state)
 {
-	struct synsink_event ev = ev6();
+	struct synsink_event ev = test_event_longest();
 	char buf[SYNSINK_LINE_MAX], sensor[SYN_SENSOR_MAX + 1];
 	json_t *j;
-	int i;
 
 	(void)state;
-	memset(ev.saddr, 0xfe, 16);
-	memset(ev.daddr, 0xfe, 16);
-	ev.opt_present = 0xff;
-	ev.n_opts = SYNSINK_MAX_OPTS;
-	for (i = 0; i < SYNSINK_MAX_OPTS; i++)
-		ev.opt_order[i] = 253;
-	ev.indev = ev.outdev = 1;
-	memset(ev.indev_name, 0xff, sizeof(ev.indev_name));
-	memset(ev.outdev_name, 0x01, sizeof(ev.outdev_name));
-	ev.flags = 0xffff;
-	ev.hwaddr_len = 8;
-	ev.ts_ns = UINT64_MAX / 2;
 	memset(sensor, 'h', SYN_SENSOR_MAX); /* the longest sensor name too */
 	sensor[SYN_SENSOR_MAX] = '\0';
 	assert_int_equal(syn_format_set_sensor(sensor), 0);

@@ -31,7 +31,7 @@ static void test_bad_capacity(void **state)
 static void test_full_and_wrap(void **state)
 {
 	struct synsink_event in[6];
-	const struct synsink_event *out;
+	struct synsink_event *out;
 	struct ring r;
 	uint32_t i;
 
@@ -91,7 +91,7 @@ static void test_concurrent(void **state)
 	assert_int_equal(ring_init(&r, 256), 0);
 	assert_int_equal(pthread_create(&t, NULL, producer, &r), 0);
 	while (!done || !ring_empty(&r)) {
-		const struct synsink_event *ev;
+		struct synsink_event *ev;
 		size_t n = ring_peek(&r, &ev), i;
 
 		for (i = 0; i < n; i++) {

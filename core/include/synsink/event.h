@@ -14,7 +14,7 @@
 
 #define SYNSINK_IFNAMSIZ 16   /* same as the kernel's IFNAMSIZ */
 #define SYNSINK_MAX_OPTS 40   /* TCP option space is 40 bytes */
-#define SYNSINK_LINE_MAX 2048 /* longest text or JSON line of one event */
+#define SYNSINK_LINE_MAX 8192 /* longest text or JSON line of one event */
 
 /* Bits of synsink_event.opt_present. */
 #define SYNSINK_HAS_MSS	   (1u << 0)
@@ -39,6 +39,12 @@
 #define SYNSINK_F_OPT_EXWS     (1u << 13) /* a window scale over 14 ("exws") */
 
 /* TCP option kinds the decoder names; any other kind is kept by number. */
+/* Bits of synsink_event.owner: which of the owner fields are valid. */
+#define SYNSINK_OWN_UID	   (1u << 0) /* uid, gid (NFQA_UID, NFQA_GID) */
+#define SYNSINK_OWN_SECCTX (1u << 1) /* secctx (NFQA_SECCTX) */
+#define SYNSINK_OWN_PID	   (1u << 2) /* pid, pid_start, comm (--owner=full) */
+#define SYNSINK_OWN_LOOKED (1u << 3) /* the process was looked for (--owner=full) */
+
 #define SYNSINK_TCPOPT_EOL    0
 #define SYNSINK_TCPOPT_NOP    1
 #define SYNSINK_TCPOPT_MSS    2
@@ -87,6 +93,15 @@ struct synsink_event {
 	uint32_t outdev;
 	char indev_name[SYNSINK_IFNAMSIZ]; /* NUL-terminated, "" when unknown */
 	char outdev_name[SYNSINK_IFNAMSIZ];
+	/* The socket's owner, for a SYN this host sends (--owner; ABI 3) */
+	uint32_t uid; /* the socket's file owner */
+	uint32_t gid;
+	uint32_t pid;	    /* the process holding the socket */
+	uint16_t secctx;    /* the core's number for the security context */
+	uint8_t owner;	    /* SYNSINK_OWN_* */
+	uint8_t owner_res;  /* zero */
+	uint64_t pid_start; /* the process's start (clock ticks after boot): pid reuse */
+	char comm[16];	    /* its name as /proc/PID/comm had it, NUL-terminated */
 };
 
 #endif /* SYNSINK_EVENT_H */

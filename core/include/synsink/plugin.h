@@ -36,7 +36,7 @@
 
 #include <synsink/event.h>
 
-#define SYNSINK_PLUGIN_ABI    2
+#define SYNSINK_PLUGIN_ABI    3
 #define SYNSINK_PLUGIN_SYMBOL "synsink_plugin_entry"
 
 /*
