@@ -85,20 +85,25 @@ lab_up() {
 	lab_log "up: $LAB_CLI <-> $LAB_SRV"
 }
 
-# lab_rules_add [--queue N | --balance A:B [--fanout]] [--no-bypass]
+# lab_rules_add [--queue N | --balance A:B [--fanout]] [--no-bypass] [--chain OUTPUT]
 # NFQUEUE for SYNs arriving on s0 in the server's raw PREROUTING, IPv4 and
-# IPv6.  Only s0: the sink servers' own connections on lo stay out.  The
+# IPv6 (or, with --chain OUTPUT, the SYNs the server namespace sends).
+# Only s0: the sink servers' own connections on lo stay out.  The
 # rules are what tools/synsink-rules writes, with the backend in
 # LAB_RULES_BACKEND: iptables (the default) or nft (one inet table).
 LAB_RULES=$(cd "$(dirname "${BASH_SOURCE[0]}")/../tools" && pwd)/synsink-rules
 lab_rules_add() {
-	lab_srv sh "$LAB_RULES" add --backend "${LAB_RULES_BACKEND:-iptables}" --in s0 "$@"
+	local in=(--in s0)
+	# SYNs sent from the server namespace (--chain OUTPUT) have no in.
+	[[ " $* " == *" --chain OUTPUT "* ]] && in=()
+	lab_srv sh "$LAB_RULES" add --backend "${LAB_RULES_BACKEND:-iptables}" "${in[@]}" "$@"
 }
 
 lab_rules_del() {
 	local t
 	for t in iptables ip6tables; do
 		lab_srv $t -w -t raw -F PREROUTING 2>/dev/null || true
+		lab_srv $t -w -t raw -F OUTPUT 2>/dev/null || true
 	done
 	# Absent unless the nft backend made it (callers may run under set -e).
 	lab_srv nft delete table inet synsink 2>/dev/null || true
