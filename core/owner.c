@@ -386,6 +386,8 @@ void owner_counts_each(void (*fn)(void *arg, const char *name, const char *help,
 	   atomic_load(&n_noproc));
 	fn(arg, "scans", "process fd tables read", atomic_load(&pindex.scans));
 	fn(arg, "wide_scans", "scans of all of /proc", atomic_load(&pindex.wide));
+	fn(arg, "scans_cut", "fd table scans cut short: the budget of fd links a second was spent",
+	   atomic_load(&pindex.cut));
 	fn(arg, "secctx_dropped", "security contexts too long, or past the table's 255",
 	   secctx_dropped());
 }

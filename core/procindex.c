@@ -127,9 +127,18 @@ static size_t scan_pid(struct procindex *pi, uint32_t pid, const uint32_t *want,
 	atomic_fetch_add_explicit(&pi->scans, 1, memory_order_relaxed);
 	start = procindex_start(pi->proc_fd, pid);
 	while ((de = readdir(d))) {
-		ssize_t len = readlinkat(dirfd(d), de->d_name, link, sizeof(link) - 1);
 		unsigned long inode;
 		char *end;
+		ssize_t len;
+
+		if (de->d_name[0] == '.')
+			continue;
+		if (!pi->links) {
+			atomic_fetch_add_explicit(&pi->cut, 1, memory_order_relaxed);
+			break;
+		}
+		pi->links--;
+		len = readlinkat(dirfd(d), de->d_name, link, sizeof(link) - 1);
 
 		if (len < 9 || memcmp(link, "socket:[", 8))
 			continue;
@@ -201,6 +210,24 @@ static size_t scan_all(struct procindex *pi, const uint32_t *uid, size_t n_uid, 
 	return left;
 }
 
+/* The link budget: PROCINDEX_LINKS_S a second, at most one second's
+ * worth saved up. */
+static void refill(struct procindex *pi, uint64_t now_ns)
+{
+	uint64_t add;
+
+	if (!pi->budget_ns || now_ns - pi->budget_ns >= 1000000000ull) {
+		pi->links = PROCINDEX_LINKS_S;
+		pi->budget_ns = now_ns;
+		return;
+	}
+	add = (now_ns - pi->budget_ns) * PROCINDEX_LINKS_S / 1000000000ull;
+	if (!add)
+		return;
+	pi->links = pi->links + add > PROCINDEX_LINKS_S ? PROCINDEX_LINKS_S : pi->links + add;
+	pi->budget_ns = now_ns;
+}
+
 /* pid becomes the first of the recent owners. */
 static void make_hot(struct procindex *pi, uint32_t pid)
 {
@@ -224,6 +251,7 @@ void procindex_find(struct procindex *pi, const uint32_t *inode, const uint32_t 
 
 	if (n > PROCINDEX_BATCH)
 		n = PROCINDEX_BATCH;
+	refill(pi, now_ns);
 	left = missing(pi, inode, n, want);
 	for (i = 0; left && i < pi->n_hot; i++)
 		if (scan_pid(pi, pi->hot[i], want, left))

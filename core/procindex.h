@@ -8,8 +8,12 @@
  * found at once), then every process of the sockets' uids, then all the
  * others; a scan stops as soon as every inode asked for is found.  After
  * a wide scan that still missed some (their sockets closed, or their
- * processes out of reach), the next waits PROCINDEX_WIDE_GAP, so a flood
- * of short-lived sockets costs a bounded amount of /proc reading.  Reading another user's fd table
+ * processes out of reach), the next waits PROCINDEX_WIDE_GAP.  Reading a
+ * process's fd table costs one readlink per open file: a process holding
+ * a thousand connections and opening more at a high rate would cost a
+ * core, so the links read are capped (PROCINDEX_LINKS_S a second, some
+ * 20% of a core); what a spent budget leaves unread is not found, and
+ * counted (cut).  Reading another user's fd table
  * needs CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH (SECURITY.md).  Not
  * thread-safe: the caller serialises.
  */
@@ -25,6 +29,7 @@
 #define PROCINDEX_HOT	   8	       /* recent owners scanned first */
 #define PROCINDEX_WIDE_GAP 50000000ull /* ns after a fruitless scan of /proc */
 #define PROCINDEX_BATCH	   64	       /* inodes per procindex_find */
+#define PROCINDEX_LINKS_S  200000      /* fd links read per second, at most */
 
 struct pi_slot {
 	uint32_t inode; /* 0: empty */
@@ -39,8 +44,11 @@ struct procindex {
 	uint32_t hot[PROCINDEX_HOT]; /* pids, the latest first */
 	size_t n_hot;
 	uint64_t fruitless_ns; /* when a wide scan last missed */
+	uint64_t budget_ns;    /* when links were last added to the budget */
+	uint64_t links;	       /* fd links that may be read now */
 	atomic_ullong scans;   /* fd tables read (read by any thread) */
 	atomic_ullong wide;    /* scans of all of /proc */
+	atomic_ullong cut;     /* scans cut short: the budget was spent */
 };
 
 /* Opens /proc (before --user, so the index keeps working after it).

@@ -94,7 +94,7 @@ int sg_parse_args(int argc, char **argv, struct sg_args *a)
 	a->nsrc = 1;
 	a->copies = 1;
 	a->opts = "linux";
-	while ((o = getopt(argc, argv, "a:p:n:c:t:s:k:r:o:x:l")) != -1) {
+	while ((o = getopt(argc, argv, "a:p:n:c:t:s:k:r:o:x:lH:")) != -1) {
 		switch (o) {
 		case 'l':
 			a->latency = 1;
@@ -117,7 +117,7 @@ int sg_parse_args(int argc, char **argv, struct sg_args *a)
 				return -1;
 			break;
 		case 'c':
-			if (sg_parse_u32("-c", optarg, 1, 1024, &a->conc))
+			if (sg_parse_u32("-c", optarg, 1, 4096, &a->conc))
 				return -1;
 			break;
 		case 't':
@@ -130,6 +130,10 @@ int sg_parse_args(int argc, char **argv, struct sg_args *a)
 			break;
 		case 'r':
 			if (sg_parse_u32("-r", optarg, 0, 10000000, &a->rate))
+				return -1;
+			break;
+		case 'H':
+			if (sg_parse_u32("-H", optarg, 0, 60000, &a->hold))
 				return -1;
 			break;
 		case 'x':

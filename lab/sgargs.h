@@ -26,6 +26,7 @@ struct sg_args {
 	uint32_t rate;	  /* -r: packets per second, 0 flat out */
 	uint32_t copies;  /* -x: raw: each SYN sent this many times (a retransmit) */
 	int latency;	  /* -l: connect: print the connect() latency distribution */
+	uint32_t hold;	  /* -H: connect: keep each connection open this many ms */
 };
 
 /* Parses the options; prints one line and returns -1 on a bad one. */

@@ -8,6 +8,7 @@
  *                  [-r RATE]             (start at most RATE a second)
  *                  [-s SRCADDR [-k K]]   (K source addresses from SRCADDR, in turn)
  *                  [-l]                  (and the connect() latency distribution)
+ *                  [-H MS]               (each connection kept open MS ms)
  *   syngen raw     ... (see raw.c)
  *   syngen odd     ... (see odd.c)
  *
@@ -18,6 +19,8 @@
  * "connect: N ok, M failed" on stderr; it exits 0 only if all succeeded.
  * With -l, a line before that: "latency_us n N min A p50 B p90 C p99 D
  * max E", from connect() to the socket turning writable (the handshake).
+ * With -H, each connection stays open MS ms after its handshake, and
+ * keeps its place among the C meanwhile.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -147,7 +150,7 @@ static int do_connect(int argc, char **argv)
 	socklen_t dlen, slen = 0;
 	struct sg_args c;
 	struct pollfd *pfd;
-	uint64_t *t_start;
+	uint64_t *t_start, *t_close;
 	uint32_t *lat, started = 0, ok = 0, failed = 0, live = 0, i;
 	uint64_t deadline, t0;
 
@@ -156,8 +159,9 @@ static int do_connect(int argc, char **argv)
 		return 2;
 	pfd = calloc(c.conc, sizeof(*pfd));
 	t_start = calloc(c.conc, sizeof(*t_start));
+	t_close = calloc(c.conc, sizeof(*t_close));		/* -H: when a held one closes */
 	lat = c.latency ? calloc(c.count, sizeof(*lat)) : NULL; /* -l only */
-	if (!pfd || !t_start || (c.latency && !lat))
+	if (!pfd || !t_start || !t_close || (c.latency && !lat))
 		return 1;
 	for (i = 0; i < c.conc; i++)
 		pfd[i].fd = -1;
@@ -181,12 +185,19 @@ static int do_connect(int argc, char **argv)
 				live++;
 			}
 		}
+		for (i = 0; c.hold && i < c.conc; i++) {
+			if (pfd[i].fd >= 0 && !pfd[i].events && now_ns() >= t_close[i]) {
+				close(pfd[i].fd); /* held long enough */
+				pfd[i].fd = -1;
+				live--;
+			}
+		}
 		if (!live) {
 			if (c.rate)
 				poll(NULL, 0, 1); /* paced: the next start is due soon */
 			continue;
 		}
-		if (poll(pfd, c.conc, c.rate ? 1 : 100) <= 0)
+		if (poll(pfd, c.conc, c.rate || c.hold ? 1 : 100) <= 0)
 			continue;
 		for (i = 0; i < c.conc; i++) {
 			struct sockaddr_storage me;
@@ -195,8 +206,8 @@ static int do_connect(int argc, char **argv)
 			socklen_t el = sizeof(err);
 			char a[80], b[80];
 
-			if (pfd[i].fd < 0 || !pfd[i].revents)
-				continue;
+			if (pfd[i].fd < 0 || !pfd[i].revents || !pfd[i].events)
+				continue; /* (a held one may see POLLHUP) */
 			if (lat)
 				lat[ok] = (uint32_t)((now_ns() - t_start[i]) / 1000);
 			getsockopt(pfd[i].fd, SOL_SOCKET, SO_ERROR, &err, &el);
@@ -210,21 +221,28 @@ static int do_connect(int argc, char **argv)
 				printf("ok %s -> %s\n", a, b);
 				ok++;
 			}
+			pfd[i].revents = 0;
+			if (c.hold && !err) {
+				pfd[i].events = 0; /* held: closed by the loop above */
+				t_close[i] = now_ns() + (uint64_t)c.hold * 1000000;
+				continue;
+			}
 			close(pfd[i].fd);
 			pfd[i].fd = -1;
-			pfd[i].revents = 0;
 			live--;
 		}
 	}
 	for (i = 0; i < c.conc; i++) {
 		if (pfd[i].fd >= 0) {
 			close(pfd[i].fd);
-			failed++; /* timed out */
+			if (pfd[i].events)
+				failed++; /* timed out (a held one had succeeded) */
 		}
 	}
 	failed += c.count - started;
 	free(pfd);
 	free(t_start);
+	free(t_close);
 	fflush(stdout);
 	if (lat)
 		print_latency(lat, ok);

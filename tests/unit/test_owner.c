@@ -150,6 +150,25 @@ static void test_sockdiag_and_index(void **state)
 	assert_true(start[0] > 0);
 	assert_int_equal(pid[1], 0);
 	assert_true(pi.scans > 0);
+	/* A new socket with the budget of fd links spent: not found, and
+	 * the scan counted as cut; with the budget back, found. */
+	{
+		struct synsink_event ev2;
+		int lst2, cli2;
+
+		connection(&lst2, &cli2, &ev2);
+		evp = &ev2;
+		assert_int_equal(sockdiag_inodes(fd, &evp, 1, inode), 0);
+		pi.links = 0;
+		pi.budget_ns = 1000;
+		procindex_find(&pi, inode, uid, 1, pid, start, 1000);
+		assert_int_equal(pid[0], 0);
+		assert_true(pi.cut > 0);
+		procindex_find(&pi, inode, uid, 1, pid, start, 1000 + 1000000000ull);
+		assert_int_equal(pid[0], (uint32_t)getpid());
+		close(cli2);
+		close(lst2);
+	}
 	procindex_close(&pi);
 	close(fd);
 	close(cli);
