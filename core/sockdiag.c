@@ -67,7 +67,7 @@ static int read_answers(int fd, uint32_t base, size_t n, uint32_t *inode)
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 		struct nlmsghdr *h;
 		ssize_t len;
-		int left;
+		unsigned int left;
 
 		if (poll(&p, 1, REPLY_WAIT_MS) <= 0)
 			return -ETIMEDOUT;
@@ -77,7 +77,7 @@ static int read_answers(int fd, uint32_t base, size_t n, uint32_t *inode)
 				continue;
 			return -errno;
 		}
-		left = (int)len;
+		left = (unsigned int)len;
 		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
 			uint32_t i = h->nlmsg_seq - base;
 
