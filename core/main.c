@@ -164,10 +164,11 @@ static int open_sinks(struct daemon *d)
 		return 1;
 	}
 	for (i = 0; i < n; i++) {
-		int ret = sink_open(&d->sinks[i], specs[i], &env, err, sizeof(err));
-		if (ret) {
-			int line = file_line(d, specs[i]);
+		int line = file_line(d, specs[i]), ret;
 
+		env.spec_in_file = line != 0;
+		ret = sink_open(&d->sinks[i], specs[i], &env, err, sizeof(err));
+		if (ret) {
 			if (line) /* a [sink] section of the --config file */
 				log_msg(SYNSINK_LOG_ERR, "%s:%d: %s", d->file.path, line, err);
 			else

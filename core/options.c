@@ -52,6 +52,7 @@ int option_value_parse(const struct synsink_option *opt, const char *text, struc
 	v->num = 0;
 	switch (opt->type) {
 	case SYNSINK_OPT_STRING:
+	case SYNSINK_OPT_SECRET:
 		if (!*text) {
 			snprintf(err, errlen, "option '%s' must not be empty", opt->name);
 			return -EINVAL;
@@ -88,6 +89,34 @@ int option_value_parse(const struct synsink_option *opt, const char *text, struc
 	}
 	snprintf(err, errlen, "option '%s' has an unknown type %d", opt->name, (int)opt->type);
 	return -EINVAL;
+}
+
+/* The option declared as NAME_file for the secret NAME, or n_options. */
+static uint32_t secret_twin(const struct synsink_plugin *p, const char *name)
+{
+	size_t l = strlen(name);
+	uint32_t i;
+
+	for (i = 0; i < p->n_options; i++)
+		if (!strncmp(p->options[i].name, name, l) &&
+		    !strcmp(p->options[i].name + l, "_file"))
+			return i;
+	return p->n_options;
+}
+
+/* The secret option that key names as NAME_file, or n_options. */
+static uint32_t secret_file_option(const struct synsink_plugin *p, const char *key)
+{
+	size_t l = strlen(key);
+	uint32_t i;
+
+	if (l <= 5 || strcmp(key + l - 5, "_file"))
+		return p->n_options;
+	for (i = 0; i < p->n_options; i++)
+		if (p->options[i].type == SYNSINK_OPT_SECRET &&
+		    strlen(p->options[i].name) == l - 5 && !strncmp(p->options[i].name, key, l - 5))
+			return i;
+	return p->n_options;
 }
 
 int option_table_check(const struct synsink_plugin *p, char *err, size_t errlen)
@@ -130,6 +159,11 @@ int option_table_check(const struct synsink_plugin *p, char *err, size_t errlen)
 				snprintf(err, errlen, "option '%s' declared twice", o->name);
 				return -EINVAL;
 			}
+		}
+		if (o->type == SYNSINK_OPT_SECRET && secret_twin(p, o->name) < p->n_options) {
+			snprintf(err, errlen, "option '%s_file' is the core's, for the secret '%s'",
+				 o->name, o->name);
+			return -EINVAL;
 		}
 		if (o->type == SYNSINK_OPT_ENUM && (!o->choices || !o->choices[0])) {
 			snprintf(err, errlen, "enum option '%s' has no choices", o->name);
@@ -181,6 +215,21 @@ int sink_values_parse(const struct synsink_plugin *p, const struct sink_spec *sp
 			if (p->options[i].type != SYNSINK_OPT_PREFIX &&
 			    !strcmp(p->options[i].name, kv->key))
 				break;
+		if (i == p->n_options && (i = secret_file_option(p, kv->key)) < p->n_options) {
+			if (vals[i].set) {
+				snprintf(err, errlen, "sink %s: give '%s' or '%s', not both",
+					 spec->name, p->options[i].name, kv->key);
+				return -EINVAL;
+			}
+			if (!*kv->val) {
+				snprintf(err, errlen, "sink %s: option '%s' must not be empty",
+					 spec->name, kv->key);
+				return -EINVAL;
+			}
+			vals[i].str = kv->val; /* the path: sink.c reads it */
+			vals[i].set = OPTION_SET_FILE;
+			continue;
+		}
 		if (i == p->n_options)
 			i = prefix_option(p, kv->key);
 		if (i < p->n_options && p->options[i].type == SYNSINK_OPT_PREFIX)
@@ -188,6 +237,11 @@ int sink_values_parse(const struct synsink_plugin *p, const struct sink_spec *sp
 		if (i == p->n_options) {
 			snprintf(err, errlen, "sink %s: unknown option '%s' (see --list-sinks)",
 				 spec->name, kv->key);
+			return -EINVAL;
+		}
+		if (vals[i].set == OPTION_SET_FILE) {
+			snprintf(err, errlen, "sink %s: give '%s' or '%s_file', not both",
+				 spec->name, kv->key, kv->key);
 			return -EINVAL;
 		}
 		if (option_value_parse(&p->options[i], kv->val, &vals[i], why, sizeof(why))) {

@@ -18,6 +18,11 @@ int option_table_check(const struct synsink_plugin *p, char *err, size_t errlen)
 int option_value_parse(const struct synsink_option *opt, const char *text, struct synsink_value *v,
 		       char *err, size_t errlen);
 
+/* A secret option given as NAME_file=PATH: vals[i].set says so, and
+ * vals[i].str is the path until the caller reads the file (sink.c): the
+ * plugin never sees this value. */
+#define OPTION_SET_FILE 2
+
 /* Fills vals[p->n_options] from the spec and the defaults; the keys of
  * prefix options go into kvbuf (SINKSPEC_MAX_KV entries), which must live
  * as long as vals.  An unknown or malformed key returns -EINVAL with err

@@ -22,6 +22,7 @@
 #include "format.h"
 #include "log.h"
 #include "options.h"
+#include "secret.h"
 #include "sinkloop.h"
 #include "util.h"
 
@@ -172,6 +173,58 @@ static int open_spool(struct sink *s, const struct sink_core_opts *o, const stru
 	return 0;
 }
 
+/* A passed-through key that names a password (rdkafka.sasl.password),
+ * given on the command line: the same warning. */
+static void warn_passed_secrets(const struct sink *s, const struct synsink_option *o,
+				const struct synsink_value *v)
+{
+	size_t k;
+
+	for (k = 0; k < v->n_kv; k++)
+		if (strstr(v->kv[k].key, "password"))
+			log_msg(SYNSINK_LOG_WARN,
+				"sink %s: option '%s%s' on the command line can be read by every local user (ps, /proc/PID/cmdline); put it in the config file",
+				s->spec.name, o->name, v->kv[k].key);
+}
+
+/* The secrets given as NAME_file are read now, as root, before --user;
+ * one given inline on the command line is one warning (the config file,
+ * root's and private, is the other right place for it). */
+static int take_secrets(struct sink *s, bool in_file, char *err, size_t errlen)
+{
+	const struct synsink_plugin *p = s->pl.desc;
+	char why[512];
+	uint32_t i;
+
+	s->secrets = calloc(p->n_options + 1, sizeof(*s->secrets));
+	if (!s->secrets) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	s->n_secrets = p->n_options;
+	for (i = 0; i < p->n_options; i++) {
+		if (p->options[i].type == SYNSINK_OPT_PREFIX && !in_file)
+			warn_passed_secrets(s, &p->options[i], &s->vals[i]);
+		if (p->options[i].type != SYNSINK_OPT_SECRET || !s->vals[i].set)
+			continue;
+		if (s->vals[i].set != OPTION_SET_FILE) {
+			if (!in_file)
+				log_msg(SYNSINK_LOG_WARN,
+					"sink %s: option '%s' on the command line can be read by every local user (ps, /proc/PID/cmdline); give %s_file= or put it in the config file",
+					s->spec.name, p->options[i].name, p->options[i].name);
+			continue;
+		}
+		if (secret_file_read(s->vals[i].str, &s->secrets[i], why, sizeof(why))) {
+			snprintf(err, errlen, "sink %s: option '%s_file': %s", s->spec.name,
+				 p->options[i].name, why);
+			return -EINVAL;
+		}
+		s->vals[i].str = s->secrets[i];
+		s->vals[i].set = 1;
+	}
+	return 0;
+}
+
 int sink_open(struct sink *s, const char *spec_arg, const struct sink_env *env, char *err,
 	      size_t errlen)
 {
@@ -196,7 +249,8 @@ int sink_open(struct sink *s, const char *spec_arg, const struct sink_env *env, 
 		snprintf(err, errlen, "out of memory");
 		return sink_fail(s, SINK_E_START);
 	}
-	if (sink_values_parse(s->pl.desc, &s->spec, s->vals, s->kvbuf, err, errlen))
+	if (sink_values_parse(s->pl.desc, &s->spec, s->vals, s->kvbuf, err, errlen) ||
+	    take_secrets(s, env->spec_in_file, err, errlen))
 		return sink_fail(s, SINK_E_USAGE);
 
 	s->rings = calloc(env->n_rings, sizeof(*s->rings));
@@ -395,6 +449,11 @@ void sink_close(struct sink *s)
 	s->n_rings = 0;
 	free(s->vals);
 	s->vals = NULL;
+	for (i = 0; i < s->n_secrets; i++)
+		secret_free(s->secrets[i]);
+	free(s->secrets);
+	s->secrets = NULL;
+	s->n_secrets = 0;
 	if (s->efd >= 0)
 		close(s->efd);
 	s->efd = -1;

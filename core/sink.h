@@ -30,6 +30,8 @@ struct sink {
 	struct sink_spec spec;
 	struct plugin pl;
 	struct synsink_value *vals;
+	char **secrets; /* read from NAME_file (secret.h), one per option, wiped at close */
+	size_t n_secrets;
 	struct synsink_kv kvbuf[SINKSPEC_MAX_KV]; /* prefix options' keys */
 	struct synsink_host host;
 	void *state; /* the plugin instance */
@@ -40,7 +42,7 @@ struct sink {
 	pthread_mutex_t log_lock;
 	int opening; /* in open(), on thread opener */
 	pthread_t opener;
-	char open_err[256]; /* open()'s first error: its one line */
+	char open_err[512]; /* open()'s first error: its one line */
 	char held[256];	    /* another thread's first line during open() */
 	struct {
 		const char *fmt;
@@ -97,6 +99,7 @@ struct sink_env {
 	size_t ring_size; /* --ring-size */
 	uid_t uid;	  /* owner of a spool directory (--user) */
 	gid_t gid;
+	bool spec_in_file; /* the spec is from --config, not the command line */
 };
 
 /*

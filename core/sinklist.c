@@ -26,6 +26,8 @@ static const char *type_name(enum synsink_opt_type t)
 		return "choice";
 	case SYNSINK_OPT_PREFIX:
 		return "passed";
+	case SYNSINK_OPT_SECRET:
+		return "secret";
 	}
 	return "?";
 }
@@ -55,6 +57,13 @@ static void list_one(const struct synsink_plugin *d, FILE *out)
 		}
 		fprintf(out, " default: %s\n", o->def ? o->def : "(none)");
 		fprintf(out, "        %s\n", o->help ? o->help : "");
+		if (o->type == SYNSINK_OPT_SECRET) {
+			snprintf(name, sizeof(name), "%s_file", o->name);
+			fprintf(out, "    %-16s %-7s default: (none)\n", name, "path");
+			fprintf(out,
+				"        %s, read from this file: root's or synsink's, mode 0600 or 0400, one line\n",
+				o->name);
+		}
 	}
 }
 

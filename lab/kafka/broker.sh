@@ -13,16 +13,24 @@
 #   kafka_client ARGS...           lab/kafka/LabClient.java (create a topic,
 #                                  produce with the Java client)
 # KAFKA_AUTO_CREATE=false before kafka_start: topics are not auto-created.
+# KAFKA_TLS=DIR before kafka_start (DIR from lab/tls.sh's tls_certs): also
+# an SSL listener on PORT+2 and a SASL_SSL one on PORT+3 (SCRAM-SHA-512
+# and PLAIN, user $KAFKA_SASL_USER with password $KAFKA_SASL_PASS; the
+# SCRAM credential is given once the broker runs), with
+# DIR/$KAFKA_TLS_CERT.bundle as the broker's key and certificate (server
+# unless set: expired, other).
 
 KAFKA_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-KAFKA_VERSION=$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$KAFKA_HERE/pom.xml")
+# KAFKA_VERSION set before sourcing: that release instead of the pom's.
+KAFKA_VERSION=${KAFKA_VERSION:-$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$KAFKA_HERE/pom.xml")}
 KAFKA_JARS=${KAFKA_JARS:-${XDG_CACHE_HOME:-$HOME/.cache}/synsink/kafka-$KAFKA_VERSION}
 KAFKA_PID=""
 
 kafka_fetch() {
 	[ -f "$KAFKA_JARS/.complete" ] && return 0
 	mkdir -p "$KAFKA_JARS"
-	mvn -q -B -Dstyle.color=never -f "$KAFKA_HERE/pom.xml" dependency:copy-dependencies \
+	mvn -q -B -Dstyle.color=never -Dkafka.version="$KAFKA_VERSION" -f "$KAFKA_HERE/pom.xml" \
+		dependency:copy-dependencies \
 		-DoutputDirectory="$KAFKA_JARS" >&2 || return 1
 	touch "$KAFKA_JARS/.complete"
 }
@@ -57,6 +65,7 @@ transaction.state.log.replication.factor=1
 transaction.state.log.min.isr=1
 group.initial.rebalance.delay.ms=0
 EOP
+	[ -z "${KAFKA_TLS:-}" ] || kafka_tls_props
 	} >"$KAFKA_DIR/server.properties"
 	# The JVM's own temporary files (lz4's native library, perf data) go
 	# into the broker's directory, which the caller removes, not /tmp.
@@ -79,6 +88,44 @@ EOP
 		tail -n 30 "$KAFKA_DIR/broker.log" >&2
 		return 1
 	}
+	[ -z "${KAFKA_TLS:-}" ] || kafka_scram_user
+}
+
+# The SASL user's SCRAM credential, given through the Admin API, and
+# ready when a SCRAM login over SASL_SSL is answered.
+kafka_scram_user() {
+	kafka_client scram "$KAFKA_SASL_USER" "$KAFKA_SASL_PASS" >"$KAFKA_DIR/scram.log" 2>&1 || {
+		tail -n 20 "$KAFKA_DIR/scram.log" >&2
+		return 1
+	}
+	lab_busywait 30000 kafka_scram_ready || {
+		lab_log "the SCRAM user does not log in"
+		return 1
+	}
+}
+# (With the Java client: Debian 12's librdkafka, kcat's, cannot SCRAM to
+# Kafka 4 brokers; README, kafka.)
+kafka_scram_ready() {
+	kafka_client scramcheck "$KAFKA_SASL_USER" "$KAFKA_SASL_PASS" "$KAFKA_TLS/ca.pem" \
+		>"$KAFKA_DIR/scramcheck.log" 2>&1
+}
+
+# The TLS listeners' part of server.properties (KAFKA_TLS): later keys
+# replace kafka_node_props' listeners.
+kafka_tls_props() {
+	local p=$KAFKA_PORT
+	cat <<EOP
+listeners=PLAINTEXT://127.0.0.1:$p,CONTROLLER://127.0.0.1:$((p + 1)),SSL://127.0.0.1:$((p + 2)),SASL_SSL://127.0.0.1:$((p + 3))
+advertised.listeners=PLAINTEXT://127.0.0.1:$p,SSL://127.0.0.1:$((p + 2)),SASL_SSL://127.0.0.1:$((p + 3))
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_SSL:SASL_SSL
+ssl.keystore.type=PEM
+ssl.keystore.location=$KAFKA_TLS/${KAFKA_TLS_CERT:-server}.bundle
+ssl.truststore.type=PEM
+ssl.truststore.location=$KAFKA_TLS/ca.pem
+sasl.enabled.mechanisms=SCRAM-SHA-512,PLAIN
+listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_$KAFKA_SASL_USER="$KAFKA_SASL_PASS";
+EOP
 }
 
 kcat_in_ns() { ip netns exec "$KAFKA_NS" kcat -b "127.0.0.1:$KAFKA_PORT" "$@"; }
@@ -93,8 +140,16 @@ kafka_client() {
 	fi
 	local mode=$1
 	shift
+	local port=$KAFKA_PORT
+	[ "$mode" = scramcheck ] && port=$((KAFKA_PORT + 3)) # the SASL_SSL listener
 	ip netns exec "$KAFKA_NS" java -Djava.io.tmpdir="$KAFKA_DIR/tmp" -XX:-UsePerfData \
-		-cp "$cls:$KAFKA_JARS/*" LabClient "$mode" "127.0.0.1:$KAFKA_PORT" "$@"
+		-cp "$cls:$KAFKA_JARS/*" LabClient "$mode" "127.0.0.1:$port" "$@"
+}
+
+# kafka_use VERSION: the next kafka_start runs that Apache Kafka release.
+kafka_use() {
+	KAFKA_VERSION=$1
+	KAFKA_JARS=${XDG_CACHE_HOME:-$HOME/.cache}/synsink/kafka-$1
 }
 
 # Ready: a metadata request is answered and lists this broker.

@@ -23,10 +23,7 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
-#include <librdkafka/rdkafka.h>
-#include <synsink/plugin.h>
-
-enum { OPT_BROKERS, OPT_TOPIC, OPT_KEY, OPT_FORMAT, OPT_RDKAFKA, N_OPTS };
+#include "kopts.h"
 /* Choices by name: an enum value indexes its own string. */
 enum { KEY_SRC, KEY_DST, KEY_FLOW, KEY_NONE, N_KEYS };
 enum { FMT_JSON, FMT_TEXT, N_FMTS };
@@ -45,6 +42,22 @@ static const struct synsink_option options[N_OPTS] = {
 		      "message key: source address (one source stays in order in one partition), destination, the 4-tuple, or none",
 		      keys, 0, 0 },
 	[OPT_FORMAT] = { "format", SYNSINK_OPT_ENUM, "json", "message value", formats, 0, 0 },
+	[OPT_TLS] = { "tls", SYNSINK_OPT_BOOL, "false",
+		      "TLS to the brokers, their names checked against their certificates", NULL, 0,
+		      0 },
+	[OPT_CA] = { "ca", SYNSINK_OPT_STRING, NULL,
+		     "PEM file of the CA that signed the brokers' certificates (default: the system's)",
+		     NULL, 0, 0 },
+	[OPT_CERT] = { "cert", SYNSINK_OPT_STRING, NULL, "PEM client certificate (with key)", NULL,
+		       0, 0 },
+	[OPT_TLS_KEY] = { "tls_key", SYNSINK_OPT_STRING, NULL, "PEM private key of cert", NULL, 0,
+			  0 },
+	[OPT_SASL_MECHANISM] = { "sasl_mechanism", SYNSINK_OPT_ENUM, "none",
+				 "SASL over TLS: PLAIN or SCRAM", kafka_sasl_mechanisms, 0, 0 },
+	[OPT_SASL_USERNAME] = { "sasl_username", SYNSINK_OPT_STRING, NULL, "SASL user name", NULL,
+				0, 0 },
+	[OPT_SASL_PASSWORD] = { "sasl_password", SYNSINK_OPT_SECRET, NULL, "SASL password", NULL, 0,
+				0 },
 	[OPT_RDKAFKA] = { "rdkafka.", SYNSINK_OPT_PREFIX, NULL,
 			  "any librdkafka property, e.g. rdkafka.linger.ms=20", NULL, 0, 0 },
 };
@@ -86,6 +99,14 @@ struct ksink {
 	atomic_ullong st_txmsgs, st_tx, st_txretries, st_txerrs, st_msg_cnt;
 	char line[SYNSINK_LINE_MAX];
 	char keybuf[128];
+	/* The last error librdkafka reported (error_cb, served by
+	 * rd_kafka_poll): open() tells a TLS or SASL failure from brokers
+	 * that are merely away. */
+	rd_kafka_resp_err_t last_err;
+	char last_reason[512];
+	struct ktls_seen tls; /* what the TLS verification found (security.c) */
+	bool opened;	      /* open() is done: errors are logged from now on */
+	bool scram;	      /* sasl_mechanism is SCRAM-SHA-* */
 };
 
 static void count_err(struct ksink *s, rd_kafka_resp_err_t code)
@@ -193,6 +214,54 @@ static void on_log(const rd_kafka_t *rk, int level, const char *fac, const char 
 
 	if (lvl <= SYNSINK_LOG_WARN)
 		s->host->log(s->host, lvl, "librdkafka %s: %s", fac, buf);
+}
+
+/* librdkafka's errors (a broker refused our TLS or SASL, a connection
+ * lost): counted by code, and the last one kept for open(). */
+static void on_error(rd_kafka_t *rk, int err, const char *reason, void *opaque)
+{
+	struct ksink *s = opaque;
+
+	(void)rk;
+	count_err(s, (rd_kafka_resp_err_t)err);
+	s->last_err = (rd_kafka_resp_err_t)err;
+	snprintf(s->last_reason, sizeof(s->last_reason), "%s", reason);
+	/* As librdkafka logs them without an error_cb; during open() the
+	 * one line is open()'s. */
+	if (s->opened)
+		s->host->log(s->host, SYNSINK_LOG_WARN, "librdkafka: %s: %s",
+			     rd_kafka_err2name((rd_kafka_resp_err_t)err), reason);
+}
+
+/* Whether the last error means the brokers answered and refused us: a
+ * TLS handshake that failed (an unknown CA, an expired certificate, a
+ * name that does not match, TLS against a plaintext port), SASL
+ * credentials refused, or a plaintext client against a TLS port (which
+ * librdkafka recognises: "connecting to a SSL listener?"; its other
+ * security.protocol hint comes with any early disconnect, a broker that
+ * stops included, and is not taken for a refusal). */
+static bool refused_us(const struct ksink *s)
+{
+	return atomic_load(&s->tls.x509_err) || s->last_err == RD_KAFKA_RESP_ERR__SSL ||
+	       s->last_err == RD_KAFKA_RESP_ERR__AUTHENTICATION ||
+	       (s->last_err == RD_KAFKA_RESP_ERR__TRANSPORT &&
+		strstr(s->last_reason, "SSL listener"));
+}
+
+struct ktls_seen *kafka_tls_seen(void *opaque)
+{
+	return &((struct ksink *)opaque)->tls;
+}
+
+/* librdkafka before 2.6.1 (Debian 12 has 2.0.2) sends a SCRAM proof that
+ * Kafka 4 brokers reject (the client nonce twice; librdkafka #4895):
+ * said when a SCRAM login is refused. */
+static const char *scram_hint(const struct ksink *s)
+{
+	if (!s->scram || s->last_err != RD_KAFKA_RESP_ERR__AUTHENTICATION ||
+	    rd_kafka_version() >= 0x020601ff)
+		return "";
+	return " (if the password is right: librdkafka before 2.6.1, as here, cannot log in with SCRAM to Kafka 4 brokers; use PLAIN over TLS there)";
 }
 
 static unsigned long long json_top_u64(const char *json, const char *key)
@@ -314,10 +383,26 @@ static int topic_exists(struct ksink *s, const char *brokers, const char *topic)
 	const struct rd_kafka_metadata *md;
 	rd_kafka_resp_err_t err;
 	int32_t broker;
-	int creates;
+	int creates, i;
 
 	err = rd_kafka_metadata(s->rk, 0, s->rkt, &md, TOPIC_PROBE_MS);
 	if (err) {
+		/* The errors meanwhile, into on_error (a broker thread may post
+		 * its error a moment after the request gave up). */
+		for (i = 0; i < 4 && !refused_us(s); i++)
+			rd_kafka_poll(s->rk, 50);
+		if (refused_us(s)) {
+			char why[160];
+
+			if (kafka_tls_why(&s->tls, why, sizeof(why)))
+				s->host->log(s->host, SYNSINK_LOG_ERR,
+					     "%s: TLS refused: %s; librdkafka: %s", brokers, why,
+					     s->last_reason);
+			else
+				s->host->log(s->host, SYNSINK_LOG_ERR, "%s refused us%s: %s",
+					     brokers, scram_hint(s), s->last_reason);
+			return -EACCES;
+		}
 		s->host->log(s->host, SYNSINK_LOG_WARN,
 			     "no broker of %s answered within %d ms (%s); events wait for one",
 			     brokers, TOPIC_PROBE_MS, rd_kafka_err2str(err));
@@ -371,6 +456,7 @@ static int kafka_open(void **state, const struct synsink_value *v, const struct 
 		return -EINVAL;
 	}
 	s->host = host;
+	s->scram = !strncmp(kafka_sasl_mechanisms[v[OPT_SASL_MECHANISM].num], "SCRAM", 5);
 	s->topic = v[OPT_TOPIC].str;
 	s->key = (int)v[OPT_KEY].num;
 	s->json = v[OPT_FORMAT].num == FMT_JSON;
@@ -378,7 +464,8 @@ static int kafka_open(void **state, const struct synsink_value *v, const struct 
 	for (i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++)
 		if (conf_set(s, conf, defaults[i][0], defaults[i][1]))
 			goto out_conf;
-	if (conf_set(s, conf, "bootstrap.servers", v[OPT_BROKERS].str))
+	if (conf_set(s, conf, "bootstrap.servers", v[OPT_BROKERS].str) ||
+	    kafka_security_conf(conf, v, host))
 		goto out_conf;
 	for (i = 0; i < v[OPT_RDKAFKA].n_kv; i++)
 		if (conf_set(s, conf, v[OPT_RDKAFKA].kv[i].key, v[OPT_RDKAFKA].kv[i].value))
@@ -386,6 +473,7 @@ static int kafka_open(void **state, const struct synsink_value *v, const struct 
 	rd_kafka_conf_set_opaque(conf, s);
 	rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
 	rd_kafka_conf_set_log_cb(conf, on_log);
+	rd_kafka_conf_set_error_cb(conf, on_error);
 	rd_kafka_conf_set_stats_cb(conf, on_stats);
 
 	s->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof(err));
@@ -410,6 +498,7 @@ static int kafka_open(void **state, const struct synsink_value *v, const struct 
 		free(s);
 		return ret;
 	}
+	s->opened = true;
 	*state = s;
 	return 0;
 

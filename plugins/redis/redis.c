@@ -33,7 +33,7 @@ static const struct synsink_option options[N_OPTS] = {
 	[OPT_DB] = { "db", SYNSINK_OPT_UINT, "0", "database number (SELECT)", NULL, 0, 65535 },
 	[OPT_USERNAME] = { "username", SYNSINK_OPT_STRING, NULL,
 			   "ACL user for AUTH (needs password)", NULL, 0, 0 },
-	[OPT_PASSWORD] = { "password", SYNSINK_OPT_STRING, NULL, "AUTH password", NULL, 0, 0 },
+	[OPT_PASSWORD] = { "password", SYNSINK_OPT_SECRET, NULL, "AUTH password", NULL, 0, 0 },
 	[OPT_MODE] = { "mode", SYNSINK_OPT_ENUM, "xadd",
 		       "xadd: stream entry per event; publish: JSON to a channel; lpush/rpush: JSON to a list",
 		       modes, 0, 0 },
@@ -73,7 +73,7 @@ static int redis_open(void **state, const struct synsink_value *v, const struct 
 	else
 		snprintf(s->server, sizeof(s->server), "%s:%s", v[OPT_HOST].str, v[OPT_PORT].str);
 	if (v[OPT_USERNAME].str && !v[OPT_PASSWORD].str) {
-		host->log(host, SYNSINK_LOG_ERR, "username needs a password");
+		host->log(host, SYNSINK_LOG_ERR, "username needs a password (or password_file)");
 		free(s);
 		return -EINVAL;
 	}

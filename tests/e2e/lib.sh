@@ -136,6 +136,22 @@ ss_stat() {
 	grep '"final":true' "$SS_ERR" | lab_stats_get "$1"
 }
 
+# ss_refused RC WHAT ARGS...: synsink ARGS (in the server namespace) does
+# not start: it exits RC with one line that says WHAT, and that does not
+# hold $E2E_SECRET when that is set.
+ss_refused() {
+	local want=$1 what=$2 rc=0 out
+	shift 2
+	# (timeout: one that starts after all would run on, not fail)
+	out=$(timeout -k 2 30 ip netns exec "$LAB_SRV" "$SYNSINK" "$@" 2>&1 >/dev/null) || rc=$?
+	[ "$rc" = "$want" ] || e2e_fail "$*: exit $rc ($out)"
+	[ "$(wc -l <<<"$out")" = 1 ] || e2e_fail "$*: more than one line: $out"
+	grep -qF -- "$what" <<<"$out" || e2e_fail "$*: '$out' does not say '$what'"
+	[ -z "${E2E_SECRET:-}" ] || not grep -qF -- "$E2E_SECRET" <<<"$out" ||
+		e2e_fail "$*: the secret in '$out'"
+	echo "  ${out:0:240}"
+}
+
 # ss_p99_bucket: the verdict latency's p99 in the final stats line, as the
 # index of its histogram bucket (0: le_1, 1: le_2, ...).
 ss_p99_bucket() {

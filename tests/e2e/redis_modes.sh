@@ -2,7 +2,8 @@
 # The Redis sink against a real redis-server with a password: XADD, LPUSH,
 # RPUSH and PUBLISH at once, XADD over the unix socket into db 3, and XADD
 # as an ACL user (username=), N connections per family -> exactly 2N in the
-# stream, in each list and at a subscriber.  A wrong password: one line,
+# stream, in each list and at a subscriber.  A wrong password (from a
+# file; inline it would add a warning that it is visible): one line,
 # non-zero exit, no queue bound.
 . "$(dirname "$0")/lib.sh"
 . "$E2E_DIR/../../lab/redis.sh"
@@ -12,8 +13,10 @@ e2e_init
 redis_start "$LAB_SRV" "$E2E_TMP/redis" 6390 $PASS || e2e_fail "redis-server"
 
 rc=0
+install -m 600 /dev/null "$E2E_TMP/wrong"
+echo wrong >"$E2E_TMP/wrong"
 out=$(ip netns exec "$LAB_SRV" "$SYNSINK" --queue 1 \
-	--sink redis:port=6390,password=wrong 2>&1 >/dev/null) || rc=$?
+	--sink "redis:port=6390,password_file=$E2E_TMP/wrong" 2>&1 >/dev/null) || rc=$?
 [ "$rc" = 1 ] || e2e_fail "wrong password: exit $rc"
 [ "$(printf '%s\n' "$out" | wc -l)" = 1 ] || e2e_fail "wrong password said: $out"
 case $out in *"AUTH refused"*) ;; *) e2e_fail "unclear: $out" ;; esac

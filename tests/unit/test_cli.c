@@ -456,6 +456,65 @@ static void test_prefix_option(void **state)
 	}
 }
 
+/* Parses arg against p into v; the strings stay valid until the next
+ * call (the spec is kept until then; arg NULL frees it). */
+static int values_with(const struct synsink_plugin *p, const char *arg, struct synsink_value *v,
+		       char *err, size_t len)
+{
+	static struct sink_spec s;
+	static int have;
+
+	if (have)
+		sinkspec_free(&s);
+	have = 0;
+	if (!arg)
+		return 0;
+	assert_int_equal(sinkspec_parse(arg, &s, err, len), 0);
+	have = 1;
+	return sink_values_parse(p, &s, v, kvbuf, err, len);
+}
+
+/* A secret option: inline, or NAME_file=PATH handed on as a path for the
+ * core to read (OPTION_SET_FILE); not both; no plugin may declare
+ * NAME_file itself. */
+static void test_secret_option(void **state)
+{
+	static const struct synsink_option so[] = {
+		{ .name = "password", .type = SYNSINK_OPT_SECRET },
+		{ .name = "user", .type = SYNSINK_OPT_STRING },
+	};
+	static const struct synsink_option clash[] = {
+		{ .name = "password", .type = SYNSINK_OPT_SECRET },
+		{ .name = "password_file", .type = SYNSINK_OPT_STRING },
+	};
+	struct synsink_plugin p = plug;
+	struct synsink_value v[2];
+	char err[256];
+
+	(void)state;
+	p.options = so;
+	p.n_options = 2;
+	assert_int_equal(option_table_check(&p, err, sizeof(err)), 0);
+	assert_int_equal(values_with(&p, "x:password=pw,user=u", v, err, sizeof(err)), 0);
+	assert_string_equal(v[0].str, "pw");
+	assert_int_equal(v[0].set, 1);
+	assert_int_equal(values_with(&p, "x:password_file=/etc/pw", v, err, sizeof(err)), 0);
+	assert_string_equal(v[0].str, "/etc/pw");
+	assert_int_equal(v[0].set, OPTION_SET_FILE);
+	assert_int_equal(values_with(&p, "x:password_file=/p,password=pw", v, err, sizeof(err)),
+			 -22);
+	assert_string_equal(err, "sink x: give 'password' or 'password_file', not both");
+	assert_int_equal(values_with(&p, "x:password=pw,password_file=/p", v, err, sizeof(err)),
+			 -22);
+	assert_string_equal(err, "sink x: give 'password' or 'password_file', not both");
+	assert_int_equal(values_with(&p, "x:user_file=/p", v, err, sizeof(err)), -22);
+	assert_non_null(strstr(err, "unknown option 'user_file'")); /* not a secret */
+	values_with(&p, NULL, v, err, sizeof(err));
+	p.options = clash;
+	assert_int_equal(option_table_check(&p, err, sizeof(err)), -22);
+	assert_non_null(strstr(err, "'password_file' is the core's"));
+}
+
 static size_t fmt_line(char *line, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 static size_t fmt_line(char *line, size_t len, const char *fmt, ...)
@@ -490,19 +549,13 @@ static void test_error_stays_one_line(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_defaults),
-		cmocka_unit_test(test_flag_table),
-		cmocka_unit_test(test_hostport),
-		cmocka_unit_test(test_good_lines),
-		cmocka_unit_test(test_bad_lines),
-		cmocka_unit_test(test_sinkspec),
-		cmocka_unit_test(test_sinkspec_ring),
-		cmocka_unit_test(test_sinkspec_core),
-		cmocka_unit_test(test_sinkspec_errors),
-		cmocka_unit_test(test_values),
-		cmocka_unit_test(test_table_check),
-		cmocka_unit_test(test_prefix_option),
-		cmocka_unit_test(test_error_stays_one_line),
+		cmocka_unit_test(test_defaults),	cmocka_unit_test(test_flag_table),
+		cmocka_unit_test(test_hostport),	cmocka_unit_test(test_good_lines),
+		cmocka_unit_test(test_bad_lines),	cmocka_unit_test(test_sinkspec),
+		cmocka_unit_test(test_sinkspec_ring),	cmocka_unit_test(test_sinkspec_core),
+		cmocka_unit_test(test_sinkspec_errors), cmocka_unit_test(test_values),
+		cmocka_unit_test(test_table_check),	cmocka_unit_test(test_prefix_option),
+		cmocka_unit_test(test_secret_option),	cmocka_unit_test(test_error_stays_one_line),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

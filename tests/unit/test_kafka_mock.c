@@ -168,6 +168,18 @@ static void test_broker_down_at_start(void **state)
 	close_sink(f);
 }
 
+/* How many errors of code the sink counted (delivery reports and
+ * librdkafka's error_cb share the table). */
+static unsigned long long err_count(struct ksink *s, rd_kafka_resp_err_t code)
+{
+	int i;
+
+	for (i = 0; i < N_ERRCODES; i++)
+		if (s->errs[i].n && s->errs[i].code == (int)code)
+			return s->errs[i].n;
+	return 0;
+}
+
 /* A message librdkafka gave up on for now goes back to the core. */
 static void test_message_timeout_requeued(void **state)
 {
@@ -182,8 +194,7 @@ static void test_message_timeout_requeued(void **state)
 	assert_int_equal(f->s->failed, 0);
 	assert_int_equal(settled[SYNSINK_REQUEUE], 10);
 	assert_int_equal(f->s->delivered, 0);
-	assert_int_equal(f->s->errs[0].code, RD_KAFKA_RESP_ERR__MSG_TIMED_OUT);
-	assert_int_equal(f->s->errs[0].n, 10);
+	assert_int_equal(err_count(f->s, RD_KAFKA_RESP_ERR__MSG_TIMED_OUT), 10);
 	close_sink(f);
 }
 

@@ -72,6 +72,11 @@ enum synsink_opt_type {
 	/* The name ends in '.': every "name.KEY=VALUE" given (passed
 	 * through, e.g. to a library's config). */
 	SYNSINK_OPT_PREFIX,
+	/* A non-empty string that is a secret (ABI 3).  The core also takes
+	 * it as NAME_file=PATH and reads the file itself (a regular file of
+	 * root's or synsink's, 0600 or 0400, one line), before --user; given
+	 * inline on the command line, it works and the core warns. */
+	SYNSINK_OPT_SECRET,
 };
 
 /* One "KEY=VALUE" of a prefix option, the prefix removed from KEY. */
