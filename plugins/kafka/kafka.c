@@ -11,8 +11,9 @@
  * clean stop flushes with the core's --flush-timeout, then purges what is
  * left, whose reports give it back to the core's spool.  Defaults aim at
  * no loss and no duplicates: acks=all and the idempotent producer.
+ * What open() asks the cluster first is in probe.c; TLS and SASL are set
+ * in security.c.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -23,7 +24,7 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
-#include "kopts.h"
+#include "ksink.h"
 /* Choices by name: an enum value indexes its own string. */
 enum { KEY_SRC, KEY_DST, KEY_FLOW, KEY_NONE, N_KEYS };
 enum { FMT_JSON, FMT_TEXT, N_FMTS };
@@ -74,39 +75,6 @@ static const char *const defaults[][2] = {
 	/* The Java client's: the same key lands in the same partition from
 	 * synsink and from any Java producer (Kafka Streams joins need it). */
 	{ "partitioner", "murmur2_random" },
-};
-
-#define N_ERRCODES     16
-#define TOPIC_MAX      249	      /* Kafka's longest topic name */
-#define TOPIC_PROBE_MS 3000	      /* how long open() asks about the topic */
-#define LAT_SUB	       8	      /* latency buckets per power of two */
-#define LAT_BUCKETS    (32 * LAT_SUB) /* up to 2^32 microseconds */
-
-struct ksink {
-	const struct synsink_host *host;
-	rd_kafka_t *rk;
-	rd_kafka_topic_t *rkt;
-	const char *topic;
-	int key, json;
-	/* Counters: stats() reads them from any thread. */
-	atomic_ullong accepted, delivered, failed, requeued, queue_full, produce_errors,
-		lat[LAT_BUCKETS];
-	struct {
-		atomic_int code;
-		atomic_ullong n;
-	} errs[N_ERRCODES];
-	/* from librdkafka's statistics, when statistics.interval.ms is set */
-	atomic_ullong st_txmsgs, st_tx, st_txretries, st_txerrs, st_msg_cnt;
-	char line[SYNSINK_LINE_MAX];
-	char keybuf[128];
-	/* The last error librdkafka reported (error_cb, served by
-	 * rd_kafka_poll): open() tells a TLS or SASL failure from brokers
-	 * that are merely away. */
-	rd_kafka_resp_err_t last_err;
-	char last_reason[512];
-	struct ktls_seen tls; /* what the TLS verification found (security.c) */
-	bool opened;	      /* open() is done: errors are logged from now on */
-	bool scram;	      /* sasl_mechanism is SCRAM-SHA-* */
 };
 
 static void count_err(struct ksink *s, rd_kafka_resp_err_t code)
@@ -233,35 +201,9 @@ static void on_error(rd_kafka_t *rk, int err, const char *reason, void *opaque)
 			     rd_kafka_err2name((rd_kafka_resp_err_t)err), reason);
 }
 
-/* Whether the last error means the brokers answered and refused us: a
- * TLS handshake that failed (an unknown CA, an expired certificate, a
- * name that does not match, TLS against a plaintext port), SASL
- * credentials refused, or a plaintext client against a TLS port (which
- * librdkafka recognises: "connecting to a SSL listener?"; its other
- * security.protocol hint comes with any early disconnect, a broker that
- * stops included, and is not taken for a refusal). */
-static bool refused_us(const struct ksink *s)
-{
-	return atomic_load(&s->tls.x509_err) || s->last_err == RD_KAFKA_RESP_ERR__SSL ||
-	       s->last_err == RD_KAFKA_RESP_ERR__AUTHENTICATION ||
-	       (s->last_err == RD_KAFKA_RESP_ERR__TRANSPORT &&
-		strstr(s->last_reason, "SSL listener"));
-}
-
 struct ktls_seen *kafka_tls_seen(void *opaque)
 {
 	return &((struct ksink *)opaque)->tls;
-}
-
-/* librdkafka before 2.6.1 (Debian 12 has 2.0.2) sends a SCRAM proof that
- * Kafka 4 brokers reject (the client nonce twice; librdkafka #4895):
- * said when a SCRAM login is refused. */
-static const char *scram_hint(const struct ksink *s)
-{
-	if (!s->scram || s->last_err != RD_KAFKA_RESP_ERR__AUTHENTICATION ||
-	    rd_kafka_version() >= 0x020601ff)
-		return "";
-	return " (if the password is right: librdkafka before 2.6.1, as here, cannot log in with SCRAM to Kafka 4 brokers; use PLAIN over TLS there)";
 }
 
 static unsigned long long json_top_u64(const char *json, const char *key)
@@ -299,148 +241,6 @@ static int conf_set(struct ksink *s, rd_kafka_conf_t *conf, const char *k, const
 	return 0;
 }
 
-/* Kafka's own rule for topic names (its Topic.validate): 1 to 249 of
- * [a-zA-Z0-9._-], and not "." or "..".  Checked before librdkafka starts,
- * so a bad name is one short line (exit 64), not the name quoted back. */
-static int topic_name_check(const struct synsink_host *host, const char *t)
-{
-	size_t len = strlen(t), i;
-
-	if (len > TOPIC_MAX) {
-		host->log(host, SYNSINK_LOG_ERR,
-			  "topic name is %zu bytes long; Kafka allows at most %d", len, TOPIC_MAX);
-		return -EINVAL;
-	}
-	for (i = 0; i < len; i++)
-		if (!isalnum((unsigned char)t[i]) && !strchr("._-", t[i]))
-			break;
-	if (i < len || !strcmp(t, ".") || !strcmp(t, "..")) {
-		host->log(host, SYNSINK_LOG_ERR,
-			  "topic '%s': Kafka allows only letters, digits, '.', '_' and '-'", t);
-		return -EINVAL;
-	}
-	return 0;
-}
-
-/*
- * A broker's auto.create.topics.enable, asked with DescribeConfigs: 1, 0,
- * or -1 when it cannot be known (not allowed to ask, no answer in time).
- */
-static int broker_auto_creates(struct ksink *s, int32_t broker)
-{
-	const rd_kafka_ConfigResource_t **res;
-	const rd_kafka_DescribeConfigs_result_t *result;
-	rd_kafka_ConfigResource_t *cr;
-	rd_kafka_queue_t *q;
-	rd_kafka_event_t *ev;
-	char id[16];
-	size_t n, i;
-	int answer = -1;
-
-	snprintf(id, sizeof(id), "%d", (int)broker);
-	cr = rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_BROKER, id);
-	q = rd_kafka_queue_new(s->rk);
-	if (!cr || !q)
-		goto out;
-	rd_kafka_DescribeConfigs(s->rk, &cr, 1, NULL, q);
-	ev = rd_kafka_queue_poll(q, TOPIC_PROBE_MS);
-	result = ev ? rd_kafka_event_DescribeConfigs_result(ev) : NULL;
-	res = result ? rd_kafka_DescribeConfigs_result_resources(result, &n) : NULL;
-	if (res && n == 1 && !rd_kafka_ConfigResource_error(res[0])) {
-		const rd_kafka_ConfigEntry_t **ce = rd_kafka_ConfigResource_configs(res[0], &n);
-
-		for (i = 0; i < n; i++) {
-			const char *v = rd_kafka_ConfigEntry_value(ce[i]);
-
-			if (!strcmp(rd_kafka_ConfigEntry_name(ce[i]),
-				    "auto.create.topics.enable") &&
-			    v)
-				answer = !strcmp(v, "true");
-		}
-	}
-	if (ev)
-		rd_kafka_event_destroy(ev);
-out:
-	if (q)
-		rd_kafka_queue_destroy(q);
-	if (cr)
-		rd_kafka_ConfigResource_destroy(cr);
-	return answer;
-}
-
-/*
- * Asks the cluster about the topic, once, at start.  A topic that does not
- * exist on a broker that will not create it, or that we may not write, is
- * a sink that cannot start: one line, exit 1, before any queue is bound,
- * rather than events piling up for message.timeout.ms.  (A metadata
- * request names the topic without asking the broker to create it: where
- * auto.create.topics.enable is on, the first message creates it.)  A
- * cluster that does not answer is only a warning: brokers come later, and
- * a spool= covers the wait.  Returns 0 or a negative errno after logging.
- */
-static int topic_exists(struct ksink *s, const char *brokers, const char *topic)
-{
-	const struct rd_kafka_metadata *md;
-	rd_kafka_resp_err_t err;
-	int32_t broker;
-	int creates, i;
-
-	err = rd_kafka_metadata(s->rk, 0, s->rkt, &md, TOPIC_PROBE_MS);
-	if (err) {
-		/* The errors meanwhile, into on_error (a broker thread may post
-		 * its error a moment after the request gave up). */
-		for (i = 0; i < 4 && !refused_us(s); i++)
-			rd_kafka_poll(s->rk, 50);
-		if (refused_us(s)) {
-			char why[160];
-
-			if (kafka_tls_why(&s->tls, why, sizeof(why)))
-				s->host->log(s->host, SYNSINK_LOG_ERR,
-					     "%s: TLS refused: %s; librdkafka: %s", brokers, why,
-					     s->last_reason);
-			else
-				s->host->log(s->host, SYNSINK_LOG_ERR, "%s refused us%s: %s",
-					     brokers, scram_hint(s), s->last_reason);
-			return -EACCES;
-		}
-		s->host->log(s->host, SYNSINK_LOG_WARN,
-			     "no broker of %s answered within %d ms (%s); events wait for one",
-			     brokers, TOPIC_PROBE_MS, rd_kafka_err2str(err));
-		return 0;
-	}
-	err = md->topic_cnt == 1 ? md->topics[0].err : RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART;
-	broker = md->broker_cnt ? md->brokers[0].id : -1;
-	rd_kafka_metadata_destroy(md);
-	switch (err) {
-	case RD_KAFKA_RESP_ERR_NO_ERROR:
-	case RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE: /* being created */
-		return 0;
-	case RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART:
-		creates = broker >= 0 ? broker_auto_creates(s, broker) : -1;
-		if (creates == 1)
-			return 0;
-		if (creates < 0) {
-			s->host->log(
-				s->host, SYNSINK_LOG_WARN,
-				"topic '%s' does not exist on %s, and whether the brokers create it could not be asked; starting",
-				topic, brokers);
-			return 0;
-		}
-		s->host->log(s->host, SYNSINK_LOG_ERR,
-			     "topic '%s' does not exist on %s (auto-create is off)", topic,
-			     brokers);
-		return -ENOENT;
-	case RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED:
-		s->host->log(s->host, SYNSINK_LOG_ERR,
-			     "topic '%s' on %s: not authorized to write it", topic, brokers);
-		return -EACCES;
-	default:
-		s->host->log(s->host, SYNSINK_LOG_WARN, "topic '%s' on %s: %s", topic, brokers,
-			     rd_kafka_err2str(err));
-		return 0;
-	}
-}
-
 static int kafka_open(void **state, const struct synsink_value *v, const struct synsink_host *host)
 {
 	struct ksink *s = calloc(1, sizeof(*s));
@@ -451,7 +251,7 @@ static int kafka_open(void **state, const struct synsink_value *v, const struct 
 
 	if (!s)
 		return -ENOMEM;
-	if (topic_name_check(host, v[OPT_TOPIC].str)) {
+	if (kafka_topic_check(host, v[OPT_TOPIC].str)) {
 		free(s);
 		return -EINVAL;
 	}
@@ -491,7 +291,7 @@ static int kafka_open(void **state, const struct synsink_value *v, const struct 
 		free(s);
 		return -EINVAL;
 	}
-	ret = topic_exists(s, v[OPT_BROKERS].str, v[OPT_TOPIC].str);
+	ret = kafka_topic_probe(s, v[OPT_BROKERS].str, v[OPT_TOPIC].str);
 	if (ret) {
 		rd_kafka_topic_destroy(s->rkt);
 		rd_kafka_destroy(s->rk);
