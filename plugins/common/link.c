@@ -5,6 +5,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 void link_init(struct link *l, struct outbox *ob, const struct synsink_host *host)
 {
@@ -12,19 +13,39 @@ void link_init(struct link *l, struct outbox *ob, const struct synsink_host *hos
 	l->host = host;
 	l->down = false;
 	l->quiet = false;
+	l->said[0] = '\0';
+	l->said_ns = 0;
 	atomic_init(&l->reconnects, 0);
 	atomic_init(&l->connect_errors, 0);
 	atomic_init(&l->lost, 0);
 }
 
-static void say(const struct link *l, int level, const char *tail, const char *fmt, va_list ap)
-	__attribute__((format(printf, 4, 0)));
-static void say(const struct link *l, int level, const char *tail, const char *fmt, va_list ap)
+/* Says msg, unless this outage said the same less than LINK_RESAY_NS
+ * ago: a reconnect that keeps failing for one reason is a line every 30 s
+ * at most, a new reason (a refused port, then an expired certificate) is
+ * said at once, subject to the core's rate limit of one line a kind
+ * every 5 s, so a reason held back by that is said again later. */
+#define LINK_RESAY_NS (30 * 1000000000ull)
+
+static void say(struct link *l, const char *tail, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+static void say(struct link *l, const char *tail, const char *fmt, va_list ap)
 {
 	char msg[512];
+	uint64_t now;
+	size_t n;
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	l->host->log(l->host, level, "%s%s", msg, tail);
+	now = l->host->now_ns();
+	if (l->down && !strncmp(l->said, msg, sizeof(l->said) - 1) &&
+	    now - l->said_ns < LINK_RESAY_NS)
+		return;
+	n = strnlen(msg, sizeof(l->said) - 1);
+	memcpy(l->said, msg, n);
+	l->said[n] = '\0';
+	l->said_ns = now;
+	if (!l->quiet) /* open() says it itself; the sink thread need not again */
+		l->host->log(l->host, SYNSINK_LOG_WARN, "%s%s", msg, tail);
 }
 
 void link_failed(struct link *l, const char *fmt, ...)
@@ -33,11 +54,9 @@ void link_failed(struct link *l, const char *fmt, ...)
 
 	l->connect_errors++;
 	outbox_connect_failed(l->ob);
-	if (!l->down && !l->quiet) {
-		va_start(ap, fmt);
-		say(l, SYNSINK_LOG_WARN, "; retrying", fmt, ap);
-		va_end(ap);
-	}
+	va_start(ap, fmt);
+	say(l, "; retrying", fmt, ap);
+	va_end(ap);
 	l->down = true;
 }
 
@@ -46,11 +65,9 @@ void link_lost(struct link *l, const char *fmt, ...)
 	va_list ap;
 
 	l->lost++;
-	if (!l->down) {
-		va_start(ap, fmt);
-		say(l, SYNSINK_LOG_WARN, "", fmt, ap);
-		va_end(ap);
-	}
+	va_start(ap, fmt);
+	say(l, "", fmt, ap);
+	va_end(ap);
 	l->down = true;
 	outbox_connection_lost(l->ob);
 }

@@ -12,6 +12,7 @@
 
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include <synsink/plugin.h>
 
@@ -20,8 +21,10 @@
 struct link {
 	struct outbox *ob; /* its backoff paces the connects */
 	const struct synsink_host *host;
-	bool down;  /* said to be down, not yet back */
-	bool quiet; /* open() is trying: it reports failures itself */
+	bool down;	  /* said to be down, not yet back */
+	bool quiet;	  /* open() is trying: it reports failures itself */
+	char said[256];	  /* what was said of this outage last */
+	uint64_t said_ns; /* and when (host->now_ns) */
 	/* Counters: stats() reads them from any thread. */
 	atomic_ullong reconnects, connect_errors, lost;
 };

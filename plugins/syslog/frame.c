@@ -148,6 +148,8 @@ int syslog_target_parse(const char *s, struct syslog_target *t, char *why, size_
 		t->kind = TARGET_UDP;
 	else if (!strncmp(s, "tcp:", 4))
 		t->kind = TARGET_TCP;
+	else if (!strncmp(s, "tls:", 4))
+		t->kind = TARGET_TLS;
 	else
 		goto bad;
 	ret = hostport_split(s + 4, t->host, sizeof(t->host), &p);
@@ -161,6 +163,7 @@ int syslog_target_parse(const char *s, struct syslog_target *t, char *why, size_
 	snprintf(t->port, sizeof(t->port), "%u", p);
 	return 0;
 bad:
-	snprintf(why, len, "target '%s' is not unix:PATH, udp:HOST:PORT or tcp:HOST:PORT", s);
+	snprintf(why, len,
+		 "target '%s' is not unix:PATH, udp:HOST:PORT, tcp:HOST:PORT or tls:HOST:PORT", s);
 	return -EINVAL;
 }

@@ -47,17 +47,24 @@ int syslog_hdr_check(const struct syslog_hdr *h, size_t max, char *why, size_t l
  * returns the frame's start (or NULL when room is too small). */
 char *syslog_octet_frame(char *msg, size_t len, size_t room, size_t *framelen);
 
-enum target_kind { TARGET_UNIX, TARGET_UDP, TARGET_TCP };
+enum target_kind { TARGET_UNIX, TARGET_UDP, TARGET_TCP, TARGET_TLS };
+
+/* TCP and TLS: a stream to a collector, octet-counted frames. */
+static inline int target_is_stream_inet(enum target_kind k)
+{
+	return k == TARGET_TCP || k == TARGET_TLS;
+}
 
 struct syslog_target {
 	enum target_kind kind;
 	char path[108]; /* unix */
-	char host[256]; /* udp/tcp, without brackets */
+	char host[256]; /* udp/tcp/tls, without brackets */
 	char port[8];
 };
 
-/* Parses "unix:PATH", "udp:HOST:PORT" or "tcp:HOST:PORT" (an IPv6 host in
- * brackets).  Returns 0, or -EINVAL with one line in why. */
+/* Parses "unix:PATH", "udp:HOST:PORT", "tcp:HOST:PORT" or "tls:HOST:PORT"
+ * (an IPv6 host in brackets).  Returns 0, or -EINVAL with one line in
+ * why. */
 int syslog_target_parse(const char *s, struct syslog_target *t, char *why, size_t len);
 
 #endif

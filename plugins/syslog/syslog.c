@@ -2,14 +2,15 @@
 /*
  * syslog.c - the syslog sink: RFC 3164 or RFC 5424, to the local socket
  * (datagram, or stream with newline framing), a UDP collector, or a TCP
- * collector with RFC 6587 octet counting.
+ * collector with RFC 6587 octet counting, in the clear or over TLS (RFC
+ * 5425; tls.c).
  *
  * Datagram targets (unix, udp) send each message once: a send that fails
  * settles the event failed; while the socket is missing, write() says
  * SYNSINK_RETRY and the core keeps (and spools) the events.  UDP's
  * delivered means handed to the kernel; an ICMP refusal of an earlier
  * datagram, reported by a later send, is counted in refused.
- * The TCP target takes events only while connected, into a FIFO of what
+ * The TCP target (and TLS, the same over tls.c) takes events only while connected, into a FIFO of what
  * is on its way, and settles them delivered once their frames are
  * written; a connection lost with frames unwritten sends them again after
  * reconnecting.  TCP gives no application acknowledgement: a frame the
@@ -37,10 +38,12 @@
 #include "link.h"
 #include "outbox.h"
 #include "settle.h"
+#include "tls.h"
 
 #define CHUNK	       256
 #define FRAME_ROOM     24 /* "LEN " in front of a TCP frame */
 #define SEND_TIMEOUT_S 2
+#define TLS_SETTLE_MS  200 /* at start: time for a collector to refuse us after all */
 
 enum {
 	OPT_TARGET,
@@ -51,6 +54,10 @@ enum {
 	OPT_HOSTNAME,
 	OPT_FORMAT,
 	OPT_MAX_SIZE,
+	OPT_CA,
+	OPT_CERT,
+	OPT_TLS_KEY,
+	OPT_TLS_NAME,
 	N_OPTS
 };
 
@@ -68,8 +75,8 @@ static const char *const formats[] = { [FMT_TEXT] = "text", [FMT_JSON] = "json",
 
 static const struct synsink_option options[N_OPTS] = {
 	[OPT_TARGET] = { "target", SYNSINK_OPT_STRING, "unix:/dev/log",
-			 "unix:PATH, udp:HOST:PORT or tcp:HOST:PORT (IPv6 host in brackets)", NULL,
-			 0, 0 },
+			 "unix:PATH, udp:HOST:PORT, tcp:HOST:PORT or tls:HOST:PORT (IPv6 host in brackets)",
+			 NULL, 0, 0 },
 	[OPT_RFC] = { "rfc", SYNSINK_OPT_ENUM, "auto",
 		      "message format; auto: 3164 to a unix socket, 5424 over the network", rfcs, 0,
 		      0 },
@@ -87,6 +94,16 @@ static const struct synsink_option options[N_OPTS] = {
 	[OPT_MAX_SIZE] = { "max_size", SYNSINK_OPT_UINT, "2048",
 			   "longest message in bytes; longer ones are cut and counted", NULL, 480,
 			   65000 },
+	[OPT_CA] = { "ca", SYNSINK_OPT_STRING, NULL,
+		     "tls: PEM file of the CA that signed the collector's certificate (default: the system's)",
+		     NULL, 0, 0 },
+	[OPT_CERT] = { "cert", SYNSINK_OPT_STRING, NULL,
+		       "tls: PEM client certificate (with tls_key)", NULL, 0, 0 },
+	[OPT_TLS_KEY] = { "tls_key", SYNSINK_OPT_STRING, NULL, "tls: PEM private key of cert", NULL,
+			  0, 0 },
+	[OPT_TLS_NAME] = { "tls_name", SYNSINK_OPT_STRING, NULL,
+			   "tls: the name the collector's certificate must carry (default: the target's host)",
+			   NULL, 0, 0 },
 };
 
 struct ssink {
@@ -97,9 +114,12 @@ struct ssink {
 	int json;
 	size_t max_size;
 	int fd;
-	int stream;	  /* tcp, or a unix stream socket */
-	struct outbox ob; /* backoff; and for tcp, the unsent events */
-	struct link link; /* down and back: counted and said */
+	int stream;	    /* tcp, or a unix stream socket */
+	struct outbox ob;   /* backoff; and for tcp, the unsent events */
+	struct link link;   /* down and back: counted and said */
+	struct stls *tls;   /* tls: the settings and the connection */
+	bool verify_failed; /* the last handshake refused the certificate */
+	char tls_why[300];  /* why the last handshake failed */
 
 	/* Counters: stats() reads them from any thread. */
 	atomic_ullong sent, failed, truncated, refused;
@@ -110,9 +130,17 @@ struct ssink {
 
 static void close_fd(struct ssink *s)
 {
+	if (s->tls)
+		stls_close(s->tls);
 	if (s->fd >= 0)
 		close(s->fd);
 	s->fd = -1;
+}
+
+/* A stream write: on the socket, or through TLS. */
+static ssize_t xsend(struct ssink *s, const void *buf, size_t len)
+{
+	return s->tls ? stls_send(s->tls, buf, len) : send(s->fd, buf, len, MSG_NOSIGNAL);
 }
 
 /* A send that waits at most SEND_TIMEOUT_S.  Returns 0 or -errno. */
@@ -155,7 +183,7 @@ static int connect_inet(struct ssink *s)
 	struct addrinfo hints = { .ai_flags = AI_NUMERICSERV }, *ai, *a;
 	int ret, fl, err = ECONNREFUSED;
 
-	hints.ai_socktype = s->target.kind == TARGET_TCP ? SOCK_STREAM : SOCK_DGRAM;
+	hints.ai_socktype = target_is_stream_inet(s->target.kind) ? SOCK_STREAM : SOCK_DGRAM;
 	ret = getaddrinfo(s->target.host, s->target.port, &hints, &ai);
 	if (ret)
 		return ret == EAI_SYSTEM ? -errno : -EHOSTUNREACH;
@@ -189,6 +217,14 @@ static int connect_inet(struct ssink *s)
 	freeaddrinfo(ai);
 	if (s->fd < 0)
 		return -err;
+	if (s->tls) { /* still non-blocking: the handshake waits in poll() */
+		ret = stls_handshake(s->tls, s->fd, SEND_TIMEOUT_S * 1000, &s->verify_failed,
+				     s->tls_why, sizeof(s->tls_why));
+		if (ret) {
+			close_fd(s);
+			return ret;
+		}
+	}
 	/* Back to blocking, with a send timeout: the sink thread may wait,
 	 * capture never does. */
 	fl = fcntl(s->fd, F_GETFL);
@@ -197,8 +233,14 @@ static int connect_inet(struct ssink *s)
 		close_fd(s);
 		return -err;
 	}
-	s->stream = s->target.kind == TARGET_TCP;
+	s->stream = target_is_stream_inet(s->target.kind);
 	return 0;
+}
+
+/* Why a connection failed, in words: TLS's own reason, or errno's. */
+static const char *conn_why(const struct ssink *s, int ret)
+{
+	return ret == -EPROTO && s->tls ? s->tls_why : strerror(-ret);
 }
 
 static const char *target_str(const struct ssink *s, char *buf, size_t len)
@@ -206,7 +248,10 @@ static const char *target_str(const struct ssink *s, char *buf, size_t len)
 	if (s->target.kind == TARGET_UNIX)
 		snprintf(buf, len, "%s", s->target.path);
 	else
-		snprintf(buf, len, "%s:%s:%s", s->target.kind == TARGET_TCP ? "tcp" : "udp",
+		snprintf(buf, len, "%s:%s:%s",
+			 s->target.kind == TARGET_TCP	? "tcp"
+			 : s->target.kind == TARGET_TLS ? "tls"
+							: "udp",
 			 s->target.host, s->target.port);
 	return buf;
 }
@@ -223,7 +268,7 @@ static int ensure_connected(struct ssink *s)
 		return 0;
 	ret = s->target.kind == TARGET_UNIX ? connect_unix(s) : connect_inet(s);
 	if (ret) {
-		link_failed(&s->link, "%s: %s", target_str(s, t, sizeof(t)), strerror(-ret));
+		link_failed(&s->link, "%s: %s", target_str(s, t, sizeof(t)), conn_why(s, ret));
 		return 0;
 	}
 	if (link_up(&s->link)) {
@@ -272,7 +317,7 @@ static size_t message(struct ssink *s, const struct synsink_event *ev, char *out
 	if (!n)
 		return 0;
 	s->truncated += (unsigned long long)trunc;
-	if (s->target.kind == TARGET_TCP) {
+	if (target_is_stream_inet(s->target.kind)) {
 		*start = syslog_octet_frame(out + FRAME_ROOM, n, FRAME_ROOM, &n);
 		return *start ? n : 0;
 	}
@@ -362,7 +407,7 @@ static void pump(void *sink)
 		}
 		n = i;
 		while (done < used) {
-			w = send(s->fd, s->out + done, used - done, MSG_NOSIGNAL);
+			w = xsend(s, s->out + done, used - done);
 			if (w <= 0)
 				break;
 			done += (size_t)w;
@@ -386,6 +431,29 @@ static void pump(void *sink)
 			return;
 		}
 	}
+}
+
+static void syslog_close(void *state);
+
+/* tls: the settings (ca, cert, tls_key, tls_name); the other targets take
+ * none of them.  Returns 0 or -EINVAL with why. */
+static int tls_setup(struct ssink *s, const struct synsink_value *v, char *why, size_t len)
+{
+	bool any = v[OPT_CA].str || v[OPT_CERT].str || v[OPT_TLS_KEY].str || v[OPT_TLS_NAME].str;
+
+	if (s->target.kind != TARGET_TLS) {
+		if (!any)
+			return 0;
+		snprintf(why, len, "ca, cert, tls_key and tls_name are for a tls: target");
+		return -EINVAL;
+	}
+	if (!v[OPT_CERT].str != !v[OPT_TLS_KEY].str) {
+		snprintf(why, len, "cert and tls_key go together");
+		return -EINVAL;
+	}
+	s->tls = stls_new(v[OPT_CA].str, v[OPT_CERT].str, v[OPT_TLS_KEY].str,
+			  v[OPT_TLS_NAME].str ? v[OPT_TLS_NAME].str : s->target.host, why, len);
+	return s->tls ? 0 : -EINVAL;
 }
 
 static int syslog_open(void **state, const struct synsink_value *v, const struct synsink_host *host)
@@ -425,20 +493,38 @@ static int syslog_open(void **state, const struct synsink_value *v, const struct
 		free(s);
 		return -EINVAL; /* no event could ever be sent */
 	}
+	ret = tls_setup(s, v, why, sizeof(why));
+	if (ret) {
+		host->log(host, SYNSINK_LOG_ERR, "%s", why);
+		free(s);
+		return ret;
+	}
 	s->out_cap = CHUNK * ((size_t)s->max_size + FRAME_ROOM + 2);
 	s->out = malloc(s->out_cap);
-	if (!s->out || outbox_init(&s->ob, s->target.kind == TARGET_TCP ? OUTBOX_CAP : 0, host)) {
+	if (!s->out ||
+	    outbox_init(&s->ob, target_is_stream_inet(s->target.kind) ? OUTBOX_CAP : 0, host)) {
 		free(s->out);
+		stls_free(s->tls);
 		free(s);
 		return -ENOMEM;
 	}
 	link_init(&s->link, &s->ob, host);
 	/* A target that is not there yet is retried, not fatal: syslog
-	 * daemons restart, and the local socket may come later. */
+	 * daemons restart, and the local socket may come later.  A collector
+	 * that answers and refuses our TLS (its certificate, not trusted,
+	 * expired or for another name; or no TLS at all) is: one line. */
 	ret = s->target.kind == TARGET_UNIX ? connect_unix(s) : connect_inet(s);
+	if (!ret && s->tls)
+		ret = stls_settled(s->tls, s->fd, TLS_SETTLE_MS, s->tls_why, sizeof(s->tls_why));
+	if (ret == -EPROTO && s->tls) {
+		host->log(host, SYNSINK_LOG_ERR, "%s: %s", target_str(s, why, sizeof(why)),
+			  s->tls_why);
+		syslog_close(s);
+		return -EACCES;
+	}
 	if (ret) {
 		host->log(host, SYNSINK_LOG_WARN, "%s: %s; will retry",
-			  target_str(s, why, sizeof(why)), strerror(-ret));
+			  target_str(s, why, sizeof(why)), conn_why(s, ret));
 		link_mark_down(&s->link);
 		outbox_connection_lost(&s->ob);
 	}
@@ -452,7 +538,7 @@ static int syslog_write(void *state, const struct synsink_event *ev, size_t n, u
 
 	if (!ensure_connected(s))
 		return SYNSINK_RETRY; /* the core keeps them meanwhile */
-	if (s->target.kind != TARGET_TCP) {
+	if (!target_is_stream_inet(s->target.kind)) {
 		send_datagrams(s, ev, n, seq);
 		return SYNSINK_PENDING; /* settled above */
 	}
@@ -472,7 +558,7 @@ static int syslog_flush(void *state, int timeout_ms)
 
 	if (s->link.down)
 		ensure_connected(s); /* the core may hold events for us */
-	if (s->target.kind != TARGET_TCP)
+	if (!target_is_stream_inet(s->target.kind))
 		return 0;
 	ret = outbox_drain(&s->ob, timeout_ms, pump, s);
 	if (ret && timeout_ms > 0)
@@ -488,6 +574,7 @@ static void syslog_close(void *state)
 	close_fd(s);
 	outbox_requeue_all(&s->ob); /* unwritten frames: the core spools them */
 	outbox_free(&s->ob);
+	stls_free(s->tls);
 	free(s->out);
 	free(s);
 }
@@ -506,7 +593,8 @@ static void syslog_stats(void *state, synsink_emit_fn emit, void *arg)
 static const struct synsink_plugin syslog_plugin = {
 	SYNSINK_PLUGIN_INIT,
 	.name = "syslog",
-	.description = "syslog, RFC 3164 or 5424: local socket, UDP, or TCP with octet counting",
+	.description =
+		"syslog, RFC 3164 or 5424: local socket, UDP, or TCP or TLS with octet counting",
 	.options = options,
 	.n_options = N_OPTS,
 	.open = syslog_open,

@@ -187,24 +187,31 @@ static void test_link(void **state)
 	assert_int_equal(n_logs, 1);
 	assert_string_equal(last_log, "connection lost: reset");
 	link_failed(&l, "connect to %s: refused", "x:1");
+	assert_int_equal(n_logs, 2); /* a new reason is said */
+	assert_string_equal(last_log, "connect to x:1: refused; retrying");
 	link_failed(&l, "connect to %s: refused", "x:1");
-	assert_int_equal(n_logs, 1);	    /* down is said once */
+	assert_int_equal(n_logs, 2); /* the same one, not again at once */
+	fake_now += 30 * 1000000000ull;
+	link_failed(&l, "connect to %s: refused", "x:1");
+	assert_int_equal(n_logs, 3); /* but after 30 s */
+	link_failed(&l, "connect to %s: certificate has expired", "x:1");
+	assert_int_equal(n_logs, 4);	    /* and another reason at once */
 	assert_false(link_may_connect(&l)); /* backing off */
 	fake_now += OUTBOX_BACKOFF_MAX_NS;
 	assert_true(link_may_connect(&l));
 	assert_true(link_up(&l));
 	assert_false(link_up(&l));
 	assert_int_equal(stat_of(&l, "reconnects"), 1);
-	assert_int_equal(stat_of(&l, "connect_errors"), 2);
+	assert_int_equal(stat_of(&l, "connect_errors"), 4);
 	assert_int_equal(stat_of(&l, "send_errors"), 1);
 	/* open() reports its own failure: a quiet link only counts. */
 	l.quiet = true;
 	link_failed(&l, "connect to %s: refused", "x:1");
-	assert_int_equal(n_logs, 1);
-	assert_int_equal(stat_of(&l, "connect_errors"), 3);
+	assert_int_equal(n_logs, 4);
+	assert_int_equal(stat_of(&l, "connect_errors"), 5);
 	l.quiet = false;
 	link_failed(&l, "connect to %s: refused", "x:1"); /* still down: quiet */
-	assert_int_equal(n_logs, 1);
+	assert_int_equal(n_logs, 4);
 	outbox_free(&o);
 }
 

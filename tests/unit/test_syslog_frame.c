@@ -167,6 +167,11 @@ static void test_targets(void **state)
 	assert_string_equal(t.port, "6514");
 	assert_int_equal(syslog_target_parse("tcp:logs.example:601", &t, why, sizeof(why)), 0);
 	assert_string_equal(t.host, "logs.example");
+	assert_int_equal(syslog_target_parse("tls:logs.example:6514", &t, why, sizeof(why)), 0);
+	assert_int_equal(t.kind, TARGET_TLS);
+	assert_true(target_is_stream_inet(t.kind));
+	assert_string_equal(t.host, "logs.example");
+	assert_string_equal(t.port, "6514");
 
 	assert_int_equal(syslog_target_parse("udp:h:0", &t, why, sizeof(why)), -22);
 	assert_non_null(strstr(why, "not in 1-65535"));
@@ -177,7 +182,8 @@ static void test_targets(void **state)
 	assert_int_equal(syslog_target_parse("udp:[fd00::1]514", &t, why, sizeof(why)), -22);
 	assert_int_equal(syslog_target_parse("udp::514", &t, why, sizeof(why)), -22);
 	assert_int_equal(syslog_target_parse("http:h:80", &t, why, sizeof(why)), -22);
-	assert_non_null(strstr(why, "is not unix:PATH"));
+	assert_non_null(
+		strstr(why, "is not unix:PATH, udp:HOST:PORT, tcp:HOST:PORT or tls:HOST:PORT"));
 	assert_int_equal(syslog_target_parse("unix:dev/log", &t, why, sizeof(why)), -22);
 }
 
