@@ -38,12 +38,12 @@
 #include "link.h"
 #include "outbox.h"
 #include "settle.h"
+#include "ssink.h"
 #include "tls.h"
 
-#define CHUNK	       256
-#define FRAME_ROOM     24 /* "LEN " in front of a TCP frame */
-#define SEND_TIMEOUT_S 2
-#define TLS_SETTLE_MS  200 /* at start: time for a collector to refuse us after all */
+#define CHUNK	      256
+#define FRAME_ROOM    24  /* "LEN " in front of a TCP frame */
+#define TLS_SETTLE_MS 200 /* at start: time for a collector to refuse us after all */
 
 enum {
 	OPT_TARGET,
@@ -106,200 +106,6 @@ static const struct synsink_option options[N_OPTS] = {
 			   NULL, 0, 0 },
 };
 
-struct ssink {
-	const struct synsink_host *host;
-	struct syslog_target target;
-	struct syslog_hdr hdr;
-	char hostname[256];
-	int json;
-	size_t max_size;
-	int fd;
-	int stream;	    /* tcp, or a unix stream socket */
-	struct outbox ob;   /* backoff; and for tcp, the unsent events */
-	struct link link;   /* down and back: counted and said */
-	struct stls *tls;   /* tls: the settings and the connection */
-	bool verify_failed; /* the last handshake refused the certificate */
-	char tls_why[300];  /* why the last handshake failed */
-
-	/* Counters: stats() reads them from any thread. */
-	atomic_ullong sent, failed, truncated, refused;
-	char line[SYNSINK_LINE_MAX];
-	char *out; /* a chunk of formatted messages */
-	size_t out_cap;
-};
-
-static void close_fd(struct ssink *s)
-{
-	if (s->tls)
-		stls_close(s->tls);
-	if (s->fd >= 0)
-		close(s->fd);
-	s->fd = -1;
-}
-
-/* A stream write: on the socket, or through TLS. */
-static ssize_t xsend(struct ssink *s, const void *buf, size_t len)
-{
-	return s->tls ? stls_send(s->tls, buf, len) : send(s->fd, buf, len, MSG_NOSIGNAL);
-}
-
-/* A send that waits at most SEND_TIMEOUT_S.  Returns 0 or -errno. */
-static int set_timeouts(int fd)
-{
-	struct timeval tv = { SEND_TIMEOUT_S, 0 };
-
-	return setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) ? -errno : 0;
-}
-
-static int connect_unix(struct ssink *s)
-{
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	int type, e;
-
-	memcpy(sun.sun_path, s->target.path, strlen(s->target.path) + 1);
-	/* Datagram first (syslogd's /dev/log), then stream. */
-	for (type = SOCK_DGRAM;; type = SOCK_STREAM) {
-		s->fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
-		if (s->fd < 0)
-			return -errno;
-		if (!connect(s->fd, (struct sockaddr *)&sun, sizeof(sun))) {
-			int ret = set_timeouts(s->fd);
-
-			if (ret)
-				close_fd(s);
-			s->stream = type == SOCK_STREAM;
-			return ret;
-		}
-		e = errno; /* close() may change it */
-		close_fd(s);
-		if (e != EPROTOTYPE || type == SOCK_STREAM)
-			return -e;
-	}
-}
-
-/* Connects with a bounded wait, for udp (immediate) and tcp. */
-static int connect_inet(struct ssink *s)
-{
-	struct addrinfo hints = { .ai_flags = AI_NUMERICSERV }, *ai, *a;
-	int ret, fl, err = ECONNREFUSED;
-
-	hints.ai_socktype = target_is_stream_inet(s->target.kind) ? SOCK_STREAM : SOCK_DGRAM;
-	ret = getaddrinfo(s->target.host, s->target.port, &hints, &ai);
-	if (ret)
-		return ret == EAI_SYSTEM ? -errno : -EHOSTUNREACH;
-	for (a = ai; a; a = a->ai_next) {
-		struct pollfd p;
-
-		s->fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-		if (s->fd < 0) {
-			err = errno;
-			continue;
-		}
-		if (connect(s->fd, a->ai_addr, a->ai_addrlen) && errno != EINPROGRESS) {
-			err = errno;
-			close_fd(s);
-			continue;
-		}
-		p.fd = s->fd;
-		p.events = POLLOUT;
-		if (poll(&p, 1, 1000) == 1) {
-			socklen_t l = sizeof(err);
-
-			if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &err, &l))
-				err = errno;
-			if (!err)
-				break;
-		} else {
-			err = ETIMEDOUT;
-		}
-		close_fd(s);
-	}
-	freeaddrinfo(ai);
-	if (s->fd < 0)
-		return -err;
-	if (s->tls) { /* still non-blocking: the handshake waits in poll() */
-		ret = stls_handshake(s->tls, s->fd, SEND_TIMEOUT_S * 1000, &s->verify_failed,
-				     s->tls_why, sizeof(s->tls_why));
-		if (ret) {
-			close_fd(s);
-			return ret;
-		}
-	}
-	/* Back to blocking, with a send timeout: the sink thread may wait,
-	 * capture never does. */
-	fl = fcntl(s->fd, F_GETFL);
-	err = fl < 0 || fcntl(s->fd, F_SETFL, fl & ~O_NONBLOCK) ? errno : -set_timeouts(s->fd);
-	if (err) {
-		close_fd(s);
-		return -err;
-	}
-	s->stream = target_is_stream_inet(s->target.kind);
-	return 0;
-}
-
-/* Why a connection failed, in words: TLS's own reason, or errno's. */
-static const char *conn_why(const struct ssink *s, int ret)
-{
-	return ret == -EPROTO && s->tls ? s->tls_why : strerror(-ret);
-}
-
-static const char *target_str(const struct ssink *s, char *buf, size_t len)
-{
-	if (s->target.kind == TARGET_UNIX)
-		snprintf(buf, len, "%s", s->target.path);
-	else
-		snprintf(buf, len, "%s:%s:%s",
-			 s->target.kind == TARGET_TCP	? "tcp"
-			 : s->target.kind == TARGET_TLS ? "tls"
-							: "udp",
-			 s->target.host, s->target.port);
-	return buf;
-}
-
-/* Connects when due.  Returns whether there is a connection. */
-static int ensure_connected(struct ssink *s)
-{
-	char t[300];
-	int ret;
-
-	if (s->fd >= 0)
-		return 1;
-	if (!link_may_connect(&s->link))
-		return 0;
-	ret = s->target.kind == TARGET_UNIX ? connect_unix(s) : connect_inet(s);
-	if (ret) {
-		link_failed(&s->link, "%s: %s", target_str(s, t, sizeof(t)), conn_why(s, ret));
-		return 0;
-	}
-	if (link_up(&s->link)) {
-		s->host->log(s->host, SYNSINK_LOG_INFO, "%s: connected again",
-			     target_str(s, t, sizeof(t)));
-		s->host->wake(s->host); /* events it held back can come */
-	}
-	return 1;
-}
-
-static void lost(struct ssink *s, int err)
-{
-	char t[300];
-
-	close_fd(s);
-	link_lost(&s->link, "%s: %s", target_str(s, t, sizeof(t)), strerror(err));
-}
-
-/* Whether the stream's peer has closed (or reset) the connection. */
-static bool peer_gone(struct ssink *s)
-{
-	struct pollfd p = { .fd = s->fd, .events = POLLIN | POLLRDHUP };
-	char c;
-
-	if (poll(&p, 1, 0) <= 0)
-		return false;
-	if (p.revents & (POLLRDHUP | POLLHUP | POLLERR))
-		return true;
-	return recv(s->fd, &c, 1, MSG_DONTWAIT | MSG_PEEK) == 0;
-}
-
 /* Formats one event's message at out (room bytes before it free for a
  * frame prefix); returns the bytes to send starting at *start, or 0. */
 static size_t message(struct ssink *s, const struct synsink_event *ev, char *out, size_t cap,
@@ -337,7 +143,7 @@ static void send_datagrams(struct ssink *s, const struct synsink_event *ev, size
 		char *start;
 		size_t len;
 
-		if (!ensure_connected(s)) {
+		if (!sconn_ensure(s)) {
 			/* The socket went during the batch: the rest waits
 			 * with the core for it to come back. */
 			settle_add(&r, seq + i, SYNSINK_REQUEUE);
@@ -366,11 +172,11 @@ static void send_datagrams(struct ssink *s, const struct synsink_event *ev, size
 			s->host->log(
 				s->host, SYNSINK_LOG_WARN,
 				"%s: nothing listens there (ICMP port unreachable); counted in refused",
-				target_str(s, t, sizeof(t)));
+				sconn_target(s, t, sizeof(t)));
 			continue;
 		}
 		if (s->target.kind == TARGET_UNIX || errno == ENOTCONN)
-			lost(s, errno); /* reopen (the socket may be new) */
+			sconn_lost(s, errno); /* reopen (the socket may be new) */
 	}
 	settle_end(&r);
 }
@@ -380,14 +186,14 @@ static void pump(void *sink)
 {
 	struct ssink *s = sink;
 
-	while (s->ob.count && ensure_connected(s)) {
+	while (s->ob.count && sconn_ensure(s)) {
 		size_t n = s->ob.count < CHUNK ? s->ob.count : CHUNK, i, used = 0;
 		size_t ends[CHUNK], done = 0;
 		bool framed[CHUNK];
 		ssize_t w = 0;
 
-		if (peer_gone(s)) {
-			lost(s, ECONNRESET);
+		if (sconn_peer_gone(s)) {
+			sconn_lost(s, ECONNRESET);
 			return;
 		}
 		for (i = 0; i < n; i++) {
@@ -407,7 +213,7 @@ static void pump(void *sink)
 		}
 		n = i;
 		while (done < used) {
-			w = xsend(s, s->out + done, used - done);
+			w = sconn_send(s, s->out + done, used - done);
 			if (w <= 0)
 				break;
 			done += (size_t)w;
@@ -427,7 +233,7 @@ static void pump(void *sink)
 			i += k - 1;
 		}
 		if (done < used) {
-			lost(s, w < 0 ? errno : EPIPE);
+			sconn_lost(s, w < 0 ? errno : EPIPE);
 			return;
 		}
 	}
@@ -513,18 +319,18 @@ static int syslog_open(void **state, const struct synsink_value *v, const struct
 	 * daemons restart, and the local socket may come later.  A collector
 	 * that answers and refuses our TLS (its certificate, not trusted,
 	 * expired or for another name; or no TLS at all) is: one line. */
-	ret = s->target.kind == TARGET_UNIX ? connect_unix(s) : connect_inet(s);
+	ret = s->target.kind == TARGET_UNIX ? sconn_unix(s) : sconn_inet(s);
 	if (!ret && s->tls)
 		ret = stls_settled(s->tls, s->fd, TLS_SETTLE_MS, s->tls_why, sizeof(s->tls_why));
 	if (ret == -EPROTO && s->tls) {
-		host->log(host, SYNSINK_LOG_ERR, "%s: %s", target_str(s, why, sizeof(why)),
+		host->log(host, SYNSINK_LOG_ERR, "%s: %s", sconn_target(s, why, sizeof(why)),
 			  s->tls_why);
 		syslog_close(s);
 		return -EACCES;
 	}
 	if (ret) {
 		host->log(host, SYNSINK_LOG_WARN, "%s: %s; will retry",
-			  target_str(s, why, sizeof(why)), conn_why(s, ret));
+			  sconn_target(s, why, sizeof(why)), sconn_why(s, ret));
 		link_mark_down(&s->link);
 		outbox_connection_lost(&s->ob);
 	}
@@ -536,7 +342,7 @@ static int syslog_write(void *state, const struct synsink_event *ev, size_t n, u
 {
 	struct ssink *s = state;
 
-	if (!ensure_connected(s))
+	if (!sconn_ensure(s))
 		return SYNSINK_RETRY; /* the core keeps them meanwhile */
 	if (!target_is_stream_inet(s->target.kind)) {
 		send_datagrams(s, ev, n, seq);
@@ -557,7 +363,7 @@ static int syslog_flush(void *state, int timeout_ms)
 	int ret;
 
 	if (s->link.down)
-		ensure_connected(s); /* the core may hold events for us */
+		sconn_ensure(s); /* the core may hold events for us */
 	if (!target_is_stream_inet(s->target.kind))
 		return 0;
 	ret = outbox_drain(&s->ob, timeout_ms, pump, s);
@@ -571,7 +377,7 @@ static void syslog_close(void *state)
 {
 	struct ssink *s = state;
 
-	close_fd(s);
+	sconn_close(s);
 	outbox_requeue_all(&s->ob); /* unwritten frames: the core spools them */
 	outbox_free(&s->ob);
 	stls_free(s->tls);
