@@ -132,11 +132,20 @@ for port in 9001 9003; do
 	[ "$p" -ge "$full" ] || full=$p
 	found=$((found + $(ss_stat owner.found))) lookups=$((lookups + $(ss_stat owner.lookups)))
 done
-[ "$(ss_stat owner.lookups)" = "$(ss_stat queues.0.events)" ] ||
-	e2e_fail "owner lookups $(ss_stat owner.lookups) for $(ss_stat queues.0.events) events"
+# The last run's events against its counters, exactly: every event with
+# a uid was looked up once, and each one found carries its pid.  (A SYN
+# the kernel sends with no full socket behind it has no uid: seen once
+# in CI among 15 000.)
+read -r with_uid with_pid <<<"$(python3 -c '
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+print(sum(e["uid"] is not None for e in ev), sum(e["pid"] is not None for e in ev))' "$E2E_TMP/out")"
+[ "$(ss_stat owner.lookups)" = "$with_uid" ] && [ "$(ss_stat owner.found)" = "$with_pid" ] ||
+	e2e_fail "owner lookups/found $(ss_stat owner.lookups)/$(ss_stat owner.found), events with a uid/pid $with_uid/$with_pid"
+no_uid=$(($(ss_stat queues.0.events) - with_uid))
 # The lookups work under the flood (a floor that catches a broken path;
 # the figure itself is printed).
 [ $((found * 2)) -ge "$lookups" ] || e2e_fail "attribution $found of $lookups"
 [ "$full" -le $((base + 1)) ] ||
 	e2e_fail "verdict p99 bucket $full at best with --owner=full, $base at worst without"
-e2e_pass "two users and a cgroup attributed exactly, also after --user; floods of $N at $RATE/s: every event, verdict p99 bucket $full at best (without: $base at worst), attribution $found of $lookups ($((found * 100 / lookups))%); SYNs the kernel left unqueued:$unqueued"
+e2e_pass "two users and a cgroup attributed exactly, also after --user; floods of $N at $RATE/s: every event, verdict p99 bucket $full at best (without: $base at worst), attribution $found of $lookups ($((found * 100 / lookups))%); SYNs the kernel left unqueued:$unqueued; last run's SYNs without a uid: $no_uid"
