@@ -230,15 +230,10 @@ static int on_stats(rd_kafka_t *rk, char *json, size_t len, void *opaque)
 	return 0; /* librdkafka frees json */
 }
 
+/* Ours and the rdkafka.* ones, named as given: rdkafka.KEY. */
 static int conf_set(struct ksink *s, rd_kafka_conf_t *conf, const char *k, const char *v)
 {
-	char err[512];
-
-	if (rd_kafka_conf_set(conf, k, v, err, sizeof(err)) != RD_KAFKA_CONF_OK) {
-		s->host->log(s->host, SYNSINK_LOG_ERR, "rdkafka.%s=%s: %s", k, v, err);
-		return -EINVAL;
-	}
-	return 0;
+	return kafka_conf_put(conf, "rdkafka.", k, v, s->host);
 }
 
 static int kafka_open(void **state, const struct synsink_value *v, const struct synsink_host *host)

@@ -41,6 +41,12 @@ const char *kafka_tls_why(const struct ktls_seen *seen, char *buf, size_t len);
 /* sasl_mechanism's choices, by index. */
 extern const char *const kafka_sasl_mechanisms[];
 
+/* Sets one librdkafka property; a refused one is one line naming it as
+ * PREFIX KEY=VALUE and why, the value hidden when the key names a
+ * password.  Returns 0 or -EINVAL. */
+int kafka_conf_put(rd_kafka_conf_t *conf, const char *prefix, const char *k, const char *v,
+		   const struct synsink_host *host);
+
 /* Sets security.protocol and the ssl.* and sasl.* properties the options
  * ask for, before the rdkafka.* ones (which may override them).  Returns
  * 0, or -EINVAL after logging one line (a secret's value is never

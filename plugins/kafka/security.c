@@ -26,17 +26,23 @@
 const char *const kafka_sasl_mechanisms[] = { "none", "PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512",
 					      NULL };
 
-/* One property; secret: the value is never logged. */
-static int put(rd_kafka_conf_t *conf, const char *k, const char *val, int secret,
-	       const struct synsink_host *host)
+int kafka_conf_put(rd_kafka_conf_t *conf, const char *prefix, const char *k, const char *v,
+		   const struct synsink_host *host)
 {
 	char err[512];
 
-	if (rd_kafka_conf_set(conf, k, val, err, sizeof(err)) != RD_KAFKA_CONF_OK) {
-		host->log(host, SYNSINK_LOG_ERR, "%s=%s: %s", k, secret ? "(secret)" : val, err);
+	if (rd_kafka_conf_set(conf, k, v, err, sizeof(err)) != RD_KAFKA_CONF_OK) {
+		host->log(host, SYNSINK_LOG_ERR, "%s%s=%s: %s", prefix, k,
+			  strstr(k, "password") ? "(secret)" : v, err);
 		return -EINVAL;
 	}
 	return 0;
+}
+
+/* One of ours. */
+static int put(rd_kafka_conf_t *conf, const char *k, const char *v, const struct synsink_host *host)
+{
+	return kafka_conf_put(conf, "", k, v, host);
 }
 
 /* The options' combination makes sense; else one line. */
@@ -95,21 +101,21 @@ int kafka_security_conf(rd_kafka_conf_t *conf, const struct synsink_value *v,
 	static const char *const protocols[2][2] = { { "plaintext", "sasl_plaintext" },
 						     { "ssl", "sasl_ssl" } };
 
-	if (check(v, host) || put(conf, "security.protocol", protocols[tls][sasl], 0, host))
+	if (check(v, host) || put(conf, "security.protocol", protocols[tls][sasl], host))
 		return -EINVAL;
-	if (v[OPT_CA].str && put(conf, "ssl.ca.location", v[OPT_CA].str, 0, host))
+	if (v[OPT_CA].str && put(conf, "ssl.ca.location", v[OPT_CA].str, host))
 		return -EINVAL;
 	if (tls && rd_kafka_conf_set_ssl_cert_verify_cb(conf, verify_cb) != RD_KAFKA_CONF_OK) {
 		host->log(host, SYNSINK_LOG_ERR, "tls=true, but this librdkafka has no TLS");
 		return -EINVAL;
 	}
-	if (v[OPT_CERT].str && (put(conf, "ssl.certificate.location", v[OPT_CERT].str, 0, host) ||
-				put(conf, "ssl.key.location", v[OPT_TLS_KEY].str, 0, host)))
+	if (v[OPT_CERT].str && (put(conf, "ssl.certificate.location", v[OPT_CERT].str, host) ||
+				put(conf, "ssl.key.location", v[OPT_TLS_KEY].str, host)))
 		return -EINVAL;
-	if (sasl && (put(conf, "sasl.mechanisms", kafka_sasl_mechanisms[v[OPT_SASL_MECHANISM].num],
-			 0, host) ||
-		     put(conf, "sasl.username", v[OPT_SASL_USERNAME].str, 0, host) ||
-		     put(conf, "sasl.password", v[OPT_SASL_PASSWORD].str, 1, host)))
+	if (sasl &&
+	    (put(conf, "sasl.mechanisms", kafka_sasl_mechanisms[v[OPT_SASL_MECHANISM].num], host) ||
+	     put(conf, "sasl.username", v[OPT_SASL_USERNAME].str, host) ||
+	     put(conf, "sasl.password", v[OPT_SASL_PASSWORD].str, host)))
 		return -EINVAL;
 	return 0;
 }
