@@ -12,6 +12,7 @@
 #     expired.pem, expired.key    for 127.0.0.1, expired a day ago
 #     rogue-ca.pem                a CA that signed none of them
 #     NAME.bundle                 NAME.key then NAME.pem (a PEM keystore)
+#   tls_server DIR NAME PORT      openssl s_server presenting NAME.pem
 
 # tls_leaf DIR NAME SAN [START END]: a key and a certificate signed by
 # DIR's CA (valid two days from now unless START/END, openssl's
@@ -60,3 +61,14 @@ EOC
 	tls_leaf "$d" expired "IP:127.0.0.1,DNS:localhost" \
 		"$(date -u -d '-3 days' +%Y%m%d%H%M%SZ)" "$(date -u -d '-1 day' +%Y%m%d%H%M%SZ)"
 }
+
+# tls_server DIR NAME PORT: openssl s_server in the server namespace on
+# 127.0.0.1:PORT, presenting DIR/NAME.pem, in the background (the
+# caller's teardown ends it); returns once it listens, asked of ss: a
+# probe connection would keep the one-at-a-time s_server busy.
+tls_server() {
+	lab_srv openssl s_server -quiet -accept "127.0.0.1:$3" -cert "$1/$2.pem" -key "$1/$2.key" \
+		</dev/null >/dev/null 2>&1 &
+	lab_busywait 5000 tls_listening "$3"
+}
+tls_listening() { grep -q LISTEN <<<"$(lab_srv ss -ltnH "sport = :$1")"; }

@@ -59,14 +59,9 @@ refused "brokers=127.0.0.1:9094,tls=true,ca=$T/rogue-ca.pem" "unable to get loca
 refused "brokers=127.0.0.1:9094" "SSL listener"
 refused "brokers=127.0.0.1:9092,tls=true,ca=$T/ca.pem" "SSL handshake failed"
 # A TLS server with a certificate for another name, and one expired.
-# (Ready when listening, asked of ss: a probe connection would keep the
-# one-at-a-time s_server busy.)
-listening() { grep -q LISTEN <<<"$(lab_srv ss -ltnH "sport = :$1")"; }
 for c in other expired; do
 	port=$((9200 + ${#c}))
-	lab_srv openssl s_server -quiet -accept "127.0.0.1:$port" -cert "$T/$c.pem" \
-		-key "$T/$c.key" </dev/null >/dev/null 2>&1 &
-	lab_busywait 5000 listening "$port" || e2e_fail "s_server $c"
+	tls_server "$T" $c "$port" || e2e_fail "s_server $c"
 	refused "brokers=127.0.0.1:$port,tls=true,ca=$T/ca.pem" \
 		"$([ $c = other ] && echo "IP address mismatch" || echo "certificate has expired")"
 done

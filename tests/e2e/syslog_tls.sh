@@ -57,12 +57,8 @@ refused "target=tls:127.0.0.1:6514,ca=$T/ca.pem,tls_name=other.invalid" "hostnam
 refused "target=tls:127.0.0.1:6514,ca=$T/rogue-ca.pem" "self-signed certificate in certificate chain"
 refused "target=tls:127.0.0.1:6515,ca=$T/ca.pem" "alert certificate required"
 refused "target=tls:127.0.0.1:5515,ca=$T/ca.pem" "is it a TLS port?"
-# An expired certificate, presented by openssl s_server (ready when it
-# listens: a probe connection would keep the one-at-a-time server busy).
-listening() { grep -q LISTEN <<<"$(lab_srv ss -ltnH "sport = :$1")"; }
-lab_srv openssl s_server -quiet -accept 127.0.0.1:6600 -cert "$T/expired.pem" \
-	-key "$T/expired.key" </dev/null >/dev/null 2>&1 &
-lab_busywait 5000 listening 6600 || e2e_fail "s_server"
+# An expired certificate, presented by openssl s_server.
+tls_server "$T" expired 6600 || e2e_fail "s_server"
 refused "target=tls:127.0.0.1:6600,ca=$T/ca.pem" "certificate has expired"
 rsyslog_stop
 e2e_pass "$((2 * N)) messages over TLS, $((2 * N)) with a client certificate, across a bad rotation; 5 refusals in one line"
