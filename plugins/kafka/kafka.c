@@ -25,6 +25,7 @@
 #include <sys/socket.h>
 
 #include "ksink.h"
+#include "tlsopt.h"
 /* Choices by name: an enum value indexes its own string. */
 enum { KEY_SRC, KEY_DST, KEY_FLOW, KEY_NONE, N_KEYS };
 enum { FMT_JSON, FMT_TEXT, N_FMTS };
@@ -46,13 +47,7 @@ static const struct synsink_option options[N_OPTS] = {
 	[OPT_TLS] = { "tls", SYNSINK_OPT_BOOL, "false",
 		      "TLS to the brokers, their names checked against their certificates", NULL, 0,
 		      0 },
-	[OPT_CA] = { "ca", SYNSINK_OPT_STRING, NULL,
-		     "PEM file of the CA that signed the brokers' certificates (default: the system's)",
-		     NULL, 0, 0 },
-	[OPT_CERT] = { "cert", SYNSINK_OPT_STRING, NULL, "PEM client certificate (with key)", NULL,
-		       0, 0 },
-	[OPT_TLS_KEY] = { "tls_key", SYNSINK_OPT_STRING, NULL, "PEM private key of cert", NULL, 0,
-			  0 },
+	TLSOPT_TABLE("broker"),
 	[OPT_SASL_MECHANISM] = { "sasl_mechanism", SYNSINK_OPT_ENUM, "none",
 				 "SASL over TLS: PLAIN or SCRAM", kafka_sasl_mechanisms, 0, 0 },
 	[OPT_SASL_USERNAME] = { "sasl_username", SYNSINK_OPT_STRING, NULL, "SASL user name", NULL,

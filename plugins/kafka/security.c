@@ -16,6 +16,7 @@
  * without tls=true is refused: it would send the password in the clear.
  */
 #include "kopts.h"
+#include "tlsopt.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -50,11 +51,11 @@ static int check(const struct synsink_value *v, const struct synsink_host *host)
 {
 	int sasl = v[OPT_SASL_MECHANISM].num != 0;
 	const char *why = NULL;
+	char tls_why[100];
 
-	if (!v[OPT_TLS].num && (v[OPT_CA].str || v[OPT_CERT].str || v[OPT_TLS_KEY].str))
-		why = "ca, cert and key need tls=true";
-	else if (!v[OPT_CERT].str != !v[OPT_TLS_KEY].str)
-		why = "cert and key go together";
+	if (tlsopt_check(v[OPT_TLS].num, "tls=true", v[OPT_CA].str, v[OPT_CERT].str,
+			 v[OPT_TLS_KEY].str, NULL, tls_why, sizeof(tls_why)))
+		why = tls_why;
 	else if (sasl && !v[OPT_TLS].num)
 		why = "sasl_mechanism needs tls=true: SASL without TLS sends the password in the clear";
 	else if (sasl && (!v[OPT_SASL_USERNAME].str || !v[OPT_SASL_PASSWORD].str))

@@ -16,7 +16,7 @@
 void sconn_close(struct ssink *s)
 {
 	if (s->tls)
-		stls_close(s->tls);
+		tlsc_close(s->tls);
 	if (s->fd >= 0)
 		close(s->fd);
 	s->fd = -1;
@@ -25,7 +25,7 @@ void sconn_close(struct ssink *s)
 /* A stream write: on the socket, or through TLS. */
 ssize_t sconn_send(struct ssink *s, const void *buf, size_t len)
 {
-	return s->tls ? stls_send(s->tls, buf, len) : send(s->fd, buf, len, MSG_NOSIGNAL);
+	return s->tls ? tlsc_send(s->tls, buf, len) : send(s->fd, buf, len, MSG_NOSIGNAL);
 }
 
 /* A send that waits at most SEND_TIMEOUT_S.  Returns 0 or -errno. */
@@ -103,7 +103,7 @@ int sconn_inet(struct ssink *s)
 	if (s->fd < 0)
 		return -err;
 	if (s->tls) { /* still non-blocking: the handshake waits in poll() */
-		ret = stls_handshake(s->tls, s->fd, SEND_TIMEOUT_S * 1000, &s->verify_failed,
+		ret = tlsc_handshake(s->tls, s->fd, SEND_TIMEOUT_S * 1000, &s->verify_failed,
 				     s->tls_why, sizeof(s->tls_why));
 		if (ret) {
 			sconn_close(s);

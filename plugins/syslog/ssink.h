@@ -15,7 +15,7 @@
 #include "frame.h"
 #include "link.h"
 #include "outbox.h"
-#include "tls.h"
+#include "tlsc.h"
 
 #define SEND_TIMEOUT_S 2 /* a send waits at most this long; so does a TLS handshake */
 
@@ -30,7 +30,7 @@ struct ssink {
 	int stream;	    /* tcp, or a unix stream socket */
 	struct outbox ob;   /* backoff; and for tcp, the unsent events */
 	struct link link;   /* down and back: counted and said */
-	struct stls *tls;   /* tls: the settings and the connection */
+	struct tlsc *tls;   /* tls: the settings and the connection */
 	bool verify_failed; /* the last handshake refused the certificate */
 	char tls_why[300];  /* why the last handshake failed */
 

@@ -3,17 +3,17 @@
  * syslog.c - the syslog sink: RFC 3164 or RFC 5424, to the local socket
  * (datagram, or stream with newline framing), a UDP collector, or a TCP
  * collector with RFC 6587 octet counting, in the clear or over TLS (RFC
- * 5425; tls.c).
+ * 5425; ../common/tlsc.c).
  *
  * Datagram targets (unix, udp) send each message once: a send that fails
  * settles the event failed; while the socket is missing, write() says
  * SYNSINK_RETRY and the core keeps (and spools) the events.  UDP's
  * delivered means handed to the kernel; an ICMP refusal of an earlier
  * datagram, reported by a later send, is counted in refused.
- * The TCP target (and TLS, the same over tls.c) takes events only while connected, into a FIFO of what
- * is on its way, and settles them delivered once their frames are
- * written; a connection lost with frames unwritten sends them again after
- * reconnecting.  TCP gives no application acknowledgement: a frame the
+ * The TCP target (and TLS, the same over tlsc.c) takes events only while
+ * connected, into a FIFO of what is on its way, and settles them
+ * delivered once their frames are written; a connection lost with frames
+ * unwritten sends them again after reconnecting.  TCP gives no application acknowledgement: a frame the
  * kernel accepted just before the collector died counts delivered.
  * Before each batch the socket is polled for the peer's close, so a
  * collector that went away between batches is noticed before anything is
@@ -39,7 +39,8 @@
 #include "outbox.h"
 #include "settle.h"
 #include "ssink.h"
-#include "tls.h"
+#include "tlsc.h"
+#include "tlsopt.h"
 
 #define CHUNK	      256
 #define FRAME_ROOM    24  /* "LEN " in front of a TCP frame */
@@ -94,16 +95,8 @@ static const struct synsink_option options[N_OPTS] = {
 	[OPT_MAX_SIZE] = { "max_size", SYNSINK_OPT_UINT, "2048",
 			   "longest message in bytes; longer ones are cut and counted", NULL, 480,
 			   65000 },
-	[OPT_CA] = { "ca", SYNSINK_OPT_STRING, NULL,
-		     "tls: PEM file of the CA that signed the collector's certificate (default: the system's)",
-		     NULL, 0, 0 },
-	[OPT_CERT] = { "cert", SYNSINK_OPT_STRING, NULL,
-		       "tls: PEM client certificate (with tls_key)", NULL, 0, 0 },
-	[OPT_TLS_KEY] = { "tls_key", SYNSINK_OPT_STRING, NULL, "tls: PEM private key of cert", NULL,
-			  0, 0 },
-	[OPT_TLS_NAME] = { "tls_name", SYNSINK_OPT_STRING, NULL,
-			   "tls: the name the collector's certificate must carry (default: the target's host)",
-			   NULL, 0, 0 },
+	TLSOPT_TABLE("collector"),
+	TLSOPT_NAME("collector", "the target's host"),
 };
 
 /* Formats one event's message at out (room bytes before it free for a
@@ -245,20 +238,14 @@ static void syslog_close(void *state);
  * none of them.  Returns 0 or -EINVAL with why. */
 static int tls_setup(struct ssink *s, const struct synsink_value *v, char *why, size_t len)
 {
-	bool any = v[OPT_CA].str || v[OPT_CERT].str || v[OPT_TLS_KEY].str || v[OPT_TLS_NAME].str;
-
-	if (s->target.kind != TARGET_TLS) {
-		if (!any)
-			return 0;
-		snprintf(why, len, "ca, cert, tls_key and tls_name are for a tls: target");
+	if (tlsopt_check(s->target.kind == TARGET_TLS, "a tls: target", v[OPT_CA].str,
+			 v[OPT_CERT].str, v[OPT_TLS_KEY].str, v[OPT_TLS_NAME].str, why, len))
 		return -EINVAL;
-	}
-	if (!v[OPT_CERT].str != !v[OPT_TLS_KEY].str) {
-		snprintf(why, len, "cert and tls_key go together");
-		return -EINVAL;
-	}
-	s->tls = stls_new(v[OPT_CA].str, v[OPT_CERT].str, v[OPT_TLS_KEY].str,
-			  v[OPT_TLS_NAME].str ? v[OPT_TLS_NAME].str : s->target.host, why, len);
+	if (s->target.kind != TARGET_TLS)
+		return 0;
+	s->tls = tlsc_new(v[OPT_CA].str, v[OPT_CERT].str, v[OPT_TLS_KEY].str,
+			  v[OPT_TLS_NAME].str ? v[OPT_TLS_NAME].str : s->target.host, "collector",
+			  why, len);
 	return s->tls ? 0 : -EINVAL;
 }
 
@@ -310,7 +297,7 @@ static int syslog_open(void **state, const struct synsink_value *v, const struct
 	if (!s->out ||
 	    outbox_init(&s->ob, target_is_stream_inet(s->target.kind) ? OUTBOX_CAP : 0, host)) {
 		free(s->out);
-		stls_free(s->tls);
+		tlsc_free(s->tls);
 		free(s);
 		return -ENOMEM;
 	}
@@ -321,7 +308,7 @@ static int syslog_open(void **state, const struct synsink_value *v, const struct
 	 * expired or for another name; or no TLS at all) is: one line. */
 	ret = s->target.kind == TARGET_UNIX ? sconn_unix(s) : sconn_inet(s);
 	if (!ret && s->tls)
-		ret = stls_settled(s->tls, s->fd, TLS_SETTLE_MS, s->tls_why, sizeof(s->tls_why));
+		ret = tlsc_settled(s->tls, s->fd, TLS_SETTLE_MS, s->tls_why, sizeof(s->tls_why));
 	if (ret == -EPROTO && s->tls) {
 		host->log(host, SYNSINK_LOG_ERR, "%s: %s", sconn_target(s, why, sizeof(why)),
 			  s->tls_why);
@@ -380,7 +367,7 @@ static void syslog_close(void *state)
 	sconn_close(s);
 	outbox_requeue_all(&s->ob); /* unwritten frames: the core spools them */
 	outbox_free(&s->ob);
-	stls_free(s->tls);
+	tlsc_free(s->tls);
 	free(s->out);
 	free(s);
 }
