@@ -7,6 +7,10 @@
 #
 #   redis_start NS DIR PORT [PASSWORD]   start; returns when it answers PING
 #                                        (REDIS_AOF=no: no append-only file)
+#     REDIS_TLS=DIR (lab/tls.sh's tls_certs): TLS besides, on PORT+1,
+#     presenting DIR/$REDIS_TLS_CERT.pem (default server), clients'
+#     certificates checked against DIR/ca.pem: asked for, required with
+#     REDIS_TLS_CLIENTS=yes
 #   redis_stop                           SIGTERM and wait for the exit
 #   rcli ARGS...                         redis-cli against it
 
@@ -29,6 +33,13 @@ redis_start() {
 		fi
 		echo "logfile $REDIS_DIR/redis.log"
 		[ -n "$REDIS_PASS" ] && echo "requirepass $REDIS_PASS"
+		if [ -n "${REDIS_TLS:-}" ]; then
+			echo "tls-port $((REDIS_PORT + 1))"
+			echo "tls-cert-file $REDIS_TLS/${REDIS_TLS_CERT:-server}.pem"
+			echo "tls-key-file $REDIS_TLS/${REDIS_TLS_CERT:-server}.key"
+			echo "tls-ca-cert-file $REDIS_TLS/ca.pem"
+			echo "tls-auth-clients ${REDIS_TLS_CLIENTS:-optional}"
+		fi
 	} >"$REDIS_DIR/redis.conf"
 	ip netns exec "$REDIS_NS" redis-server "$REDIS_DIR/redis.conf" &
 	REDIS_PID=$!

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include <hiredis/sds.h>
+
 #include "rsink.h"
 
 static const char *const tempk_prefix[N_TEMPK] = {
@@ -21,6 +23,10 @@ static const char *const tempk_prefix[N_TEMPK] = {
 
 void rconn_disconnect(struct rsink *s)
 {
+	if (s->tls.c)
+		tlsc_close(s->tls.c); /* before its socket goes */
+	s->tls.read_want = s->tls.write_want = 0;
+	s->tls.woff = s->tls.wlen = 0;
 	if (s->c)
 		redisFree(s->c);
 	s->c = NULL;
@@ -68,22 +74,11 @@ static int start_connect(struct rsink *s)
 	return 0;
 }
 
-/* The connect finished (the socket turned writable): check it, then send
- * the handshake.  Returns 0, or -1 after connect_failed. */
-static int connect_done(struct rsink *s)
+/* Sends AUTH, SELECT and a PING; data waits for their replies. */
+static void send_handshake(struct rsink *s)
 {
 	const struct synsink_value *v = s->v;
-	int err = 0;
-	socklen_t len = sizeof(err);
 
-	if (getsockopt(s->c->fd, SOL_SOCKET, SO_ERROR, &err, &len) || err) {
-		snprintf(s->why, sizeof(s->why), "connect to %s: %s", s->server,
-			 strerror(err ? err : errno));
-		connect_failed(s, -ECONNREFUSED);
-		return -1;
-	}
-	if (!v[OPT_SOCKET].str)
-		redisEnableKeepAlive(s->c);
 	s->handshake = 0;
 	if (v[OPT_PASSWORD].str) {
 		const char *argv[3];
@@ -107,7 +102,144 @@ static int connect_done(struct rsink *s)
 	s->wpending = 1;
 	s->state = RC_HANDSHAKE;
 	s->due_ns = s->host->now_ns() + ms_ns(v[OPT_COMMAND_TIMEOUT].num);
+}
+
+/* The connect finished (the socket turned writable): check it, then
+ * begin TLS or the handshake.  Returns 0, or -1 after connect_failed. */
+static int connect_done(struct rsink *s)
+{
+	const struct synsink_value *v = s->v;
+	int err = 0;
+	socklen_t len = sizeof(err);
+
+	if (getsockopt(s->c->fd, SOL_SOCKET, SO_ERROR, &err, &len) || err) {
+		snprintf(s->why, sizeof(s->why), "connect to %s: %s", s->server,
+			 strerror(err ? err : errno));
+		connect_failed(s, -ECONNREFUSED);
+		return -1;
+	}
+	if (!v[OPT_SOCKET].str)
+		redisEnableKeepAlive(s->c);
+	if (!s->tls.c) {
+		send_handshake(s);
+		return 0;
+	}
+	if (tlsc_begin(s->tls.c, s->c->fd, s->why, sizeof(s->why))) {
+		connect_failed(s, -ENOMEM);
+		return -1;
+	}
+	s->state = RC_TLS;
+	s->tls.step_want = POLLOUT; /* the ClientHello goes first */
+	s->due_ns = s->host->now_ns() + ms_ns(v[OPT_COMMAND_TIMEOUT].num);
 	return 0;
+}
+
+/* One step of the TLS handshake.  Returns 0, or -1 after connect_failed
+ * (the server's certificate refused: -EACCES, any other TLS failure:
+ * -EPROTO; neither is "away", so open() refuses to start). */
+static int tls_step(struct rsink *s)
+{
+	char why[300];
+	int r = tlsc_step(s->tls.c, &s->tls.verify, why, sizeof(why));
+
+	if (r > 0) {
+		s->tls.step_want = r;
+		return 0;
+	}
+	if (r < 0) {
+		snprintf(s->why, sizeof(s->why), "%s: %s", s->server, why);
+		connect_failed(s, s->tls.verify ? -EACCES : -EPROTO);
+		return -1;
+	}
+	send_handshake(s);
+	return 0;
+}
+
+/* Writes hiredis' output buffer as far as the socket takes it.  Returns
+ * 0, or -1 with why. */
+static int buffer_write(struct rsink *s, char *why, size_t len)
+{
+	struct rtls *t = &s->tls;
+	int done = 0, want;
+
+	if (!t->c) {
+		if (redisBufferWrite(s->c, &done) != REDIS_OK) {
+			snprintf(why, len, "%s", s->c->errstr);
+			return -1;
+		}
+		s->wpending = !done;
+		return 0;
+	}
+	t->write_want = 0;
+	while (t->woff < sdslen(s->c->obuf)) {
+		size_t left = sdslen(s->c->obuf) - t->woff;
+		size_t n = t->wlen ? t->wlen : left < TLS_WCHUNK ? left : TLS_WCHUNK;
+		ssize_t w = tlsc_write(t->c, s->c->obuf + t->woff, n, &want, why, len);
+
+		if (w < 0)
+			return -1;
+		if (!w) { /* the same bytes again, once the socket is ready */
+			t->wlen = n;
+			t->write_want = want;
+			return 0;
+		}
+		t->wlen = 0;
+		t->woff += (size_t)w;
+	}
+	/* All out: hiredis' buffer emptied once, not moved for each write. */
+	sdsclear(s->c->obuf);
+	t->woff = 0;
+	s->wpending = 0;
+	return 0;
+}
+
+/* Reads what has come into hiredis' reader.  Returns 0, or -1 with
+ * why. */
+static int buffer_read(struct rsink *s, char *why, size_t len)
+{
+	struct rtls *t = &s->tls;
+	char buf[TLS_RCHUNK];
+	int i, want;
+
+	if (!t->c) {
+		if (redisBufferRead(s->c) == REDIS_OK)
+			return 0;
+		snprintf(why, len, "%s", s->c->errstr);
+		return -1;
+	}
+	t->read_want = 0;
+	/* Bounded: what is left after that is in the socket, where poll()
+	 * sees it (a read takes whole records). */
+	for (i = 0; i < 64; i++) {
+		ssize_t r = tlsc_read(t->c, buf, sizeof(buf), &want, why, len);
+
+		if (r < 0)
+			return -1;
+		if (!r) {
+			t->read_want = want == POLLOUT ? POLLOUT : 0;
+			return 0;
+		}
+		if (redisReaderFeed(s->c->reader, buf, (size_t)r) != REDIS_OK) {
+			snprintf(why, len, "%s", s->c->reader->errstr);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* What the connection waits for in poll(). */
+static short poll_events(const struct rsink *s)
+{
+	const struct rtls *t = &s->tls;
+	short ev = POLLIN;
+
+	if (s->state == RC_CONNECTING)
+		return POLLOUT;
+	if (s->state == RC_TLS)
+		return (short)t->step_want;
+	if (s->wpending && t->write_want != POLLIN)
+		ev |= POLLOUT;
+	return ev | (short)t->read_want;
 }
 
 /* Tells the core, if write() refused it, that events are taken again. */
@@ -271,6 +403,22 @@ static int take_replies(struct rsink *s)
 	}
 }
 
+/* The connection broke: before the handshake's replies, a failed
+ * connect (a TLS port spoken to in the clear does that), else a lost
+ * one. */
+static void broken(struct rsink *s, const char *why)
+{
+	if (s->state != RC_HANDSHAKE) {
+		lost_connection(s, why);
+		return;
+	}
+	snprintf(s->why, sizeof(s->why), "%s: %.290s%s", s->server, why,
+		 s->tls.c || s->v[OPT_SOCKET].str
+			 ? ""
+			 : " before answering (is it a TLS port? then tls=true)");
+	connect_failed(s, -EIO);
+}
+
 /*
  * Moves things along without blocking past s->slice_end_ns: connects when
  * there is something to send (or connect is set), queues chunks (DEPTH in
@@ -286,6 +434,7 @@ void rconn_pump(struct rsink *s, bool connect)
 	for (;;) {
 		uint64_t now = s->host->now_ns(), until;
 		struct pollfd pfd;
+		char why[320];
 		int ms, ret;
 
 		if (s->state == RC_DOWN) {
@@ -303,25 +452,27 @@ void rconn_pump(struct rsink *s, bool connect)
 			s->build_errors++; /* the head cannot be encoded: count it */
 			outbox_settle(&s->ob, 1, SYNSINK_FAILED);
 		}
-		if (s->wpending && s->state != RC_CONNECTING) {
-			int done = 0;
-
-			if (redisBufferWrite(s->c, &done) != REDIS_OK) {
-				lost_connection(s, s->c->errstr);
-				return;
-			}
-			s->wpending = !done;
+		if (s->wpending && s->state >= RC_HANDSHAKE && buffer_write(s, why, sizeof(why))) {
+			if (s->tls.c && s->state == RC_HANDSHAKE)
+				(void)tlsc_refusal(s->tls.c, why, sizeof(why));
+			broken(s, why);
+			return;
 		}
 		if (s->state == RC_UP && !s->inflight && !s->wpending &&
 		    (!s->ob.count || (now < s->hold_until_ns && now >= s->slice_end_ns)))
 			return; /* all sent and answered, or held back */
 		if (s->due_ns && now >= s->due_ns) {
-			char why[128];
-
 			if (s->state == RC_UP) {
 				snprintf(why, sizeof(why), "no reply within %llu ms",
 					 (unsigned long long)s->v[OPT_COMMAND_TIMEOUT].num);
 				lost_connection(s, why);
+			} else if (s->state == RC_TLS) {
+				snprintf(
+					s->why, sizeof(s->why),
+					"%s: TLS handshake: no answer within %llu ms (is it a TLS port?)",
+					s->server,
+					(unsigned long long)s->v[OPT_COMMAND_TIMEOUT].num);
+				connect_failed(s, -EPROTO);
 			} else {
 				snprintf(s->why, sizeof(s->why), "%s %s: timed out",
 					 s->state == RC_CONNECTING ? "connect to"
@@ -339,8 +490,7 @@ void rconn_pump(struct rsink *s, bool connect)
 			until = s->hold_until_ns; /* then send again */
 		ms = until > now ? (int)((until - now + 999999) / 1000000) : 0;
 		pfd.fd = s->c->fd;
-		pfd.events = s->state == RC_CONNECTING ? POLLOUT
-						       : POLLIN | (s->wpending ? POLLOUT : 0);
+		pfd.events = poll_events(s);
 		ret = poll(&pfd, 1, ms);
 		if (ret < 0 && errno != EINTR)
 			return;
@@ -351,15 +501,14 @@ void rconn_pump(struct rsink *s, bool connect)
 				return;
 			continue;
 		}
-		if (pfd.revents & (POLLIN | POLLHUP | POLLERR)) {
-			if (redisBufferRead(s->c) != REDIS_OK) {
-				if (s->state == RC_HANDSHAKE) {
-					snprintf(s->why, sizeof(s->why), "%s: %s", s->server,
-						 s->c->errstr);
-					connect_failed(s, -EIO);
-				} else {
-					lost_connection(s, s->c->errstr);
-				}
+		if (s->state == RC_TLS) {
+			if (tls_step(s))
+				return;
+			continue;
+		}
+		if (pfd.revents & (POLLIN | POLLHUP | POLLERR) || s->tls.read_want) {
+			if (buffer_read(s, why, sizeof(why))) {
+				broken(s, why);
 				return;
 			}
 			if (take_replies(s))

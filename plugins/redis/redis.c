@@ -22,6 +22,7 @@
 #include <stdlib.h>
 
 #include "rsink.h"
+#include "tlsopt.h"
 
 static const char *const modes[] = { "xadd", "publish", "lpush", "rpush", NULL };
 
@@ -46,6 +47,10 @@ static const struct synsink_option options[N_OPTS] = {
 				  "connect timeout, ms", NULL, 1, 600000 },
 	[OPT_COMMAND_TIMEOUT] = { "command_timeout", SYNSINK_OPT_UINT, "2000",
 				  "timeout of one pipeline round trip, ms", NULL, 1, 600000 },
+	[OPT_TLS] = { "tls", SYNSINK_OPT_BOOL, "false",
+		      "TLS to the server (its tls-port), its certificate checked", NULL, 0, 0 },
+	TLSOPT_TABLE("server"),
+	TLSOPT_NAME("server", "host"),
 };
 
 static const char *const errk_names[N_ERRK] = {
@@ -58,6 +63,39 @@ static const char *const tempk_names[N_TEMPK] = {
 	"retry_masterdown",
 	"retry_tryagain",
 };
+
+static void rsink_free(struct rsink *s)
+{
+	outbox_free(&s->ob);
+	tlsc_free(s->tls.c);
+	free(s->resp);
+	free(s);
+}
+
+/* tls=true: the settings, checked and loaded.  Returns 0, or -EINVAL
+ * after one line. */
+static int tls_setup(struct rsink *s, const struct synsink_value *v)
+{
+	char why[400];
+
+	if (tlsopt_check(v[OPT_TLS].num, "tls=true", v[OPT_CA].str, v[OPT_CERT].str,
+			 v[OPT_TLS_KEY].str, v[OPT_TLS_NAME].str, why, sizeof(why)))
+		goto refuse;
+	if (!v[OPT_TLS].num)
+		return 0;
+	if (v[OPT_SOCKET].str) {
+		snprintf(why, sizeof(why), "tls=true is for host and port, not socket");
+		goto refuse;
+	}
+	s->tls.c = tlsc_new(v[OPT_CA].str, v[OPT_CERT].str, v[OPT_TLS_KEY].str,
+			    v[OPT_TLS_NAME].str ? v[OPT_TLS_NAME].str : v[OPT_HOST].str, "server",
+			    why, sizeof(why));
+	if (s->tls.c)
+		return 0;
+refuse:
+	s->host->log(s->host, SYNSINK_LOG_ERR, "%s", why);
+	return -EINVAL;
+}
 
 static int redis_open(void **state, const struct synsink_value *v, const struct synsink_host *host)
 {
@@ -77,10 +115,13 @@ static int redis_open(void **state, const struct synsink_value *v, const struct 
 		free(s);
 		return -EINVAL;
 	}
+	if (tls_setup(s, v)) {
+		free(s);
+		return -EINVAL;
+	}
 	s->resp = malloc(RESP_BUF);
 	if (!s->resp || outbox_init(&s->ob, OUTBOX_CAP, host)) {
-		free(s->resp);
-		free(s);
+		rsink_free(s);
 		return -ENOMEM;
 	}
 	/* At start, a server that refuses us is a sink that cannot start:
@@ -117,9 +158,7 @@ static int redis_open(void **state, const struct synsink_value *v, const struct 
 		}
 		host->log(host, SYNSINK_LOG_ERR, "%s", s->why);
 		rconn_disconnect(s);
-		outbox_free(&s->ob);
-		free(s->resp);
-		free(s);
+		rsink_free(s);
 		return code ? code : -EIO;
 	}
 	s->link.quiet = false;
@@ -171,9 +210,7 @@ static void redis_close(void *state)
 
 	rconn_disconnect(s);
 	outbox_requeue_all(&s->ob); /* unanswered: the core spools them */
-	outbox_free(&s->ob);
-	free(s->resp);
-	free(s);
+	rsink_free(s);
 }
 
 static void redis_stats(void *state, synsink_emit_fn emit, void *arg)

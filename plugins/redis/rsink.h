@@ -17,6 +17,7 @@
 #include "cmd.h"
 #include "link.h"
 #include "outbox.h"
+#include "tlsc.h"
 
 #define CHUNK	     256 /* commands per pipeline write */
 #define DEPTH	     2	 /* chunks in flight: Redis runs one while we encode the next */
@@ -24,6 +25,8 @@
 #define RESP_BUF     (CHUNK * 2048)	/* room for a chunk of XADDs */
 #define RETRY_MIN_NS (100 * 1000000ull) /* after "not now" (LOADING, BUSY) */
 #define RETRY_MAX_NS (1000 * 1000000ull)
+#define TLS_WCHUNK   (64 * 1024) /* bytes handed to one TLS write */
+#define TLS_RCHUNK   (16 * 1024) /* a TLS read: a whole record (tlsc.h) */
 
 enum {
 	OPT_HOST,
@@ -37,6 +40,11 @@ enum {
 	OPT_MAXLEN,
 	OPT_CONNECT_TIMEOUT,
 	OPT_COMMAND_TIMEOUT,
+	OPT_TLS,
+	OPT_CA,
+	OPT_CERT,
+	OPT_TLS_KEY,
+	OPT_TLS_NAME,
 	N_OPTS
 };
 
@@ -48,18 +56,32 @@ enum { TEMPK_LOADING, TEMPK_BUSY, TEMPK_MASTERDOWN, TEMPK_TRYAGAIN, N_TEMPK };
  * The connection, never waited on longer than the caller allows: the
  * socket is non-blocking and every wait is a poll() bounded by the slice
  * (write) or the deadline (flush).  DOWN -> CONNECTING (connect() under
- * way, by connect_timeout) -> HANDSHAKE (AUTH, SELECT and a PING sent;
+ * way, by connect_timeout) -> with tls=true TLS (the TLS handshake, by
+ * command_timeout) -> HANDSHAKE (AUTH, SELECT and a PING sent;
  * data waits for their replies, so a hung server never gets a pipeline it
  * might run twice) -> UP.  A reply not seen within command_timeout of the
  * last one means a hung server: reconnect, events kept.
  */
-enum rconn { RC_DOWN, RC_CONNECTING, RC_HANDSHAKE, RC_UP };
+enum rconn { RC_DOWN, RC_CONNECTING, RC_TLS, RC_HANDSHAKE, RC_UP };
+
+/* With tls=true, hiredis encodes the commands into its output buffer and
+ * parses the replies we feed its reader; the bytes go through OpenSSL. */
+struct rtls {
+	struct tlsc *c; /* the settings and the connection */
+	int step_want;	/* RC_TLS: what the handshake waits for */
+	int read_want;	/* POLLOUT: a read waits for the socket to take data */
+	int write_want; /* POLLIN: a write waits for data to come */
+	size_t woff;	/* hiredis' output buffer is written up to here */
+	size_t wlen;	/* a write that had to wait: repeated with this length */
+	bool verify;	/* the handshake refused the server's certificate */
+};
 
 struct rsink {
 	const struct synsink_host *host;
 	const struct synsink_value *v;
 	enum redis_mode mode;
 	redisContext *c;
+	struct rtls tls; /* tls.c is NULL without tls=true */
 	enum rconn state;
 	size_t handshake; /* handshake replies still due */
 	int wpending;	  /* hiredis' output buffer is not empty */
