@@ -14,9 +14,10 @@
 #                                  produce with the Java client)
 # KAFKA_AUTO_CREATE=false before kafka_start: topics are not auto-created.
 # KAFKA_TLS=DIR before kafka_start (DIR from lab/tls.sh's tls_certs): also
-# an SSL listener on PORT+2 and a SASL_SSL one on PORT+3 (SCRAM-SHA-512
+# an SSL listener on PORT+2, a SASL_SSL one on PORT+3 (SCRAM-SHA-512
 # and PLAIN, user $KAFKA_SASL_USER with password $KAFKA_SASL_PASS; the
-# SCRAM credential is given once the broker runs), with
+# SCRAM credential is given once the broker runs) and an SSL one that
+# requires a client certificate signed by DIR/ca.pem on PORT+4, with
 # DIR/$KAFKA_TLS_CERT.bundle as the broker's key and certificate (server
 # unless set: expired, other).
 
@@ -115,9 +116,10 @@ kafka_scram_ready() {
 kafka_tls_props() {
 	local p=$KAFKA_PORT
 	cat <<EOP
-listeners=PLAINTEXT://127.0.0.1:$p,CONTROLLER://127.0.0.1:$((p + 1)),SSL://127.0.0.1:$((p + 2)),SASL_SSL://127.0.0.1:$((p + 3))
-advertised.listeners=PLAINTEXT://127.0.0.1:$p,SSL://127.0.0.1:$((p + 2)),SASL_SSL://127.0.0.1:$((p + 3))
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_SSL:SASL_SSL
+listeners=PLAINTEXT://127.0.0.1:$p,CONTROLLER://127.0.0.1:$((p + 1)),SSL://127.0.0.1:$((p + 2)),SASL_SSL://127.0.0.1:$((p + 3)),MTLS://127.0.0.1:$((p + 4))
+advertised.listeners=PLAINTEXT://127.0.0.1:$p,SSL://127.0.0.1:$((p + 2)),SASL_SSL://127.0.0.1:$((p + 3)),MTLS://127.0.0.1:$((p + 4))
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_SSL:SASL_SSL,MTLS:SSL
+listener.name.mtls.ssl.client.auth=required
 ssl.keystore.type=PEM
 ssl.keystore.location=$KAFKA_TLS/${KAFKA_TLS_CERT:-server}.bundle
 ssl.truststore.type=PEM

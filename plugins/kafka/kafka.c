@@ -247,6 +247,7 @@ static int kafka_open(void **state, const struct synsink_value *v, const struct 
 	}
 	s->host = host;
 	s->scram = !strncmp(kafka_sasl_mechanisms[v[OPT_SASL_MECHANISM].num], "SCRAM", 5);
+	s->client_cert = v[OPT_CERT].str != NULL;
 	s->topic = v[OPT_TOPIC].str;
 	s->key = (int)v[OPT_KEY].num;
 	s->json = v[OPT_FORMAT].num == FMT_JSON;

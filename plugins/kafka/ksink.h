@@ -40,6 +40,7 @@ struct ksink {
 	struct ktls_seen tls; /* what the TLS verification found (security.c) */
 	bool opened;	      /* open() is done: errors are logged from now on */
 	bool scram;	      /* sasl_mechanism is SCRAM-SHA-* */
+	bool client_cert;     /* cert= is given */
 };
 
 /* Kafka's rule for a topic name; else one line.  Returns 0 or -EINVAL. */

@@ -16,17 +16,29 @@
 
 /* Whether the last error means the brokers answered and refused us: a
  * TLS handshake that failed (an unknown CA, an expired certificate, a
- * name that does not match, TLS against a plaintext port), SASL
- * credentials refused, or a plaintext client against a TLS port (which
- * librdkafka recognises: "connecting to a SSL listener?"; its other
- * security.protocol hint comes with any early disconnect, a broker that
- * stops included, and is not taken for a refusal). */
+ * name that does not match, TLS against a plaintext port), a TLS alert
+ * after it (our client certificate, or none, refused: librdkafka reports
+ * it as a failed receive), SASL credentials refused, or a plaintext
+ * client against a TLS port (which librdkafka recognises: "connecting to
+ * a SSL listener?"; its other security.protocol hint comes with any early
+ * disconnect, a broker that stops included, and is not taken for a
+ * refusal). */
 static bool refused_us(const struct ksink *s)
 {
 	return atomic_load(&s->tls.x509_err) || s->last_err == RD_KAFKA_RESP_ERR__SSL ||
 	       s->last_err == RD_KAFKA_RESP_ERR__AUTHENTICATION ||
 	       (s->last_err == RD_KAFKA_RESP_ERR__TRANSPORT &&
-		strstr(s->last_reason, "SSL listener"));
+		(strstr(s->last_reason, "SSL listener") ||
+		 strstr(s->last_reason, "SSL alert number")));
+}
+
+/* A broker's TLS alert about our certificate when we sent none. */
+static const char *cert_hint(const struct ksink *s)
+{
+	if (s->client_cert || (!strstr(s->last_reason, "alert bad certificate") &&
+			       !strstr(s->last_reason, "alert certificate required")))
+		return "";
+	return " (the broker wants a client certificate: cert= and tls_key=)";
 }
 
 /* librdkafka before 2.6.1 (Debian 12 has 2.0.2) sends a SCRAM proof that
@@ -140,8 +152,8 @@ int kafka_topic_probe(struct ksink *s, const char *brokers, const char *topic)
 					     "%s: TLS refused: %s; librdkafka: %s", brokers, why,
 					     s->last_reason);
 			else
-				s->host->log(s->host, SYNSINK_LOG_ERR, "%s refused us%s: %s",
-					     brokers, scram_hint(s), s->last_reason);
+				s->host->log(s->host, SYNSINK_LOG_ERR, "%s refused us%s%s: %s",
+					     brokers, scram_hint(s), cert_hint(s), s->last_reason);
 			return -EACCES;
 		}
 		s->host->log(s->host, SYNSINK_LOG_WARN,

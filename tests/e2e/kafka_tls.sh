@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The Kafka sink over TLS, against real Apache Kafka brokers with SSL and
 # SASL_SSL listeners and a throwaway CA (lab/tls.sh).  The lab's broker
-# (4.1): N connections -> exactly N messages over SSL and over SASL_SSL
-# with PLAIN, the password from a file (not in cmdline).  Refused at
-# start, one line and exit 1, each naming the cause: a wrong password, an
+# (4.1): N connections -> exactly N messages over SSL, over SSL with a
+# client certificate where the broker requires one, and over SASL_SSL with
+# PLAIN, the password from a file (not in cmdline).  Refused at start, one
+# line and exit 1, each naming the cause: no client certificate where one
+# is required, a wrong password, an
 # unknown CA, a certificate for another name, an expired one (openssl
 # s_server presents those), a plaintext client at the TLS port, TLS at the
 # plaintext one, and SCRAM, which Debian 12's librdkafka (2.0.2) cannot
@@ -23,6 +25,7 @@ kafka_start "$LAB_SRV" "$E2E_TMP/kafka" 9092 || e2e_fail "broker"
 install -m 600 /dev/null "$E2E_TMP/pw"
 echo "$KAFKA_SASL_PASS" >"$E2E_TMP/pw"
 SSL="brokers=127.0.0.1:9094,tls=true,ca=$T/ca.pem"
+MTLS="brokers=127.0.0.1:9096,tls=true,ca=$T/ca.pem"
 SASL="brokers=127.0.0.1:9095,tls=true,ca=$T/ca.pem,sasl_username=synsink,sasl_password_file=$E2E_TMP/pw"
 
 # deliver SINKSPEC... : N connections, N messages in each sink's topic.
@@ -53,7 +56,9 @@ E2E_SECRET=$KAFKA_SASL_PASS
 refused() { ss_refused 1 "$2" --queue 1 --sink "kafka:topic=x,$1"; }
 
 lab_rules_add --queue 1
-deliver "$SSL,topic=tls" "$SASL,sasl_mechanism=PLAIN,topic=plain"
+deliver "$SSL,topic=tls" "$MTLS,cert=$T/client.pem,tls_key=$T/client.key,topic=mtls" \
+	"$SASL,sasl_mechanism=PLAIN,topic=plain"
+refused "$MTLS" "the broker wants a client certificate: cert= and tls_key="
 refused "$SASL,sasl_mechanism=SCRAM-SHA-512" "cannot log in with SCRAM to Kafka 4 brokers"
 refused "brokers=127.0.0.1:9094,tls=true,ca=$T/rogue-ca.pem" "unable to get local issuer certificate"
 refused "brokers=127.0.0.1:9094" "SSL listener"
@@ -76,4 +81,4 @@ kafka_start "$LAB_SRV" "$E2E_TMP/kafka39" 9092 || e2e_fail "broker 3.9"
 deliver "$SASL,sasl_mechanism=SCRAM-SHA-512,topic=scram"
 echo wrong >"$E2E_TMP/pw"
 refused "$SASL,sasl_mechanism=SCRAM-SHA-512" "Authentication failed"
-e2e_pass "$N messages each over SSL, SASL_SSL PLAIN (Kafka 4.1) and SASL_SSL SCRAM-SHA-512 (Kafka 3.9); 8 refusals in one line"
+e2e_pass "$N messages each over SSL, SSL with a client certificate, SASL_SSL PLAIN (Kafka 4.1) and SASL_SSL SCRAM-SHA-512 (Kafka 3.9); 9 refusals in one line"
