@@ -13,10 +13,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <synsink/event.h>
+
 enum redis_mode { MODE_XADD, MODE_PUBLISH, MODE_LPUSH, MODE_RPUSH };
 
-#define CMD_MAX_ARGS 96	  /* XADD key MAXLEN ~ N * + 2 per field */
-#define CMD_BUF	     2048 /* unescaped field text of one event */
+/* The JSON event has 53 keys at most (the schema's, with a p0f database
+ * and --owner=full) and SYNSINK_LINE_MAX bytes: room for all of them. */
+#define CMD_MAX_FIELDS 56
+#define CMD_MAX_ARGS   (6 + 2 * CMD_MAX_FIELDS) /* XADD key MAXLEN ~ N * + 2 per field */
+#define CMD_BUF	       SYNSINK_LINE_MAX		/* unescaped field text of one event */
 
 struct redis_cmd {
 	int argc;

@@ -143,10 +143,41 @@ static void test_too_many_fields(void **state)
 
 	(void)state;
 	n += (size_t)snprintf(line + n, sizeof(line) - n, "{");
-	for (i = 0; i < 60; i++)
+	for (i = 0; i < CMD_MAX_ARGS / 2; i++)
 		n += (size_t)snprintf(line + n, sizeof(line) - n, "%s\"f%d\":1", i ? "," : "", i);
 	n += (size_t)snprintf(line + n, sizeof(line) - n, "}");
 	assert_int_equal(redis_cmd_build(&cmd, MODE_XADD, "k", 0, line, n), -28);
+}
+
+/* The longest line the core can write, with every key the schema has
+ * (53, with a p0f database and --owner=full): one XADD.  The limits were
+ * 45 fields and 2 KiB of text before the owner's keys came, so such an
+ * event could not be sent. */
+static void test_every_key_fits(void **state)
+{
+	char line[SYNSINK_LINE_MAX];
+	size_t n = 0;
+	int i;
+
+	(void)state;
+	line[n++] = '{';
+	for (i = 0; i < 53; i++) {
+		size_t room = (sizeof(line) - n - 3) / (size_t)(53 - i);
+		size_t val = room - sizeof("\"k00\":\"\",");
+
+		n += (size_t)snprintf(line + n, sizeof(line) - n, "%s\"k%02d\":\"", i ? "," : "",
+				      i);
+		memset(line + n, 'x', val);
+		n += val;
+		line[n++] = '"';
+	}
+	line[n++] = '}';
+	line[n++] = '\n';
+	assert_true(n < SYNSINK_LINE_MAX);
+	assert_true(n > SYNSINK_LINE_MAX - 64);
+	assert_int_equal(redis_cmd_build(&cmd, MODE_XADD, "k", 5000, line, n), 0);
+	assert_int_equal(cmd.argc, 6 + 2 * 53);
+	expect_field("k52", cmd.argv[cmd.argc - 1]);
 }
 
 static void test_resp(void **state)
@@ -172,6 +203,7 @@ int main(void)
 		cmocka_unit_test(test_xadd_no_trim),
 		cmocka_unit_test(test_publish_and_lists),
 		cmocka_unit_test(test_bad_lines),
+		cmocka_unit_test(test_every_key_fits),
 		cmocka_unit_test(test_too_many_fields),
 		cmocka_unit_test(test_resp),
 	};
