@@ -10,6 +10,8 @@
 # 2, flat out 300000*S SYNs) go through the NFQUEUE rule to, in turn:
 #   min   bench/minloop on queue 1
 #   json  synsink --sink stdout:format=json, into a file (on tmpfs)
+#   json6 the same with fields=v,ts,src,sport,dst,dport (not in the
+#         default set: --configs "min json json6")
 #   all   synsink with stdout (json, into a file) + redis (XADD) + kafka
 # and a row per (config, rate) reports what was offered, the rule's hits,
 # what was received and emitted, every loss counter (unqueued: rule hits
@@ -79,7 +81,8 @@ start_consumer() {
 	case $1 in
 	min)
 		ip netns exec "$LAB_SRV" $PIN_CONSUMER build/bin/minloop 1 >"$OUT" 2>"$tmp/err" & ;;
-	json|all)
+	json|json6|all)
+		[ "$1" = json6 ] && sinks="$sinks,fields=v,ts,src,sport,dst,dport"
 		[ "$1" = all ] && sinks="$sinks --sink redis:port=$REDIS_PORT_BENCH,key=syn --sink kafka:topic=perf"
 		# With its servers on the same two cores, "all" is left to the
 		# scheduler rather than squeezed onto CPU 1 beside them.

@@ -5,6 +5,7 @@
  */
 #include "format.h"
 
+#include "fields.h"
 #include "fingerprint.h"
 #include "outbuf.h"
 #include "owner.h"
@@ -176,6 +177,14 @@ static void put_bool(struct out *o, int v)
 #define put_kuint(o, k, v) (put_key((o), k), put_uint((o), (v), 0))
 #define put_kbool(o, k, v) (put_key((o), k), put_bool((o), (v)))
 
+/* Whether the selection (a uint64_t want in scope) has key K: an SF_ name
+ * without its prefix (fields.h). */
+#define W(k) (want & SF_BIT(SF_##k))
+#define SF_OS_KEYS \
+	(SF_BIT(SF_OS) | SF_BIT(SF_OS_CLASS) | SF_BIT(SF_OS_FLAVOR) | SF_BIT(SF_OS_MATCH))
+#define SF_PROC_KEYS  (SF_ALL & ~(SF_BIT(SF_PID) - 1))
+#define SF_OWNER_KEYS (SF_ALL & ~(SF_BIT(SF_UID) - 1))
+
 /* RFC 3339, UTC, microseconds: 2026-11-26T14:08:25.123456Z.  The part up
  * to the second is kept per thread: it changes once a second, gmtime_r()
  * costs more than the rest of the line. */
@@ -289,21 +298,29 @@ static void put_json_str_or_null(struct out *o, const char *s)
 
 /* The label p0f's database gives the SYN: "os", "os_class", "os_flavor"
  * (null when none matched) and "os_match". */
-static void put_os(struct out *o, const struct synsink_event *ev)
+static void put_os(struct out *o, const struct synsink_event *ev, uint64_t want)
 {
 	enum p0f_how how;
 	const struct p0f_label *l = p0f_db_match(p0f, ev, &how);
 
-	put_key(o, "os");
-	put_json_str_or_null(o, l ? l->text : NULL);
-	put_key(o, "os_class");
-	put_json_str_or_null(o, l ? l->cls : NULL);
-	put_key(o, "os_flavor");
-	put_json_str_or_null(o, l && *l->flavor ? l->flavor : NULL);
-	put_key(o, "os_match");
-	put_ch(o, '"');
-	put_str(o, p0f_how_name(how));
-	put_ch(o, '"');
+	if (W(OS)) {
+		put_key(o, "os");
+		put_json_str_or_null(o, l ? l->text : NULL);
+	}
+	if (W(OS_CLASS)) {
+		put_key(o, "os_class");
+		put_json_str_or_null(o, l ? l->cls : NULL);
+	}
+	if (W(OS_FLAVOR)) {
+		put_key(o, "os_flavor");
+		put_json_str_or_null(o, l && *l->flavor ? l->flavor : NULL);
+	}
+	if (W(OS_MATCH)) {
+		put_key(o, "os_match");
+		put_ch(o, '"');
+		put_str(o, p0f_how_name(how));
+		put_ch(o, '"');
+	}
 }
 
 /* A string from a fixed field or table, null when empty. */
@@ -318,38 +335,61 @@ static void put_text_or_null(struct out *o, const char *s, size_t max)
 /* Who sent the SYN (--owner): uid, gid, user, secctx, and with
  * --owner=full pid, comm, exe, cgroup, unit, container; null for what is
  * not known (a SYN that was not sent from this host has none of it). */
-static void put_owner(struct out *o, const struct synsink_event *ev)
+static void put_owner(struct out *o, const struct synsink_event *ev, uint64_t want)
 {
 	bool ids = ev->owner & SYNSINK_OWN_UID;
 	struct owner_proc p;
 	char user[64];
 	bool proc;
 
-	put_key(o, "uid");
-	ids ? put_uint(o, ev->uid, 0) : put_lit(o, "null");
-	put_key(o, "gid");
-	ids ? put_uint(o, ev->gid, 0) : put_lit(o, "null");
-	put_key(o, "user");
-	put_text_or_null(o, ids && owner_user(ev->uid, user, sizeof(user)) ? user : NULL,
-			 sizeof(user));
-	put_key(o, "secctx");
-	put_text_or_null(o, ev->owner & SYNSINK_OWN_SECCTX ? secctx_name(ev->secctx) : NULL,
-			 SECCTX_MAX_LEN);
-	if (owner_level() != OWNER_FULL)
+	if (W(UID)) {
+		put_key(o, "uid");
+		ids ? put_uint(o, ev->uid, 0) : put_lit(o, "null");
+	}
+	if (W(GID)) {
+		put_key(o, "gid");
+		ids ? put_uint(o, ev->gid, 0) : put_lit(o, "null");
+	}
+	if (W(USER)) {
+		put_key(o, "user");
+		put_text_or_null(o, ids && owner_user(ev->uid, user, sizeof(user)) ? user : NULL,
+				 sizeof(user));
+	}
+	if (W(SECCTX)) {
+		put_key(o, "secctx");
+		put_text_or_null(o, ev->owner & SYNSINK_OWN_SECCTX ? secctx_name(ev->secctx) : NULL,
+				 SECCTX_MAX_LEN);
+	}
+	if (owner_level() != OWNER_FULL || !(want & SF_PROC_KEYS))
 		return;
-	proc = owner_proc_get(ev, &p);
-	put_key(o, "pid");
-	ev->owner &SYNSINK_OWN_PID ? put_uint(o, ev->pid, 0) : put_lit(o, "null");
-	put_key(o, "comm");
-	put_text_or_null(o, ev->owner & SYNSINK_OWN_PID ? ev->comm : NULL, sizeof(ev->comm));
-	put_key(o, "exe");
-	put_text_or_null(o, proc ? p.exe : NULL, sizeof(p.exe));
-	put_key(o, "cgroup");
-	put_text_or_null(o, proc ? p.cgroup : NULL, sizeof(p.cgroup));
-	put_key(o, "unit");
-	put_text_or_null(o, proc ? p.unit : NULL, sizeof(p.unit));
-	put_key(o, "container");
-	put_text_or_null(o, proc ? p.container : NULL, sizeof(p.container));
+	proc = (want &
+		(SF_BIT(SF_EXE) | SF_BIT(SF_CGROUP) | SF_BIT(SF_UNIT) | SF_BIT(SF_CONTAINER))) &&
+	       owner_proc_get(ev, &p);
+	if (W(PID)) {
+		put_key(o, "pid");
+		ev->owner &SYNSINK_OWN_PID ? put_uint(o, ev->pid, 0) : put_lit(o, "null");
+	}
+	if (W(COMM)) {
+		put_key(o, "comm");
+		put_text_or_null(o, ev->owner & SYNSINK_OWN_PID ? ev->comm : NULL,
+				 sizeof(ev->comm));
+	}
+	if (W(EXE)) {
+		put_key(o, "exe");
+		put_text_or_null(o, proc ? p.exe : NULL, sizeof(p.exe));
+	}
+	if (W(CGROUP)) {
+		put_key(o, "cgroup");
+		put_text_or_null(o, proc ? p.cgroup : NULL, sizeof(p.cgroup));
+	}
+	if (W(UNIT)) {
+		put_key(o, "unit");
+		put_text_or_null(o, proc ? p.unit : NULL, sizeof(p.unit));
+	}
+	if (W(CONTAINER)) {
+		put_key(o, "container");
+		put_text_or_null(o, proc ? p.container : NULL, sizeof(p.container));
+	}
 }
 
 static void put_mac(struct out *o, const struct synsink_event *ev)
@@ -382,78 +422,139 @@ static void put_dev(struct out *o, uint32_t ifindex, const char *name)
 	put_json_str(o, name, SYNSINK_IFNAMSIZ);
 }
 
-size_t syn_format_json(const struct synsink_event *ev, char *buf, size_t len)
+size_t syn_format_json_sel(const struct synsink_event *ev, char *buf, size_t len, uint64_t want)
 {
 	struct out o = { buf, len, 0 };
 	int v6 = ev->family == AF_INET6;
+	size_t n;
 
-	put_lit(&o, "{\"v\":");
-	put_uint(&o, SYN_JSON_SCHEMA, 0);
-	put_kuint(&o, "v_minor", SYN_JSON_MINOR);
-	put_key(&o, "ts");
-	put_ts(&o, ev->ts_ns);
-	put_kuint(&o, "queue", ev->queue);
-	put_kuint(&o, "id", ev->packet_id);
-	put_key(&o, "family");
-	if (v6)
-		put_lit(&o, "\"ipv6\"");
-	else
-		put_lit(&o, "\"ipv4\"");
-	put_key(&o, "src");
-	put_ch(&o, '"');
-	put_addr(&o, ev->family, ev->saddr);
-	put_ch(&o, '"');
-	put_kuint(&o, "sport", ev->sport);
-	put_key(&o, "dst");
-	put_ch(&o, '"');
-	put_addr(&o, ev->family, ev->daddr);
-	put_ch(&o, '"');
-	put_kuint(&o, "dport", ev->dport);
-	put_kuint(&o, "ttl", ev->ttl);
-	put_kuint(&o, "tos", ev->tos);
+	/* Every key is written with a comma before it; the first one's
+	 * becomes the brace at the end. */
+	if (W(V))
+		put_kuint(&o, "v", SYN_JSON_SCHEMA);
+	if (W(V_MINOR))
+		put_kuint(&o, "v_minor", SYN_JSON_MINOR);
+	if (W(TS)) {
+		put_key(&o, "ts");
+		put_ts(&o, ev->ts_ns);
+	}
+	if (W(QUEUE))
+		put_kuint(&o, "queue", ev->queue);
+	if (W(ID))
+		put_kuint(&o, "id", ev->packet_id);
+	if (W(FAMILY)) {
+		put_key(&o, "family");
+		if (v6)
+			put_lit(&o, "\"ipv6\"");
+		else
+			put_lit(&o, "\"ipv4\"");
+	}
+	if (W(SRC)) {
+		put_key(&o, "src");
+		put_ch(&o, '"');
+		put_addr(&o, ev->family, ev->saddr);
+		put_ch(&o, '"');
+	}
+	if (W(SPORT))
+		put_kuint(&o, "sport", ev->sport);
+	if (W(DST)) {
+		put_key(&o, "dst");
+		put_ch(&o, '"');
+		put_addr(&o, ev->family, ev->daddr);
+		put_ch(&o, '"');
+	}
+	if (W(DPORT))
+		put_kuint(&o, "dport", ev->dport);
+	if (W(TTL))
+		put_kuint(&o, "ttl", ev->ttl);
+	if (W(TOS))
+		put_kuint(&o, "tos", ev->tos);
 	if (v6) {
-		put_kuint(&o, "flowlabel", ev->flowlabel);
-		put_kuint(&o, "exthdrs", ev->n_exthdr);
+		if (W(FLOWLABEL))
+			put_kuint(&o, "flowlabel", ev->flowlabel);
+		if (W(EXTHDRS))
+			put_kuint(&o, "exthdrs", ev->n_exthdr);
 	} else {
-		put_kuint(&o, "ip_id", ev->ip_id);
-		put_kuint(&o, "ipopt_len", ev->ipopt_len);
+		if (W(IP_ID))
+			put_kuint(&o, "ip_id", ev->ip_id);
+		if (W(IPOPT_LEN))
+			put_kuint(&o, "ipopt_len", ev->ipopt_len);
 	}
-	put_kbool(&o, "df", ev->flags & SYNSINK_F_IP_DF);
-	put_kbool(&o, "frag", ev->flags & SYNSINK_F_IP_MF);
-	put_kuint(&o, "win", ev->win);
-	put_kuint(&o, "seq", ev->seq);
-	put_kuint(&o, "flags", ev->tcp_flags);
-	put_kbool(&o, "ecn", ev->flags & SYNSINK_F_ECN_SETUP);
-	put_kuint(&o, "payload", ev->payload_len);
-	put_kbool(&o, "truncated", ev->flags & SYNSINK_F_TRUNC);
-	if (ev->opt_present & SYNSINK_HAS_MSS)
+	if (W(DF))
+		put_kbool(&o, "df", ev->flags & SYNSINK_F_IP_DF);
+	if (W(FRAG))
+		put_kbool(&o, "frag", ev->flags & SYNSINK_F_IP_MF);
+	if (W(WIN))
+		put_kuint(&o, "win", ev->win);
+	if (W(SEQ))
+		put_kuint(&o, "seq", ev->seq);
+	if (W(FLAGS))
+		put_kuint(&o, "flags", ev->tcp_flags);
+	if (W(ECN))
+		put_kbool(&o, "ecn", ev->flags & SYNSINK_F_ECN_SETUP);
+	if (W(PAYLOAD))
+		put_kuint(&o, "payload", ev->payload_len);
+	if (W(TRUNCATED))
+		put_kbool(&o, "truncated", ev->flags & SYNSINK_F_TRUNC);
+	if (W(MSS) && (ev->opt_present & SYNSINK_HAS_MSS))
 		put_kuint(&o, "mss", ev->mss);
-	if (ev->opt_present & SYNSINK_HAS_WSCALE)
+	if (W(WSCALE) && (ev->opt_present & SYNSINK_HAS_WSCALE))
 		put_kuint(&o, "wscale", ev->wscale);
-	put_kbool(&o, "sackok", ev->opt_present & SYNSINK_HAS_SACKOK);
+	if (W(SACKOK))
+		put_kbool(&o, "sackok", ev->opt_present & SYNSINK_HAS_SACKOK);
 	if (ev->opt_present & SYNSINK_HAS_TS) {
-		put_kuint(&o, "tsval", ev->tsval);
-		put_kuint(&o, "tsecr", ev->tsecr);
+		if (W(TSVAL))
+			put_kuint(&o, "tsval", ev->tsval);
+		if (W(TSECR))
+			put_kuint(&o, "tsecr", ev->tsecr);
 	}
-	put_opts(&o, ev);
-	put_kbool(&o, "opt_bad", ev->flags & SYNSINK_F_OPT_BAD);
-	put_fp(&o, ev);
-	put_kuint(&o, "hops", syn_ittl(ev->ttl) - ev->ttl);
-	put_kbool(&o, "retx", ev->flags & SYNSINK_F_RETX);
-	put_key(&o, "in");
-	put_dev(&o, ev->indev, ev->indev_name);
-	put_key(&o, "out");
-	put_dev(&o, ev->outdev, ev->outdev_name);
-	put_kuint(&o, "mark", ev->mark);
-	put_mac(&o, ev);
-	put_key(&o, "host"); /* valid names need no escaping */
-	put_ch(&o, '"');
-	put_str(&o, sensor);
-	put_ch(&o, '"');
-	if (p0f)
-		put_os(&o, ev);
-	if (owner_level() != OWNER_OFF)
-		put_owner(&o, ev);
+	if (W(OPTS))
+		put_opts(&o, ev);
+	if (W(OPT_BAD))
+		put_kbool(&o, "opt_bad", ev->flags & SYNSINK_F_OPT_BAD);
+	if (W(FP))
+		put_fp(&o, ev);
+	if (W(HOPS))
+		put_kuint(&o, "hops", syn_ittl(ev->ttl) - ev->ttl);
+	if (W(RETX))
+		put_kbool(&o, "retx", ev->flags & SYNSINK_F_RETX);
+	if (W(IN)) {
+		put_key(&o, "in");
+		put_dev(&o, ev->indev, ev->indev_name);
+	}
+	if (W(OUT)) {
+		put_key(&o, "out");
+		put_dev(&o, ev->outdev, ev->outdev_name);
+	}
+	if (W(MARK))
+		put_kuint(&o, "mark", ev->mark);
+	if (W(MAC))
+		put_mac(&o, ev);
+	if (W(HOST)) {
+		put_key(&o, "host"); /* valid names need no escaping */
+		put_ch(&o, '"');
+		put_str(&o, sensor);
+		put_ch(&o, '"');
+	}
+	if (p0f && (want & SF_OS_KEYS))
+		put_os(&o, ev, want);
+	if (owner_level() != OWNER_OFF && (want & SF_OWNER_KEYS))
+		put_owner(&o, ev, want);
+	if (o.p == buf) /* none of the keys selected is in this event */
+		put_ch(&o, ',');
 	put_lit(&o, "}\n");
-	return out_finish(&o, buf);
+	n = out_finish(&o, buf);
+	if (n)
+		buf[0] = '{';
+	return n;
+}
+
+size_t syn_format_json(const struct synsink_event *ev, char *buf, size_t len)
+{
+	return syn_format_json_sel(ev, buf, len, SF_ALL);
+}
+
+bool syn_format_has_p0f(void)
+{
+	return p0f != NULL;
 }

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <synsink/event.h>
 
@@ -21,6 +22,10 @@
  */
 size_t syn_format_text(const struct synsink_event *ev, char *buf, size_t len);
 size_t syn_format_json(const struct synsink_event *ev, char *buf, size_t len);
+/* The JSON object with only the keys in want (fields.h's SF_BIT()s; a
+ * key the event does not have, like mss without the option, stays out
+ * as always).  want must hold at least one key. */
+size_t syn_format_json_sel(const struct synsink_event *ev, char *buf, size_t len, uint64_t want);
 
 /* The name JSON uses for a TCP option kind ("mss", ..., or NULL if it has
  * none and is written as its number). */
@@ -40,5 +45,7 @@ struct p0f_db;
 void syn_format_set_p0f(const struct p0f_db *db);
 /* The sensor name set. */
 const char *syn_sensor(void);
+/* Whether a p0f database is set. */
+bool syn_format_has_p0f(void);
 
 #endif

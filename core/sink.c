@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fields.h"
 #include "format.h"
 #include "log.h"
 #include "options.h"
@@ -112,6 +113,50 @@ static int plugin_open(struct sink *s)
 	if (!ret && s->held[0])
 		log_msg(SYNSINK_LOG_WARN, "%s: %s", s->label, s->held);
 	return ret;
+}
+
+static size_t host_format_text(const struct synsink_host *h, const struct synsink_event *ev,
+			       char *buf, size_t len)
+{
+	(void)h;
+	return syn_format_text(ev, buf, len);
+}
+
+static size_t host_format_json(const struct synsink_host *h, const struct synsink_event *ev,
+			       char *buf, size_t len)
+{
+	const struct sink *s = h->ctx;
+
+	return syn_format_json_sel(ev, buf, len, s->fields);
+}
+
+/* fields=: the keys, known and of features that are on, for a sink that
+ * writes JSON (a plugin's option "format" set to "text" does not).
+ * Returns 0 or -EINVAL with err. */
+static int take_fields(struct sink *s, const char *list, char *err, size_t errlen)
+{
+	const struct synsink_plugin *d = s->pl.desc;
+	char why[256];
+	size_t i;
+
+	s->fields = SF_ALL;
+	if (!list)
+		return 0;
+	if (syn_fields_parse(list, &s->fields, why, sizeof(why))) {
+		snprintf(err, errlen, "sink %s: %s", s->spec.name, why);
+		return -EINVAL;
+	}
+	for (i = 0; i < d->n_options; i++) {
+		if (!strcmp(d->options[i].name, "format") && s->vals[i].str &&
+		    !strcmp(s->vals[i].str, "text")) {
+			snprintf(
+				err, errlen,
+				"sink %s: option 'fields' selects JSON keys, and this sink writes text (format=json)",
+				s->spec.name);
+			return -EINVAL;
+		}
+	}
+	return 0;
 }
 
 static int sink_fail(struct sink *s, int code)
@@ -250,7 +295,8 @@ int sink_open(struct sink *s, const char *spec_arg, const struct sink_env *env, 
 		return sink_fail(s, SINK_E_START);
 	}
 	if (sink_values_parse(s->pl.desc, &s->spec, s->vals, s->kvbuf, err, errlen) ||
-	    take_secrets(s, env->spec_in_file, err, errlen))
+	    take_secrets(s, env->spec_in_file, err, errlen) ||
+	    take_fields(s, o.fields, err, errlen))
 		return sink_fail(s, SINK_E_USAGE);
 
 	s->rings = calloc(env->n_rings, sizeof(*s->rings));
@@ -277,8 +323,8 @@ int sink_open(struct sink *s, const char *spec_arg, const struct sink_env *env, 
 	s->host.struct_size = sizeof(s->host);
 	s->host.ctx = s;
 	s->host.log = host_log;
-	s->host.format_text = syn_format_text;
-	s->host.format_json = syn_format_json;
+	s->host.format_text = host_format_text;
+	s->host.format_json = host_format_json;
 	s->host.now_ns = clock_mono_ns;
 	s->host.settle = host_settle;
 	s->host.wake = host_wake;

@@ -34,7 +34,8 @@ struct sink {
 	size_t n_secrets;
 	struct synsink_kv kvbuf[SINKSPEC_MAX_KV]; /* prefix options' keys */
 	struct synsink_host host;
-	void *state; /* the plugin instance */
+	uint64_t fields; /* the JSON keys fields= selects (fields.h), SF_ALL without */
+	void *state;	 /* the plugin instance */
 	int opened;
 
 	/* host->log may be called from any thread (a library's own ones

@@ -99,7 +99,8 @@ int plugin_list(const char *dir, FILE *out)
 		" power of two, instead of --ring-size), buffer=N (events held in"
 		" memory until delivered, default %u), spool=DIR and spool_max=SIZE"
 		" (a disk spool for what memory cannot hold; default limit %lluM):"
-		" README, Delivery)\n",
+		" README, Delivery; and a sink that writes JSON fields=KEY,KEY,..."
+		" (only those keys: README, Sinks)\n",
 		SINK_BUFFER_DEFAULT, (unsigned long long)(SPOOL_DEFAULT_MAX >> 20));
 	for (i = 0; i < n; i++) {
 		struct plugin pl;

@@ -110,7 +110,7 @@ void sinkspec_free(struct sink_spec *spec)
 	memset(spec, 0, sizeof(*spec));
 }
 
-static const char *const core_keys[] = { "ring", "buffer", "spool", "spool_max", NULL };
+static const char *const core_keys[] = { "ring", "buffer", "spool", "spool_max", "fields", NULL };
 
 bool sinkspec_core_key(const char *key)
 {
@@ -152,6 +152,8 @@ static int take_one(const char *sink, const char *key, const char *val, struct s
 			return -EINVAL;
 		}
 		o->spool = val;
+	} else if (!strcmp(key, "fields")) {
+		o->fields = val; /* parsed by sink_open, once the features are set */
 	} else {
 		if (parse_size(val, SINK_SPOOL_MAX_MIN, UINT64_MAX, &v)) {
 			snprintf(

@@ -41,6 +41,7 @@ struct sink_core_opts {
 	size_t buffer;
 	const char *spool; /* points into the spec; NULL: none */
 	uint64_t spool_max;
+	const char *fields; /* fields=, as given (points into the spec); NULL: none */
 };
 
 #define SINK_BUFFER_DEFAULT 100000

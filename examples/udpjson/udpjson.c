@@ -84,7 +84,7 @@ static int uj_write(void *state, const struct synsink_event *ev, size_t n, uint6
 	int ok = 1;
 
 	for (i = 0; i < n; i++) {
-		size_t len = u->host->format_json(&ev[i], u->line, sizeof(u->line));
+		size_t len = u->host->format_json(u->host, &ev[i], u->line, sizeof(u->line));
 		int sent = len && send(u->fd, u->line, len - 1, 0) == (ssize_t)(len - 1);
 
 		if (sent != ok && run) {

@@ -23,8 +23,8 @@ static int write_all(int fd, const char *buf, size_t len, atomic_ullong *bytes)
 	return 0;
 }
 
-int lines_write(int fd, const struct synsink_event *ev, size_t n, lines_format_fn format, char *buf,
-		size_t cap, atomic_ullong *bytes)
+int lines_write(int fd, const struct synsink_event *ev, size_t n, const struct synsink_host *h,
+		lines_format_fn format, char *buf, size_t cap, atomic_ullong *bytes)
 {
 	size_t used = 0, i;
 	int ret;
@@ -36,7 +36,7 @@ int lines_write(int fd, const struct synsink_event *ev, size_t n, lines_format_f
 				return ret;
 			used = 0;
 		}
-		used += format(&ev[i], buf + used, cap - used);
+		used += format(h, &ev[i], buf + used, cap - used);
 	}
 	return write_all(fd, buf, used, bytes);
 }

@@ -12,14 +12,16 @@
 #include <stdatomic.h>
 #include <stddef.h>
 
-#include <synsink/event.h>
+#include <synsink/plugin.h>
 
-typedef size_t (*lines_format_fn)(const struct synsink_event *ev, char *buf, size_t len);
+typedef size_t (*lines_format_fn)(const struct synsink_host *h, const struct synsink_event *ev,
+				  char *buf, size_t len);
 
 /* Writes the n events' lines to fd through buf (cap bytes, at least
- * SYNSINK_LINE_MAX), adding what went out to *bytes.  Returns 0, or the
- * negative errno of the write that failed (EINTR is retried). */
-int lines_write(int fd, const struct synsink_event *ev, size_t n, lines_format_fn format, char *buf,
-		size_t cap, atomic_ullong *bytes);
+ * SYNSINK_LINE_MAX), formatted by h's format, adding what went out to
+ * *bytes.  Returns 0, or the negative errno of the write that failed
+ * (EINTR is retried). */
+int lines_write(int fd, const struct synsink_event *ev, size_t n, const struct synsink_host *h,
+		lines_format_fn format, char *buf, size_t cap, atomic_ullong *bytes);
 
 #endif

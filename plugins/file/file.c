@@ -54,7 +54,7 @@ static const struct synsink_option options[N_OPTS] = {
 
 struct file_sink {
 	const struct synsink_host *host;
-	size_t (*format)(const struct synsink_event *ev, char *buf, size_t len);
+	lines_format_fn format;
 	const char *path;
 	mode_t mode;
 	int fsync;
@@ -154,7 +154,7 @@ static int file_write(void *state, const struct synsink_event *ev, size_t n, uin
 	(void)seq; /* done in write(): SYNSINK_OK settles the batch */
 	if (s->fd < 0)
 		return SYNSINK_ERROR; /* a reopen failed; said so then */
-	ret = lines_write(s->fd, ev, n, s->format, s->buf, sizeof(s->buf), &s->bytes);
+	ret = lines_write(s->fd, ev, n, s->host, s->format, s->buf, sizeof(s->buf), &s->bytes);
 	if (ret)
 		return fail(s, ret);
 	s->lines += n;

@@ -329,8 +329,8 @@ static int kafka_write(void *state, const struct synsink_event *ev, size_t n, ui
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		size_t len = (s->json ? s->host->format_json
-				      : s->host->format_text)(&ev[i], s->line, sizeof(s->line));
+		size_t len = (s->json ? s->host->format_json : s->host->format_text)(
+			s->host, &ev[i], s->line, sizeof(s->line));
 		size_t klen = make_key(s, &ev[i]);
 		rd_kafka_resp_err_t err;
 

@@ -320,7 +320,7 @@ static size_t queue_chunk(struct rsink *s)
 	 * the sink's time. */
 	for (i = 0; i < n; i++) {
 		const struct synsink_event *ev = outbox_at(&s->ob, s->inflight + i);
-		size_t len = s->host->format_json(ev, s->line, sizeof(s->line));
+		size_t len = s->host->format_json(s->host, ev, s->line, sizeof(s->line));
 		size_t r;
 
 		if (!len || redis_cmd_build(&s->cmd, s->mode, key, maxlen, s->line, len))

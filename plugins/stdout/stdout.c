@@ -40,7 +40,7 @@ static const struct synsink_option options[] = {
 
 struct stdout_sink {
 	const struct synsink_host *host;
-	size_t (*format)(const struct synsink_event *ev, char *buf, size_t len);
+	lines_format_fn format;
 	int fd;
 	int closed;					 /* EPIPE or another hard error seen */
 	atomic_ullong lines, bytes, write_errors, epipe; /* read by stats() */
@@ -84,7 +84,7 @@ static int stdout_write(void *state, const struct synsink_event *ev, size_t n, u
 	(void)seq; /* done in write(): SYNSINK_OK settles the batch */
 	if (s->closed)
 		return SYNSINK_ERROR;
-	ret = lines_write(s->fd, ev, n, s->format, s->buf, sizeof(s->buf), &s->bytes);
+	ret = lines_write(s->fd, ev, n, s->host, s->format, s->buf, sizeof(s->buf), &s->bytes);
 	if (ret)
 		return fail(s, ret);
 	s->lines += n;

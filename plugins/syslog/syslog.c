@@ -104,7 +104,7 @@ static const struct synsink_option options[N_OPTS] = {
 static size_t message(struct ssink *s, const struct synsink_event *ev, char *out, size_t cap,
 		      char **start)
 {
-	size_t len = (s->json ? s->host->format_json : s->host->format_text)(ev, s->line,
+	size_t len = (s->json ? s->host->format_json : s->host->format_text)(s->host, ev, s->line,
 									     sizeof(s->line));
 	size_t n, max = s->max_size < cap - FRAME_ROOM - 1 ? s->max_size : cap - FRAME_ROOM - 1;
 	int trunc;

@@ -56,11 +56,25 @@ static void test_settle(const struct synsink_host *h, uint64_t seq, size_t n,
 	settled[o] += n;
 }
 
+static size_t test_format_text(const struct synsink_host *h, const struct synsink_event *ev,
+			       char *buf, size_t len)
+{
+	(void)h;
+	return syn_format_text(ev, buf, len);
+}
+
+static size_t test_format_json(const struct synsink_host *h, const struct synsink_event *ev,
+			       char *buf, size_t len)
+{
+	(void)h;
+	return syn_format_json(ev, buf, len);
+}
+
 static const struct synsink_host host = {
 	.struct_size = sizeof(struct synsink_host),
 	.log = test_log,
-	.format_text = syn_format_text,
-	.format_json = syn_format_json,
+	.format_text = test_format_text,
+	.format_json = test_format_json,
 	.now_ns = clock_mono_ns,
 	.settle = test_settle,
 };

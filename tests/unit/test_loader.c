@@ -74,7 +74,7 @@ static void test_two_at_once(void **state)
 	assert_string_equal(b.desc->name, "stdout");
 	assert_ptr_not_equal(a.desc, b.desc);
 	expect_refusal(TEST_PLUGIN_DIR, "bad_abi", -EINVAL,
-		       "built for ABI 99, this synsink needs ABI 3");
+		       "built for ABI 99, this synsink needs ABI 4");
 	assert_int_equal(plugin_load(TEST_PLUGIN_DIR, "good", &c, err, sizeof(err)), 0);
 	assert_ptr_equal(c.desc, a.desc); /* the same plugin twice is one object */
 	plugin_unload(&c);
@@ -86,7 +86,7 @@ static void test_bad_abi(void **state)
 {
 	(void)state;
 	expect_refusal(TEST_PLUGIN_DIR, "bad_abi", -EINVAL,
-		       "built for ABI 99, this synsink needs ABI 3");
+		       "built for ABI 99, this synsink needs ABI 4");
 }
 
 /* An ABI 1 plugin names both versions in its one line. */
@@ -94,7 +94,7 @@ static void test_abi1(void **state)
 {
 	(void)state;
 	expect_refusal(TEST_PLUGIN_DIR, "abi1", -EINVAL,
-		       "built for ABI 1, this synsink needs ABI 3");
+		       "built for ABI 1, this synsink needs ABI 4");
 }
 
 static void test_reserved(void **state)

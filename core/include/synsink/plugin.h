@@ -36,7 +36,7 @@
 
 #include <synsink/event.h>
 
-#define SYNSINK_PLUGIN_ABI    3
+#define SYNSINK_PLUGIN_ABI    4
 #define SYNSINK_PLUGIN_SYMBOL "synsink_plugin_entry"
 
 /*
@@ -119,9 +119,12 @@ struct synsink_host {
 		__attribute__((format(printf, 3, 4)));
 	/* The origin's text line, newline included.  Returns its length, or
 	 * 0 when len is too small (nothing useful is written then). */
-	size_t (*format_text)(const struct synsink_event *ev, char *buf, size_t len);
-	/* One JSON object (schema v1) and a newline; same return rule. */
-	size_t (*format_json)(const struct synsink_event *ev, char *buf, size_t len);
+	size_t (*format_text)(const struct synsink_host *h, const struct synsink_event *ev,
+			      char *buf, size_t len);
+	/* One JSON object (schema v1) and a newline, with the keys the
+	 * sink's fields= selects (ABI 4: why it takes h); same return rule. */
+	size_t (*format_json)(const struct synsink_host *h, const struct synsink_event *ev,
+			      char *buf, size_t len);
 	/* CLOCK_MONOTONIC in nanoseconds. */
 	uint64_t (*now_ns)(void);
 	/* The outcome of events seq .. seq+n-1, taken with SYNSINK_PENDING.
