@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-/* A sink that stops consuming: every write() holds the sink thread for
- * hold_ms before taking the batch.  For the fault tests only. */
+/* A sink that stops consuming, or is slow: every write() holds the sink
+ * thread for hold_ms, and event_us more per event, before taking the
+ * batch.  For the fault tests only. */
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <time.h>
@@ -11,13 +12,19 @@ static const struct synsink_option opts[] = {
 	{ .name = "hold_ms",
 	  .type = SYNSINK_OPT_UINT,
 	  .def = "2000",
-	  .min = 1,
+	  .min = 0,
 	  .max = 60000,
 	  .help = "how long each write blocks" },
+	{ .name = "event_us",
+	  .type = SYNSINK_OPT_UINT,
+	  .def = "0",
+	  .min = 0,
+	  .max = 1000000,
+	  .help = "and this much longer per event" },
 };
 
 struct block {
-	unsigned long long ms;
+	unsigned long long ms, event_us;
 	atomic_ullong taken; /* stats() reads it from any thread */
 };
 
@@ -29,6 +36,7 @@ static int block_open(void **st, const struct synsink_value *v, const struct syn
 	if (!b)
 		return -12;
 	b->ms = v[0].num;
+	b->event_us = v[1].num;
 	*st = b;
 	return 0;
 }
@@ -36,7 +44,8 @@ static int block_open(void **st, const struct synsink_value *v, const struct syn
 static int block_write(void *st, const struct synsink_event *ev, size_t n, uint64_t seq)
 {
 	struct block *b = st;
-	struct timespec ts = { (time_t)(b->ms / 1000), (long)(b->ms % 1000) * 1000000 };
+	unsigned long long us = b->ms * 1000 + b->event_us * n;
+	struct timespec ts = { (time_t)(us / 1000000), (long)(us % 1000000) * 1000 };
 
 	(void)ev;
 	(void)seq;
@@ -67,7 +76,7 @@ static const struct synsink_plugin desc = {
 	.name = "block",
 	.description = "test sink: blocks in every write",
 	.options = opts,
-	.n_options = 1,
+	.n_options = 2,
 	.open = block_open,
 	.write = block_write,
 	.flush = block_flush,
