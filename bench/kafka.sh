@@ -6,6 +6,11 @@
 #
 #   sudo bench/kafka.sh [COUNT] [RATE...]      (default 200000 at 100k, 50k, 20k/s and flat out)
 #
+# Then the sink alone, as kcat is measured: COUNT events spooled while no
+# broker answers (the sink aimed at a closed port), then delivered from
+# the spool by a fresh synsink with no SYN traffic, from its first
+# delivery to its last (REPLAY=0: skip it).
+#
 # Bounded: COUNT SYNs per run, 60 s at most for each wait.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -70,3 +75,41 @@ for rate in $RATES; do
 		"$(get "$st" sinks.0.dropped_ring)" "$(get "$st" sinks.0.dropped_buffer)" \
 		"$(get "$st" sinks.0.failed)"
 done
+
+[ "${REPLAY:-1}" = 1 ] || exit 0
+# Replay: the events into a spool first, no broker answering.
+rm -rf "$tmp/spool"
+ip netns exec "$LAB_SRV" build/bin/synsink --queue 1 --flush-timeout 1000 \
+	--sink "kafka:brokers=127.0.0.1:1,topic=replay,buffer=1000,spool=$tmp/spool,spool_max=1G" \
+	>/dev/null 2>"$tmp/err" &
+ss=$!
+lab_busywait 10000 grep -q "synsink: listening" "$tmp/err"
+lab_cli build/bin/syngen raw -a $LAB_V4_SRV -s 198.18.0.10 -k $LAB_EXTRA_SRC \
+	-p 9 -n "$COUNT" -r 50000 -t 60 >/dev/null 2>&1
+moved() {
+	st=$(lab_stats_live "$ss" "$tmp/err" 5000) &&
+		[ "$(get "$st" sinks.0.seen)" = "$(get "$st" queues.0.events)" ]
+}
+lab_busywait 30000 moved
+kill -TERM $ss
+wait $ss
+st=$(grep '"final":true' "$tmp/err")
+n=$(get "$st" sinks.0.spooled)
+echo warm-up | kcat_in_ns -P -t replay
+# From the start of the process, as kcat's time includes its own.
+t0=$(date +%s%N)
+ip netns exec "$LAB_SRV" build/bin/synsink --queue 1 \
+	--sink "kafka:topic=replay,spool=$tmp/spool,spool_max=1G" >/dev/null 2>"$tmp/err" &
+ss=$!
+lab_busywait 10000 grep -q "synsink: listening" "$tmp/err" # SIGUSR1 is handled from then on
+done_all() { st=$(lab_stats_live "$ss" "$tmp/err" 5000) && [ "$(get "$st" sinks.0.delivered)" = "$n" ]; }
+lab_busywait 60000 done_all || { echo "bench: replay not done" >&2; exit 1; }
+t1=$(date +%s%N)
+c1=$(cpu_ns $ss)
+kill -TERM $ss
+wait $ss
+kafka_count_is replay $((n + 1)) || { echo "bench: the topic does not hold $n events" >&2; exit 1; }
+eps=$(( n * 1000000000 / (t1 - t0) ))
+printf 'replay: %s spooled events delivered in %s s from synsink'"'"'s start = %s events/s (ratio to kcat %s); synsink CPU %s us/event\n' \
+	"$n" "$(echo "scale=3; ($t1 - $t0) / 1000000000" | bc)" "$eps" "$(echo "scale=2; $eps / $ref" | bc)" \
+	"$(echo "scale=2; $c1 / 1000 / $n" | bc)"
