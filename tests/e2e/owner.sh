@@ -113,9 +113,11 @@ flood() {
 	[ "$events" = "$queued" ] && [ "$(ss_stat queues.0.received)" = "$queued" ] ||
 		e2e_fail "$events events, $(ss_stat queues.0.received) read, for $queued SYNs queued"
 	# A few SYNs sent at this rate reach the rule but get no queue id, with
-	# or without --owner (the kernel's fail-open, counted nowhere but in
-	# the rule's own packet counter): said, not hidden.
-	[ "$queued" -ge $((N * 99 / 100)) ] || e2e_fail "only $queued of $N SYNs queued"
+	# or without --owner (accepted unqueued by the kernel, counted nowhere
+	# but in the rule's own packet counter): said, not hidden.  Seen: 0.1%
+	# to 1.1% of them (the most under ASan in CI), so the floor is 95%: it
+	# catches a queue that stopped taking SYNs, not the kernel's share.
+	[ "$queued" -ge $((N * 95 / 100)) ] || e2e_fail "only $queued of $N SYNs queued"
 	unqueued+=" $((N - queued))"
 }
 # Each twice, alternated: p99 of 15 000 verdicts moves by a bucket or
