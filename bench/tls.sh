@@ -50,11 +50,8 @@ echo warm-up | kcat_in_ns -P -t tls
 # settled every event captured, and capture has stopped growing.
 last_events=-1
 settled() {
-	local n line ev st
-	n=$(grep -c '"final":false' "$tmp/err" || true)
-	kill -USR1 "$1"
-	lab_busywait 2000 lab_stats_lines_gt "$tmp/err" "$n" || return 1
-	line=$(grep '"final":false' "$tmp/err" | tail -n1)
+	local line ev st
+	line=$(lab_stats_live "$1" "$tmp/err" 2000) || return 1
 	ev=$(lab_stats_get queues.0.events <<<"$line")
 	st=$(python3 -c '
 import json, sys
