@@ -3,6 +3,7 @@
 #include "options.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,15 +92,21 @@ int option_value_parse(const struct synsink_option *opt, const char *text, struc
 	return -EINVAL;
 }
 
+/* Whether key is name's file form: NAME_file. */
+static bool file_form_of(const char *key, const char *name)
+{
+	size_t l = strlen(name);
+
+	return !strncmp(key, name, l) && !strcmp(key + l, "_file");
+}
+
 /* The option declared as NAME_file for the secret NAME, or n_options. */
 static uint32_t secret_twin(const struct synsink_plugin *p, const char *name)
 {
-	size_t l = strlen(name);
 	uint32_t i;
 
 	for (i = 0; i < p->n_options; i++)
-		if (!strncmp(p->options[i].name, name, l) &&
-		    !strcmp(p->options[i].name + l, "_file"))
+		if (file_form_of(p->options[i].name, name))
 			return i;
 	return p->n_options;
 }
@@ -107,14 +114,11 @@ static uint32_t secret_twin(const struct synsink_plugin *p, const char *name)
 /* The secret option that key names as NAME_file, or n_options. */
 static uint32_t secret_file_option(const struct synsink_plugin *p, const char *key)
 {
-	size_t l = strlen(key);
 	uint32_t i;
 
-	if (l <= 5 || strcmp(key + l - 5, "_file"))
-		return p->n_options;
 	for (i = 0; i < p->n_options; i++)
 		if (p->options[i].type == SYNSINK_OPT_SECRET &&
-		    strlen(p->options[i].name) == l - 5 && !strncmp(p->options[i].name, key, l - 5))
+		    file_form_of(key, p->options[i].name))
 			return i;
 	return p->n_options;
 }
