@@ -152,36 +152,47 @@ int tlsc_handshake(struct tlsc *t, int fd, int timeout_ms, bool *verify, char *w
 	return r;
 }
 
+/* One byte read after the handshake: 0 when the server has not refused us
+ * since (data, which no server of ours sends but is no refusal, a session
+ * ticket, half a record, nothing yet); 1 with why when it sent an alert;
+ * -1 with why when it closed the connection. */
+static int read_refusal(struct tlsc *t, char *why, size_t len)
+{
+	char c;
+	int n = SSL_read(t->ssl, &c, 1), e = n > 0 ? SSL_ERROR_NONE : SSL_get_error(t->ssl, n), ret;
+
+	if (e == SSL_ERROR_NONE || e == SSL_ERROR_WANT_READ)
+		return 0;
+	if (e == SSL_ERROR_SSL) {
+		snprintf(why, len, "TLS: the %s refused us: %s", t->peer, ossl_why());
+		ret = 1;
+	} else {
+		snprintf(why, len, "TLS: the %s closed the connection", t->peer);
+		ret = -1;
+	}
+	ERR_clear_error();
+	return ret;
+}
+
 int tlsc_settled(struct tlsc *t, int fd, int wait_ms, char *why, size_t len)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
-	int fl = fcntl(fd, F_GETFL), ret = 0, n, e, left = wait_ms;
+	int fl = fcntl(fd, F_GETFL), ret = 0, left = wait_ms;
 	struct timespec t0, t1;
-	char c;
 
 	/* Non-blocking meanwhile: half a record must not hold the start. */
 	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK))
 		return 0; /* cannot look: the first write will tell */
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (left > 0 && poll(&p, 1, left) == 1) {
-		n = SSL_read(t->ssl, &c, 1);
-		e = n > 0 ? SSL_ERROR_NONE : SSL_get_error(t->ssl, n);
-		if (e == SSL_ERROR_NONE || e == SSL_ERROR_WANT_READ) {
-			/* data (not what a collector sends, but no refusal), a
-			 * session ticket, half a record: look again */
-			clock_gettime(CLOCK_MONOTONIC, &t1);
-			left = wait_ms - (int)((t1.tv_sec - t0.tv_sec) * 1000 +
-					       (t1.tv_nsec - t0.tv_nsec) / 1000000);
-			continue;
+		if (read_refusal(t, why, len)) {
+			tlsc_close(t);
+			ret = -EPROTO;
+			break;
 		}
-		if (e == SSL_ERROR_SSL)
-			snprintf(why, len, "TLS: the %s refused us: %s", t->peer, ossl_why());
-		else
-			snprintf(why, len, "TLS: the %s closed the connection", t->peer);
-		ERR_clear_error();
-		tlsc_close(t);
-		ret = -EPROTO;
-		break;
+		clock_gettime(CLOCK_MONOTONIC, &t1); /* look again */
+		left = wait_ms -
+		       (int)((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000);
 	}
 	(void)fcntl(fd, F_SETFL, fl);
 	return ret;
@@ -258,17 +269,12 @@ ssize_t tlsc_write(struct tlsc *t, const void *buf, size_t len, int *want, char 
 
 bool tlsc_refusal(struct tlsc *t, char *why, size_t len)
 {
-	char c;
-	int n;
+	char alert[320];
 
-	if (!t->ssl)
+	/* why keeps the failed write's reason unless an alert says more */
+	if (!t->ssl || read_refusal(t, alert, sizeof(alert)) != 1)
 		return false;
-	n = SSL_read(t->ssl, &c, 1);
-	if (n > 0 || SSL_get_error(t->ssl, n) != SSL_ERROR_SSL) {
-		ERR_clear_error();
-		return false;
-	}
-	snprintf(why, len, "TLS: the %s refused us: %s", t->peer, ossl_why());
+	snprintf(why, len, "%s", alert);
 	return true;
 }
 
