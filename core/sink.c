@@ -127,7 +127,7 @@ static size_t host_format_json(const struct synsink_host *h, const struct synsin
 {
 	const struct sink *s = h->ctx;
 
-	return syn_format_json_sel(ev, buf, len, s->fields ? s->fields : SF_ALL);
+	return syn_format_json_sel(ev, buf, len, s->fields); /* take_fields set it */
 }
 
 /* fields=: the keys, known and of features that are on, for a sink that
