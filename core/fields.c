@@ -79,7 +79,7 @@ static const char *needs(enum syn_field f)
 
 int syn_fields_parse(const char *list, uint64_t *mask, char *err, size_t len)
 {
-	const char *p = list;
+	const char *p = list, *need;
 	uint64_t m = 0;
 
 	for (;;) {
@@ -103,9 +103,9 @@ int syn_fields_parse(const char *list, uint64_t *mask, char *err, size_t len)
 			snprintf(err, len, "option 'fields': '%s' given twice", syn_field_names[f]);
 			return -EINVAL;
 		}
-		if (needs(f)) {
+		if ((need = needs(f))) {
 			snprintf(err, len, "option 'fields': '%s' needs %s", syn_field_names[f],
-				 needs(f));
+				 need);
 			return -EINVAL;
 		}
 		m |= SF_BIT(f);
