@@ -5,8 +5,8 @@
  *   tls=true            security.protocol SSL (SASL_SSL with SASL)
  *   ca=FILE             ssl.ca.location: the CA that signed the brokers'
  *                       certificates (default: the system's)
- *   cert=FILE, key=FILE ssl.certificate.location, ssl.key.location: a
- *                       client certificate, when the brokers ask for one
+ *   cert=FILE,          ssl.certificate.location, ssl.key.location: a
+ *   tls_key=FILE        client certificate, when the brokers ask for one
  *   sasl_mechanism=M    PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512
  *   sasl_username=U     sasl.username
  *   sasl_password=P     sasl.password; a secret: sasl_password_file=FILE
