@@ -43,14 +43,7 @@ grep -q "format .*(text|json) default: text" <<<"$sinks" ||
 	e2e_fail "--list-sinks lacks stdout's options"
 # Plugins nobody should trust: one line naming the path and why, exit 1.
 plugdir=$("$SYNSINK" --list-sinks | sed -n 's/^Sinks in \(.*\):$/\1/p')
-refused() {	# refused DIR NEEDLE: synsink --plugin-dir DIR refuses stdout
-	local out rc=0
-	out=$(ip netns exec "$LAB_SRV" "$SYNSINK" --plugin-dir "$1" 2>&1 >/dev/null) || rc=$?
-	[ "$rc" = 1 ] || e2e_fail "--plugin-dir $1 ($2): exit $rc: $out"
-	[ "$(printf '%s\n' "$out" | wc -l)" = 1 ] || e2e_fail "more than one line: $out"
-	case $out in *"$2"*) ;; *) e2e_fail "unclear: $out" ;; esac
-	printf '  %-40s -> %s\n' "$2" "$out"
-}
+refused() { ss_refused 1 "$2" --plugin-dir "$1"; } # refused DIR NEEDLE: DIR's stdout
 mkdir -m 755 "$E2E_TMP/plug"
 cp "$plugdir/stdout.so" "$E2E_TMP/plug/"
 chmod 664 "$E2E_TMP/plug/stdout.so"
