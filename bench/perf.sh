@@ -128,8 +128,8 @@ print("%s/%s" % (q(0.5), q(0.99)) if n else "-")'
 }
 
 declare -A MIN_CPU MIN_RATE
-printf '| config | offered/s | sent | rule hits | received | events | unqueued | queue/user dropped | id gaps | ENOBUFS | ring drops | sink losses | handled/s | CPU µs/SYN | vs min | peak RSS MiB | verdict p50/p99 µs |\n'
-printf '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n'
+printf '| config | offered/s | sent | rule hits | received | events | unqueued | queue/user dropped | id gaps | ENOBUFS | ring drops | sink losses | handled/s | CPU µs/SYN | queue/sink threads µs | vs min | peak RSS MiB | verdict p50/p99 µs |\n'
+printf '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n'
 for cfg in $CONFIGS; do
 	for rate in $RATES; do
 		count=$((rate ? rate * SECS : 300000 * SECS))
@@ -145,6 +145,8 @@ for cfg in $CONFIGS; do
 		[ "$cfg" = min ] || lab_busywait 60000 sinks_done || fail "$cfg: sinks never caught up"
 		read -r _ qdrop udrop _ <<<"$(kq)"
 		cpu=$(cpu_ns "$cpid")
+		split=-
+		[ "$cfg" = min ] || split="$(cpu_ns "$cpid" 'queue/*') $(cpu_ns "$cpid" 'sink/*')"
 		rss=$(awk '/^VmHWM/ {print $2}' "/proc/$cpid/status")
 		hits=$(lab_srv iptables -t raw -L PREROUTING -v -x -n | awk '/NFQUEUE/ {print $1}')
 		kill -TERM "$cpid"
@@ -178,6 +180,10 @@ print("%d%s" % (sum(d), " (%s)" % "/".join(map(str, d)) if sum(d) and len(d) > 1
 		[ "$recv" -le "$hits" ] || fail "$cfg: received $recv > rule hits $hits"
 		handled=$(( recv * 1000000000 / (t1 - t0) ))
 		us=$(echo "scale=2; $cpu / 1000 / $recv" | bc)
+		if [ "$split" != - ]; then
+			read -r qns sns <<<"$split"
+			split="$(echo "scale=2; $qns / 1000 / $recv" | bc) / $(echo "scale=2; $sns / 1000 / $recv" | bc)"
+		fi
 		if [ "$cfg" = min ]; then
 			MIN_CPU[$rate]=$us MIN_RATE[$rate]=$handled vs=1.00
 		elif [ -n "${MIN_CPU[$rate]:-}" ]; then
@@ -186,10 +192,10 @@ print("%d%s" % (sum(d), " (%s)" % "/".join(map(str, d)) if sum(d) and len(d) > 1
 		else
 			vs=-
 		fi
-		printf '| %s | %s | %s | %s | %s | %s | %s | %s/%s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
+		printf '| %s | %s | %s | %s | %s | %s | %s | %s/%s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
 			"$cfg" "${rate/#0/flat out}" "$sent" "$hits" "$recv" "$events" \
 			$((hits - recv)) "$qdrop" "$udrop" "$gaps" "$enob" "$ring" "$lost" "$handled" \
-			"$us" "$vs" "$(echo "scale=1; $rss / 1024" | bc)" "$lat"
+			"$us" "$split" "$vs" "$(echo "scale=1; $rss / 1024" | bc)" "$lat"
 		: >"$OUT"
 	done
 done

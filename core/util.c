@@ -2,6 +2,8 @@
 #include "util.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
 #include <time.h>
@@ -67,4 +69,12 @@ uint64_t clock_mono_ns(void)
 uint64_t clock_real_ns(void)
 {
 	return clock_ns(CLOCK_REALTIME);
+}
+
+void thread_name(const char *prefix, const char *what)
+{
+	char name[16]; /* the kernel's TASK_COMM_LEN */
+
+	snprintf(name, sizeof(name), "%s/%s", prefix, what);
+	(void)pthread_setname_np(pthread_self(), name); /* a name is a courtesy */
 }

@@ -16,4 +16,8 @@ int parse_size(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 uint64_t clock_mono_ns(void);
 uint64_t clock_real_ns(void);
 
+/* Names the calling thread "PREFIX/WHAT", cut to the kernel's 15
+ * characters, so top -H, ps -L and perf tell the threads apart. */
+void thread_name(const char *prefix, const char *what);
+
 #endif
