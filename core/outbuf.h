@@ -37,17 +37,30 @@ static inline void put_ch(struct out *o, char c)
 	put_mem(o, &c, 1);
 }
 
-/* Decimal, zero-padded to at least width digits. */
+/* Decimal, zero-padded to at least width digits (24 at most), two digits
+ * a division. */
 static inline void put_uint(struct out *o, unsigned long long v, int width)
 {
+	static const char pairs[] = "00010203040506070809101112131415161718192021222324"
+				    "25262728293031323334353637383940414243444546474849"
+				    "50515253545556575859606162636465666768697071727374"
+				    "75767778798081828384858687888990919293949596979899";
 	char tmp[24];
 	int i = sizeof(tmp);
 
-	do {
-		tmp[--i] = (char)('0' + v % 10);
-		v /= 10;
-		width--;
-	} while (v || width > 0);
+	while (v >= 100) {
+		i -= 2;
+		memcpy(tmp + i, pairs + 2 * (v % 100), 2);
+		v /= 100;
+	}
+	if (v >= 10) {
+		i -= 2;
+		memcpy(tmp + i, pairs + 2 * v, 2);
+	} else {
+		tmp[--i] = (char)('0' + v);
+	}
+	while ((int)sizeof(tmp) - i < width && i > 0)
+		tmp[--i] = '0';
 	put_mem(o, tmp + i, sizeof(tmp) - (size_t)i);
 }
 
