@@ -11,6 +11,7 @@
 #include "owner.h"
 #include "p0fdb.h"
 #include "secctx.h"
+#include "sigcache.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -28,6 +29,7 @@ static const struct p0f_db *p0f;
 void syn_format_set_p0f(const struct p0f_db *db)
 {
 	p0f = db;
+	syn_sig_forget();
 }
 
 bool syn_sensor_valid(const char *name)
@@ -137,24 +139,32 @@ size_t syn_format_text(const struct synsink_event *ev, char *buf, size_t len)
 }
 
 /* A JSON string.  Bytes outside printable ASCII become \u00XX, so the
- * output is valid JSON (and ASCII) whatever an interface is called. */
+ * output is valid JSON (and ASCII) whatever an interface is called.  Runs
+ * that need no escaping, all of most strings, go out in one copy. */
 static void put_json_str(struct out *o, const char *s, size_t max)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t i;
+	size_t i = 0, run;
 
 	put_ch(o, '"');
-	for (i = 0; i < max && s[i]; i++) {
-		unsigned char c = (unsigned char)s[i];
+	for (;;) {
+		unsigned char c;
 
+		for (run = i; i < max; i++) {
+			c = (unsigned char)s[i];
+			if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\')
+				break;
+		}
+		put_mem(o, s + run, i - run);
+		if (i == max || !s[i])
+			break;
+		c = (unsigned char)s[i++];
 		if (c == '"' || c == '\\') {
 			put_ch(o, '\\');
 			put_ch(o, (char)c);
-		} else if (c < 0x20 || c >= 0x7f) {
+		} else {
 			char esc[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
 			put_mem(o, esc, sizeof(esc));
-		} else {
-			put_ch(o, (char)c);
 		}
 	}
 	put_ch(o, '"');
@@ -275,16 +285,18 @@ static void put_opts(struct out *o, const struct synsink_event *ev)
 	put_ch(o, ']');
 }
 
-static void put_fp(struct out *o, const struct synsink_event *ev)
+/* The SYN's p0f signature: printable ASCII without quotes or
+ * backslashes, so it goes out as it is. */
+static void put_fp(struct out *o, const struct syn_sig *sig)
 {
-	char fp[SYN_FP_MAX];
-
-	if (!syn_fingerprint(ev, fp, sizeof(fp))) {
+	if (!sig->fp_len) {
 		o->spent = 1;
 		return;
 	}
 	put_key(o, "fp");
-	put_json_str(o, fp, sizeof(fp));
+	put_ch(o, '"');
+	put_mem(o, sig->fp, sig->fp_len);
+	put_ch(o, '"');
 }
 
 /* A string value, or null. */
@@ -298,10 +310,9 @@ static void put_json_str_or_null(struct out *o, const char *s)
 
 /* The label p0f's database gives the SYN: "os", "os_class", "os_flavor"
  * (null when none matched) and "os_match". */
-static void put_os(struct out *o, const struct synsink_event *ev, uint64_t want)
+static void put_os(struct out *o, const struct syn_sig *sig, uint64_t want)
 {
-	enum p0f_how how;
-	const struct p0f_label *l = p0f_db_match(p0f, ev, &how);
+	const struct p0f_label *l = sig->label;
 
 	if (W(OS)) {
 		put_key(o, "os");
@@ -318,7 +329,7 @@ static void put_os(struct out *o, const struct synsink_event *ev, uint64_t want)
 	if (W(OS_MATCH)) {
 		put_key(o, "os_match");
 		put_ch(o, '"');
-		put_str(o, p0f_how_name(how));
+		put_str(o, p0f_how_name(sig->how));
 		put_ch(o, '"');
 	}
 }
@@ -426,8 +437,11 @@ size_t syn_format_json_sel(const struct synsink_event *ev, char *buf, size_t len
 {
 	struct out o = { buf, len, 0 };
 	int v6 = ev->family == AF_INET6;
+	const struct syn_sig *sig = NULL;
 	size_t n;
 
+	if (W(FP) || (p0f && (want & SF_OS_KEYS)))
+		sig = syn_sig_of(ev, p0f);
 	/* Every key is written with a comma before it; the first one's
 	 * becomes the brace at the end. */
 	if (W(V))
@@ -513,7 +527,7 @@ size_t syn_format_json_sel(const struct synsink_event *ev, char *buf, size_t len
 	if (W(OPT_BAD))
 		put_kbool(&o, "opt_bad", ev->flags & SYNSINK_F_OPT_BAD);
 	if (W(FP))
-		put_fp(&o, ev);
+		put_fp(&o, sig);
 	if (W(HOPS))
 		put_kuint(&o, "hops", syn_ittl(ev->ttl) - ev->ttl);
 	if (W(RETX))
@@ -537,7 +551,7 @@ size_t syn_format_json_sel(const struct synsink_event *ev, char *buf, size_t len
 		put_ch(&o, '"');
 	}
 	if (p0f && (want & SF_OS_KEYS))
-		put_os(&o, ev, want);
+		put_os(&o, sig, want);
 	if (owner_level() != OWNER_OFF && (want & SF_OWNER_KEYS))
 		put_owner(&o, ev, want);
 	if (o.p == buf) /* none of the keys selected is in this event */

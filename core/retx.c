@@ -7,6 +7,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "util.h"
+
 int retx_init(struct retx_table *t, size_t entries, uint64_t window_ns)
 {
 	size_t buckets = entries / RETX_WAYS;
@@ -42,30 +44,24 @@ static uint64_t load64(const uint8_t *p)
 	return v;
 }
 
-/* One multiply-xorshift round per 64-bit word of the key (FNV-1a byte by
- * byte was the table's own hot spot). */
-static uint64_t mix(uint64_t h, uint64_t v)
-{
-	h = (h ^ v) * 0x9e3779b97f4a7c15ull;
-	return h ^ (h >> 29);
-}
-
+/* mix64() per 64-bit word of the key (FNV-1a byte by byte was the
+ * table's own hot spot). */
 uint32_t retx_hash(const struct synsink_event *ev)
 {
 	uint64_t h = 0x243f6a8885a308d3ull ^ ev->family;
 
-	h = mix(h, (uint64_t)ev->seq << 32 | (uint32_t)ev->sport << 16 | ev->dport);
+	h = mix64(h, (uint64_t)ev->seq << 32 | (uint32_t)ev->sport << 16 | ev->dport);
 	if (ev->family == AF_INET) {
 		uint32_t s, d;
 
 		memcpy(&s, ev->saddr, 4);
 		memcpy(&d, ev->daddr, 4);
-		h = mix(h, (uint64_t)s << 32 | d);
+		h = mix64(h, (uint64_t)s << 32 | d);
 	} else {
-		h = mix(h, load64(ev->saddr));
-		h = mix(h, load64(ev->saddr + 8));
-		h = mix(h, load64(ev->daddr));
-		h = mix(h, load64(ev->daddr + 8));
+		h = mix64(h, load64(ev->saddr));
+		h = mix64(h, load64(ev->saddr + 8));
+		h = mix64(h, load64(ev->daddr));
+		h = mix64(h, load64(ev->daddr + 8));
 	}
 	h *= 0xbf58476d1ce4e5b9ull;
 	return (uint32_t)(h ^ (h >> 32));

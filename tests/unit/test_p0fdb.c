@@ -20,25 +20,7 @@
 #include "p0fdb.h"
 #include "pkt.h"
 #include "testsyn.h"
-
-static struct p0f_db db;
-
-static int load(void **state)
-{
-	char err[256];
-
-	(void)state;
-	if (p0f_db_load(&db, P0F_DB_DEFAULT, err, sizeof(err)))
-		fail_msg("%s (Debian's p0f package provides it)", err);
-	return 0;
-}
-
-static int unload(void **state)
-{
-	(void)state;
-	p0f_db_free(&db);
-	return 0;
-}
+#include "testp0f.h"
 
 /* The label of an IPv4 SYN (ttl, DF, IP ID, window, options). */
 static const char *label4(uint8_t ttl, bool df, uint16_t id, uint16_t win, const uint8_t *opts,
