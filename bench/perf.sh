@@ -4,6 +4,7 @@
 # of the tree:
 #
 #   sudo bench/perf.sh [--smoke] [--seconds S] [--rates "R ..."] [--configs "C ..."]
+#                      [--maxlen N] [--rounds K]
 #
 # In the lab, crafted SYNs from `syngen raw` at each rate (default 10000,
 # 50000, 100000 per second and 0 = flat out; S seconds' worth each, default
@@ -22,9 +23,13 @@
 # that the verdict runs; softirq time is accounted apart by this kernel
 # and is not in it) and its ratio to min's at the same rate, peak RSS, and
 # synsink's verdict latency (p50 and p99 as the histogram bucket they fall
-# in).  Then connect() latency: 2000 real connections one at a time,
-# beside 10000 raw SYN/s in the background, with no queue, with min, and
-# with json.  On two or more cores the generator runs on CPU 0 and the
+# in); for synsink also that CPU split between its capture threads
+# (queue/N) and its sink threads (sink/NAME).  Then connect() latency: 2000
+# real connections one at a time, beside 10000 raw SYN/s in the
+# background, with no queue, with min, and with json, K rounds of the
+# three (--rounds, default 1; with more, each one's median over the
+# rounds follows).  --maxlen N: the kernel queue's length for min and
+# synsink both (default: each one's, 16384).  On two or more cores the generator runs on CPU 0 and the
 # consumer on CPU 1 (all: anywhere, like the servers it feeds).
 #
 # --smoke: one small round of everything (CI runs it so the suite keeps
@@ -35,7 +40,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 . lab/redis.sh
 . lab/kafka/broker.sh
-SECS=2 RATES="10000 50000 100000 0" CONFIGS="min json all" SMOKE=0
+SECS=2 RATES="10000 50000 100000 0" CONFIGS="min json all" SMOKE=0 MAXLEN='' ROUNDS=1
 CONN_N=2000 BG_RATE=10000
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -43,7 +48,9 @@ while [ $# -gt 0 ]; do
 	--seconds) SECS=$2; shift ;;
 	--rates) RATES=$2; shift ;;
 	--configs) CONFIGS=$2; shift ;;
-	*) echo "usage: bench/perf.sh [--smoke] [--seconds S] [--rates \"R ...\"] [--configs \"C ...\"]" >&2
+	--maxlen) MAXLEN=$2; shift ;;
+	--rounds) ROUNDS=$2; shift ;;
+	*) echo "usage: bench/perf.sh [--smoke] [--seconds S] [--rates \"R ...\"] [--configs \"C ...\"] [--maxlen N] [--rounds K]" >&2
 	   exit 64 ;;
 	esac
 	shift
@@ -80,8 +87,10 @@ start_consumer() {
 	local sinks="--sink stdout:format=json"
 	case $1 in
 	min)
-		ip netns exec "$LAB_SRV" $PIN_CONSUMER build/bin/minloop 1 >"$OUT" 2>"$tmp/err" & ;;
+		# shellcheck disable=SC2086  # no --maxlen: minloop's default
+		ip netns exec "$LAB_SRV" $PIN_CONSUMER build/bin/minloop 1 $MAXLEN >"$OUT" 2>"$tmp/err" & ;;
 	json|json6|all)
+		[ -n "$MAXLEN" ] && sinks="--queue-maxlen $MAXLEN $sinks"
 		[ "$1" = json6 ] && sinks="$sinks,fields=v,ts,src,sport,dst,dport"
 		[ "$1" = all ] && sinks="$sinks --sink redis:port=$REDIS_PORT_BENCH,key=syn --sink kafka:topic=perf"
 		# With its servers on the same two cores, "all" is left to the
@@ -200,12 +209,13 @@ print("%d%s" % (sum(d), " (%s)" % "/".join(map(str, d)) if sum(d) and len(d) > 1
 	done
 done
 
-# connect() latency: one connection at a time beside a background of raw SYNs.
-echo
-printf '| queue | connections | background SYN/s | connect() µs min | p50 | p90 | p99 | max |\n'
-printf '| --- | --- | --- | --- | --- | --- | --- | --- |\n'
-for q in none min json; do
-	if [ $q = none ]; then lab_rules_del; else lab_rules_add --queue 1; start_consumer $q; fi
+# connect() latency: one connection at a time beside a background of raw
+# SYNs, with no queue, min and json in turn, ROUNDS times; a row per run,
+# then with two rounds or more each queue's median over the rounds (the
+# VM's wake-ups move one run's figures by tens of microseconds).
+connect_run() {
+	local q=$1
+	if [ "$q" = none ]; then lab_rules_del; else lab_rules_add --queue 1; start_consumer "$q"; fi
 	ip netns exec "$LAB_SRV" build/bin/syngen listen -a "$LAB_V4_SRV" -p 22 -n "$CONN_N" -t 60 \
 		>"$tmp/listen" 2>&1 &
 	lpid=$!
@@ -219,7 +229,7 @@ for q in none min json; do
 		>/dev/null 2>"$tmp/conn" || fail "connect: $(tail -n 1 "$tmp/conn")"
 	kill "$bpid" 2>/dev/null || true	# the background stops with the measurement
 	wait "$bpid" "$lpid" || true
-	if [ $q != none ]; then
+	if [ "$q" != none ]; then
 		kill -TERM "$cpid"
 		wait "$cpid" || fail "$q exited $? after SIGTERM"
 		lab_rules_del
@@ -227,7 +237,30 @@ for q in none min json; do
 	# shellcheck disable=SC2046  # the line's fields, split on purpose
 	set -- $(grep '^latency_us' "$tmp/conn")
 	printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$q" "$3" "$BG_RATE" "$5" "$7" "$9" "${11}" "${13}"
+	echo "$q $5 $7 $9 ${11} ${13}" >>"$tmp/lat"
+}
+
+echo
+printf '| queue | connections | background SYN/s | connect() µs min | p50 | p90 | p99 | max |\n'
+printf '| --- | --- | --- | --- | --- | --- | --- | --- |\n'
+: >"$tmp/lat"
+for _ in $(seq "$ROUNDS"); do
+	for q in none min json; do connect_run $q; done
 done
+if [ "$ROUNDS" -gt 1 ]; then
+	for q in none min json; do
+		# The median of each column over the rounds.
+		awk -v q=$q -v bg=$BG_RATE -v n="$CONN_N" '$1 == q { for (i = 2; i <= 6; i++) v[i, ++c[i]] = $i }
+			END { printf "| %s, median of %d | %s | %s", q, c[2], n, bg
+			      for (i = 2; i <= 6; i++) {
+				m = c[i]
+				for (a = 1; a <= m; a++) for (b = a + 1; b <= m; b++)
+					if (v[i, b] < v[i, a]) { t = v[i, a]; v[i, a] = v[i, b]; v[i, b] = t }
+				printf " | %s", m % 2 ? v[i, (m + 1) / 2] : (v[i, m / 2] + v[i, m / 2 + 1]) / 2
+			      }
+			      printf " |\n" }' "$tmp/lat"
+	done
+fi
 lab_rules_add --queue 1
 # (A server stopped by SIGTERM exits non-zero, which is no failure here.)
 case " $CONFIGS " in *" all "*) { redis_stop; kafka_stop; } || true ;; esac
