@@ -143,6 +143,10 @@ size_t syn_format_text(const struct synsink_event *ev, char *buf, size_t len)
  * that need no escaping, all of most strings, go out in one copy. */
 static void put_json_str(struct out *o, const char *s, size_t max)
 {
+	/* Printable ASCII but the quote and the backslash: what goes out as it is. */
+	static const bool plain[256] = { [0x20 ... 0x21] = 1,
+					 [0x23 ... 0x5b] = 1,
+					 [0x5d ... 0x7e] = 1 };
 	static const char hex[] = "0123456789abcdef";
 	size_t i = 0, run;
 
@@ -150,11 +154,8 @@ static void put_json_str(struct out *o, const char *s, size_t max)
 	for (;;) {
 		unsigned char c;
 
-		for (run = i; i < max; i++) {
-			c = (unsigned char)s[i];
-			if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\')
-				break;
-		}
+		for (run = i; i < max && plain[(unsigned char)s[i]]; i++)
+			;
 		put_mem(o, s + run, i - run);
 		if (i == max || !s[i])
 			break;
@@ -176,7 +177,7 @@ static void put_json_str(struct out *o, const char *s, size_t max)
 #define KEY(k)	      ",\"" k "\":"
 #define put_key(o, k) put_lit((o), KEY(k))
 
-static void put_bool(struct out *o, int v)
+static inline void put_bool(struct out *o, int v)
 {
 	if (v)
 		put_lit(o, "true");
