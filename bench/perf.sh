@@ -173,9 +173,13 @@ for cfg in $CONFIGS; do
 			IFS=, read -r ring lost <<<"$(python3 -c '
 import json, sys
 k = json.loads(sys.stdin.read())["stats"]["sinks"]
-d = [x["dropped"] for x in k]
-print("%d%s" % (sum(d), " (%s)" % "/".join(map(str, d)) if sum(d) and len(d) > 1 else ""),
-      sum(x["failed"] for x in k), sep=",")' <<<"$st")"
+def each(v):
+    return "%d%s" % (sum(v), " (%s)" % "/".join(map(str, v)) if sum(v) and len(v) > 1 else "")
+# Dropped at the ring (the sink thread did not empty it in time); then
+# what a sink took and lost: its queue full with no spool, the spool
+# full, or failed for good.
+print(each([x["dropped_ring"] for x in k]),
+      each([x["dropped_buffer"] + x["dropped_spool"] + x["failed"] for x in k]), sep=",")' <<<"$st")"
 			lat=$(latency <<<"$st")
 			[ "$(get queues.0.verdicts)" = "$recv" ] || fail "$cfg: verdicts != received"
 			[ "$(wc -l <"$OUT")" = "$(get sinks.0.delivered)" ] || fail "$cfg: lines in the file != delivered"
