@@ -22,18 +22,8 @@ done_all() {
 
 # cpu_run DB: prints the consumer's CPU ns per SYN.
 cpu_run() {
-	ip netns exec "$LAB_SRV" taskset -c 1 build/bin/synsink --queue 1 --p0f-db "$1" \
-		--sink stdout:format=json >/dev/null 2>"$tmp/err" &
-	ss=$!
-	lab_busywait 5000 grep -q "synsink: listening" "$tmp/err"
-	c0=$(cpu_ns $ss)
-	lab_cli taskset -c 0 build/bin/syngen raw -a $LAB_V4_SRV -s 198.18.0.10 -k $LAB_EXTRA_SRC \
-		-p 9 -n 100000 -r 50000 -t 60 >/dev/null 2>&1
-	lab_busywait 30000 done_all || { echo "bench: events missing" >&2; exit 1; }
-	c1=$(cpu_ns $ss)
-	kill -TERM $ss
-	wait $ss
-	echo $(( (c1 - c0) / $(get queues.0.events) ))
+	bench_cpu_run done_all -- --p0f-db "$1" --sink stdout:format=json
+	bench_cpu_stop
 }
 
 printf '| round | CPU ns/SYN, --p0f-db none | with /etc/p0f/p0f.fp | ratio |\n| --- | --- | --- | --- |\n'

@@ -36,20 +36,10 @@ settled() {
 cpu_run() {
 	rm -rf "$tmp/spool"
 	rcli del syn >/dev/null
-	ip netns exec "$LAB_SRV" taskset -c 1 build/bin/synsink --queue 1 \
-		--sink "redis:port=$PORT,key=syn,maxlen=0$1" >/dev/null 2>"$tmp/err" &
-	ss=$!
-	lab_busywait 5000 grep -q "synsink: listening" "$tmp/err"
-	c0=$(cpu_ns $ss)
-	lab_cli taskset -c 0 build/bin/syngen raw -a $LAB_V4_SRV -s 198.18.0.10 -k $LAB_EXTRA_SRC \
-		-p 9 -n 100000 -r 50000 -t 60 >/dev/null 2>&1
-	lab_busywait 30000 settled || { echo "bench: not settled" >&2; exit 1; }
-	c1=$(cpu_ns $ss)
+	bench_cpu_run settled -- --sink "redis:port=$PORT,key=syn,maxlen=0$1"
 	[ "$(get sinks.0.delivered)" = "$(get queues.0.events)" ] || { echo "bench: lost events" >&2; exit 1; }
 	[ "$(get sinks.0.spool.appended 2>/dev/null || echo 0)" = 0 ] || echo "bench: (the spool was used)" >&2
-	kill -TERM $ss
-	wait $ss
-	echo $(( (c1 - c0) / $(get queues.0.events) ))
+	bench_cpu_stop
 }
 
 printf '| round | CPU ns/SYN without spool | with spool= | ratio |\n| --- | --- | --- | --- |\n'
