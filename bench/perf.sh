@@ -29,8 +29,9 @@
 # background, with no queue, with min, and with json, K rounds of the
 # three (--rounds, default 1; with more, each one's median over the
 # rounds follows).  --maxlen N: the kernel queue's length for min and
-# synsink both (default: each one's, 16384).  On two or more cores the generator runs on CPU 0 and the
-# consumer on CPU 1 (all: anywhere, like the servers it feeds).
+# synsink both (default: each one's, 16384).  On two or more cores the
+# generator runs on CPU 0 and the consumer on CPU 1 (all: anywhere, like
+# the servers it feeds).
 #
 # --smoke: one small round of everything (CI runs it so the suite keeps
 # working); it checks that the counters add up, never how fast.  Every run
@@ -154,8 +155,8 @@ for cfg in $CONFIGS; do
 		[ "$cfg" = min ] || lab_busywait 60000 sinks_done || fail "$cfg: sinks never caught up"
 		read -r _ qdrop udrop _ <<<"$(kq)"
 		cpu=$(cpu_ns "$cpid")
-		split=-
-		[ "$cfg" = min ] || split="$(cpu_ns "$cpid" 'queue/*') $(cpu_ns "$cpid" 'sink/*')"
+		qns=- sns=-
+		[ "$cfg" = min ] || { qns=$(cpu_ns "$cpid" 'queue/*'); sns=$(cpu_ns "$cpid" 'sink/*'); }
 		rss=$(awk '/^VmHWM/ {print $2}' "/proc/$cpid/status")
 		hits=$(lab_srv iptables -t raw -L PREROUTING -v -x -n | awk '/NFQUEUE/ {print $1}')
 		kill -TERM "$cpid"
@@ -193,10 +194,9 @@ print(each([x["dropped_ring"] for x in k]),
 		[ "$recv" -le "$hits" ] || fail "$cfg: received $recv > rule hits $hits"
 		handled=$(( recv * 1000000000 / (t1 - t0) ))
 		us=$(echo "scale=2; $cpu / 1000 / $recv" | bc)
-		if [ "$split" != - ]; then
-			read -r qns sns <<<"$split"
+		split=-
+		[ "$qns" = - ] ||
 			split="$(echo "scale=2; $qns / 1000 / $recv" | bc) / $(echo "scale=2; $sns / 1000 / $recv" | bc)"
-		fi
 		if [ "$cfg" = min ]; then
 			MIN_CPU[$rate]=$us MIN_RATE[$rate]=$handled vs=1.00
 		elif [ -n "${MIN_CPU[$rate]:-}" ]; then
@@ -258,10 +258,9 @@ done
 if [ "$ROUNDS" -gt 1 ]; then
 	for q in none min json; do
 		# The median of each column over the rounds.
-		awk -v q=$q -v bg=$BG_RATE -v n="$CONN_N" '$1 == q { for (i = 2; i <= 6; i++) v[i, ++c[i]] = $i }
-			END { printf "| %s, median of %d | %s | %s", q, c[2], n, bg
+		awk -v q=$q -v bg=$BG_RATE -v n="$CONN_N" '$1 == q { m++; for (i = 2; i <= 6; i++) v[i, m] = $i }
+			END { printf "| %s, median of %d | %s | %s", q, m, n, bg
 			      for (i = 2; i <= 6; i++) {
-				m = c[i]
 				for (a = 1; a <= m; a++) for (b = a + 1; b <= m; b++)
 					if (v[i, b] < v[i, a]) { t = v[i, a]; v[i, a] = v[i, b]; v[i, b] = t }
 				printf " | %s", m % 2 ? v[i, (m + 1) / 2] : (v[i, m / 2] + v[i, m / 2 + 1]) / 2
