@@ -19,19 +19,7 @@ trap bench_cleanup EXIT
 lab_up >/dev/null 2>&1
 lab_rules_add --queue 1
 
-# cpu_ns PID [NAME]: the CPU time all of PID's threads have run, in ns;
-# with NAME (a glob: 'queue/*', 'sink/*', as synsink names its threads)
-# only those threads'.
-cpu_ns() {
-	local t total=0
-	for t in /proc/"$1"/task/*; do
-		# shellcheck disable=SC2053  # $2 is a glob on purpose
-		[ -z "${2:-}" ] || [[ $(<"$t/comm") == $2 ]] || continue
-		read -r t _ <"$t/schedstat"
-		total=$((total + t))
-	done
-	echo "$total"
-}
+. bench/cpu.sh
 
 # bench_cpu_run DONE -- ARGS...: synsink with ARGS on CPU 1, 100 000
 # crafted SYNs at 50k/s from CPU 0, until DONE (a function of the caller's
