@@ -47,6 +47,22 @@ lab_link_up() { grep -q 'state UP' <<<"$(ip -n "$1" -o link show dev "$2")"; }
 # lab_lines_ge FILE N: FILE has at least N lines.
 lab_lines_ge() { [ "$(wc -l <"$1" 2>/dev/null || echo 0)" -ge "$2" ]; }
 
+# lab_coproc_keep NAME: right after "coproc NAME ...", keep what outlives
+# the coprocess.  Bash unsets NAME and NAME_PID and closes NAME's fds as
+# soon as it reaps the coprocess, which may be between any two commands
+# once it has ended: "kill $NAME_PID; wait $NAME_PID", or reading its last
+# line after it exits, then meets an unset variable (CI did, in ci/test).
+# Sets NAME_OUT, a fd of its output of our own, and NAME_CHILD, its pid.
+# Fails if the coprocess is already gone.
+lab_coproc_keep() {
+	local -n lab_cp_fds=$1
+	local lab_cp_pid=${1}_PID lab_cp_out
+	[ -n "${lab_cp_fds[0]:-}" ] && [ -n "${!lab_cp_pid:-}" ] || return 1
+	exec {lab_cp_out}<&"${lab_cp_fds[0]}"
+	printf -v "${1}_OUT" %s "$lab_cp_out"
+	printf -v "${1}_CHILD" %s "${!lab_cp_pid}"
+}
+
 lab_cli() { ip netns exec "$LAB_CLI" "$@"; }
 lab_srv() { ip netns exec "$LAB_SRV" "$@"; }
 
