@@ -7,9 +7,10 @@
 . "$(dirname "$0")/lib.sh"
 N=20
 e2e_init
+# shellcheck disable=SC2034 # read by lab_coproc_keep (lab/lib.sh)
 coproc TSTAMP { exec python3 "$E2E_DIR/tstamp-on.py" 120; }
-read -r -t 10 line <&"${TSTAMP[0]}" && [ "$line" = "timestamps on" ] ||
-	e2e_fail "could not switch timestamps on"
+lab_coproc_keep TSTAMP && read -r -t 10 line <&"$TSTAMP_OUT" &&
+	[ "$line" = "timestamps on" ] || e2e_fail "could not switch timestamps on"
 lab_rules_add --queue 1
 ss_start "$E2E_TMP/out" "$E2E_TMP/err" --queue 1 --sink stdout:format=json
 listen_start 22 $((2 * N))
