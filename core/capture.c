@@ -17,7 +17,6 @@
 #include <net/if.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -394,10 +393,8 @@ void *capture_thread(void *arg)
 		{ .fd = mnl_socket_get_fd(c->nl), .events = POLLIN },
 		{ .fd = c->stop_fd, .events = POLLIN },
 	};
-	char q[12];
 
-	snprintf(q, sizeof(q), "%u", c->queue);
-	thread_name("queue", q);
+	thread_name("queue/%u", c->queue);
 	for (;;) {
 		int ret = read_available(c);
 

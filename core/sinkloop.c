@@ -253,7 +253,7 @@ void *sink_loop(void *arg)
 {
 	struct sink *s = arg;
 
-	thread_name("sink", s->label);
+	thread_name("sink/%s", s->label);
 	for (;;) {
 		uint64_t now = clock_mono_ns();
 		size_t fullest, busy;

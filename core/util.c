@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
@@ -71,10 +72,13 @@ uint64_t clock_real_ns(void)
 	return clock_ns(CLOCK_REALTIME);
 }
 
-void thread_name(const char *prefix, const char *what)
+void thread_name(const char *fmt, ...)
 {
 	char name[16]; /* the kernel's TASK_COMM_LEN */
+	va_list ap;
 
-	snprintf(name, sizeof(name), "%s/%s", prefix, what);
+	va_start(ap, fmt);
+	vsnprintf(name, sizeof(name), fmt, ap);
+	va_end(ap);
 	(void)pthread_setname_np(pthread_self(), name); /* a name is a courtesy */
 }

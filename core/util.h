@@ -24,8 +24,8 @@ static inline uint64_t mix64(uint64_t h, uint64_t v)
 uint64_t clock_mono_ns(void);
 uint64_t clock_real_ns(void);
 
-/* Names the calling thread "PREFIX/WHAT", cut to the kernel's 15
+/* Names the calling thread (printf's format), cut to the kernel's 15
  * characters, so top -H, ps -L and perf tell the threads apart. */
-void thread_name(const char *prefix, const char *what);
+__attribute__((format(printf, 1, 2))) void thread_name(const char *fmt, ...);
 
 #endif
