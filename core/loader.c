@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "options.h"
+#include "safefile.h"
 #include "sinkspec.h"
 #include "util.h"
 
@@ -56,78 +57,6 @@ int plugin_dir_resolve(const char *flag, const char *rel, char *out, size_t len,
 too_long:
 	snprintf(err, errlen, "plugin directory path too long");
 	return -EINVAL;
-}
-
-/* Whether st may be trusted: owned by root or us, and not writable by
- * group or others -- unless it is a parent directory with the sticky bit
- * (/tmp), where nobody can rename or remove what is not theirs. */
-static bool trusted(const struct stat *st, bool parent, const char *path, char *err, size_t errlen)
-{
-	if (st->st_uid != 0 && st->st_uid != geteuid()) {
-		snprintf(err, errlen, "%s: refused: owned by uid %u, neither root nor me", path,
-			 (unsigned int)st->st_uid);
-		return false;
-	}
-	if ((st->st_mode & (S_IWGRP | S_IWOTH)) &&
-	    !(parent && S_ISDIR(st->st_mode) && (st->st_mode & S_ISVTX))) {
-		snprintf(err, errlen, "%s: refused: writable by %s (mode %04o)%s", path,
-			 st->st_mode & S_IWOTH ? "others" : "its group",
-			 (unsigned int)(st->st_mode & 07777), parent ? ", and not sticky" : "");
-		return false;
-	}
-	return true;
-}
-
-/*
- * Opens dir (absolute) for loading plugins from it, checking every
- * directory on the way down from / by fd: each one, and dir itself, must
- * be trusted(), so nobody but root and us can rename, swap or add
- * anything anywhere on the path.  Symbolic links are resolved first
- * (realpath); the walk then follows none.  Returns an O_PATH fd of dir,
- * or a negative errno with err set.
- */
-static int open_trusted_dir(const char *dir, const char *name, char *err, size_t errlen)
-{
-	char real[PATH_MAX], walked[PATH_MAX] = "";
-	char *comp, *save = NULL;
-	struct stat st;
-	size_t wl = 0;
-	int fd, next, e;
-
-	if (!realpath(dir, real)) {
-		snprintf(err, errlen, "unknown sink '%s': plugin directory %s: %s", name, dir,
-			 strerror(errno));
-		return -ENOENT;
-	}
-	fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st)) {
-		snprintf(err, errlen, "/: %s", strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return -EPERM;
-	}
-	for (comp = strtok_r(real, "/", &save);; comp = strtok_r(NULL, "/", &save)) {
-		bool last = comp == NULL;
-
-		if (!trusted(&st, !last, wl ? walked : "/", err, errlen)) {
-			close(fd);
-			return -EPERM;
-		}
-		if (last)
-			return fd;
-		wl += (size_t)snprintf(walked + wl, sizeof(walked) - wl, "/%s", comp);
-		next = openat(fd, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		e = next < 0 || fstat(next, &st) ? errno : 0;
-		close(fd);
-		if (e) {
-			snprintf(err, errlen, "plugin directory %s: %s (it changed while checked?)",
-				 walked, strerror(e));
-			if (next >= 0)
-				close(next);
-			return -EPERM;
-		}
-		fd = next;
-	}
 }
 
 /* Reserved fields are zero in every plugin built against this header: a
@@ -187,7 +116,7 @@ static int check_descriptor(const struct synsink_plugin *d, const char *name, co
 int plugin_load(const char *dir, const char *name, struct plugin *pl, char *err, size_t errlen)
 {
 	const struct synsink_plugin *(*entry)(void);
-	char file[SINK_NAME_MAX + 4], fdpath[32];
+	char file[SINK_NAME_MAX + 4], fdpath[32], what[SINK_NAME_MAX + 48];
 	struct stat st;
 	int dfd, fd, ret;
 
@@ -201,30 +130,29 @@ int plugin_load(const char *dir, const char *name, struct plugin *pl, char *err,
 		snprintf(err, errlen, "plugin path too long");
 		return -EINVAL;
 	}
-	dfd = open_trusted_dir(dir, name, err, errlen);
+	snprintf(what, sizeof(what), "unknown sink '%s': plugin directory", name);
+	dfd = sf_open_trusted_dir(dir, what, err, errlen);
 	if (dfd < 0)
 		return dfd;
 
 	/* The file, through the directory fd just checked: no name is
 	 * looked up again from here on. */
-	fd = openat(dfd, file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	ret = fd < 0 ? errno : 0;
+	fd = sf_open(dfd, file, O_RDONLY, 0, 0);
 	close(dfd);
-	if (fd < 0) {
-		if (ret == ENOENT)
-			snprintf(err, errlen,
-				 "unknown sink '%s' (no %s; --list-sinks shows the sinks there)",
-				 name, pl->path);
-		else
-			snprintf(err, errlen, "%s: %s", pl->path, strerror(ret));
-		return ret == ENOENT ? -ENOENT : -EPERM;
+	if (fd == -ENOENT) {
+		snprintf(err, errlen,
+			 "unknown sink '%s' (no %s; --list-sinks shows the sinks there)", name,
+			 pl->path);
+		return -ENOENT;
 	}
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "%s: refused: not a regular file", pl->path);
-		close(fd);
+	if (fd < 0 || fstat(fd, &st)) {
+		snprintf(err, errlen, "%s: refused: %s", pl->path,
+			 sf_strerror(fd < 0 ? fd : errno));
+		if (fd >= 0)
+			close(fd);
 		return -EPERM;
 	}
-	if (!trusted(&st, false, pl->path, err, errlen)) {
+	if (!sf_trusted(&st, false, pl->path, err, errlen)) {
 		close(fd);
 		return -EPERM;
 	}

@@ -10,10 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
+
+#include "safefile.h"
 
 struct tlsc {
 	SSL_CTX *ctx;
@@ -36,10 +39,19 @@ static const char *ossl_why(void)
 	return buf;
 }
 
+static void close_fds(const int fd[3])
+{
+	for (int i = 0; i < 3; i++)
+		if (fd[i] >= 0)
+			close(fd[i]);
+}
+
 struct tlsc *tlsc_new(const char *ca, const char *cert, const char *key, const char *name,
 		      const char *peer, char *why, size_t len)
 {
 	struct tlsc *t = calloc(1, sizeof(*t));
+	char fdp[3][SF_FDPATH_LEN];
+	int fd[3] = { -1, -1, -1 };
 	unsigned char addr[16];
 
 	if (!t) {
@@ -59,19 +71,35 @@ struct tlsc *tlsc_new(const char *ca, const char *cert, const char *key, const c
 	 * write's bytes again from a buffer that has moved (hiredis'). */
 	SSL_CTX_set_mode(t->ctx, SSL_MODE_AUTO_RETRY | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER |
 					 SSL_MODE_ENABLE_PARTIAL_WRITE);
-	if (ca ? !SSL_CTX_load_verify_locations(t->ctx, ca, NULL)
+	/* OpenSSL opens files by name: it is given the very files checked
+	 * (safefile.h), so a FIFO put in their place cannot hang us. */
+	if (ca && (fd[0] = sf_open_fdpath(ca, SF_FOLLOW, fdp[0])) < 0) {
+		snprintf(why, len, "ca %s: %s", ca, sf_strerror(fd[0]));
+		goto fail;
+	}
+	if (cert && (fd[1] = sf_open_fdpath(cert, SF_FOLLOW, fdp[1])) < 0) {
+		snprintf(why, len, "cert %s: %s", cert, sf_strerror(fd[1]));
+		goto fail;
+	}
+	if (cert && (fd[2] = sf_open_fdpath(key, SF_FOLLOW, fdp[2])) < 0) {
+		snprintf(why, len, "tls_key %s: %s", key, sf_strerror(fd[2]));
+		goto fail;
+	}
+	if (ca ? !SSL_CTX_load_verify_locations(t->ctx, fdp[0], NULL)
 	       : !SSL_CTX_set_default_verify_paths(t->ctx)) {
 		snprintf(why, len, "ca %s: %s", ca ? ca : "(the system's)", ossl_why());
 		goto fail;
 	}
-	if (cert && (!SSL_CTX_use_certificate_chain_file(t->ctx, cert) ||
-		     !SSL_CTX_use_PrivateKey_file(t->ctx, key, SSL_FILETYPE_PEM) ||
+	if (cert && (!SSL_CTX_use_certificate_chain_file(t->ctx, fdp[1]) ||
+		     !SSL_CTX_use_PrivateKey_file(t->ctx, fdp[2], SSL_FILETYPE_PEM) ||
 		     !SSL_CTX_check_private_key(t->ctx))) {
 		snprintf(why, len, "cert %s / tls_key %s: %s", cert, key, ossl_why());
 		goto fail;
 	}
+	close_fds(fd);
 	return t;
 fail:
+	close_fds(fd);
 	tlsc_free(t);
 	return NULL;
 }

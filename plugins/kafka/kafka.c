@@ -235,6 +235,7 @@ static int kafka_open(void **state, const struct synsink_value *v, const struct 
 {
 	struct ksink *s = calloc(1, sizeof(*s));
 	rd_kafka_conf_t *conf;
+	int tls_fds[3] = { -1, -1, -1 };
 	char err[512];
 	size_t i;
 	int ret;
@@ -256,7 +257,7 @@ static int kafka_open(void **state, const struct synsink_value *v, const struct 
 		if (conf_set(s, conf, defaults[i][0], defaults[i][1]))
 			goto out_conf;
 	if (conf_set(s, conf, "bootstrap.servers", v[OPT_BROKERS].str) ||
-	    kafka_security_conf(conf, v, host))
+	    kafka_security_conf(conf, v, host, tls_fds))
 		goto out_conf;
 	for (i = 0; i < v[OPT_RDKAFKA].n_kv; i++)
 		if (conf_set(s, conf, v[OPT_RDKAFKA].kv[i].key, v[OPT_RDKAFKA].kv[i].value))
@@ -268,6 +269,7 @@ static int kafka_open(void **state, const struct synsink_value *v, const struct 
 	rd_kafka_conf_set_stats_cb(conf, on_stats);
 
 	s->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof(err));
+	kafka_security_done(tls_fds); /* read by now */
 	if (!s->rk) {
 		host->log(host, SYNSINK_LOG_ERR, "%s", err);
 		rd_kafka_conf_destroy(conf);
@@ -294,6 +296,7 @@ static int kafka_open(void **state, const struct synsink_value *v, const struct 
 	return 0;
 
 out_conf:
+	kafka_security_done(tls_fds);
 	rd_kafka_conf_destroy(conf);
 	free(s);
 	return -EINVAL;

@@ -48,10 +48,14 @@ int kafka_conf_put(rd_kafka_conf_t *conf, const char *prefix, const char *k, con
 		   const struct synsink_host *host);
 
 /* Sets security.protocol and the ssl.* and sasl.* properties the options
- * ask for, before the rdkafka.* ones (which may override them).  Returns
- * 0, or -EINVAL after logging one line (a secret's value is never
- * logged). */
+ * ask for, before the rdkafka.* ones (which may override them).  The
+ * ca, cert and tls_key files are opened here (safefile.h: never a FIFO)
+ * and librdkafka is given their /proc/self/fd names: fds[3], set to -1
+ * by the caller, hold them until rd_kafka_new() has read them, and
+ * kafka_security_done() closes them.  Returns 0, or -EINVAL after
+ * logging one line (a secret's value is never logged). */
 int kafka_security_conf(rd_kafka_conf_t *conf, const struct synsink_value *v,
-			const struct synsink_host *host);
+			const struct synsink_host *host, int fds[3]);
+void kafka_security_done(int fds[3]);
 
 #endif

@@ -16,11 +16,13 @@
  * without tls=true is refused: it would send the password in the clear.
  */
 #include "kopts.h"
+#include "safefile.h"
 #include "tlsopt.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/x509.h>
 
@@ -95,8 +97,32 @@ const char *kafka_tls_why(const struct ktls_seen *seen, char *buf, size_t len)
 	return buf;
 }
 
+/* Sets key to the /proc/self/fd name of the checked file path (what names
+ * the option), its fd kept in *fd.  Returns 0 or -EINVAL after one line. */
+static int put_file(rd_kafka_conf_t *conf, const char *k, const char *what, const char *path,
+		    int *fd, const struct synsink_host *host)
+{
+	char fdpath[SF_FDPATH_LEN];
+
+	*fd = sf_open_fdpath(path, SF_FOLLOW, fdpath);
+	if (*fd < 0) {
+		host->log(host, SYNSINK_LOG_ERR, "%s %s: %s", what, path, sf_strerror(*fd));
+		return -EINVAL;
+	}
+	return put(conf, k, fdpath, host);
+}
+
+void kafka_security_done(int fds[3])
+{
+	for (int i = 0; i < 3; i++) {
+		if (fds[i] >= 0)
+			close(fds[i]);
+		fds[i] = -1;
+	}
+}
+
 int kafka_security_conf(rd_kafka_conf_t *conf, const struct synsink_value *v,
-			const struct synsink_host *host)
+			const struct synsink_host *host, int fds[3])
 {
 	int sasl = v[OPT_SASL_MECHANISM].num != 0, tls = v[OPT_TLS].num != 0;
 	static const char *const protocols[2][2] = { { "plaintext", "sasl_plaintext" },
@@ -104,14 +130,15 @@ int kafka_security_conf(rd_kafka_conf_t *conf, const struct synsink_value *v,
 
 	if (check(v, host) || put(conf, "security.protocol", protocols[tls][sasl], host))
 		return -EINVAL;
-	if (v[OPT_CA].str && put(conf, "ssl.ca.location", v[OPT_CA].str, host))
+	if (v[OPT_CA].str && put_file(conf, "ssl.ca.location", "ca", v[OPT_CA].str, &fds[0], host))
 		return -EINVAL;
 	if (tls && rd_kafka_conf_set_ssl_cert_verify_cb(conf, verify_cb) != RD_KAFKA_CONF_OK) {
 		host->log(host, SYNSINK_LOG_ERR, "tls=true, but this librdkafka has no TLS");
 		return -EINVAL;
 	}
-	if (v[OPT_CERT].str && (put(conf, "ssl.certificate.location", v[OPT_CERT].str, host) ||
-				put(conf, "ssl.key.location", v[OPT_TLS_KEY].str, host)))
+	if (v[OPT_CERT].str &&
+	    (put_file(conf, "ssl.certificate.location", "cert", v[OPT_CERT].str, &fds[1], host) ||
+	     put_file(conf, "ssl.key.location", "tls_key", v[OPT_TLS_KEY].str, &fds[2], host)))
 		return -EINVAL;
 	if (sasl &&
 	    (put(conf, "sasl.mechanisms", kafka_sasl_mechanisms[v[OPT_SASL_MECHANISM].num], host) ||
