@@ -215,7 +215,8 @@ size_t dqueue_retries(struct dqueue *q)
 }
 
 size_t dqueue_drain(struct dqueue *q,
-		    void (*fn)(void *arg, const struct synsink_event *ev, size_t n), void *arg)
+		    void (*fn)(void *arg, uint64_t seq, const struct synsink_event *ev, size_t n),
+		    void *arg)
 {
 	size_t total = 0;
 
@@ -226,7 +227,7 @@ size_t dqueue_drain(struct dqueue *q,
 		while (q->tail + n < q->head && s + n < q->cap && q->st[s + n] != DQ_DONE)
 			n++;
 		if (n) {
-			fn(arg, &q->ev[s], n);
+			fn(arg, q->tail, &q->ev[s], n);
 			total += n;
 		} else {
 			n = 1; /* a settled one, already counted */

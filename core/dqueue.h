@@ -74,12 +74,13 @@ static inline size_t dqueue_count(const struct dqueue *q)
 }
 
 /*
- * Hands every unsettled event, oldest first, to fn in contiguous runs,
- * and forgets them (counted neither delivered nor failed: the caller
+ * Hands every unsettled event, oldest first, to fn in contiguous runs
+ * (seq: the first one's number), and forgets them (counted neither delivered nor failed: the caller
  * says what became of them).  Only once the plugin is closed: nothing may
  * settle them any more.  Returns how many.
  */
 size_t dqueue_drain(struct dqueue *q,
-		    void (*fn)(void *arg, const struct synsink_event *ev, size_t n), void *arg);
+		    void (*fn)(void *arg, uint64_t seq, const struct synsink_event *ev, size_t n),
+		    void *arg);
 
 #endif

@@ -406,45 +406,63 @@ void sink_stop(struct sink *s, uint64_t deadline_ns)
 		s->label, held);
 }
 
-struct prepend_ctx {
-	struct synsink_event *all;
-	size_t n;
+struct rest_ctx {
+	const struct spool *sp;
+	struct synsink_event *fresh; /* not from the spool: to be prepended */
+	size_t n_fresh, n_held;
+	uint64_t first_held; /* the oldest read back from the spool */
 };
 
-static void collect(void *arg, const struct synsink_event *ev, size_t n)
+static void collect(void *arg, uint64_t seq, const struct synsink_event *ev, size_t n)
 {
-	struct prepend_ctx *c = arg;
+	struct rest_ctx *c = arg;
+	size_t i;
 
-	memcpy(c->all + c->n, ev, n * sizeof(*ev));
-	c->n += n;
+	for (i = 0; i < n; i++) {
+		if (!spool_holds(c->sp, seq + i))
+			c->fresh[c->n_fresh++] = ev[i];
+		else if (!c->n_held++)
+			c->first_held = seq + i;
+	}
 }
 
-/* The stop's undelivered events, in front of the spool's (what cannot be
- * written there is counted by the spool as full). */
+/*
+ * The stop's undelivered events.  Those read back from the spool are on
+ * disk still: they stay there, the cursor going back to the oldest (never
+ * copied: a copy could be refused as "full", and the originals were gone
+ * with it).  The others go in front of the spool's events; what cannot be
+ * written there is counted by the spool as full.  An event that was read
+ * back after fresh ones were queued is replayed after them.
+ */
 static void spool_rest(struct sink *s)
 {
-	struct prepend_ctx c = { NULL, 0 };
+	struct rest_ctx c = { &s->sp, NULL, 0, 0, 0 };
 	size_t n = dqueue_count(&s->q);
 
 	if (!n)
 		return;
-	c.all = malloc(n * sizeof(*c.all));
-	if (!c.all) {
+	c.fresh = malloc(n * sizeof(*c.fresh));
+	if (!c.fresh) {
 		s->sp.full += n;
 		log_msg(SYNSINK_LOG_ERR, "%s: out of memory: %zu undelivered events not spooled",
 			s->label, n);
 		return;
 	}
 	dqueue_drain(&s->q, collect, &c);
-	if (spool_prepend(&s->sp, c.all, c.n))
+	spool_unread(&s->sp, c.first_held, c.n_held);
+	if (c.n_held)
+		log_msg(SYNSINK_LOG_INFO,
+			"%s: %zu undelivered events stay in spool %s, read again at the next start",
+			s->label, c.n_held, s->sp.dir);
+	if (c.n_fresh && spool_prepend(&s->sp, c.fresh, c.n_fresh))
 		log_msg(SYNSINK_LOG_ERR,
 			"%s: spool %s: %zu undelivered events could not be spooled", s->label,
-			s->sp.dir, c.n);
-	else
+			s->sp.dir, c.n_fresh);
+	else if (c.n_fresh)
 		log_msg(SYNSINK_LOG_INFO,
 			"%s: %zu undelivered events spooled to %s; they go first at the next start",
-			s->label, c.n, s->sp.dir);
-	free(c.all);
+			s->label, c.n_fresh, s->sp.dir);
+	free(c.fresh);
 }
 
 static void keep_last(void *arg, const char *name, uint64_t value)

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "safefile.h"
 
 #define SEG_FIRST_ID  (1ull << 32) /* room below for prepended segments */
 #define SYNC_AFTER_NS 1000000000ull
@@ -109,7 +110,8 @@ static void load_cursor(struct spool *sp)
 	char text[64] = "";
 	uint64_t id, off;
 	size_t i;
-	int fd = openat(sp->dfd, "cursor", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	/* The --user account owns the directory: "cursor" may be a FIFO. */
+	int fd = sf_open(sp->dfd, "cursor", O_RDONLY, 0, 0);
 	ssize_t r;
 
 	if (fd < 0)
@@ -134,15 +136,36 @@ static void load_cursor(struct spool *sp)
 	}
 }
 
+/* How many entries dir holds besides "lock" (a drained spool's), or
+ * -errno. */
+static int dir_entries(int dfd)
+{
+	int fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), n = 0;
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *de;
+
+	if (!d) {
+		n = -errno;
+		if (fd >= 0)
+			close(fd);
+		return n;
+	}
+	while ((de = readdir(d)))
+		n += strcmp(de->d_name, ".") && strcmp(de->d_name, "..") &&
+		     strcmp(de->d_name, "lock");
+	closedir(d);
+	return n;
+}
+
 static int lock_dir(struct spool *sp, uid_t uid, gid_t gid, char *err, size_t errlen)
 {
 	char pid[32] = "";
 	int n;
 
-	sp->lockfd = openat(sp->dfd, "lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	sp->lockfd = sf_open(sp->dfd, "lock", O_RDWR | O_CREAT, 0600, 0);
 	if (sp->lockfd < 0) {
-		snprintf(err, errlen, "spool %s: lock: %s", sp->dir, strerror(errno));
-		return -errno;
+		snprintf(err, errlen, "spool %s: lock: %s", sp->dir, sf_strerror(sp->lockfd));
+		return sp->lockfd;
 	}
 	if (flock(sp->lockfd, LOCK_EX | LOCK_NB)) {
 		int e = errno;
@@ -150,8 +173,14 @@ static int lock_dir(struct spool *sp, uid_t uid, gid_t gid, char *err, size_t er
 		if (pread(sp->lockfd, pid, sizeof(pid) - 1, 0) < 0)
 			pid[0] = 0;
 		pid[strcspn(pid, "\n")] = 0;
-		snprintf(err, errlen, "spool %s is in use by another synsink%s%s%s", sp->dir,
-			 pid[0] ? " (pid " : "", pid, pid[0] ? ")" : "");
+		if (strtol(pid, NULL, 10) == (long)getpid())
+			snprintf(
+				err, errlen,
+				"spool %s is given to two sinks of this synsink; each needs its own",
+				sp->dir);
+		else
+			snprintf(err, errlen, "spool %s is in use by another synsink%s%s%s",
+				 sp->dir, pid[0] ? " (pid " : "", pid, pid[0] ? ")" : "");
 		return e == EWOULDBLOCK ? -EBUSY : -e;
 	}
 	n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
@@ -167,20 +196,25 @@ int spool_open(struct spool *sp, const char *dir, uint64_t max_bytes, uid_t uid,
 	       char *err, size_t errlen)
 {
 	struct stat st;
+	bool made;
 	int ret;
 
 	memset(sp, 0, sizeof(*sp));
 	sp->dfd = sp->lockfd = sp->wfd = -1;
 	sp->max_bytes = max_bytes;
 	snprintf(sp->dir, sizeof(sp->dir), "%s", dir);
-	if (mkdir(dir, 0700) && errno != EEXIST) {
+	made = !mkdir(dir, 0700);
+	if (!made && errno != EEXIST) {
 		snprintf(err, errlen, "spool %s: %s", dir, strerror(errno));
 		return -errno;
 	}
 	sp->dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (sp->dfd < 0 || fstat(sp->dfd, &st)) {
-		snprintf(err, errlen, "spool %s: %s", dir, strerror(errno));
 		ret = -errno;
+		snprintf(err, errlen, "spool %s: %s", dir,
+			 !lstat(dir, &st) && S_ISLNK(st.st_mode)
+				 ? "a symbolic link; give the directory itself"
+				 : strerror(-ret));
 		goto fail;
 	}
 	/* Events are who talked to whom: ours alone to read, and nobody
@@ -190,6 +224,20 @@ int spool_open(struct spool *sp, const char *dir, uint64_t max_bytes, uid_t uid,
 			 "spool %s: owned by uid %u with mode %04o; it must be ours and mode 0700",
 			 dir, (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
 		ret = -EPERM;
+		goto fail;
+	}
+	/* Given to the --user account only if we made it or nothing is in
+	 * it: root's files in it would stay root's, and unreadable after
+	 * the drop (a whole spool lost as "not a spool segment"). */
+	if (st.st_uid != uid && !made && (ret = dir_entries(sp->dfd)) != 0) {
+		if (ret > 0)
+			snprintf(
+				err, errlen,
+				"spool %s: uid %u's, with %d files in it; not handed over to uid %u (chown -R it to that user, or give an empty directory)",
+				dir, (unsigned)st.st_uid, ret, (unsigned)uid);
+		else
+			snprintf(err, errlen, "spool %s: %s", dir, strerror(-ret));
+		ret = ret > 0 ? -EPERM : ret;
 		goto fail;
 	}
 	if (st.st_uid != uid && fchown(sp->dfd, uid, gid)) {
@@ -430,7 +478,7 @@ static int load_first(struct spool *sp)
 	if (!sp->buf && !(sp->buf = malloc(SEG_READ_MAX)))
 		return -ENOMEM; /* not the segment's fault */
 	spool_seg_name(name, sp->ids[0]);
-	fd = openat(sp->dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	fd = sf_open(sp->dfd, name, O_RDONLY, 0, 0);
 	if (fd < 0 || fstat(fd, &st)) {
 		if (fd >= 0)
 			close(fd);
@@ -480,10 +528,8 @@ bad:
 
 /* The first segment is read to its end: off the read list, onto the
  * done list until its events are settled. */
-static void seg_finished(struct spool *sp, uint64_t end_seq)
+static void seg_finished(struct spool *sp)
 {
-	uint64_t id = sp->ids[0];
-
 	memmove(sp->ids, sp->ids + 1, (sp->n_ids - 1) * sizeof(*sp->ids));
 	sp->n_ids--;
 	sp->loaded = 0;
@@ -498,9 +544,7 @@ static void seg_finished(struct spool *sp, uint64_t end_seq)
 		sp->done = d;
 		sp->cap_done = cap;
 	}
-	sp->done[sp->n_done].id = id;
-	sp->done[sp->n_done].last_seq = end_seq;
-	sp->n_done++;
+	sp->done[sp->n_done++] = sp->cur;
 }
 
 size_t spool_read(struct spool *sp, struct synsink_event *out, size_t max, uint64_t first_seq)
@@ -522,16 +566,17 @@ size_t spool_read(struct spool *sp, struct synsink_event *out, size_t max, uint6
 				sp->n_ids--;
 				continue;
 			}
-			sp->seg_end_seq = 0;
+			sp->cur = (struct spool_done){ sp->rid, first_seq + got, first_seq + got,
+						       sp->off, true };
 		}
-		while (got < max && spool_parse(sp->buf, sp->len, &sp->off, &out[got], &bad)) {
-			got++;
-			sp->seg_end_seq = first_seq + got; /* one past it */
-		}
+		while (got < max && spool_parse(sp->buf, sp->len, &sp->off, &out[got], &bad))
+			sp->cur.last_seq = first_seq + ++got; /* one past it */
+		if (bad)
+			sp->cur.clean = false;
 		sp->corrupt += bad;
 		unwait(sp, bad);
 		if (sp->off >= sp->len)
-			seg_finished(sp, sp->seg_end_seq);
+			seg_finished(sp);
 	}
 	sp->replayed += got;
 	unwait(sp, got);
@@ -549,6 +594,43 @@ void spool_settled(struct spool *sp, uint64_t tail_seq)
 	}
 }
 
+static bool in(const struct spool_done *d, uint64_t seq)
+{
+	return seq >= d->first_seq && seq < d->last_seq;
+}
+
+bool spool_holds(const struct spool *sp, uint64_t seq)
+{
+	size_t i;
+
+	if (sp->loaded && in(&sp->cur, seq))
+		return true;
+	for (i = 0; i < sp->n_done; i++)
+		if (in(&sp->done[i], seq))
+			return true;
+	return false;
+}
+
+void spool_unread(struct spool *sp, uint64_t seq, size_t n)
+{
+	const struct spool_done *d;
+
+	if (!n)
+		return;
+	spool_settled(sp, seq); /* what holds only events before seq */
+	d = sp->n_done ? &sp->done[0] : &sp->cur;
+	if (!in(d, seq))
+		return; /* not read back here: nothing to keep */
+	/* The segments read to their end stay (spool_close keeps the done
+	 * list's now), and are listed again at the next start; the cursor
+	 * points into the first at seq, its other events settled. */
+	sp->keep_done = true;
+	sp->loaded = 1;
+	sp->rid = d->id;
+	sp->off = d->start_off + (d->clean ? (seq - d->first_seq) * SPOOL_REC_LEN : 0);
+	sp->waiting += n;
+}
+
 void spool_tick(struct spool *sp, uint64_t now_ns)
 {
 	if (sp->unsynced_ns && now_ns - sp->unsynced_ns >= SYNC_AFTER_NS)
@@ -559,9 +641,12 @@ static void save_cursor(struct spool *sp)
 {
 	char text[64];
 	int n = snprintf(text, sizeof(text), "%016" PRIx64 " %zu\n", sp->rid, sp->off);
-	int fd = openat(sp->dfd, "cursor.tmp",
-			O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	int fd;
 
+	/* Made anew: whatever is there (a FIFO the --user account put
+	 * there) goes first. */
+	(void)unlinkat(sp->dfd, "cursor.tmp", 0);
+	fd = sf_open(sp->dfd, "cursor.tmp", O_WRONLY | O_CREAT | O_EXCL, 0600, 0);
 	if (fd < 0 || write(fd, text, (size_t)n) != n || fdatasync(fd) ||
 	    renameat(sp->dfd, "cursor.tmp", sp->dfd, "cursor"))
 		sp->io_errors++;
@@ -577,8 +662,8 @@ void spool_close(struct spool *sp)
 		close_writer(sp);
 		if (sp->loaded && sp->off > SPOOL_HDR_LEN)
 			save_cursor(sp);
-		/* What they held that is not settled was prepended. */
-		for (i = 0; i < sp->n_done; i++)
+		/* What they held is settled, or spool_unread kept them. */
+		for (i = 0; i < sp->n_done && !sp->keep_done; i++)
 			remove_seg(sp, sp->done[i].id);
 		sp->n_done = 0;
 		if (fsync(sp->dfd))

@@ -37,10 +37,15 @@
 #define SPOOL_SEG_MAX	  (1u << 20) /* bytes per segment, about */
 #define SPOOL_DEFAULT_MAX (256ull << 20)
 
-/* A segment read to its end whose events wait to be settled. */
+/* What this run read of a segment: the events numbered first_seq ..
+ * last_seq - 1, from offset start_off on (records back to back unless
+ * clean is false: a corrupt one was skipped).  Kept until they are
+ * settled, to find them on disk again if a stop comes first. */
 struct spool_done {
 	uint64_t id;
-	uint64_t last_seq;
+	uint64_t first_seq, last_seq;
+	uint64_t start_off;
+	bool clean;
 };
 
 struct spool {
@@ -51,6 +56,7 @@ struct spool {
 	size_t n_ids, cap_ids;	   /* in replay order (the writer's last) */
 	struct spool_done *done;   /* read to their end, oldest first */
 	size_t n_done, cap_done;
+	bool keep_done; /* a stop: they hold unsettled events */
 	/* writer */
 	int wfd;
 	uint64_t wid, wsize, unsynced_ns; /* unsynced_ns: first append since the last sync */
@@ -59,7 +65,7 @@ struct spool {
 	uint8_t *buf;
 	size_t len, off;
 	int loaded;
-	uint64_t seg_end_seq;		/* one past the seq of its last event read */
+	struct spool_done cur;		/* what was read of it (id: rid) */
 	uint64_t cursor_id, cursor_off; /* a clean stop read segment ID to here */
 
 	atomic_ullong waiting; /* events in segments, not read back yet */
@@ -96,8 +102,17 @@ size_t spool_read(struct spool *sp, struct synsink_event *out, size_t max, uint6
 void spool_settled(struct spool *sp, uint64_t tail_seq);
 /* Syncs appended data once it is a second old. */
 void spool_tick(struct spool *sp, uint64_t now_ns);
+/* Whether event seq (a caller's number) was read back from the spool in
+ * this run: it is on disk still, until spool_unread or spool_close. */
+bool spool_holds(const struct spool *sp, uint64_t seq);
+/* A stop: the n events read back from seq on (spool_holds) are not
+ * settled.  They stay where they are on disk: the segments that hold them
+ * are kept and the cursor goes back to seq, so the next start reads them
+ * again (never copied, so never refused as "full"). */
+void spool_unread(struct spool *sp, uint64_t seq, size_t n);
 /* A clean stop: syncs, notes how far the reader got, frees.  Events read
- * back but not settled must have been spool_prepend()ed first. */
+ * back but not settled must have been spool_unread() first, and new ones
+ * not delivered spool_prepend()ed. */
 void spool_close(struct spool *sp);
 
 #endif

@@ -125,9 +125,11 @@ static void test_bad_settles(void **state)
 static struct synsink_event got[64];
 static size_t n_got, n_runs;
 
-static void collect(void *arg, const struct synsink_event *ev, size_t n)
+static void collect(void *arg, uint64_t seq, const struct synsink_event *ev, size_t n)
 {
 	(void)arg;
+	for (size_t i = 0; i < n; i++) /* seq is the number of the run's first */
+		assert_int_equal(ev[i].packet_id, seq + i);
 	memcpy(got + n_got, ev, n * sizeof(*ev));
 	n_got += n;
 	n_runs++;
