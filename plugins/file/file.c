@@ -7,8 +7,11 @@
  * mode, so a reader never sees half a line.  On SIGHUP synsink asks the
  * sink to reopen its path (reopen()): after logrotate renamed the file, the
  * next line goes to a new one, and every event is in exactly one of them.
- * The file is opened without following a symbolic link at its last
- * component, and created with the given mode (0640 by default).
+ * The file is opened through no symbolic link anywhere on its path, never
+ * blocks on a FIFO put in its place, must be owned by root or us and
+ * writable by nobody else (safefile.h), and is created with the given mode
+ * (0640 by default).  A write cut short (a full disk) leaves no torn line:
+ * the file is cut back to the last whole one (lines.h).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,6 +24,7 @@
 #include <synsink/plugin.h>
 
 #include "lines.h"
+#include "safefile.h"
 
 #define OUTBUF_SIZE (64 * 1024)
 #define SECOND_NS   1000000000ull
@@ -61,24 +65,17 @@ struct file_sink {
 	int fd;
 	uint64_t synced_ns;
 	/* Counters: stats() reads them from any thread. */
-	atomic_ullong lines, bytes, write_errors, reopens, reopen_errors;
+	atomic_ullong lines, bytes, write_errors, reopens, reopen_errors, unformatted;
 	char buf[OUTBUF_SIZE];
 };
 
-/* Opens (creating) the path for appending.  Returns the fd or -errno. */
+/* Opens (creating) the path for appending: a regular file, reached
+ * through no symbolic link, owned by root or us and writable by nobody
+ * else (safefile.h).  Returns the fd or -errno. */
 static int open_path(struct file_sink *s)
 {
-	int fd = open(s->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY,
-		      s->mode);
-	struct stat st;
-
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return -EINVAL;
-	}
-	return fd;
+	return sf_open(AT_FDCWD, s->path, O_WRONLY | O_APPEND | O_CREAT, s->mode,
+		       SF_NO_SYMLINKS | SF_TRUSTED);
 }
 
 static int file_open(void **state, const struct synsink_value *v, const struct synsink_host *host)
@@ -104,6 +101,12 @@ static int file_open(void **state, const struct synsink_value *v, const struct s
 			  v[OPT_MODE].str);
 		return -EINVAL;
 	}
+	if (mode & 022) {
+		host->log(host, SYNSINK_LOG_ERR,
+			  "mode '%s' lets other users change the events; at most 0644",
+			  v[OPT_MODE].str);
+		return -EINVAL;
+	}
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
@@ -114,21 +117,19 @@ static int file_open(void **state, const struct synsink_value *v, const struct s
 	s->fsync = (int)v[OPT_FSYNC].num;
 	fd = open_path(s);
 	if (fd < 0) {
-		host->log(host, SYNSINK_LOG_ERR, "%s: %s", s->path,
-			  fd == -EINVAL ? "not a regular file" : strerror(-fd));
+		host->log(host, SYNSINK_LOG_ERR, "%s: %s", s->path, sf_strerror(fd));
 		free(s);
-		return fd == -EINVAL ? -EINVAL : fd;
+		return fd;
 	}
 	s->fd = fd;
 	*state = s;
 	return 0;
 }
 
-static int fail(struct file_sink *s, int err)
+static void fail(struct file_sink *s, int err)
 {
 	if (!s->write_errors++)
 		s->host->log(s->host, SYNSINK_LOG_ERR, "%s: %s", s->path, strerror(-err));
-	return SYNSINK_ERROR;
 }
 
 static void maybe_sync(struct file_sink *s)
@@ -149,17 +150,17 @@ static void maybe_sync(struct file_sink *s)
 static int file_write(void *state, const struct synsink_event *ev, size_t n, uint64_t seq)
 {
 	struct file_sink *s = state;
+	const struct lines_counts c = { &s->lines, &s->bytes, &s->unformatted };
 	int ret;
 
-	(void)seq; /* done in write(): SYNSINK_OK settles the batch */
 	if (s->fd < 0)
 		return SYNSINK_ERROR; /* a reopen failed; said so then */
-	ret = lines_write(s->fd, ev, n, s->host, s->format, s->buf, sizeof(s->buf), &s->bytes);
+	ret = lines_write(s->fd, ev, n, seq, s->host, s->format, s->buf, sizeof(s->buf), &c);
 	if (ret)
-		return fail(s, ret);
-	s->lines += n;
-	maybe_sync(s);
-	return SYNSINK_OK;
+		fail(s, ret);
+	else
+		maybe_sync(s);
+	return SYNSINK_PENDING; /* every event settled in lines_write */
 }
 
 static int file_flush(void *state, int timeout_ms)
@@ -180,10 +181,9 @@ static void file_reopen(void *state)
 
 	if (fd < 0) {
 		s->reopen_errors++;
-		s->host->log(s->host, SYNSINK_LOG_ERR, "reopening %s: %s; %s", s->path,
-			     fd == -EINVAL ? "not a regular file" : strerror(-fd),
-			     s->fd >= 0 ? "writing on to the old file"
-					: "events are counted failed");
+		s->host->log(
+			s->host, SYNSINK_LOG_ERR, "reopening %s: %s; %s", s->path, sf_strerror(fd),
+			s->fd >= 0 ? "writing on to the old file" : "events are counted failed");
 		return;
 	}
 	if (s->fd >= 0) {
@@ -213,6 +213,7 @@ static void file_stats(void *state, synsink_emit_fn emit, void *arg)
 	emit(arg, "write_errors", s->write_errors);
 	emit(arg, "reopens", s->reopens);
 	emit(arg, "reopen_errors", s->reopen_errors);
+	emit(arg, "unformatted", s->unformatted);
 }
 
 static const struct synsink_plugin file_plugin = {

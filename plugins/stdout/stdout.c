@@ -8,6 +8,7 @@
  * sink quietly: later batches are counted as failed.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,15 +43,24 @@ struct stdout_sink {
 	const struct synsink_host *host;
 	lines_format_fn format;
 	int fd;
-	int closed;					 /* EPIPE or another hard error seen */
-	atomic_ullong lines, bytes, write_errors, epipe; /* read by stats() */
+	int closed; /* EPIPE or another hard error seen */
+	/* Read by stats(). */
+	atomic_ullong lines, bytes, write_errors, epipe, unformatted;
 	char buf[OUTBUF_SIZE];
 };
 
 static int stdout_open(void **state, const struct synsink_value *v, const struct synsink_host *host)
 {
-	struct stdout_sink *s = calloc(1, sizeof(*s));
+	struct stdout_sink *s;
 
+	/* Checked now: an fd opened later (a file sink's file) must not
+	 * become this sink's output. */
+	if (fcntl((int)v[OPT_FD].num, F_GETFD) < 0) {
+		host->log(host, SYNSINK_LOG_ERR, "fd=%llu: %s", (unsigned long long)v[OPT_FD].num,
+			  errno == EBADF ? "not open" : strerror(errno));
+		return -EBADF;
+	}
+	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
 	s->host = host;
@@ -60,7 +70,7 @@ static int stdout_open(void **state, const struct synsink_value *v, const struct
 	return 0;
 }
 
-static int fail(struct stdout_sink *s, int err)
+static void fail(struct stdout_sink *s, int err)
 {
 	if (err == -EPIPE) {
 		if (!s->closed)
@@ -73,22 +83,20 @@ static int fail(struct stdout_sink *s, int err)
 			s->host->log(s->host, SYNSINK_LOG_ERR, "write: %s", strerror(-err));
 		s->write_errors++;
 	}
-	return SYNSINK_ERROR;
 }
 
 static int stdout_write(void *state, const struct synsink_event *ev, size_t n, uint64_t seq)
 {
 	struct stdout_sink *s = state;
+	const struct lines_counts c = { &s->lines, &s->bytes, &s->unformatted };
 	int ret;
 
-	(void)seq; /* done in write(): SYNSINK_OK settles the batch */
 	if (s->closed)
 		return SYNSINK_ERROR;
-	ret = lines_write(s->fd, ev, n, s->host, s->format, s->buf, sizeof(s->buf), &s->bytes);
+	ret = lines_write(s->fd, ev, n, seq, s->host, s->format, s->buf, sizeof(s->buf), &c);
 	if (ret)
-		return fail(s, ret);
-	s->lines += n;
-	return SYNSINK_OK;
+		fail(s, ret);
+	return SYNSINK_PENDING; /* every event settled in lines_write */
 }
 
 static int stdout_flush(void *state, int timeout_ms)
@@ -111,6 +119,7 @@ static void stdout_stats(void *state, synsink_emit_fn emit, void *arg)
 	emit(arg, "bytes", s->bytes);
 	emit(arg, "write_errors", s->write_errors);
 	emit(arg, "epipe", s->epipe);
+	emit(arg, "unformatted", s->unformatted);
 }
 
 static const struct synsink_plugin stdout_plugin = {

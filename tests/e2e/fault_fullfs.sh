@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# stdout into a file on a full filesystem (a 64 KiB tmpfs in a private
-# mount namespace): the failures are counted, synsink carries on and exits
-# cleanly, and delivered + failed = events.
+# stdout and the file sink into files on a full filesystem (a 64 KiB tmpfs
+# in a private mount namespace): the failures are counted, synsink carries
+# on and exits cleanly, and delivered + failed = events.  Each file holds
+# exactly the delivered events' lines, whole: a write cut short by the full
+# disk is cut back to the last whole line.  (Before: the last line torn,
+# `{"v":1,"v_minor"`, and more lines counted failed than were missing.)
 . "$(dirname "$0")/lib.sh"
 N=400
 e2e_init
@@ -9,7 +12,18 @@ lab_rules_add --queue 1
 mkdir "$E2E_TMP/full"
 cat >"$E2E_TMP/inner.sh" <<EOS
 mount -t tmpfs -o size=64k lab-full "$E2E_TMP/full" || exit 1
-exec "$SYNSINK" --queue 1 --sink stdout:format=json >"$E2E_TMP/full/out" 2>"$E2E_TMP/err"
+"$SYNSINK" --queue 1 --sink stdout:format=json \
+	--sink "file:path=$E2E_TMP/full/file.json" >"$E2E_TMP/full/out" 2>"$E2E_TMP/err" &
+pid=\$!
+trap 'kill -TERM \$pid' TERM
+wait \$pid
+wait \$pid
+rc=\$?
+# What the files hold, read before the mount goes with this namespace.
+for f in out file.json; do
+	echo "\$(wc -l <"$E2E_TMP/full/\$f") \$(tail -c1 "$E2E_TMP/full/\$f" | od -An -tx1)" >"$E2E_TMP/\$f.seen"
+done
+exit \$rc
 EOS
 SS_ERR=$E2E_TMP/err
 ip netns exec "$LAB_SRV" unshare --mount --propagation private bash "$E2E_TMP/inner.sh" &
@@ -22,8 +36,17 @@ lab_busywait 10000 live_stat_ge sinks.0.plugin.write_errors 1 || e2e_fail "no wr
 lab_busywait 10000 sh -c "grep '\"final\":false' '$SS_ERR' | tail -n1 | grep -q '\"events\":$N,'" ||
 	e2e_fail "not all events captured"
 ss_stop
-delivered=$(ss_stat sinks.0.delivered) failed=$(ss_stat sinks.0.failed)
-[ "$failed" -gt 0 ] || e2e_fail "nothing failed on a full filesystem?"
-[ $((delivered + failed)) = $N ] || e2e_fail "delivered $delivered + failed $failed != $N"
+said=""
+for i in 0 1; do
+	f=$([ $i = 0 ] && echo out || echo file.json)
+	delivered=$(ss_stat sinks.$i.delivered) failed=$(ss_stat sinks.$i.failed)
+	[ "$failed" -gt 0 ] || e2e_fail "sink $i: nothing failed on a full filesystem?"
+	[ $((delivered + failed)) = $N ] || e2e_fail "sink $i: delivered $delivered + failed $failed != $N"
+	read -r lines last <"$E2E_TMP/$f.seen" || e2e_fail "$f: not looked at"
+	[ "$lines" = "$delivered" ] || e2e_fail "$f: $lines lines, $delivered counted delivered"
+	[ "$last" = 0a ] || e2e_fail "$f: the last line is torn (ends in byte $last)"
+	said="$said sink $i: $delivered delivered = lines, $failed failed;"
+done
 [ "$(grep -c 'write: No space left on device' "$SS_ERR")" = 1 ] || e2e_fail "stderr: $(grep -v stats "$SS_ERR")"
-e2e_pass "ENOSPC: $delivered delivered, $failed counted failed, one line, clean exit"
+[ "$(grep -c "file.json: No space left on device" "$SS_ERR")" = 1 ] || e2e_fail "stderr: $(grep -v stats "$SS_ERR")"
+e2e_pass "ENOSPC:$said one line each, clean exit"
