@@ -138,9 +138,35 @@ size_t syn_format_text(const struct synsink_event *ev, char *buf, size_t len)
 	return out_finish(&o, buf);
 }
 
-/* A JSON string.  Bytes outside printable ASCII become \u00XX, so the
- * output is valid JSON (and ASCII) whatever an interface is called.  Runs
- * that need no escaping, all of most strings, go out in one copy. */
+/* The length of the well-formed UTF-8 sequence at s (of at most n bytes;
+ * s[0] >= 0x80), or 0: RFC 3629's table, so no overlong form, no
+ * surrogate, nothing past U+10FFFF. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
+	size_t len, k;
+
+	if (c >= 0xc2 && c <= 0xdf)
+		len = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		len = 3, lo = c == 0xe0 ? 0xa0 : 0x80, hi = c == 0xed ? 0x9f : 0xbf;
+	else if (c >= 0xf0 && c <= 0xf4)
+		len = 4, lo = c == 0xf0 ? 0x90 : 0x80, hi = c == 0xf4 ? 0x8f : 0xbf;
+	else
+		return 0;
+	if (n < len || s[1] < lo || s[1] > hi)
+		return 0;
+	for (k = 2; k < len; k++)
+		if (s[k] < 0x80 || s[k] > 0xbf)
+			return 0;
+	return len;
+}
+
+/* A JSON string, valid UTF-8 whatever the bytes were (an interface, a
+ * process's comm and exe, a cgroup are anyone's bytes): well-formed UTF-8
+ * goes out as it is, each byte that is not part of it as U+FFFD, control
+ * characters as \u00XX.  Runs that need no escaping, all of most
+ * strings, go out in one copy. */
 static void put_json_str(struct out *o, const char *s, size_t max)
 {
 	/* Printable ASCII but the quote and the backslash: what goes out as it is. */
@@ -148,7 +174,7 @@ static void put_json_str(struct out *o, const char *s, size_t max)
 					 [0x23 ... 0x5b] = 1,
 					 [0x5d ... 0x7e] = 1 };
 	static const char hex[] = "0123456789abcdef";
-	size_t i = 0, run;
+	size_t i = 0, run, n;
 
 	put_ch(o, '"');
 	for (;;) {
@@ -159,13 +185,23 @@ static void put_json_str(struct out *o, const char *s, size_t max)
 		put_mem(o, s + run, i - run);
 		if (i == max || !s[i])
 			break;
-		c = (unsigned char)s[i++];
-		if (c == '"' || c == '\\') {
+		c = (unsigned char)s[i];
+		if (c >= 0x80) {
+			n = utf8_len((const unsigned char *)s + i,
+				     strnlen(s + i, max - i < 4 ? max - i : 4));
+			if (n)
+				put_mem(o, s + i, n);
+			else
+				put_mem(o, "\xef\xbf\xbd", 3); /* U+FFFD */
+			i += n ? n : 1;
+		} else if (c == '"' || c == '\\') {
 			put_ch(o, '\\');
 			put_ch(o, (char)c);
+			i++;
 		} else {
 			char esc[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
 			put_mem(o, esc, sizeof(esc));
+			i++;
 		}
 	}
 	put_ch(o, '"');

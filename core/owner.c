@@ -110,8 +110,8 @@ void owner_close(void)
 	level = OWNER_OFF;
 }
 
-/* A small /proc/PID file's first line, without its newline.  Returns
- * false when it cannot be read. */
+/* A small /proc/PID file, without the newline the kernel ends it with.
+ * Returns false when it cannot be read. */
 static bool read_line(uint32_t pid, const char *name, char *buf, size_t len)
 {
 	char path[48];
@@ -126,8 +126,11 @@ static bool read_line(uint32_t pid, const char *name, char *buf, size_t len)
 	close(fd);
 	if (n <= 0)
 		return false;
+	/* The kernel's newline ends it; one inside is the name's own (a
+	 * comm may hold any byte: PR_SET_NAME). */
 	buf[n] = 0;
-	buf[strcspn(buf, "\n")] = 0;
+	if (buf[n - 1] == '\n')
+		buf[n - 1] = 0;
 	return true;
 }
 

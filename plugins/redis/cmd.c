@@ -10,6 +10,7 @@
 #include "cmd.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -136,6 +137,7 @@ static int flatten(struct redis_cmd *cmd, const char *line, size_t len)
 	while (c.p < c.end && *c.p != '}') {
 		const char *k, *v;
 		size_t kn, vn;
+		bool str;
 
 		if (*c.p++ != '"')
 			return -EINVAL;
@@ -144,7 +146,8 @@ static int flatten(struct redis_cmd *cmd, const char *line, size_t len)
 			return ret;
 		if (c.p >= c.end || *c.p++ != ':' || c.p >= c.end)
 			return -EINVAL;
-		if (*c.p == '"') {
+		str = *c.p == '"';
+		if (str) {
 			c.p++;
 			ret = take_string(&c, &v, &vn);
 		} else {
@@ -152,7 +155,8 @@ static int flatten(struct redis_cmd *cmd, const char *line, size_t len)
 		}
 		if (ret)
 			return ret;
-		if (!(vn == 4 && !memcmp(v, "null", 4))) {
+		/* A JSON null is left out; the string "null" is a value. */
+		if (str || !(vn == 4 && !memcmp(v, "null", 4))) {
 			if (push(cmd, k, kn) || push(cmd, v, vn))
 				return -ENOSPC;
 		}

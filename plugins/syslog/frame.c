@@ -117,6 +117,25 @@ int syslog_hdr_check(const struct syslog_hdr *h, size_t max, char *why, size_t l
 	return -EINVAL;
 }
 
+int syslog_name_check(const char *opt, const char *s, size_t max, char *why, size_t len)
+{
+	size_t i, n = strlen(s);
+
+	for (i = 0; i < n; i++)
+		if (s[i] < 33 || s[i] > 126)
+			break;
+	if (n && n <= max && i == n)
+		return 0;
+	snprintf(why, len,
+		 "%s='%.40s%s': not 1-%zu printable US-ASCII characters without space (RFC 5424)%s",
+		 opt, s, n > 40 ? "..." : "", max, i < n ? "" : "; too long");
+	/* what was said keeps no control character of the value */
+	for (i = 0; why[i]; i++)
+		if ((unsigned char)why[i] < 32 || why[i] == 127)
+			why[i] = '?';
+	return -EINVAL;
+}
+
 char *syslog_octet_frame(char *msg, size_t len, size_t room, size_t *framelen)
 {
 	char tmp[24];

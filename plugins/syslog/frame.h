@@ -41,6 +41,14 @@ size_t syslog_format(const struct syslog_hdr *h, uint64_t ts_ns, const char *msg
  * with why. */
 int syslog_hdr_check(const struct syslog_hdr *h, size_t max, char *why, size_t len);
 
+/* RFC 5424's rule for a header field given by the operator (hostname=:
+ * HOSTNAME, at most 255; tag=: APP-NAME, at most 48): 1 to max printable
+ * US-ASCII characters, no space.  A newline would forge a second message.
+ * Returns 0, or -EINVAL with why naming the option. */
+#define SYSLOG_HOSTNAME_MAX 255
+#define SYSLOG_APPNAME_MAX  48
+int syslog_name_check(const char *opt, const char *s, size_t max, char *why, size_t len);
+
 /* Prefixes msg (len bytes, at out + room) with "LEN " for RFC 6587
  * octet-counted framing: the caller formats the message room bytes into
  * its buffer; this moves nothing, it writes the prefix just before and

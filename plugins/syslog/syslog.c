@@ -264,6 +264,13 @@ static int syslog_open(void **state, const struct synsink_value *v, const struct
 		free(s);
 		return -EINVAL; /* a usage error */
 	}
+	if (syslog_name_check("tag", v[OPT_TAG].str, SYSLOG_APPNAME_MAX, why, sizeof(why)) ||
+	    (v[OPT_HOSTNAME].str && syslog_name_check("hostname", v[OPT_HOSTNAME].str,
+						      SYSLOG_HOSTNAME_MAX, why, sizeof(why)))) {
+		host->log(host, SYNSINK_LOG_ERR, "%s", why);
+		free(s);
+		return -EINVAL; /* a usage error */
+	}
 	s->json = v[OPT_FORMAT].num == FMT_JSON;
 	s->max_size = v[OPT_MAX_SIZE].num;
 	s->hdr.facility = (unsigned int)v[OPT_FACILITY].num;

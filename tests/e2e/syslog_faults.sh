@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Two ways the syslog sink went wrong:
+# Three ways the syslog sink went wrong:
+#  - hostname= and tag= taken as they came: a newline forged a message.
 #  - a tag that leaves no room for a message within max_size: every event
 #    was counted both sent and failed and nothing arrived, with no word
-#    why.  Now refused at start: one line, exit 64.
+#    why.  Now refused at start: one line, exit 64 (RFC 5424's 48
+#    characters for a tag are the rule that says it).
 #  - UDP to a port nobody listens on: one stderr line per SYN ("Connection
 #    refused", "connected again").  Now the socket stays, each ICMP
 #    refusal is counted (refused; the send that reports it is failed), the
@@ -15,8 +17,16 @@ rc=0
 out=$(ip netns exec "$LAB_SRV" "$SYNSINK" --queue 1 \
 	--sink "syslog:target=tcp:127.0.0.1:5514,max_size=480,tag=$tag" 2>&1 >/dev/null) || rc=$?
 [ "$rc" = 64 ] && [ "$(printf '%s\n' "$out" | wc -l)" = 1 ] || e2e_fail "impossible tag: exit $rc: $out"
-case $out in *"leaves no room for a message within max_size=480"*) ;; *) e2e_fail "unclear: $out" ;; esac
+case $out in *"tag='tttt"*"not 1-48 printable US-ASCII"*) ;; *) e2e_fail "unclear: $out" ;; esac
 lab_queue_bound 1 && e2e_fail "a queue was bound"
+# hostname= and tag= by RFC 5424's rules, or exit 64 with one line.
+# (Before: a newline in hostname= forged a second message, and a 300-byte
+# hostname was cut without a word.)
+nl=$'\n'
+ss_refused 64 "hostname='a?<13>1 forged': not 1-255 printable US-ASCII" --queue 1 \
+	--sink "syslog:target=udp:127.0.0.1:5514,hostname=a${nl}<13>1 forged"
+ss_refused 64 "hostname='hhhh" --queue 1 \
+	--sink "syslog:target=udp:127.0.0.1:5514,hostname=$(printf 'h%.0s' $(seq 300))"
 
 lab_rules_add --queue 1
 ss_start "$E2E_TMP/out" "$E2E_TMP/err" --queue 1 --sink "syslog:target=udp:127.0.0.1:5599"

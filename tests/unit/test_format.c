@@ -240,9 +240,42 @@ static void test_json_escapes_interface_names(void **state)
 	memset(ev.outdev_name, 'x', sizeof(ev.outdev_name)); /* no NUL at all */
 	assert_true(syn_format_json(&ev, buf, sizeof(buf)) > 0);
 	j = parse(buf);
-	assert_string_equal(json_string_value(json_object_get(j, "in")), "a\"b\\c\x01\xc3\xbf");
+	/* 0xff is no UTF-8: U+FFFD (before: \u00ff, as if Latin-1) */
+	assert_string_equal(json_string_value(json_object_get(j, "in")), "a\"b\\c\x01\xef\xbf\xbd");
 	assert_int_equal(strlen(json_string_value(json_object_get(j, "out"))), 16);
 	json_decref(j);
+}
+
+/* Every string field: well-formed UTF-8 passes as it is; each byte of an
+ * ill-formed sequence (overlong, a surrogate, cut short, a stray
+ * continuation) is one U+FFFD; the output is valid UTF-8 JSON. */
+static void test_json_utf8(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "caf\xc3\xa9-\xce\xb4", "caf\xc3\xa9-\xce\xb4" },
+		{ "\xf0\x9f\x90\xa7", "\xf0\x9f\x90\xa7" },
+		{ "\xc0\xaf", "\xef\xbf\xbd\xef\xbf\xbd" },
+		{ "\xed\xa0\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" },
+		{ "a\xce", "a\xef\xbf\xbd" },
+		{ "\x80z", "\xef\xbf\xbdz" },
+	};
+	struct synsink_event ev = ev4();
+	char buf[SYNSINK_LINE_MAX];
+	size_t i;
+	json_t *j;
+
+	(void)state;
+	ev.indev = 5;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		memset(ev.indev_name, 0, sizeof(ev.indev_name));
+		memcpy(ev.indev_name, cases[i].in, strlen(cases[i].in));
+		assert_true(syn_format_json(&ev, buf, sizeof(buf)) > 0);
+		j = parse(buf);
+		assert_string_equal(json_string_value(json_object_get(j, "in")), cases[i].out);
+		json_decref(j);
+	}
 }
 
 static void test_json_worst_case_fits(void **state)
@@ -298,6 +331,7 @@ int main(void)
 		cmocka_unit_test(test_json_v6_minimal),
 		cmocka_unit_test(test_json_ts_follows_the_clock),
 		cmocka_unit_test(test_json_escapes_interface_names),
+		cmocka_unit_test(test_json_utf8),
 		cmocka_unit_test(test_json_worst_case_fits),
 		cmocka_unit_test(test_sensor_names),
 	};

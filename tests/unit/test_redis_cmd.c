@@ -82,6 +82,19 @@ static void test_xadd(void **state)
 	assert_null(field("mac", &len));
 }
 
+/* A string whose text is "null" (--sensor null) is a value; only a JSON
+ * null is left out.  (Before: "host" went missing from the stream.) */
+static void test_xadd_null_string(void **state)
+{
+	static const char line[] = "{\"v\":1,\"host\":\"null\",\"out\":null}\n";
+	size_t len;
+
+	(void)state;
+	assert_int_equal(redis_cmd_build(&cmd, MODE_XADD, "syn", 5000, line, sizeof(line) - 1), 0);
+	expect_field("host", "null");
+	assert_null(field("out", &len));
+}
+
 static void test_xadd_no_trim(void **state)
 {
 	char line[SYNSINK_LINE_MAX];
@@ -200,6 +213,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_xadd),
+		cmocka_unit_test(test_xadd_null_string),
 		cmocka_unit_test(test_xadd_no_trim),
 		cmocka_unit_test(test_publish_and_lists),
 		cmocka_unit_test(test_bad_lines),

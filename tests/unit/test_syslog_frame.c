@@ -130,6 +130,33 @@ static void test_octet_frame(void **state)
 
 /* A header that leaves no byte for the message can never make a frame:
  * refused at open, not counted failed per event. */
+/* hostname= and tag=: printable US-ASCII, no space, 255 and 48 at most. */
+static void test_name_check(void **state)
+{
+	char why[512], long_name[300];
+
+	(void)state;
+	assert_int_equal(syslog_name_check("hostname", "web-1.example", SYSLOG_HOSTNAME_MAX, why,
+					   sizeof(why)),
+			 0);
+	assert_int_equal(syslog_name_check("hostname", "a\n<13>1 forged", SYSLOG_HOSTNAME_MAX, why,
+					   sizeof(why)),
+			 -22);
+	assert_null(strchr(why, '\n'));
+	assert_int_equal(
+		syslog_name_check("tag", "two words", SYSLOG_APPNAME_MAX, why, sizeof(why)), -22);
+	assert_int_equal(syslog_name_check("tag", "", SYSLOG_APPNAME_MAX, why, sizeof(why)), -22);
+	memset(long_name, 'h', sizeof(long_name) - 1);
+	long_name[sizeof(long_name) - 1] = '\0';
+	assert_int_equal(syslog_name_check("hostname", long_name, SYSLOG_HOSTNAME_MAX, why,
+					   sizeof(why)),
+			 -22);
+	assert_non_null(strstr(why, "too long"));
+	long_name[SYSLOG_APPNAME_MAX] = '\0';
+	assert_int_equal(syslog_name_check("tag", long_name, SYSLOG_APPNAME_MAX, why, sizeof(why)),
+			 0);
+}
+
 static void test_hdr_check(void **state)
 {
 	char tag[600], why[512];
@@ -190,6 +217,7 @@ static void test_targets(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_name_check),
 		cmocka_unit_test(test_3164),
 		cmocka_unit_test(test_3164_single_digit_day),
 		cmocka_unit_test(test_5424),
