@@ -3,17 +3,22 @@
  * from different threads never interleave. */
 #include "log.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "util.h"
 
 static atomic_int threshold = SYNSINK_LOG_INFO;
-static atomic_bool journal;
+static atomic_bool journal, stderr_socket;
+static atomic_ullong dropped;
 
 static const struct {
 	const char *name;
@@ -59,10 +64,71 @@ static bool stderr_is_journal(void)
 	return !fstat(STDERR_FILENO, &st) && st.st_dev == dev && st.st_ino == ino;
 }
 
+/* A FIFO or a terminal whose reader stopped reading (a stalled pipeline,
+ * a terminal on XOFF) must not stop the thread that logs: the main thread
+ * with signals to answer.  O_NONBLOCK on the inherited description would
+ * change it for the shell too, so stderr is reopened: a description of
+ * our own, of the same file.  A regular file never waits for a reader,
+ * and a socket is written with MSG_DONTWAIT. */
+static void stderr_nonblocking(void)
+{
+	struct stat st, mine;
+	int fd;
+
+	if (fstat(STDERR_FILENO, &st))
+		return;
+	atomic_store(&stderr_socket, S_ISSOCK(st.st_mode));
+	if (!S_ISFIFO(st.st_mode) && !S_ISCHR(st.st_mode))
+		return;
+	fd = open("/proc/self/fd/2", O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return; /* left as it is: better than no stderr */
+	if (!fstat(fd, &mine) && mine.st_dev == st.st_dev && mine.st_ino == st.st_ino)
+		(void)dup2(fd, STDERR_FILENO);
+	close(fd);
+}
+
 void log_setup(int level)
 {
 	atomic_store(&threshold, level);
 	atomic_store(&journal, stderr_is_journal());
+	stderr_nonblocking();
+}
+
+/* A line longer than a pipe takes at once may go out in parts: the rest
+ * gets this long to find room, then it is dropped (cut, and counted). */
+#define PART_WAIT_MS 100
+
+void log_write(const char *line, size_t n)
+{
+	bool sock = atomic_load_explicit(&stderr_socket, memory_order_relaxed);
+	size_t done = 0;
+
+	while (done < n) {
+		ssize_t w = sock ? send(STDERR_FILENO, line + done, n - done,
+					MSG_DONTWAIT | MSG_NOSIGNAL)
+				 : write(STDERR_FILENO, line + done, n - done);
+		struct pollfd pfd = { STDERR_FILENO, POLLOUT, 0 };
+
+		if (w > 0) {
+			done += (size_t)w;
+			continue;
+		}
+		if (w < 0 && errno == EINTR)
+			continue;
+		/* Full (EAGAIN) or gone: a line not begun is dropped whole;
+		 * one begun gets a short wait to end it. */
+		if (!done || w == 0 || (errno != EAGAIN && errno != EWOULDBLOCK) ||
+		    poll(&pfd, 1, PART_WAIT_MS) <= 0)
+			break;
+	}
+	if (done < n)
+		atomic_fetch_add_explicit(&dropped, 1, memory_order_relaxed);
+}
+
+unsigned long long log_dropped(void)
+{
+	return atomic_load_explicit(&dropped, memory_order_relaxed);
 }
 
 bool log_enabled(int level)
@@ -104,9 +170,7 @@ void log_vmsg(int level, const char *prefix, const char *fmt, va_list ap)
 	if (atomic_load_explicit(&journal, memory_order_relaxed))
 		n = (size_t)snprintf(line, 5, "<%d>", level & 7);
 	n += log_vformat(line + n, sizeof(line) - n, prefix, fmt, ap);
-	if (write(STDERR_FILENO, line, n) < 0) {
-		/* Nowhere left to report it. */
-	}
+	log_write(line, n);
 }
 
 void log_msg(int level, const char *fmt, ...)

@@ -15,7 +15,16 @@
 
 /* The most verbose level still written, and whether stderr is the
  * journal: main() calls it once, after the command line is read. */
+/* Sets the threshold and makes stderr one that never blocks: a FIFO or a
+ * terminal is reopened as a description of our own with O_NONBLOCK (the
+ * shell's is left as it was), a socket (journald's) is written with
+ * MSG_DONTWAIT. */
 void log_setup(int threshold);
+/* Writes one whole line (or the stats line) to stderr without waiting for
+ * a reader that does not read: what does not fit is dropped and counted. */
+void log_write(const char *line, size_t n);
+/* Lines dropped so far because stderr was full. */
+unsigned long long log_dropped(void);
 bool log_enabled(int level);
 
 /* "err", "warning", "info", "debug" to SYNSINK_LOG_*; -1 if none. */

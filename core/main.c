@@ -73,9 +73,10 @@ static void print_stats(struct daemon *d, int final)
 	struct strbuf sb = { 0 };
 	size_t i;
 
-	sb_printf(&sb, "{\"stats\":{\"final\":%s,\"uptime_ms\":%llu,\"queues\":[",
+	sb_printf(&sb,
+		  "{\"stats\":{\"final\":%s,\"uptime_ms\":%llu,\"log_dropped\":%llu,\"queues\":[",
 		  final ? "true" : "false",
-		  (unsigned long long)((clock_mono_ns() - d->started_ns) / 1000000));
+		  (unsigned long long)((clock_mono_ns() - d->started_ns) / 1000000), log_dropped());
 	for (i = 0; i < d->n_caps; i++) {
 		struct capture *c = &d->caps[i];
 		struct kq_stats ks;
@@ -102,9 +103,8 @@ static void print_stats(struct daemon *d, int final)
 	sb_printf(&sb, "}}\n");
 	if (sb.oom)
 		log_msg(SYNSINK_LOG_ERR, "stats: out of memory");
-	else if (write(STDERR_FILENO, sb.s, sb.len) < 0) {
-		/* stderr is gone; nothing to tell. */
-	}
+	else
+		log_write(sb.s, sb.len);
 	sb_free(&sb);
 }
 

@@ -15,6 +15,7 @@
 
 #include "capture.h"
 #include "hostport.h"
+#include "log.h"
 #include "owner.h"
 #include "sink.h"
 #include "util.h"
@@ -132,6 +133,13 @@ void metrics_render(const struct metrics *m, struct strbuf *sb)
 	help(sb, "synsink_uptime_seconds", "gauge", "Seconds since start.");
 	sb_printf(sb, "synsink_uptime_seconds %.3f\n",
 		  (double)(clock_mono_ns() - m->started_ns) / 1e9);
+	help(sb, "synsink_log_dropped_total", "counter",
+	     "Log and stats lines dropped: stderr was full (a reader that does not read).");
+	sb_printf(sb, "synsink_log_dropped_total %llu\n", log_dropped());
+	help(sb, "synsink_metrics_connections_cut_total", "counter",
+	     "Connections to /metrics ended at their deadline (a client too slow).");
+	sb_printf(sb, "synsink_metrics_connections_cut_total %llu\n",
+		  (unsigned long long)atomic_load(&m->guard.cut));
 	for (k = 0; k < n_queue_counters; k++)
 		per_queue(m, sb, &queue_counters[k]);
 
@@ -245,11 +253,23 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char
 
 int metrics_start(struct metrics *m, char *err, size_t errlen)
 {
+	int ret = httpguard_start(&m->guard);
+
+	if (ret) {
+		snprintf(err, errlen, "--metrics: %s", strerror(-ret));
+		return ret;
+	}
+	/* A slow client is cut at its deadline (httpguard.h), and one
+	 * address holds at most a quarter of the slots. */
 	m->mhd = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL, answer, m,
 				  MHD_OPTION_LISTEN_SOCKET, m->fd, MHD_OPTION_CONNECTION_TIMEOUT,
-				  (unsigned int)10, MHD_OPTION_CONNECTION_LIMIT, (unsigned int)16,
-				  MHD_OPTION_END);
+				  (unsigned int)(HTTPGUARD_DEADLINE_NS / 1000000000u),
+				  MHD_OPTION_CONNECTION_LIMIT, (unsigned int)HTTPGUARD_SLOTS,
+				  MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+				  (unsigned int)(HTTPGUARD_SLOTS / 4), MHD_OPTION_NOTIFY_CONNECTION,
+				  httpguard_notify, &m->guard, MHD_OPTION_END);
 	if (!m->mhd) {
+		httpguard_stop(&m->guard);
 		snprintf(err, errlen, "--metrics: cannot start the HTTP server");
 		return -EIO;
 	}
@@ -258,6 +278,7 @@ int metrics_start(struct metrics *m, char *err, size_t errlen)
 
 void metrics_stop(struct metrics *m)
 {
+	httpguard_stop(&m->guard);
 	if (m->mhd)
 		MHD_stop_daemon(m->mhd); /* closes the listening socket too */
 	else if (m->fd >= 0)

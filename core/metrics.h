@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 
+#include "httpguard.h"
 #include "stats.h"
 
 struct capture;
@@ -22,6 +23,7 @@ struct metrics {
 	struct sink *sinks;
 	size_t n_sinks;
 	unsigned long long started_ns;
+	struct httpguard guard;
 };
 
 /* Binds ADDR:PORT ([v6]:PORT for IPv6).  Returns 0, or -EINVAL (a bad

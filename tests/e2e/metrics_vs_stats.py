@@ -36,6 +36,8 @@ def same(what, want, got):
         problems.append(f"{what}: stats line {want}, /metrics {got}")
 
 
+same("log_dropped", stats["log_dropped"], metric("synsink_log_dropped_total"))
+
 # The per-queue scalar counters: found by value under synsink_*_total.
 NAMES = {"received": "synsink_packets_received_total", "retx": "synsink_retransmits_total"}
 for q in stats["queues"]:
