@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "safefile.h"
 #include "sinkspec.h"
 
 static char *trim(char *s)
@@ -96,71 +98,46 @@ static int seen_add(struct seen *sn, const char *key, int line)
 	return 0;
 }
 
-/* Reads all of path, a regular file of at most CONFIG_MAX_BYTES, into a
- * NUL-terminated buffer (*out, *len).  A directory, a device (/dev/zero)
- * or a FIFO (which would block) is refused before a byte is read.
- * Returns 0, or a negative errno with "PATH: why" in err. */
+/*
+ * Reads all of path, a regular file of at most CONFIG_MAX_BYTES, into a
+ * NUL-terminated buffer (*out, *len), through the one bounded reader
+ * (safefile.h): a directory, a device (/dev/zero) or a FIFO (which would
+ * block) is refused before a byte is read.  The file names secrets and
+ * where events go: like a plugin, it and every directory above it must be
+ * owned by root or us and writable by nobody else (sticky parents like
+ * /tmp excepted), or whoever could change it could aim a password_file= at
+ * a root-only file and a sink at their own server.  Returns 0, or a
+ * negative errno with "PATH: why" in err.
+ */
 static int read_whole(const char *path, char **out, size_t *len, char *err, size_t errlen)
 {
+	char real[PATH_MAX], *slash;
 	struct stat st;
-	size_t used = 0;
-	char *buf;
-	int fd;
+	int ret;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0) {
+	if (!realpath(path, real)) {
 		snprintf(err, errlen, "--config: %s: %s", path, strerror(errno));
 		return -errno;
 	}
-	if (fstat(fd, &st)) {
-		snprintf(err, errlen, "--config: %s: %s", path, strerror(errno));
-		close(fd);
-		return -EINVAL;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "%s: not a regular file (%s)", path,
-			 S_ISDIR(st.st_mode)			      ? "a directory"
-			 : S_ISFIFO(st.st_mode)			      ? "a FIFO"
-			 : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
-			 : S_ISSOCK(st.st_mode)			      ? "a socket"
-								      : "not a file");
-		close(fd);
-		return -EINVAL;
-	}
-	buf = malloc(CONFIG_MAX_BYTES + 1);
-	if (!buf) {
-		snprintf(err, errlen, "--config: %s: out of memory", path);
-		close(fd);
-		return -ENOMEM;
-	}
-	/* Bounded whatever st_size says (/proc files say 0). */
-	for (;;) {
-		ssize_t n = read(fd, buf + used, CONFIG_MAX_BYTES + 1 - used);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			snprintf(err, errlen, "--config: %s: %s", path, strerror(errno));
-			free(buf);
-			close(fd);
-			return -EINVAL;
-		}
-		if (n == 0)
-			break;
-		used += (size_t)n;
-		if (used > CONFIG_MAX_BYTES) {
-			snprintf(err, errlen, "%s: larger than %u bytes; not a config file", path,
-				 CONFIG_MAX_BYTES);
-			free(buf);
-			close(fd);
-			return -EINVAL;
-		}
-	}
-	close(fd);
-	buf[used] = '\0';
-	*out = buf;
-	*len = used;
-	return 0;
+	slash = strrchr(real, '/');
+	*slash = '\0';
+	ret = sf_open_trusted_dir(real[0] ? real : "/", "--config: directory", true, err, errlen);
+	if (ret < 0)
+		return ret;
+	close(ret);
+	ret = sf_read(path, CONFIG_MAX_BYTES, SF_FOLLOW | SF_TRUSTED, out, len);
+	if (!ret)
+		return 0;
+	if (ret == -EPERM && !stat(path, &st) && !sf_trusted(&st, false, path, err, errlen))
+		return -EINVAL; /* err says who owns it, or who may write it */
+	if (ret == -SF_ENOTREG && !stat(path, &st))
+		snprintf(err, errlen, "%s: not a regular file (%s)", path, sf_kind(st.st_mode));
+	else if (ret == -EFBIG)
+		snprintf(err, errlen, "%s: larger than %u bytes; not a config file", path,
+			 CONFIG_MAX_BYTES);
+	else
+		snprintf(err, errlen, "--config: %s: %s", path, sf_strerror(ret));
+	return ret == -ENOMEM ? ret : -EINVAL;
 }
 
 /* Starts a [sink NAME] section at s (trimmed, begins with '[').  Returns

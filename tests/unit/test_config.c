@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* The --config file: what it turns into, what overrides it, and one
  * "FILE:LINE: why" for each thing it refuses. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -207,10 +208,33 @@ static void test_missing_file(void **state)
 	assert_non_null(strstr(err, "No such file"));
 }
 
+/* A config file others can write is refused, whatever it says: it names
+ * secrets' files and where events go.  (Before: accepted; its writer
+ * aimed password_file= at a root-only file and a sink at their server.) */
+static void test_writable_by_others(void **state)
+{
+	struct config_file cf;
+	char err[512];
+
+	(void)state;
+	write_file("queue = 1\n");
+	assert_int_equal(chmod(path, 0666), 0);
+	assert_int_equal(config_file_load(path, &cf, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "refused: writable by others (mode 0666)"));
+	assert_int_equal(chmod(path, 0620), 0);
+	assert_int_equal(config_file_load(path, &cf, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "refused: writable by its group"));
+	assert_int_equal(chmod(path, 0644), 0);
+	assert_int_equal(config_file_load(path, &cf, err, sizeof(err)), 0);
+	config_file_free(&cf);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good_file),
+		cmocka_unit_test(test_writable_by_others),
 		cmocka_unit_test(test_cli_sinks_replace_file_sinks),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_not_a_config_file),
