@@ -119,7 +119,8 @@ static int file_open(void **state, const struct synsink_value *v, const struct s
 	if (fd < 0) {
 		host->log(host, SYNSINK_LOG_ERR, "%s: %s", s->path, sf_strerror(fd));
 		free(s);
-		return fd;
+		/* A path we will not write to is the operator's to change. */
+		return fd == -SF_ENOTREG || fd == -ELOOP || fd == -EPERM ? -EINVAL : fd;
 	}
 	s->fd = fd;
 	*state = s;
