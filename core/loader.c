@@ -131,7 +131,7 @@ int plugin_load(const char *dir, const char *name, struct plugin *pl, char *err,
 		return -EINVAL;
 	}
 	snprintf(what, sizeof(what), "unknown sink '%s': plugin directory", name);
-	dfd = sf_open_trusted_dir(dir, what, err, errlen);
+	dfd = sf_open_trusted_dir(dir, what, false, err, errlen);
 	if (dfd < 0)
 		return dfd;
 

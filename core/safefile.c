@@ -41,8 +41,8 @@ int sf_open(int dirfd, const char *path, int flags, mode_t mode, unsigned how)
 		e = errno;
 	else if (!S_ISREG(st.st_mode))
 		e = SF_ENOTREG;
-	else if ((how & SF_TRUSTED) && ((st.st_uid != 0 && st.st_uid != geteuid()) ||
-					(st.st_mode & (S_IWGRP | S_IWOTH))))
+	else if ((how & SF_TRUSTED) &&
+		 ((st.st_uid != 0 && st.st_uid != geteuid()) || (st.st_mode & (S_IWGRP | S_IWOTH))))
 		e = EPERM;
 	else if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK))
 		e = errno;
@@ -79,12 +79,12 @@ const char *sf_strerror(int err)
 
 const char *sf_kind(mode_t mode)
 {
-	return S_ISREG(mode)			  ? "a regular file"
-	       : S_ISDIR(mode)			  ? "a directory"
-	       : S_ISFIFO(mode)			  ? "a FIFO"
+	return S_ISREG(mode)			? "a regular file"
+	       : S_ISDIR(mode)			? "a directory"
+	       : S_ISFIFO(mode)			? "a FIFO"
 	       : S_ISCHR(mode) || S_ISBLK(mode) ? "a device"
-	       : S_ISSOCK(mode)			  ? "a socket"
-						  : "not a file";
+	       : S_ISSOCK(mode)			? "a socket"
+						: "not a file";
 }
 
 int sf_read(const char *path, size_t max, unsigned how, char **out, size_t *len)
@@ -147,7 +147,7 @@ bool sf_trusted(const struct stat *st, bool parent, const char *path, char *err,
 	return true;
 }
 
-int sf_open_trusted_dir(const char *dir, const char *what, char *err, size_t errlen)
+int sf_open_trusted_dir(const char *dir, const char *what, bool sticky_ok, char *err, size_t errlen)
 {
 	char real[PATH_MAX], walked[PATH_MAX] = "";
 	char *comp, *save = NULL;
@@ -169,7 +169,7 @@ int sf_open_trusted_dir(const char *dir, const char *what, char *err, size_t err
 	for (comp = strtok_r(real, "/", &save);; comp = strtok_r(NULL, "/", &save)) {
 		bool last = comp == NULL;
 
-		if (!sf_trusted(&st, !last, wl ? walked : "/", err, errlen)) {
+		if (!sf_trusted(&st, !last || sticky_ok, wl ? walked : "/", err, errlen)) {
 			close(fd);
 			return -EPERM;
 		}

@@ -78,16 +78,19 @@ int sf_read(const char *path, size_t max, unsigned how, char **out, size_t *len)
  * (/tmp), where nobody can rename or remove what is not theirs.  If not,
  * err says why, naming path.
  */
-bool sf_trusted(const struct stat *st, bool parent, const char *path, char *err,
-		size_t errlen);
+bool sf_trusted(const struct stat *st, bool parent, const char *path, char *err, size_t errlen);
 
 /*
  * Opens dir (absolute) as an O_PATH fd, checking every directory on the
  * way down from / by fd: each one, and dir itself, must be sf_trusted(),
  * so nobody but root and us can rename, swap or add anything on the path.
  * Symbolic links are resolved first (realpath); the walk then follows
- * none.  Returns the fd, or a negative errno with err set ("what: ...").
+ * none.  sticky_ok: dir itself may be writable by others if sticky, like
+ * every parent (for one file of ours in it, not for a directory whose
+ * every file is taken, like the plugins').  Returns the fd, or a negative
+ * errno with err set ("what: ...").
  */
-int sf_open_trusted_dir(const char *dir, const char *what, char *err, size_t errlen);
+int sf_open_trusted_dir(const char *dir, const char *what, bool sticky_ok, char *err,
+			size_t errlen);
 
 #endif
