@@ -104,9 +104,11 @@ uint64_t procindex_start(int proc_fd, uint32_t pid)
 	return start;
 }
 
-/* Reads pid's fd table into the index.  Returns how many of the wanted
- * inodes it held. */
-static size_t scan_pid(struct procindex *pi, uint32_t pid, const uint32_t *want, size_t n)
+/* Reads pid's fd table into the index, each link charged to the uid's
+ * budget u and to everybody's.  Returns how many of the wanted inodes it
+ * held. */
+static size_t scan_pid(struct procindex *pi, struct pi_uid *u, uint32_t pid, const uint32_t *want,
+		       size_t n)
 {
 	char path[32], link[64];
 	struct dirent *de;
@@ -133,11 +135,12 @@ static size_t scan_pid(struct procindex *pi, uint32_t pid, const uint32_t *want,
 
 		if (de->d_name[0] == '.')
 			continue;
-		if (!pi->links) {
+		if (!pi->all.links || !u->b.links) {
 			atomic_fetch_add_explicit(&pi->cut, 1, memory_order_relaxed);
 			break;
 		}
-		pi->links--;
+		pi->all.links--;
+		u->b.links--;
 		len = readlinkat(dirfd(d), de->d_name, link, sizeof(link) - 1);
 
 		if (len < 9 || memcmp(link, "socket:[", 8))
@@ -167,21 +170,10 @@ static size_t missing(struct procindex *pi, const uint32_t *inode, size_t n, uin
 	return k;
 }
 
-/* Whether uid is among the owners of the inodes still wanted. */
-static bool wanted_uid(const uint32_t *uid, size_t n, uint32_t u)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (uid[i] == u)
-			return true;
-	return false;
-}
-
-/* Scans /proc: the processes of the wanted uids, or (others) all the
- * rest.  Stops once nothing is missing. */
-static size_t scan_all(struct procindex *pi, const uint32_t *uid, size_t n_uid, bool others,
-		       uint32_t *want, size_t left)
+/* Scans /proc for u's inodes: the processes of u's uid, or (others) all
+ * the rest.  Stops once nothing is missing or u's budget is spent. */
+static size_t scan_all(struct procindex *pi, struct pi_uid *u, bool others, uint32_t *want,
+		       size_t left)
 {
 	struct dirent *de;
 	DIR *d;
@@ -194,81 +186,138 @@ static size_t scan_all(struct procindex *pi, const uint32_t *uid, size_t n_uid, 
 		close(fd);
 		return left;
 	}
-	while (left && (de = readdir(d))) {
+	while (left && u->b.links && pi->all.links && (de = readdir(d))) {
 		struct stat st;
 		uint64_t pid;
 
 		if (parse_u64(de->d_name, 1, UINT32_MAX, &pid) ||
 		    fstatat(pi->proc_fd, de->d_name, &st, 0))
 			continue;
-		if (wanted_uid(uid, n_uid, st.st_uid) == others)
+		if ((st.st_uid == u->uid) == others)
 			continue;
-		if (scan_pid(pi, (uint32_t)pid, want, left))
+		if (scan_pid(pi, u, (uint32_t)pid, want, left))
 			left = missing(pi, want, left, want);
 	}
 	closedir(d);
 	return left;
 }
 
-/* The link budget: PROCINDEX_LINKS_S a second, at most one second's
- * worth saved up. */
-static void refill(struct procindex *pi, uint64_t now_ns)
+/* A bucket of rate links a second, at most one second's worth saved up. */
+static void refill(struct pi_bucket *b, uint64_t rate, uint64_t now_ns)
 {
 	uint64_t add;
 
-	if (!pi->budget_ns || now_ns - pi->budget_ns >= 1000000000ull) {
-		pi->links = PROCINDEX_LINKS_S;
-		pi->budget_ns = now_ns;
+	if (!b->budget_ns || now_ns - b->budget_ns >= 1000000000ull) {
+		b->links = rate;
+		b->budget_ns = now_ns;
 		return;
 	}
-	add = (now_ns - pi->budget_ns) * PROCINDEX_LINKS_S / 1000000000ull;
+	add = (now_ns - b->budget_ns) * rate / 1000000000ull;
 	if (!add)
 		return;
-	pi->links = pi->links + add > PROCINDEX_LINKS_S ? PROCINDEX_LINKS_S : pi->links + add;
-	pi->budget_ns = now_ns;
+	b->links = b->links + add > rate ? rate : b->links + add;
+	b->budget_ns = now_ns;
 }
 
-/* pid becomes the first of the recent owners. */
-static void make_hot(struct procindex *pi, uint32_t pid)
+/* uid's budget entry, refilled; a uid not seen lately takes the entry
+ * used least recently (a full one to start with). */
+static struct pi_uid *uid_entry(struct procindex *pi, uint32_t uid, uint64_t now_ns)
+{
+	struct pi_uid *u = &pi->uids[0];
+	size_t i;
+
+	for (i = 0; i < PROCINDEX_UIDS; i++) {
+		if (pi->uids[i].used_ns && pi->uids[i].uid == uid) {
+			u = &pi->uids[i];
+			goto found;
+		}
+		if (pi->uids[i].used_ns < u->used_ns)
+			u = &pi->uids[i];
+	}
+	memset(u, 0, sizeof(*u));
+	u->uid = uid;
+found:
+	u->used_ns = now_ns ? now_ns : 1;
+	refill(&u->b, PROCINDEX_UID_LINKS_S, now_ns);
+	return u;
+}
+
+/* pid, found for a socket of uid, becomes the first of the recent owners. */
+static void make_hot(struct procindex *pi, uint32_t pid, uint32_t uid)
 {
 	size_t i;
 
-	for (i = 0; i < pi->n_hot && pi->hot[i] != pid; i++)
+	for (i = 0; i < pi->n_hot && pi->hot[i].pid != pid; i++)
 		;
 	if (i == pi->n_hot && pi->n_hot < PROCINDEX_HOT)
 		pi->n_hot++;
 	if (i == PROCINDEX_HOT)
 		i--;
 	memmove(&pi->hot[1], &pi->hot[0], i * sizeof(pi->hot[0]));
-	pi->hot[0] = pid;
+	pi->hot[0].pid = pid;
+	pi->hot[0].uid = uid;
+}
+
+/* Looks for the missing inodes of one uid on its own budget: its recent
+ * owners, then (unless its last wide scan missed a moment ago) its
+ * processes, then everybody else's. */
+static void find_for(struct procindex *pi, struct pi_uid *u, uint32_t *want, size_t left,
+		     uint64_t now_ns)
+{
+	size_t i;
+
+	for (i = 0; left && i < pi->n_hot; i++)
+		if (pi->hot[i].uid == u->uid && scan_pid(pi, u, pi->hot[i].pid, want, left))
+			left = missing(pi, want, left, want);
+	if (left && (!u->fruitless_ns || now_ns - u->fruitless_ns >= PROCINDEX_WIDE_GAP)) {
+		atomic_fetch_add_explicit(&pi->wide, 1, memory_order_relaxed);
+		left = scan_all(pi, u, false, want, left);
+		if (left)
+			left = scan_all(pi, u, true, want, left);
+		u->fruitless_ns = left ? now_ns : 0;
+	}
+}
+
+/* pid[i] and start[i] for the inodes of uid u, from the index. */
+static void resolve(struct procindex *pi, const uint32_t *inode, const uint32_t *uid, size_t n,
+		    uint32_t u, uint32_t *pid, uint64_t *start)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const struct pi_slot *s = uid[i] == u && inode[i] ? lookup(pi, inode[i]) : NULL;
+
+		if (uid[i] != u)
+			continue;
+		pid[i] = s ? s->pid : 0;
+		start[i] = s ? s->start : 0;
+		if (s)
+			make_hot(pi, s->pid, u);
+	}
 }
 
 void procindex_find(struct procindex *pi, const uint32_t *inode, const uint32_t *uid, size_t n,
 		    uint32_t *pid, uint64_t *start, uint64_t now_ns)
 {
-	uint32_t want[PROCINDEX_BATCH];
-	size_t left, i;
+	uint32_t want[PROCINDEX_BATCH], done[PROCINDEX_BATCH];
+	size_t i, j, k, n_done = 0;
 
 	if (n > PROCINDEX_BATCH)
 		n = PROCINDEX_BATCH;
-	refill(pi, now_ns);
-	left = missing(pi, inode, n, want);
-	for (i = 0; left && i < pi->n_hot; i++)
-		if (scan_pid(pi, pi->hot[i], want, left))
-			left = missing(pi, want, left, want);
-	if (left && (!pi->fruitless_ns || now_ns - pi->fruitless_ns >= PROCINDEX_WIDE_GAP)) {
-		atomic_fetch_add_explicit(&pi->wide, 1, memory_order_relaxed);
-		left = scan_all(pi, uid, n, false, want, left);
-		if (left)
-			left = scan_all(pi, uid, n, true, want, left);
-		pi->fruitless_ns = left ? now_ns : 0;
-	}
+	refill(&pi->all, PROCINDEX_LINKS_S, now_ns);
+	/* One uid at a time, in the order they come, each uid's answers
+	 * taken at once: another's scans may fill (and so clear) the index. */
 	for (i = 0; i < n; i++) {
-		const struct pi_slot *s = inode[i] ? lookup(pi, inode[i]) : NULL;
-
-		pid[i] = s ? s->pid : 0;
-		start[i] = s ? s->start : 0;
-		if (s && (!i || pid[i] != pid[i - 1]))
-			make_hot(pi, s->pid);
+		for (j = 0; j < n_done && done[j] != uid[i]; j++)
+			;
+		if (j < n_done)
+			continue;
+		done[n_done++] = uid[i];
+		for (j = i, k = 0; j < n; j++)
+			if (uid[j] == uid[i] && inode[j] && !lookup(pi, inode[j]))
+				want[k++] = inode[j];
+		if (k)
+			find_for(pi, uid_entry(pi, uid[i], now_ns), want, k, now_ns);
+		resolve(pi, inode, uid, n, uid[i], pid, start);
 	}
 }

@@ -8,6 +8,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
@@ -159,8 +160,8 @@ static void test_sockdiag_and_index(void **state)
 		connection(&lst2, &cli2, &ev2);
 		evp = &ev2;
 		assert_int_equal(sockdiag_inodes(fd, &evp, 1, inode), 0);
-		pi.links = 0;
-		pi.budget_ns = 1000;
+		pi.all.links = 0;
+		pi.all.budget_ns = 1000;
 		procindex_find(&pi, inode, uid, 1, pid, start, 1000);
 		assert_int_equal(pid[0], 0);
 		assert_true(pi.cut > 0);
@@ -173,6 +174,86 @@ static void test_sockdiag_and_index(void **state)
 	close(fd);
 	close(cli);
 	close(lst);
+}
+
+/* A /proc of our own making: PID/stat and PID/fd/N -> "socket:[INODE]",
+ * each PID directory owned by its uid. */
+static char fakeproc[64];
+
+static void fake_pid(uint32_t pid, uint32_t uid, uint32_t first_inode, unsigned n_fds)
+{
+	char path[128], target[32];
+	unsigned i;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%u", fakeproc, pid);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/%u/stat", fakeproc, pid);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "%u (x) S 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 %u 0 0\n", pid, 1000 + pid);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/%u/fd", fakeproc, pid);
+	assert_int_equal(mkdir(path, 0755), 0);
+	for (i = 0; i < n_fds; i++) {
+		snprintf(path, sizeof(path), "%s/%u/fd/%u", fakeproc, pid, i);
+		snprintf(target, sizeof(target), "socket:[%u]", first_inode + i);
+		assert_int_equal(symlink(target, path), 0);
+	}
+	snprintf(path, sizeof(path), "%s/%u", fakeproc, pid);
+	assert_int_equal(chown(path, uid, uid), 0);
+}
+
+/*
+ * One user's fd tables and closed sockets must not blind the lookups of
+ * another (issue 28): five processes of uid 65534 with 12 000 fds each (60 000: more than a uid may read in a second),
+ * whose sockets are asked for and never found (closed at once), asked
+ * for every 60 ms; between them, the one socket of a process of uid 1.
+ * Each uid spends its own budget, and waits out its own fruitless scans:
+ * the victim's is found every time.  (Before: the attacker spent the
+ * shared budget, and its fruitless wide scans held everyone's back.)
+ * As root only (the PID directories' owners): CI runs it as root.
+ */
+static void test_fair_budgets(void **state)
+{
+	uint32_t inode[PROCINDEX_BATCH], uid[PROCINDEX_BATCH], pid[PROCINDEX_BATCH];
+	uint64_t start[PROCINDEX_BATCH], now = 1000000000ull;
+	struct procindex pi;
+	char cmd[96];
+	int round, found = 0;
+	size_t i;
+
+	(void)state;
+	if (geteuid() != 0) {
+		print_message("not root: the fake /proc's owners need root (CI)\n");
+		return;
+	}
+	snprintf(fakeproc, sizeof(fakeproc), "/tmp/synsink-fakeproc.XXXXXX");
+	assert_non_null(mkdtemp(fakeproc));
+	for (i = 0; i < 5; i++)
+		fake_pid(100 + (uint32_t)i, 65534, 1000000 + (uint32_t)i * 12000, 12000);
+	fake_pid(200, 1, 5000000, 3);
+	assert_int_equal(procindex_open(&pi, fakeproc), 0);
+	for (round = 0; round < 10; round++, now += 60000000ull) {
+		for (i = 0; i < PROCINDEX_BATCH; i++) { /* closed: nowhere */
+			inode[i] = 9000000 + (uint32_t)(round * PROCINDEX_BATCH + i);
+			uid[i] = 65534;
+		}
+		procindex_find(&pi, inode, uid, PROCINDEX_BATCH, pid, start, now);
+		inode[0] = 5000000 + (uint32_t)(round % 3);
+		uid[0] = 1;
+		procindex_find(&pi, inode, uid, 1, pid, start, now + 1000000ull);
+		found += pid[0] == 200;
+		memset(pi.slots, 0,
+		       PROCINDEX_SLOTS * sizeof(*pi.slots)); /* a new socket each time */
+		pi.used = 0;
+	}
+	assert_true(pi.cut > 0); /* the attacker was held to its budget */
+	assert_int_equal(found, 10);
+	assert_int_equal(start[0], 1200);
+	procindex_close(&pi);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fakeproc);
+	assert_int_equal(system(cmd), 0);
 }
 
 static json_t *json_of(const struct synsink_event *ev)
@@ -274,6 +355,7 @@ int main(void)
 		cmocka_unit_test(test_cgname),
 		cmocka_unit_test(test_secctx),
 		cmocka_unit_test(test_sockdiag_and_index),
+		cmocka_unit_test(test_fair_budgets),
 		cmocka_unit_test(test_enrich_and_format),
 		cmocka_unit_test(test_owner_worst_case_fits),
 	};
