@@ -66,6 +66,10 @@ sinks=$(ip netns exec "$LAB_SRV" "$SYNSINK" --plugin-dir "$E2E_TMP/plug" --list-
 	e2e_fail "a trusted copy is refused"
 grep -q "^stdout - " <<<"$sinks" || e2e_fail "a trusted copy lists no stdout"
 
+# stdout:fd=N must be open at start: one opened later (a file sink's
+# file) would take text lines into a JSON log, counted delivered.
+ss_refused 1 "fd=77: not open" --queue 7 --sink stdout:fd=77 --sink "file:path=$E2E_TMP/f.json"
+
 ss_start "$E2E_TMP/out" "$E2E_TMP/err" --queue 7
 rc=0
 out=$(ip netns exec "$LAB_SRV" "$SYNSINK" --queue 7 2>&1 >/dev/null) || rc=$?

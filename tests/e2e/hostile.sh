@@ -3,7 +3,8 @@
 # could do to a root synsink, from the third hardening pass (issue 28):
 #  1. a FIFO where a file sink's path is: at start, and put in place of
 #     the file before a SIGHUP; a FIFO for redis ca=
-#  2. a FIFO for the spool's cursor, made by the --user account
+#  2. a FIFO for the spool's cursor, made by the --user account; a spool
+#     of root's, with events in it, given to --user
 #  3. a symbolic link among a file sink's parent directories; a log file
 #     planted by nobody, mode 0666
 #  4. a --config file nobody owns and anyone can write
@@ -39,7 +40,7 @@ ss_refused 64 "$PUB/fifo.log: not a regular file" --queue 1 --sink "file:path=$P
 ss_refused 64 "ca $PUB/fifo.log: not a regular file" --queue 1 \
 	--sink "redis:port=6399,tls=true,ca=$PUB/fifo.log"
 lab_rules_add --queue 1
-listen_start 22 $((2 * N + 10))
+listen_start 22 $((2 * N + 15))
 ss_start "$E2E_TMP/out" "$E2E_TMP/err" --queue 1 --flush-timeout $FLUSH_MS \
 	--sink "file:path=$PUB/events.log"
 connect $LAB_V4_SRV 22 $N -c 4
@@ -76,6 +77,18 @@ lab_busywait 10000 grep -q "synsink: listening on" "$SS_ERR" ||
 grep -q "holds about 10 events" "$SS_ERR" || e2e_fail "the spool's 10 events not found"
 sigterm_within $((FLUSH_MS + 1000)) "spool, FIFO cursor"
 echo "  2: a FIFO for the spool's cursor: started, and stopped at once"
+# A spool of root's with events in it is not handed to --user: its files
+# would stay root's, unreadable after the drop, and set aside as "not a
+# spool segment" (before: all of them lost, with that misleading word).
+SPOOL_ROOT=$E2E_TMP/spool-root
+ss_start "$E2E_TMP/out" "$E2E_TMP/err" --queue 1 --flush-timeout 200 \
+	--sink "redis:port=6399,spool=$SPOOL_ROOT"
+connect $LAB_V4_SRV 22 5 -c 1
+lab_busywait 10000 live_stat_ge sinks.0.seen 5 || e2e_fail "root spool: nothing seen"
+ss_stop
+ss_refused 1 "not handed over to uid 65534 (chown -R it to that user, or give an empty directory)" \
+	--queue 1 --user nobody --sink "redis:port=6399,spool=$SPOOL_ROOT"
+[ "$(stat -c %U "$SPOOL_ROOT")" = root ] || e2e_fail "the root spool was chowned"
 
 # 3. A parent directory that is a symbolic link; a file nobody planted.
 mkdir -m 700 "$E2E_TMP/rootonly"

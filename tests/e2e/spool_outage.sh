@@ -14,6 +14,7 @@ e2e_init
 SPOOL=$E2E_TMP/spool
 SPEC="redis:port=$PORT,key=s,buffer=100,spool=$SPOOL"
 count_is() { [ "$(rcli xlen s 2>/dev/null)" = "$1" ]; }
+# shellcheck disable=SC2034 # read by rcli (lab/redis.sh) before redis_start sets them
 REDIS_NS=$LAB_SRV REDIS_PORT=$PORT REDIS_PASS=""
 
 lab_rules_add --queue 1
