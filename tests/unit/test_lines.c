@@ -24,8 +24,7 @@
 static enum synsink_outcome outcome[N];
 static int settled[N];
 
-static void settle(const struct synsink_host *h, uint64_t seq, size_t n,
-		   enum synsink_outcome o)
+static void settle(const struct synsink_host *h, uint64_t seq, size_t n, enum synsink_outcome o)
 {
 	(void)h;
 	for (size_t i = 0; i < n; i++) {
