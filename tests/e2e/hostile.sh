@@ -114,7 +114,7 @@ ip netns exec "$LAB_SRV" "$SYNSINK" --queue 1 --flush-timeout $FLUSH_MS \
 SS_PID=$!
 metrics() { lab_srv curl -sS -m 2 -o "$E2E_TMP/metrics" http://127.0.0.1:9466/metrics; }
 lab_busywait 10000 metrics || e2e_fail "stalled stderr: /metrics never answered"
-for _ in $(seq 300); do kill -USR1 "$SS_PID"; done
+for _ in $(seq 300); do kill -USR1 "$SS_PID"; sleep 0.005; done # spaced: none merge
 dropped() { metrics && awk '/^synsink_log_dropped_total / { exit !($2 > 0) }' "$E2E_TMP/metrics"; }
 lab_busywait 10000 dropped || e2e_fail "no stats line counted dropped"
 sigterm_within $((FLUSH_MS + 1000)) "stalled stderr"
