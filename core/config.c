@@ -125,7 +125,7 @@ static int read_whole(const char *path, char **out, size_t *len, char *err, size
 	if (ret < 0)
 		return ret;
 	close(ret);
-	ret = sf_read(path, CONFIG_MAX_BYTES, SF_FOLLOW | SF_TRUSTED, out, len);
+	ret = sf_read(path, CONFIG_MAX_BYTES, SF_FOLLOW | SF_TRUSTED, out, len, NULL);
 	if (!ret)
 		return 0;
 	if (ret == -EPERM && !stat(path, &st) && !sf_trusted(&st, false, path, err, errlen))

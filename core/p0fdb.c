@@ -3,17 +3,15 @@
 #include "p0fdb.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "decode.h"
 #include "fingerprint.h"
+#include "safefile.h"
 
 #define DB_MAX_BYTES (4u << 20) /* p0f.fp is 36 kB */
 
@@ -413,33 +411,19 @@ static int index_layouts(struct p0f_db *db)
 int p0f_db_load(struct p0f_db *db, const char *path, char *err, size_t errlen)
 {
 	struct parse p = { db, path, 0, err, errlen, SECT_NONE, false };
-	struct stat st;
 	char *data, *cur;
-	ssize_t n = 0, r;
-	int fd, ret = 0;
+	size_t n;
+	int ret;
 
 	memset(db, 0, sizeof(*db));
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size > DB_MAX_BYTES) {
-		ret = fd < 0 ? -errno : -EINVAL;
+	ret = sf_read(path, DB_MAX_BYTES, SF_FOLLOW, &data, &n, NULL);
+	if (ret) {
 		snprintf(err, errlen, "p0f database %s: %s", path,
-			 fd < 0 ? strerror(errno) : "not a regular file of at most 4 MiB");
-		if (fd >= 0)
-			close(fd);
-		return ret;
+			 ret == -SF_ENOTREG || ret == -EFBIG ? "not a regular file of at most 4 MiB"
+							     : sf_strerror(ret));
+		return ret == -SF_ENOTREG || ret == -EFBIG ? -EINVAL : ret;
 	}
-	data = malloc((size_t)st.st_size + 1);
-	while (data && n < st.st_size && (r = read(fd, data + n, (size_t)(st.st_size - n))) > 0)
-		n += r;
-	close(fd);
-	if (!data || n != st.st_size) {
-		free(data);
-		snprintf(err, errlen, "p0f database %s: %s", path,
-			 data ? "short read" : "out of memory");
-		return data ? -EIO : -ENOMEM;
-	}
-	data[n] = '\0';
-	if (memchr(data, '\0', (size_t)n)) {
+	if (memchr(data, '\0', n)) {
 		free(data);
 		snprintf(err, errlen, "p0f database %s: a NUL byte", path);
 		return -EINVAL;

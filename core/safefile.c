@@ -87,7 +87,7 @@ const char *sf_kind(mode_t mode)
 						: "not a file";
 }
 
-int sf_read(const char *path, size_t max, unsigned how, char **out, size_t *len)
+int sf_read(const char *path, size_t max, unsigned how, char **out, size_t *len, struct stat *st)
 {
 	size_t used = 0;
 	char *buf;
@@ -98,6 +98,11 @@ int sf_read(const char *path, size_t max, unsigned how, char **out, size_t *len)
 	fd = sf_open(AT_FDCWD, path, O_RDONLY, 0, how);
 	if (fd < 0)
 		return fd;
+	if (st && fstat(fd, st)) {
+		ret = -errno;
+		close(fd);
+		return ret;
+	}
 	buf = malloc(max + 1);
 	if (!buf) {
 		close(fd);
@@ -121,6 +126,7 @@ int sf_read(const char *path, size_t max, unsigned how, char **out, size_t *len)
 	}
 	close(fd);
 	if (ret) {
+		explicit_bzero(buf, used < max + 1 ? used : max + 1);
 		free(buf);
 		return ret;
 	}

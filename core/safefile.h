@@ -64,13 +64,15 @@ const char *sf_strerror(int err);
 const char *sf_kind(mode_t mode);
 
 /*
- * Reads all of a regular file, at most max bytes, into a NUL-terminated
- * heap buffer (*out, length *len), through sf_open(AT_FDCWD, path,
- * O_RDONLY, 0, how).  Bounded whatever st_size says.  Returns 0, or a
+ * The one bounded file reader (--config, the p0f database, secrets): all
+ * of a regular file, at most max bytes whatever st_size says, into a
+ * NUL-terminated heap buffer (*out, length *len), through sf_open(
+ * AT_FDCWD, path, O_RDONLY, 0, how).  st, if not NULL, gets the file's
+ * fstat, for a caller's own rules (a secret's mode).  Returns 0, or a
  * negative errno (-EFBIG when the file is longer than max); *out is NULL
- * then.
+ * then.  A caller reading a secret wipes the buffer before freeing it.
  */
-int sf_read(const char *path, size_t max, unsigned how, char **out, size_t *len);
+int sf_read(const char *path, size_t max, unsigned how, char **out, size_t *len, struct stat *st);
 
 /*
  * Whether st may be trusted: owned by root or us, and not writable by its
