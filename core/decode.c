@@ -2,8 +2,9 @@
 /*
  * decode.c - a bounds-checked SYN decoder.
  *
- * Every read goes through get8/get16/get32 against an explicit end, so no
- * header field can move the cursor past the bytes the kernel copied.
+ * Every read is at an offset checked first against the bytes the kernel
+ * copied (a byte directly, two or four through get16/get32), so no header
+ * field can move the cursor past them.
  */
 #include "decode.h"
 

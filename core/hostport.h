@@ -2,7 +2,7 @@
 /*
  * hostport.h - "HOST:PORT" and "[IPV6]:PORT", the one parser of them.
  * Pure, and built as a small static library of its own, so the core
- * (--metrics), plugins (the syslog target) and the lab share it.
+ * (--metrics) and the plugins (the syslog target) share it.
  */
 #ifndef SYNSINK_HOSTPORT_H
 #define SYNSINK_HOSTPORT_H

@@ -4,8 +4,9 @@
  *
  * One capture thread pushes, one sink thread pops; neither ever waits for
  * the other.  A push that finds the ring full fails and the producer
- * counts the drop.  The consumer reads events in place (ring_peek) and
- * frees them (ring_release), so a batch reaches a plugin without a copy.
+ * counts the drop.  The consumer reads events in place (ring_peek), copies
+ * them into its sink's queue (dqueue_push: the one copy on the way to a
+ * plugin) and frees their slots at once (ring_release).
  */
 #ifndef SYNSINK_RING_H
 #define SYNSINK_RING_H

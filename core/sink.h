@@ -72,7 +72,7 @@ struct sink {
 
 	struct ring *rings; /* one per queue */
 	size_t n_rings;
-	unsigned int linger_us; /* pause between busy passes (sink.c) */
+	unsigned int linger_us; /* pause between busy passes (sinkloop.c) */
 	int efd;		/* eventfd: wakes the sink thread */
 	atomic_int sleeping;	/* the thread is (about to be) in poll */
 	atomic_int stopping;

@@ -10,8 +10,10 @@
 #include "decode.h"
 #include "strbuf.h"
 
-/* Verdict latency: from synsink's read of a packet to its verdict being
- * sent, in these buckets (upper bounds, microseconds; the last is +Inf). */
+/* Verdict latency: from the packet's arrival in the kernel queue (its
+ * NFQA_TIMESTAMP when the kernel gives one, else synsink's read of it) to
+ * its verdict being sent, in these buckets (upper bounds, microseconds;
+ * the last is +Inf). */
 #define LAT_N_BUCKETS 15
 extern const unsigned int lat_bounds_us[LAT_N_BUCKETS - 1];
 

@@ -38,13 +38,13 @@
 #define SYNSINK_F_OPT_TS2_NZ   (1u << 12) /* a timestamp option with TSecr set ("ts2+") */
 #define SYNSINK_F_OPT_EXWS     (1u << 13) /* a window scale over 14 ("exws") */
 
-/* TCP option kinds the decoder names; any other kind is kept by number. */
 /* Bits of synsink_event.owner: which of the owner fields are valid. */
 #define SYNSINK_OWN_UID	   (1u << 0) /* uid, gid (NFQA_UID, NFQA_GID) */
 #define SYNSINK_OWN_SECCTX (1u << 1) /* secctx (NFQA_SECCTX) */
 #define SYNSINK_OWN_PID	   (1u << 2) /* pid, pid_start, comm (--owner=full) */
 #define SYNSINK_OWN_LOOKED (1u << 3) /* the process was looked for (--owner=full) */
 
+/* TCP option kinds the decoder names; any other kind is kept by number. */
 #define SYNSINK_TCPOPT_EOL    0
 #define SYNSINK_TCPOPT_NOP    1
 #define SYNSINK_TCPOPT_MSS    2
