@@ -150,7 +150,9 @@ void cli_usage(FILE *out)
 	      out);
 }
 
-int cli_parse_queues(const char *s, uint16_t *lo, uint16_t *hi, char *err, size_t errlen)
+/* Parses "N" or "N-M" (0-65535, N <= M, at most CLI_MAX_QUEUES).
+ * Returns 0 or -EINVAL with err. */
+static int cli_parse_queues(const char *s, uint16_t *lo, uint16_t *hi, char *err, size_t errlen)
 {
 	const char *dash = strchr(s, '-');
 	char first[16];

@@ -54,10 +54,6 @@ void cli_defaults(struct cli_config *cfg);
 /* Whether a config file may set this flag (by its long name). */
 bool cli_file_key(const char *name);
 
-/* Parses "N" or "N-M" (0-65535, N <= M, at most CLI_MAX_QUEUES).
- * Returns 0 or -EINVAL with err. */
-int cli_parse_queues(const char *s, uint16_t *lo, uint16_t *hi, char *err, size_t errlen);
-
 void cli_usage(FILE *out);
 
 #endif

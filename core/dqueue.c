@@ -242,3 +242,31 @@ size_t dqueue_drain(struct dqueue *q,
 	pthread_mutex_unlock(&q->lock);
 	return total;
 }
+
+uint64_t dqueue_head(struct dqueue *q)
+{
+	uint64_t h;
+
+	pthread_mutex_lock(&q->lock);
+	h = q->head;
+	pthread_mutex_unlock(&q->lock);
+	return h;
+}
+
+size_t dqueue_queued(struct dqueue *q)
+{
+	size_t n;
+
+	pthread_mutex_lock(&q->lock);
+	n = (size_t)(q->head - q->next);
+	pthread_mutex_unlock(&q->lock);
+	return n;
+}
+
+void dqueue_totals(const struct dqueue *q, struct dqueue_totals *t)
+{
+	t->delivered = atomic_load(&q->delivered);
+	t->failed = atomic_load(&q->failed);
+	t->retried = atomic_load(&q->retried);
+	t->settle_errors = atomic_load(&q->settle_errors);
+}

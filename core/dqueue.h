@@ -65,6 +65,16 @@ void dqueue_settle(struct dqueue *q, uint64_t seq, size_t n, enum synsink_outcom
 
 /* The oldest unsettled seq (head when none). */
 uint64_t dqueue_tail(struct dqueue *q);
+/* The seq the next push gets. */
+uint64_t dqueue_head(struct dqueue *q);
+/* Events queued and never offered yet. */
+size_t dqueue_queued(struct dqueue *q);
+
+/* The queue's running totals, from any thread. */
+struct dqueue_totals {
+	unsigned long long delivered, failed, retried, settle_errors;
+};
+void dqueue_totals(const struct dqueue *q, struct dqueue_totals *t);
 /* Events back for a retry now. */
 size_t dqueue_retries(struct dqueue *q);
 /* Events not settled (in flight, back for a retry, or queued). */

@@ -278,7 +278,9 @@ static void put_ts(struct out *o, uint64_t ts_ns)
 	put_lit(o, "Z\"");
 }
 
-const char *syn_optname(unsigned int kind)
+/* The name JSON uses for a TCP option kind ("mss", ..., or NULL if it has
+ * none and is written as its number). */
+static const char *syn_optname(unsigned int kind)
 {
 	switch (kind) {
 	case SYNSINK_TCPOPT_EOL:

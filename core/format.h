@@ -27,10 +27,6 @@ size_t syn_format_json(const struct synsink_event *ev, char *buf, size_t len);
  * as always).  want must hold at least one key. */
 size_t syn_format_json_sel(const struct synsink_event *ev, char *buf, size_t len, uint64_t want);
 
-/* The name JSON uses for a TCP option kind ("mss", ..., or NULL if it has
- * none and is written as its number). */
-const char *syn_optname(unsigned int kind);
-
 /* Whether name can be a sensor name ("host" in every JSON event, the
  * syslog HOSTNAME, a Kafka header): 1 to SYN_SENSOR_MAX printable ASCII
  * characters, no space, quote or backslash. */

@@ -131,7 +131,7 @@ unsigned long long log_dropped(void)
 	return atomic_load_explicit(&dropped, memory_order_relaxed);
 }
 
-bool log_enabled(int level)
+static bool log_enabled(int level)
 {
 	return level <= atomic_load_explicit(&threshold, memory_order_relaxed);
 }

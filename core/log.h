@@ -25,7 +25,6 @@ void log_setup(int threshold);
 void log_write(const char *line, size_t n);
 /* Lines dropped so far because stderr was full. */
 unsigned long long log_dropped(void);
-bool log_enabled(int level);
 
 /* "err", "warning", "info", "debug" to SYNSINK_LOG_*; -1 if none. */
 int log_level_parse(const char *name);

@@ -31,6 +31,7 @@
 #include "privs.h"
 #include "sink.h"
 #include "sinklist.h"
+#include "sinkstats.h"
 #include "util.h"
 
 #ifndef SYNSINK_VERSION

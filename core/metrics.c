@@ -18,6 +18,7 @@
 #include "log.h"
 #include "owner.h"
 #include "sink.h"
+#include "sinkstats.h"
 #include "util.h"
 
 int metrics_listen(struct metrics *m, const char *addr, char *err, size_t errlen)
@@ -125,7 +126,8 @@ static void owner_metric(void *arg, const char *name, const char *text, unsigned
 	sb_printf(sb, "%s %llu\n", metric, v);
 }
 
-void metrics_render(const struct metrics *m, struct strbuf *sb)
+/* The whole exposition, appended to sb: what GET /metrics answers. */
+static void metrics_render(const struct metrics *m, struct strbuf *sb)
 {
 	size_t i, k;
 	int b;

@@ -33,7 +33,4 @@ int metrics_listen(struct metrics *m, const char *addr, char *err, size_t errlen
 int metrics_start(struct metrics *m, char *err, size_t errlen);
 void metrics_stop(struct metrics *m);
 
-/* The whole exposition, appended to sb: what GET /metrics answers. */
-void metrics_render(const struct metrics *m, struct strbuf *sb);
-
 #endif

@@ -43,8 +43,9 @@ static void choices_join(const char *const *c, char *buf, size_t len)
 	}
 }
 
-int option_value_parse(const struct synsink_option *opt, const char *text, struct synsink_value *v,
-		       char *err, size_t errlen)
+/* Parses text as opt's type into *v.  Returns 0 or -EINVAL with err. */
+static int option_value_parse(const struct synsink_option *opt, const char *text,
+			      struct synsink_value *v, char *err, size_t errlen)
 {
 	char list[256];
 	size_t i;

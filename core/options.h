@@ -14,10 +14,6 @@
  * choices, every default parseable.  Returns 0 or -EINVAL with err. */
 int option_table_check(const struct synsink_plugin *p, char *err, size_t errlen);
 
-/* Parses text as opt's type into *v.  Returns 0 or -EINVAL with err. */
-int option_value_parse(const struct synsink_option *opt, const char *text, struct synsink_value *v,
-		       char *err, size_t errlen);
-
 /* A secret option given as NAME_file=PATH: vals[i].set says so, and
  * vals[i].str is the path until the caller reads the file (sink.c): the
  * plugin never sees this value. */

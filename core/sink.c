@@ -196,6 +196,7 @@ static void host_wake(const struct synsink_host *h)
 static int open_spool(struct sink *s, const struct sink_core_opts *o, const struct sink_env *env,
 		      char *err, size_t errlen)
 {
+	struct spool_totals t;
 	char why[512];
 
 	if (!o->spool)
@@ -206,7 +207,8 @@ static int open_spool(struct sink *s, const struct sink_core_opts *o, const stru
 		return -1;
 	}
 	s->spooling = 1;
-	s->spool_start = stat_get(&s->sp.waiting);
+	spool_totals(&s->sp, &t);
+	s->spool_start = t.waiting;
 	s->xfer = calloc(SINK_BATCH_MAX, sizeof(*s->xfer));
 	if (!s->xfer) {
 		snprintf(err, errlen, "out of memory");
@@ -443,7 +445,7 @@ static void spool_rest(struct sink *s)
 		return;
 	c.fresh = malloc(n * sizeof(*c.fresh));
 	if (!c.fresh) {
-		s->sp.full += n;
+		spool_lost(&s->sp, n);
 		log_msg(SYNSINK_LOG_ERR, "%s: out of memory: %zu undelivered events not spooled",
 			s->label, n);
 		return;
@@ -453,15 +455,15 @@ static void spool_rest(struct sink *s)
 	if (c.n_held)
 		log_msg(SYNSINK_LOG_INFO,
 			"%s: %zu undelivered events stay in spool %s, read again at the next start",
-			s->label, c.n_held, s->sp.dir);
+			s->label, c.n_held, spool_dir(&s->sp));
 	if (c.n_fresh && spool_prepend(&s->sp, c.fresh, c.n_fresh))
 		log_msg(SYNSINK_LOG_ERR,
 			"%s: spool %s: %zu undelivered events could not be spooled", s->label,
-			s->sp.dir, c.n_fresh);
+			spool_dir(&s->sp), c.n_fresh);
 	else if (c.n_fresh)
 		log_msg(SYNSINK_LOG_INFO,
 			"%s: %zu undelivered events spooled to %s; they go first at the next start",
-			s->label, c.n_fresh, s->sp.dir);
+			s->label, c.n_fresh, spool_dir(&s->sp));
 	free(c.fresh);
 }
 

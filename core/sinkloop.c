@@ -125,7 +125,7 @@ static size_t refill(struct sink *s)
 			room = SINK_BATCH_MAX;
 		if (!room)
 			break;
-		k = spool_read(&s->sp, s->xfer, room, s->q.head);
+		k = spool_read(&s->sp, s->xfer, room, dqueue_head(&s->q));
 		if (!k)
 			break;
 		dqueue_push(&s->q, s->xfer, k);
@@ -179,7 +179,7 @@ static size_t offer(struct sink *s, uint64_t now, bool *more)
 		s->backoff_ns = 0;
 		total += n;
 		if (clock_mono_ns() - now >= SINK_OFFER_SLICE_NS) {
-			*more = s->q.head > s->q.next; /* some never offered yet */
+			*more = dqueue_queued(&s->q) > 0;
 			break;
 		}
 	}

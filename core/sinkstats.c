@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* sinkstats.c - a sink's counters: the core's (one table for the stats
  * line and /metrics) and the plugin's own. */
-#include "sink.h"
+#include "sinkstats.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -21,7 +21,8 @@ static void emit_json(void *arg, const char *name, uint64_t value)
 	sb_printf(e->sb, "%s\"%s\":%llu", e->n++ ? "," : "", name, (unsigned long long)value);
 }
 
-unsigned long long sink_dropped(const struct sink *s)
+/* Events its rings refused (the sink thread fell behind), over all queues. */
+static unsigned long long sink_dropped(const struct sink *s)
 {
 	unsigned long long dropped = 0;
 	size_t i;
@@ -34,21 +35,26 @@ unsigned long long sink_dropped(const struct sink *s)
 void sink_counts(struct sink *s, struct sink_counts *c)
 {
 	int ab = atomic_load(&s->abandoned);
+	struct dqueue_totals q;
+	struct spool_totals sp = { 0 };
 
+	dqueue_totals(&s->q, &q);
+	if (s->spooling)
+		spool_totals(&s->sp, &sp);
 	memset(c, 0, sizeof(*c));
 	c->seen = stat_get(&s->seen);
-	c->delivered = stat_get(&s->q.delivered);
-	c->failed = stat_get(&s->q.failed) + stat_get(&s->abandoned_events);
+	c->delivered = q.delivered;
+	c->failed = q.failed + stat_get(&s->abandoned_events);
 	c->dropped_ring = sink_dropped(s);
 	c->dropped_buffer = stat_get(&s->dropped_buffer);
-	c->dropped_spool = stat_get(&s->sp.full);
+	c->dropped_spool = sp.full;
 	c->dropped = c->dropped_ring + c->dropped_buffer + c->dropped_spool;
 	c->pending = ab ? 0 : dqueue_count(&s->q);
-	c->spooled = stat_get(&s->sp.waiting);
+	c->spooled = sp.waiting;
 	c->spool_start = s->spool_start;
-	c->spool_corrupt = stat_get(&s->sp.corrupt);
-	c->retried = stat_get(&s->q.retried);
-	c->settle_errors = stat_get(&s->q.settle_errors);
+	c->spool_corrupt = sp.corrupt;
+	c->retried = q.retried;
+	c->settle_errors = q.settle_errors;
 }
 
 /* The core's counters of a sink, by name: the stats line and /metrics
@@ -92,12 +98,15 @@ void sink_stats_json(struct sink *s, struct strbuf *sb)
 	sb_printf(sb, "{\"sink\":\"%s\"", s->label);
 	sink_counts_each(s, count_json, sb);
 	sb_printf(sb, ",\"flush_failed\":%s", stat_get(&s->flush_failed) ? "true" : "false");
-	if (s->spooling)
+	if (s->spooling) {
+		struct spool_totals sp;
+
+		spool_totals(&s->sp, &sp);
 		sb_printf(sb,
 			  ",\"spool\":{\"appended\":%llu,\"replayed\":%llu,"
 			  "\"bad_segments\":%llu,\"io_errors\":%llu}",
-			  stat_get(&s->sp.appended), stat_get(&s->sp.replayed),
-			  stat_get(&s->sp.bad_segments), stat_get(&s->sp.io_errors));
+			  sp.appended, sp.replayed, sp.bad_segments, sp.io_errors);
+	}
 	if ((s->opened && s->pl.desc->stats) || s->n_last) {
 		struct emit_ctx e = { sb, 0 };
 

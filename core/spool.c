@@ -680,3 +680,24 @@ void spool_close(struct spool *sp)
 	sp->done = NULL;
 	sp->buf = NULL;
 }
+
+void spool_totals(const struct spool *sp, struct spool_totals *t)
+{
+	t->waiting = atomic_load(&sp->waiting);
+	t->appended = atomic_load(&sp->appended);
+	t->replayed = atomic_load(&sp->replayed);
+	t->corrupt = atomic_load(&sp->corrupt);
+	t->bad_segments = atomic_load(&sp->bad_segments);
+	t->full = atomic_load(&sp->full);
+	t->io_errors = atomic_load(&sp->io_errors);
+}
+
+void spool_lost(struct spool *sp, size_t n)
+{
+	sp->full += n;
+}
+
+const char *spool_dir(const struct spool *sp)
+{
+	return sp->dir;
+}

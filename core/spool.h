@@ -89,6 +89,17 @@ size_t spool_append(struct spool *sp, const struct synsink_event *ev, size_t n, 
  * of them counted in full. */
 int spool_prepend(struct spool *sp, const struct synsink_event *ev, size_t n);
 
+/* The spool's counters, from any thread. */
+struct spool_totals {
+	unsigned long long waiting, appended, replayed, corrupt, bad_segments, full, io_errors;
+};
+void spool_totals(const struct spool *sp, struct spool_totals *t);
+/* n events meant for the spool are lost (out of memory): counted with
+ * those it had no room for. */
+void spool_lost(struct spool *sp, size_t n);
+/* Its directory, for messages. */
+const char *spool_dir(const struct spool *sp);
+
 /* Whether anything is left to read back. */
 bool spool_empty(const struct spool *sp);
 /*

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "sink.h"
+#include "sinkstats.h"
 
 static const struct sink_env env = {
 	.plugin_dir = SYSLOG_PLUGIN_DIR,
