@@ -33,8 +33,6 @@ struct ktls_seen {
 	atomic_int depth;    /* 0: the broker's own certificate */
 };
 
-/* The sink's ktls_seen, from librdkafka's opaque (kafka.c). */
-struct ktls_seen *kafka_tls_seen(void *opaque);
 /* "certificate has expired (the broker's certificate)", or NULL. */
 const char *kafka_tls_why(const struct ktls_seen *seen, char *buf, size_t len);
 

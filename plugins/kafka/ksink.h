@@ -16,6 +16,10 @@
 #define LAT_BUCKETS    (32 * LAT_SUB) /* up to 2^32 microseconds */
 
 struct ksink {
+	/* First: librdkafka's opaque is the ksink, and security.c's verify
+	 * callback takes it as the ktls_seen it starts with (a pointer to a
+	 * struct is one to its first member), knowing nothing else of it. */
+	struct ktls_seen tls; /* what the TLS verification found */
 	const struct synsink_host *host;
 	rd_kafka_t *rk;
 	rd_kafka_topic_t *rkt;
@@ -37,10 +41,9 @@ struct ksink {
 	 * that are merely away. */
 	rd_kafka_resp_err_t last_err;
 	char last_reason[512];
-	struct ktls_seen tls; /* what the TLS verification found (security.c) */
-	bool opened;	      /* open() is done: errors are logged from now on */
-	bool scram;	      /* sasl_mechanism is SCRAM-SHA-* */
-	bool client_cert;     /* cert= is given */
+	bool opened;	  /* open() is done: errors are logged from now on */
+	bool scram;	  /* sasl_mechanism is SCRAM-SHA-* */
+	bool client_cert; /* cert= is given */
 };
 
 /* Kafka's rule for a topic name; else one line.  Returns 0 or -EINVAL. */

@@ -75,7 +75,7 @@ static int check(const struct synsink_value *v, const struct synsink_host *host)
 static int verify_cb(rd_kafka_t *rk, const char *broker, int32_t id, int *x509_error, int depth,
 		     const char *buf, size_t size, char *errstr, size_t errlen, void *opaque)
 {
-	struct ktls_seen *seen = kafka_tls_seen(opaque);
+	struct ktls_seen *seen = opaque; /* the ksink's first member (ksink.h) */
 
 	(void)rk, (void)broker, (void)id, (void)buf, (void)size;
 	if (!*x509_error)
