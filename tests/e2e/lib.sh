@@ -137,6 +137,23 @@ ss_stat() {
 	grep '"final":true' "$SS_ERR" | lab_stats_get "$1"
 }
 
+# after_outage SEEN DROPPED HELD: the figures of a restart-while-away test
+# (redis_restart, syslog_restart), after ss_stop checked that they add
+# up: sink 0 saw SEEN events, dropped DROPPED for a full buffer, has none
+# pending, and the server holds HELD, exactly what was delivered.  Sets
+# OUTAGE_SAID for the PASS line.
+after_outage() {
+	local seen delivered dropped failed
+	seen=$(ss_stat sinks.0.seen) delivered=$(ss_stat sinks.0.delivered)
+	dropped=$(ss_stat sinks.0.dropped_buffer) failed=$(ss_stat sinks.0.failed)
+	[ "$seen" = "$1" ] || e2e_fail "seen $seen, expected $1"
+	[ "$dropped" = "$2" ] || e2e_fail "dropped $dropped, expected $2"
+	[ "$(ss_stat sinks.0.pending)" = 0 ] || e2e_fail "pending $(ss_stat sinks.0.pending)"
+	[ "$3" = "$delivered" ] || e2e_fail "the server holds $3, delivered $delivered"
+	# shellcheck disable=SC2034 # read by the test that calls it
+	OUTAGE_SAID="seen $seen = delivered $delivered + dropped $dropped + failed $failed"
+}
+
 # ss_refused RC WHAT ARGS...: synsink ARGS (in the server namespace) does
 # not start: it exits RC with one line that says WHAT, and that does not
 # hold $E2E_SECRET when that is set.
