@@ -19,42 +19,10 @@
 #define APIKEY_PRODUCE 0 /* Kafka protocol ApiKey of Produce requests */
 
 #include "format.h"
-#include "log.h"
 #include "options.h"
 #include "sinkspec.h"
+#include "testhost.h"
 #include "util.h"
-
-__attribute__((format(printf, 3, 4))) static void test_log(const struct synsink_host *h, int level,
-							   const char *fmt, ...)
-{
-	va_list ap;
-
-	(void)h;
-	va_start(ap, fmt);
-	log_vmsg(level, "kafka(test)", fmt, ap);
-	va_end(ap);
-}
-
-/* Every settle, by outcome; an event settled twice fails the test. */
-#define MAX_SEQ 4096
-static unsigned long long settled[3];
-static unsigned char seen_seq[MAX_SEQ];
-static uint64_t next_seq;
-
-static void test_settle(const struct synsink_host *h, uint64_t seq, size_t n,
-			enum synsink_outcome o)
-{
-	size_t i;
-
-	(void)h;
-	for (i = 0; i < n; i++) {
-		assert_true(seq + i < next_seq);
-		if (seen_seq[seq + i] && o != SYNSINK_REQUEUE)
-			fail_msg("event %llu settled twice", (unsigned long long)(seq + i));
-		seen_seq[seq + i] = 1;
-	}
-	settled[o] += n;
-}
 
 static size_t test_format_text(const struct synsink_host *h, const struct synsink_event *ev,
 			       char *buf, size_t len)
@@ -70,14 +38,16 @@ static size_t test_format_json(const struct synsink_host *h, const struct synsin
 	return syn_format_json(ev, buf, len);
 }
 
-static const struct synsink_host host = {
-	.struct_size = sizeof(struct synsink_host),
-	.log = test_log,
-	.format_text = test_format_text,
-	.format_json = test_format_json,
-	.now_ns = clock_mono_ns,
-	.settle = test_settle,
-};
+/* testhost.h's, with the core's formatters and the real clock. */
+static struct synsink_host host;
+
+static void host_setup(void)
+{
+	host = testhost_host();
+	host.format_text = test_format_text;
+	host.format_json = test_format_json;
+	host.now_ns = clock_mono_ns;
+}
 
 struct fixture {
 	struct sink_spec spec;
@@ -93,9 +63,8 @@ static struct fixture *open_sink(const char *extra)
 	char spec[512], err[256];
 
 	memset(&f, 0, sizeof(f));
-	memset(settled, 0, sizeof(settled));
-	memset(seen_seq, 0, sizeof(seen_seq));
-	next_seq = 0;
+	testhost_reset();
+	host_setup();
 	snprintf(spec, sizeof(spec),
 		 "kafka:topic=t,rdkafka.test.mock.num.brokers=1,"
 		 "rdkafka.retry.backoff.ms=10%s%s",
@@ -130,8 +99,8 @@ static void produce(struct fixture *f, int n)
 		ev[i].dport = 22;
 		ev[i].packet_id = (uint32_t)i;
 	}
-	next_seq += (uint64_t)n;
-	assert_int_equal(kafka_write(f->s, ev, (size_t)n, next_seq - (uint64_t)n), SYNSINK_PENDING);
+	th.taken += (uint64_t)n;
+	assert_int_equal(kafka_write(f->s, ev, (size_t)n, th.taken - (uint64_t)n), SYNSINK_PENDING);
 }
 
 static void test_delivers(void **state)
@@ -144,7 +113,7 @@ static void test_delivers(void **state)
 	assert_int_equal(f->s->accepted, 50);
 	assert_int_equal(f->s->delivered, 50);
 	assert_int_equal(f->s->failed, 0);
-	assert_int_equal(settled[SYNSINK_DELIVERED], 50);
+	assert_int_equal(th.by_outcome[SYNSINK_DELIVERED], 50);
 	assert_int_equal(rd_kafka_outq_len(f->s->rk), 0);
 	close_sink(f);
 }
@@ -206,7 +175,7 @@ static void test_message_timeout_requeued(void **state)
 	assert_int_equal(f->s->accepted, 10);
 	assert_int_equal(f->s->requeued, 10);
 	assert_int_equal(f->s->failed, 0);
-	assert_int_equal(settled[SYNSINK_REQUEUE], 10);
+	assert_int_equal(th.by_outcome[SYNSINK_REQUEUE], 10);
 	assert_int_equal(f->s->delivered, 0);
 	assert_int_equal(err_count(f->s, RD_KAFKA_RESP_ERR__MSG_TIMED_OUT), 10);
 	close_sink(f);
@@ -222,11 +191,11 @@ static void test_queue_full_requeues(void **state)
 	produce(f, 12);
 	assert_int_equal(f->s->accepted, 5);
 	assert_int_equal(f->s->queue_full, 1);
-	assert_int_equal(settled[SYNSINK_REQUEUE], 7);
+	assert_int_equal(th.by_outcome[SYNSINK_REQUEUE], 7);
 	rd_kafka_mock_broker_set_up(f->mc, 1);
 	assert_int_equal(kafka_flush(f->s, 15000), 0);
 	assert_int_equal(f->s->delivered, 5);
-	assert_int_equal(settled[SYNSINK_DELIVERED], 5);
+	assert_int_equal(th.by_outcome[SYNSINK_DELIVERED], 5);
 	close_sink(f);
 }
 
@@ -240,9 +209,9 @@ static void test_close_gives_back(void **state)
 	rd_kafka_mock_broker_set_down(f->mc, 1);
 	produce(f, 10);
 	assert_int_equal(kafka_flush(f->s, 200), -ETIMEDOUT);
-	assert_int_equal(settled[SYNSINK_REQUEUE] + settled[SYNSINK_DELIVERED], 0);
+	assert_int_equal(th.by_outcome[SYNSINK_REQUEUE] + th.by_outcome[SYNSINK_DELIVERED], 0);
 	close_sink(f);
-	assert_int_equal(settled[SYNSINK_REQUEUE], 10);
+	assert_int_equal(th.by_outcome[SYNSINK_REQUEUE], 10);
 }
 
 static void test_bad_property(void **state)

@@ -18,21 +18,9 @@
 #include <cmocka.h>
 
 #include "lines.h"
+#include "testhost.h"
 
 #define N 2000
-
-static enum synsink_outcome outcome[N];
-static int settled[N];
-
-static void settle(const struct synsink_host *h, uint64_t seq, size_t n, enum synsink_outcome o)
-{
-	(void)h;
-	for (size_t i = 0; i < n; i++) {
-		assert_true(seq + i < N);
-		outcome[seq + i] = o;
-		settled[seq + i]++;
-	}
-}
 
 /* Every third event "too long": the host's format gives 0. */
 static size_t format(const struct synsink_host *h, const struct synsink_event *ev, char *buf,
@@ -47,8 +35,6 @@ static size_t format(const struct synsink_host *h, const struct synsink_event *e
 	return n > 0 && (size_t)n < len ? (size_t)n : 0;
 }
 
-static const struct synsink_host host = { .struct_size = sizeof(host), .settle = settle };
-
 static void test_unformatted_are_failed(void **state)
 {
 	static struct synsink_event ev[N];
@@ -60,8 +46,10 @@ static void test_unformatted_are_failed(void **state)
 	FILE *f;
 	int fd;
 
+	const struct synsink_host host = testhost_host();
+
 	(void)state;
-	memset(settled, 0, sizeof(settled));
+	testhost_reset();
 	for (i = 0; i < N; i++)
 		ev[i].packet_id = (uint32_t)i;
 	fd = mkstemp(path);
@@ -69,8 +57,8 @@ static void test_unformatted_are_failed(void **state)
 	assert_int_equal(lines_write(fd, ev, N, 0, &host, format, buf, sizeof(buf), &c), 0);
 	close(fd);
 	for (i = 0; i < N; i++) {
-		assert_int_equal(settled[i], 1);
-		assert_int_equal(outcome[i], i % 3 == 1 ? SYNSINK_FAILED : SYNSINK_DELIVERED);
+		assert_int_equal(th.times[i], 1);
+		assert_int_equal(th.outcome[i], i % 3 == 1 ? SYNSINK_FAILED : SYNSINK_DELIVERED);
 		delivered += i % 3 != 1;
 	}
 	assert_int_equal(lines, delivered);
@@ -95,17 +83,18 @@ static void test_write_error(void **state)
 	atomic_ullong lines = 0, bytes = 0, unformatted = 0;
 	const struct lines_counts c = { &lines, &bytes, &unformatted };
 	int fd = open("/dev/null", O_RDONLY);
+	const struct synsink_host host = testhost_host();
 
 	(void)state;
-	memset(settled, 0, sizeof(settled));
+	testhost_reset();
 	assert_true(fd >= 0);
 	for (size_t i = 0; i < 10; i++)
 		ev[i].packet_id = (uint32_t)(3 * i); /* all formatted */
 	assert_int_equal(lines_write(fd, ev, 10, 100, &host, format, buf, sizeof(buf), &c), -EBADF);
 	close(fd);
 	for (size_t i = 100; i < 110; i++) {
-		assert_int_equal(settled[i], 1);
-		assert_int_equal(outcome[i], SYNSINK_FAILED);
+		assert_int_equal(th.times[i], 1);
+		assert_int_equal(th.outcome[i], SYNSINK_FAILED);
 	}
 	assert_int_equal(lines, 0);
 }

@@ -14,53 +14,15 @@
 
 #include "link.h"
 #include "outbox.h"
+#include "testhost.h"
 
-static uint64_t fake_now;
-static uint64_t now_fn(void)
+static const struct synsink_host *host_p(void)
 {
-	return fake_now;
+	static struct synsink_host host;
+
+	host = testhost_host();
+	return &host;
 }
-
-/* What host->settle was told, call by call. */
-static struct {
-	uint64_t seq;
-	size_t n;
-	enum synsink_outcome o;
-} calls[16];
-static size_t n_calls;
-
-static void settle(const struct synsink_host *h, uint64_t seq, size_t n, enum synsink_outcome o)
-{
-	(void)h;
-	assert_true(n_calls < 16);
-	calls[n_calls].seq = seq;
-	calls[n_calls].n = n;
-	calls[n_calls].o = o;
-	n_calls++;
-}
-
-/* What host->log was told, the last line and how many. */
-static char last_log[256];
-static int n_logs;
-
-static void log_fn(const struct synsink_host *h, int level, const char *fmt, ...)
-{
-	va_list ap;
-
-	(void)h;
-	(void)level;
-	va_start(ap, fmt);
-	vsnprintf(last_log, sizeof(last_log), fmt, ap);
-	va_end(ap);
-	n_logs++;
-}
-
-static const struct synsink_host host = {
-	.struct_size = sizeof(struct synsink_host),
-	.now_ns = now_fn,
-	.settle = settle,
-	.log = log_fn,
-};
 
 static struct synsink_event evs[16];
 
@@ -72,7 +34,7 @@ static void setup_events(void)
 		memset(&evs[i], 0, sizeof(evs[i]));
 		evs[i].packet_id = (uint32_t)i;
 	}
-	n_calls = 0;
+	testhost_reset();
 }
 
 static void test_order_and_settle(void **state)
@@ -81,7 +43,7 @@ static void test_order_and_settle(void **state)
 
 	(void)state;
 	setup_events();
-	assert_int_equal(outbox_init(&o, 8, &host), 0);
+	assert_int_equal(outbox_init(&o, 8, host_p()), 0);
 	outbox_add(&o, evs, 3, 100);
 	outbox_add(&o, evs + 3, 3, 200); /* another batch, numbered apart */
 	assert_int_equal(o.count, 6);
@@ -89,18 +51,18 @@ static void test_order_and_settle(void **state)
 	assert_int_equal(outbox_at(&o, 0)->packet_id, 0);
 	assert_int_equal(outbox_at(&o, 5)->packet_id, 5);
 	outbox_settle(&o, 4, SYNSINK_DELIVERED); /* 100-102 and 200: two runs */
-	assert_int_equal(n_calls, 2);
-	assert_int_equal(calls[0].seq, 100);
-	assert_int_equal(calls[0].n, 3);
-	assert_int_equal(calls[1].seq, 200);
-	assert_int_equal(calls[1].n, 1);
-	assert_int_equal(calls[1].o, SYNSINK_DELIVERED);
+	assert_int_equal(th.n_calls, 2);
+	assert_int_equal(th.calls[0].seq, 100);
+	assert_int_equal(th.calls[0].n, 3);
+	assert_int_equal(th.calls[1].seq, 200);
+	assert_int_equal(th.calls[1].n, 1);
+	assert_int_equal(th.calls[1].o, SYNSINK_DELIVERED);
 	assert_int_equal(outbox_at(&o, 0)->packet_id, 4);
 	outbox_requeue_all(&o); /* close: 201-202 back */
-	assert_int_equal(n_calls, 3);
-	assert_int_equal(calls[2].seq, 201);
-	assert_int_equal(calls[2].n, 2);
-	assert_int_equal(calls[2].o, SYNSINK_REQUEUE);
+	assert_int_equal(th.n_calls, 3);
+	assert_int_equal(th.calls[2].seq, 201);
+	assert_int_equal(th.calls[2].n, 2);
+	assert_int_equal(th.calls[2].o, SYNSINK_REQUEUE);
 	assert_int_equal(o.count, 0);
 	outbox_free(&o);
 }
@@ -111,7 +73,7 @@ static void test_empty_starts_at_zero(void **state)
 
 	(void)state;
 	setup_events();
-	assert_int_equal(outbox_init(&o, 8, &host), 0);
+	assert_int_equal(outbox_init(&o, 8, host_p()), 0);
 	outbox_add(&o, evs, 5, 0);
 	outbox_settle(&o, 3, SYNSINK_DELIVERED);
 	assert_int_equal(o.head, 3);
@@ -132,18 +94,18 @@ static void test_rotate(void **state)
 
 	(void)state;
 	setup_events();
-	assert_int_equal(outbox_init(&o, 3, &host), 0);
+	assert_int_equal(outbox_init(&o, 3, host_p()), 0);
 	outbox_add(&o, evs, 3, 10);
 	outbox_rotate(&o);
 	assert_int_equal(o.count, 3);
 	assert_int_equal(outbox_at(&o, 0)->packet_id, 1);
 	assert_int_equal(outbox_at(&o, 2)->packet_id, 0);
 	outbox_settle(&o, 3, SYNSINK_DELIVERED); /* 11-12, then 10 */
-	assert_int_equal(n_calls, 2);
-	assert_int_equal(calls[0].seq, 11);
-	assert_int_equal(calls[0].n, 2);
-	assert_int_equal(calls[1].seq, 10);
-	assert_int_equal(calls[1].n, 1);
+	assert_int_equal(th.n_calls, 2);
+	assert_int_equal(th.calls[0].seq, 11);
+	assert_int_equal(th.calls[0].n, 2);
+	assert_int_equal(th.calls[1].seq, 10);
+	assert_int_equal(th.calls[1].n, 1);
 	outbox_free(&o);
 }
 
@@ -154,8 +116,8 @@ static void test_backoff(void **state)
 	int i;
 
 	(void)state;
-	fake_now = 1000;
-	assert_int_equal(outbox_init(&o, 0, &host), 0);
+	th.now = 1000;
+	assert_int_equal(outbox_init(&o, 0, host_p()), 0);
 	assert_true(outbox_may_connect(&o));
 	for (i = 0; i < 10; i++) {
 		outbox_connect_failed(&o);
@@ -163,7 +125,7 @@ static void test_backoff(void **state)
 		assert_false(outbox_may_connect(&o));
 		want = want * 2 > OUTBOX_BACKOFF_MAX_NS ? OUTBOX_BACKOFF_MAX_NS : want * 2;
 	}
-	fake_now += OUTBOX_BACKOFF_MAX_NS;
+	th.now += OUTBOX_BACKOFF_MAX_NS;
 	assert_true(outbox_may_connect(&o));
 	outbox_connected(&o);
 	assert_int_equal(o.backoff_ns, 0);
@@ -178,26 +140,26 @@ static void test_link(void **state)
 	struct link l;
 
 	(void)state;
-	fake_now = 1000;
-	n_logs = 0;
-	assert_int_equal(outbox_init(&o, 0, &host), 0);
-	link_init(&l, &o, &host);
+	th.now = 1000;
+	th.n_logs = 0;
+	assert_int_equal(outbox_init(&o, 0, host_p()), 0);
+	link_init(&l, &o, host_p());
 	assert_false(link_up(&l)); /* the first connect is no reconnect */
 	link_lost(&l, "connection lost: %s", "reset");
-	assert_int_equal(n_logs, 1);
-	assert_string_equal(last_log, "connection lost: reset");
+	assert_int_equal(th.n_logs, 1);
+	assert_string_equal(th.last_log, "connection lost: reset");
 	link_failed(&l, "connect to %s: refused", "x:1");
-	assert_int_equal(n_logs, 2); /* a new reason is said */
-	assert_string_equal(last_log, "connect to x:1: refused; retrying");
+	assert_int_equal(th.n_logs, 2); /* a new reason is said */
+	assert_string_equal(th.last_log, "connect to x:1: refused; retrying");
 	link_failed(&l, "connect to %s: refused", "x:1");
-	assert_int_equal(n_logs, 2); /* the same one, not again at once */
-	fake_now += 30 * 1000000000ull;
+	assert_int_equal(th.n_logs, 2); /* the same one, not again at once */
+	th.now += 30 * 1000000000ull;
 	link_failed(&l, "connect to %s: refused", "x:1");
-	assert_int_equal(n_logs, 3); /* but after 30 s */
+	assert_int_equal(th.n_logs, 3); /* but after 30 s */
 	link_failed(&l, "connect to %s: certificate has expired", "x:1");
-	assert_int_equal(n_logs, 4);	    /* and another reason at once */
+	assert_int_equal(th.n_logs, 4);	    /* and another reason at once */
 	assert_false(link_may_connect(&l)); /* backing off */
-	fake_now += OUTBOX_BACKOFF_MAX_NS;
+	th.now += OUTBOX_BACKOFF_MAX_NS;
 	assert_true(link_may_connect(&l));
 	assert_true(link_up(&l));
 	assert_false(link_up(&l));
@@ -207,11 +169,11 @@ static void test_link(void **state)
 	/* open() reports its own failure: a quiet link only counts. */
 	l.quiet = true;
 	link_failed(&l, "connect to %s: refused", "x:1");
-	assert_int_equal(n_logs, 4);
+	assert_int_equal(th.n_logs, 4);
 	assert_int_equal(stat_of(&l, "connect_errors"), 5);
 	l.quiet = false;
 	link_failed(&l, "connect to %s: refused", "x:1"); /* still down: quiet */
-	assert_int_equal(n_logs, 4);
+	assert_int_equal(th.n_logs, 4);
 	outbox_free(&o);
 }
 
