@@ -194,24 +194,17 @@ void dqueue_answer(struct dqueue *q, uint64_t seq, size_t n, int code)
 	}
 }
 
-uint64_t dqueue_tail(struct dqueue *q)
+struct dqueue_marks dqueue_marks(struct dqueue *q)
 {
-	uint64_t t;
+	struct dqueue_marks m;
 
 	pthread_mutex_lock(&q->lock);
-	t = q->tail;
+	m.tail = q->tail;
+	m.next = q->next;
+	m.head = q->head;
+	m.n_retry = q->n_retry;
 	pthread_mutex_unlock(&q->lock);
-	return t;
-}
-
-size_t dqueue_retries(struct dqueue *q)
-{
-	size_t n;
-
-	pthread_mutex_lock(&q->lock);
-	n = q->n_retry;
-	pthread_mutex_unlock(&q->lock);
-	return n;
+	return m;
 }
 
 size_t dqueue_drain(struct dqueue *q,
@@ -241,26 +234,6 @@ size_t dqueue_drain(struct dqueue *q,
 	atomic_store(&q->count, 0);
 	pthread_mutex_unlock(&q->lock);
 	return total;
-}
-
-uint64_t dqueue_head(struct dqueue *q)
-{
-	uint64_t h;
-
-	pthread_mutex_lock(&q->lock);
-	h = q->head;
-	pthread_mutex_unlock(&q->lock);
-	return h;
-}
-
-size_t dqueue_queued(struct dqueue *q)
-{
-	size_t n;
-
-	pthread_mutex_lock(&q->lock);
-	n = (size_t)(q->head - q->next);
-	pthread_mutex_unlock(&q->lock);
-	return n;
 }
 
 void dqueue_totals(const struct dqueue *q, struct dqueue_totals *t)

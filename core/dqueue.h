@@ -63,20 +63,20 @@ void dqueue_answer(struct dqueue *q, uint64_t seq, size_t n, int code);
 /* host->settle.  Any thread. */
 void dqueue_settle(struct dqueue *q, uint64_t seq, size_t n, enum synsink_outcome outcome);
 
-/* The oldest unsettled seq (head when none). */
-uint64_t dqueue_tail(struct dqueue *q);
-/* The seq the next push gets. */
-uint64_t dqueue_head(struct dqueue *q);
-/* Events queued and never offered yet. */
-size_t dqueue_queued(struct dqueue *q);
+/* Where the queue stands (see above), read under its lock: tail, the
+ * oldest unsettled seq (head when none); next, the first never offered;
+ * head, the seq the next push gets; n_retry, events back for a retry. */
+struct dqueue_marks {
+	uint64_t tail, next, head;
+	size_t n_retry;
+};
+struct dqueue_marks dqueue_marks(struct dqueue *q);
 
 /* The queue's running totals, from any thread. */
 struct dqueue_totals {
 	unsigned long long delivered, failed, retried, settle_errors;
 };
 void dqueue_totals(const struct dqueue *q, struct dqueue_totals *t);
-/* Events back for a retry now. */
-size_t dqueue_retries(struct dqueue *q);
 /* Events not settled (in flight, back for a retry, or queued). */
 static inline size_t dqueue_count(const struct dqueue *q)
 {

@@ -125,7 +125,7 @@ static size_t refill(struct sink *s)
 			room = SINK_BATCH_MAX;
 		if (!room)
 			break;
-		k = spool_read(&s->sp, s->xfer, room, dqueue_head(&s->q));
+		k = spool_read(&s->sp, s->xfer, room, dqueue_marks(&s->q).head);
 		if (!k)
 			break;
 		dqueue_push(&s->q, s->xfer, k);
@@ -179,7 +179,9 @@ static size_t offer(struct sink *s, uint64_t now, bool *more)
 		s->backoff_ns = 0;
 		total += n;
 		if (clock_mono_ns() - now >= SINK_OFFER_SLICE_NS) {
-			*more = dqueue_queued(&s->q) > 0;
+			struct dqueue_marks m = dqueue_marks(&s->q);
+
+			*more = m.head > m.next; /* some never offered yet */
 			break;
 		}
 	}
@@ -229,7 +231,7 @@ static int sleep_ms(struct sink *s, uint64_t now)
 	uint64_t until = now + (atomic_load(&s->stopping) ? SINK_STOP_TICK_MS : SINK_IDLE_TICK_MS) *
 				       1000000ull;
 
-	if (dqueue_retries(&s->q) && s->retry_at_ns > now && s->retry_at_ns < until)
+	if (dqueue_marks(&s->q).n_retry && s->retry_at_ns > now && s->retry_at_ns < until)
 		until = s->retry_at_ns;
 	if (atomic_load(&s->stopping) && atomic_load(&s->deadline_ns) < until)
 		until = atomic_load(&s->deadline_ns);
@@ -269,7 +271,7 @@ void *sink_loop(void *arg)
 		busy += refill(s);
 		busy += offer(s, now, &more);
 		if (s->spooling) {
-			spool_settled(&s->sp, dqueue_tail(&s->q));
+			spool_settled(&s->sp, dqueue_marks(&s->q).tail);
 			spool_tick(&s->sp, now);
 		}
 		if (busy) {

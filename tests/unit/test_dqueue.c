@@ -45,10 +45,10 @@ static void test_offer_and_settle(void **state)
 	assert_int_equal(dqueue_take(&q, 8, 1, &ev, &seq), 0);
 	/* Out of order: tail moves only past a settled prefix. */
 	dqueue_settle(&q, 3, 2, SYNSINK_DELIVERED);
-	assert_int_equal(dqueue_tail(&q), 0);
+	assert_int_equal(dqueue_marks(&q).tail, 0);
 	assert_int_equal(dqueue_count(&q), 5);
 	dqueue_settle(&q, 0, 3, SYNSINK_FAILED);
-	assert_int_equal(dqueue_tail(&q), 5);
+	assert_int_equal(dqueue_marks(&q).tail, 5);
 	assert_int_equal(dqueue_count(&q), 0);
 	assert_int_equal(q.delivered, 2);
 	assert_int_equal(q.failed, 3);
@@ -75,7 +75,7 @@ static void test_retry_first(void **state)
 	assert_int_equal(dqueue_take(&q, 4, 1, &ev, &seq), 4); /* 0-3 */
 	dqueue_answer(&q, seq, 4, SYNSINK_PENDING);
 	dqueue_settle(&q, 1, 2, SYNSINK_REQUEUE); /* 1-2 come back */
-	assert_int_equal(dqueue_retries(&q), 2);
+	assert_int_equal(dqueue_marks(&q).n_retry, 2);
 	assert_int_equal(q.retried, 2);
 	/* Not yet time for the retry: nothing newer goes out meanwhile. */
 	assert_int_equal(dqueue_take(&q, 8, 0, &ev, &seq), 0);
@@ -83,7 +83,7 @@ static void test_retry_first(void **state)
 	assert_int_equal(seq, 1);
 	assert_int_equal(ev[0].packet_id, 1);
 	dqueue_answer(&q, seq, 2, SYNSINK_RETRY); /* still away */
-	assert_int_equal(dqueue_retries(&q), 2);
+	assert_int_equal(dqueue_marks(&q).n_retry, 2);
 	assert_int_equal(dqueue_take(&q, 8, 1, &ev, &seq), 2);
 	dqueue_answer(&q, seq, 2, SYNSINK_OK);
 	assert_int_equal(dqueue_take(&q, 8, 1, &ev, &seq), 2); /* then 4-5 */

@@ -68,7 +68,7 @@ static void testhost_settle(const struct synsink_host *h, uint64_t seq, size_t n
 }
 
 __attribute__((format(printf, 3, 4))) static void testhost_log(const struct synsink_host *h,
-								int level, const char *fmt, ...)
+							       int level, const char *fmt, ...)
 {
 	va_list ap;
 
