@@ -41,8 +41,7 @@ int sf_open(int dirfd, const char *path, int flags, mode_t mode, unsigned how)
 		e = errno;
 	else if (!S_ISREG(st.st_mode))
 		e = SF_ENOTREG;
-	else if ((how & SF_TRUSTED) &&
-		 ((st.st_uid != 0 && st.st_uid != geteuid()) || (st.st_mode & (S_IWGRP | S_IWOTH))))
+	else if ((how & SF_TRUSTED) && !sf_trusted(&st, false, path, NULL, 0))
 		e = EPERM;
 	else if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK))
 		e = errno;

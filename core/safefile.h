@@ -78,7 +78,8 @@ int sf_read(const char *path, size_t max, unsigned how, char **out, size_t *len,
  * Whether st may be trusted: owned by root or us, and not writable by its
  * group or others -- unless it is a parent directory with the sticky bit
  * (/tmp), where nobody can rename or remove what is not theirs.  If not,
- * err says why, naming path.
+ * err says why, naming path (nothing with errlen 0).  The one rule of
+ * trust: sf_open's SF_TRUSTED, the plugin loader and --config use it.
  */
 bool sf_trusted(const struct stat *st, bool parent, const char *path, char *err, size_t errlen);
 
