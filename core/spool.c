@@ -64,16 +64,28 @@ static void unwait(struct spool *sp, uint64_t n)
 }
 
 /* Lists the segments in the directory; anything else there is left alone. */
+/* A directory stream of dfd's directory (dfd itself stays ours), or NULL
+ * with errno set. */
+static DIR *dir_stream(int dfd)
+{
+	int fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), e;
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+
+	if (!d && fd >= 0) {
+		e = errno;
+		close(fd);
+		errno = e;
+	}
+	return d;
+}
+
 static int list_segments(struct spool *sp, char *err, size_t errlen)
 {
-	int fd = openat(sp->dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	DIR *d = dir_stream(sp->dfd);
 	struct dirent *de;
 
 	if (!d) {
 		snprintf(err, errlen, "spool %s: %s", sp->dir, strerror(errno));
-		if (fd >= 0)
-			close(fd);
 		return -errno;
 	}
 	while ((de = readdir(d))) {
@@ -140,16 +152,12 @@ static void load_cursor(struct spool *sp)
  * -errno. */
 static int dir_entries(int dfd)
 {
-	int fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), n = 0;
-	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	DIR *d = dir_stream(dfd);
 	struct dirent *de;
+	int n = 0;
 
-	if (!d) {
-		n = -errno;
-		if (fd >= 0)
-			close(fd);
-		return n;
-	}
+	if (!d)
+		return -errno;
 	while ((de = readdir(d)))
 		n += strcmp(de->d_name, ".") && strcmp(de->d_name, "..") &&
 		     strcmp(de->d_name, "lock");
