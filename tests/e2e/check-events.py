@@ -6,7 +6,7 @@ Debian's python3-jsonschema.  --subset: events of a fields= selection,
 whose keys must each be valid and in the schema, none required.  Prints
 how many were checked; exits 1 with the first invalid line and why.  The
 end-to-end tests run it on every JSON event synsink writes to stdout, so
-the schema and core/format.c cannot drift.
+the schema and core/format/format.c cannot drift.
 
 The validator manages about 4 000 events a second: a file of more than
 MAX_EVENTS lines (only the soak's 200 000) has MAX_EVENTS of them checked,

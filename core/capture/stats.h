@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "counter.h"
 #include "decode.h"
 #include "strbuf.h"
 
@@ -56,18 +57,6 @@ static inline const atomic_ullong *queue_counter_of(const struct queue_stats *st
 
 /* Adds n samples of lat_ns to the histogram (the owner thread only). */
 void stats_lat_add(struct queue_stats *st, uint64_t lat_ns, unsigned long long n);
-
-/* Single-writer add: no locked read-modify-write needed. */
-static inline void stat_add(atomic_ullong *c, unsigned long long n)
-{
-	atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + n,
-			      memory_order_relaxed);
-}
-
-static inline unsigned long long stat_get(const atomic_ullong *c)
-{
-	return atomic_load_explicit((atomic_ullong *)c, memory_order_relaxed);
-}
 
 /* One line of /proc/net/netfilter/nfnetlink_queue. */
 struct kq_stats {

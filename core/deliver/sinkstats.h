@@ -8,6 +8,7 @@
 #define SYNSINK_SINKSTATS_H
 
 #include "sink.h"
+#include "strbuf.h"
 
 /* The plugin's own counters, through emit; from any thread, never waiting
  * for the sink thread. */

@@ -13,12 +13,12 @@
 
 #include <sys/types.h>
 
+#include "counter.h"
 #include "dqueue.h"
 #include "loader.h"
 #include "ring.h"
 #include "sinkspec.h"
 #include "spool.h"
-#include "stats.h"
 
 /* Plugin counters kept past the plugin's close (sink.c). */
 #define SINK_LAST_STATS 64
