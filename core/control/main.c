@@ -45,8 +45,7 @@ struct daemon {
 	struct cli_config cfg;
 	struct config_file file; /* --config, kept: cfg points into it */
 	char plugin_dir[PATH_MAX];
-	struct sink sinks[CLI_MAX_SINKS];
-	struct sink *sinkp[CLI_MAX_SINKS];
+	struct sink *sinks[CLI_MAX_SINKS];
 	size_t n_sinks;
 	struct capture caps[CLI_MAX_QUEUES];
 	size_t n_caps;
@@ -91,7 +90,7 @@ static void print_stats(struct daemon *d, int final)
 	for (i = 0; i < d->n_sinks; i++) {
 		if (i)
 			sb_printf(&sb, ",");
-		sink_stats_json(&d->sinks[i], &sb);
+		sink_stats_json(d->sinks[i], &sb);
 	}
 	sb_printf(&sb, "]");
 	if (owner_level() != OWNER_OFF) {
@@ -107,23 +106,6 @@ static void print_stats(struct daemon *d, int final)
 	else
 		log_write(sb.s, sb.len);
 	sb_free(&sb);
-}
-
-/* Gives each sink a unique label: a second "stdout" becomes "stdout#2". */
-static void label_sinks(struct daemon *d)
-{
-	size_t i, j;
-
-	for (i = 0; i < d->n_sinks; i++) {
-		int same = 1;
-
-		for (j = 0; j < i; j++)
-			if (!strcmp(d->sinks[j].spec.name, d->sinks[i].spec.name))
-				same++;
-		if (same > 1)
-			snprintf(d->sinks[i].label, sizeof(d->sinks[i].label), "%s#%d",
-				 d->sinks[i].spec.name, same);
-	}
 }
 
 /* The --config line a value came from, or 0 if it came from argv: the
@@ -175,13 +157,12 @@ static int open_sinks(struct daemon *d)
 			else
 				log_msg(SYNSINK_LOG_ERR, "%s", err);
 			while (i--)
-				sink_close(&d->sinks[i]);
+				sink_close(d->sinks[i]);
 			return ret == SINK_E_USAGE ? EX_USAGE : 1;
 		}
-		d->sinkp[i] = &d->sinks[i];
 		d->n_sinks = i + 1;
 	}
-	label_sinks(d);
+	sink_label_all(d->sinks, d->n_sinks);
 	return 0;
 }
 
@@ -200,7 +181,7 @@ static int open_queues(struct daemon *d)
 	for (q = d->cfg.queue_lo; q <= d->cfg.queue_hi; q++) {
 		struct capture *c = &d->caps[d->n_caps];
 
-		if (capture_open(c, (uint16_t)q, &cc, d->sinkp, d->n_sinks, d->n_caps, err,
+		if (capture_open(c, (uint16_t)q, &cc, d->sinks, d->n_sinks, d->n_caps, err,
 				 sizeof(err))) {
 			log_msg(SYNSINK_LOG_ERR, "%s", err);
 			return -1;
@@ -217,7 +198,7 @@ static void close_all(struct daemon *d)
 	for (i = 0; i < d->n_caps; i++)
 		capture_close(&d->caps[i]);
 	for (i = 0; i < d->n_sinks; i++)
-		sink_close(&d->sinks[i]);
+		sink_close(d->sinks[i]);
 	owner_close();
 }
 
@@ -244,7 +225,7 @@ static void reopen_sinks(struct daemon *d)
 	size_t i, n = 0;
 
 	for (i = 0; i < d->n_sinks; i++)
-		n += sink_reopen(&d->sinks[i]);
+		n += sink_reopen(d->sinks[i]);
 	if (n)
 		log_ratelimited(&rl, SYNSINK_LOG_INFO, "SIGHUP: %zu sink(s) reopen their files", n);
 }
@@ -470,9 +451,9 @@ static int start(struct daemon *d, bool *failed)
 	}
 	*failed = true;
 	for (i = 0; i < d->n_sinks; i++) {
-		ret = sink_start(&d->sinks[i]);
+		ret = sink_start(d->sinks[i]);
 		if (ret) {
-			log_msg(SYNSINK_LOG_ERR, "%s: thread: %s", d->sinks[i].label,
+			log_msg(SYNSINK_LOG_ERR, "%s: thread: %s", sink_label(d->sinks[i]),
 				strerror(-ret));
 			return 0;
 		}
@@ -518,11 +499,11 @@ static int stop(struct daemon *d, int status)
 	/* Every sink drains and flushes by one deadline, whatever it does. */
 	deadline = clock_mono_ns() + d->cfg.flush_timeout_ms * 1000000ull;
 	for (i = 0; i < d->n_sinks; i++)
-		sink_stop(&d->sinks[i], deadline);
+		sink_stop(d->sinks[i], deadline);
 	/* /metrics reads the plugins' counters: it stops before they close. */
 	metrics_stop(&d->metrics);
 	for (i = 0; i < d->n_sinks; i++)
-		sink_shutdown(&d->sinks[i]);
+		sink_shutdown(d->sinks[i]);
 	print_stats(d, 1);
 	close_all(d);
 	close(d->stop_fd);

@@ -194,22 +194,22 @@ static void metrics_render(const struct metrics *m, struct strbuf *sb)
 	help(sb, "synsink_sink_events_total", "counter",
 	     "Events per sink and outcome (README: Delivery and accounting).");
 	for (i = 0; i < m->n_sinks; i++) {
-		struct sink_metric_ctx c = { sb, m->sinks[i].label, 0 };
+		struct sink_metric_ctx c = { sb, sink_label(m->sinks[i]), 0 };
 
-		sink_counts_each(&m->sinks[i], sink_metric, &c);
+		sink_counts_each(m->sinks[i], sink_metric, &c);
 	}
 	help(sb, "synsink_sink_events", "gauge",
 	     "Events per sink waiting: pending (in memory), spooled (on disk), spool_start.");
 	for (i = 0; i < m->n_sinks; i++) {
-		struct sink_metric_ctx c = { sb, m->sinks[i].label, 1 };
+		struct sink_metric_ctx c = { sb, sink_label(m->sinks[i]), 1 };
 
-		sink_counts_each(&m->sinks[i], sink_metric, &c);
+		sink_counts_each(m->sinks[i], sink_metric, &c);
 	}
 	help(sb, "synsink_sink_plugin_value", "gauge",
 	     "A sink plugin's own counters, as it reports them.");
 	for (i = 0; i < m->n_sinks; i++) {
-		struct sink *s = &m->sinks[i];
-		struct emit_ctx e = { sb, s->label };
+		struct sink *s = m->sinks[i];
+		struct emit_ctx e = { sb, sink_label(s) };
 
 		sink_plugin_stats(s, emit_plugin, &e);
 	}

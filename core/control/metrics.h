@@ -20,7 +20,7 @@ struct metrics {
 	struct MHD_Daemon *mhd;
 	struct capture *caps;
 	size_t n_caps;
-	struct sink *sinks;
+	struct sink *const *sinks;
 	size_t n_sinks;
 	unsigned long long started_ns;
 	struct httpguard guard;

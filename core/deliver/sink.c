@@ -6,6 +6,7 @@
  * counters in sinkstats.c.
  */
 #include "sink.h"
+#include "sink_int.h"
 
 #include <errno.h>
 #include <stddef.h>
@@ -272,14 +273,19 @@ static int take_secrets(struct sink *s, bool in_file, char *err, size_t errlen)
 	return 0;
 }
 
-int sink_open(struct sink *s, const char *spec_arg, const struct sink_env *env, char *err,
+int sink_open(struct sink **out, const char *spec_arg, const struct sink_env *env, char *err,
 	      size_t errlen)
 {
 	struct sink_core_opts o = { .ring = env->ring_size, .buffer = SINK_BUFFER_DEFAULT };
+	struct sink *s = calloc(1, sizeof(*s));
 	size_t i;
 	int ret;
 
-	memset(s, 0, sizeof(*s));
+	*out = NULL;
+	if (!s) {
+		snprintf(err, errlen, "out of memory");
+		return SINK_E_START;
+	}
 	s->efd = -1;
 	pthread_mutex_init(&s->log_lock, NULL);
 	pthread_mutex_init(&s->acct_lock, NULL);
@@ -344,7 +350,29 @@ int sink_open(struct sink *s, const char *spec_arg, const struct sink_env *env, 
 		return sink_fail(s, SINK_E_START);
 	}
 	s->opened = 1;
+	*out = s;
 	return 0;
+}
+
+const char *sink_label(const struct sink *s)
+{
+	return s->label;
+}
+
+void sink_label_all(struct sink *const *sinks, size_t n)
+{
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		int same = 1;
+
+		for (j = 0; j < i; j++)
+			if (!strcmp(sinks[j]->spec.name, sinks[i]->spec.name))
+				same++;
+		if (same > 1)
+			snprintf(sinks[i]->label, sizeof(sinks[i]->label), "%s#%d",
+				 sinks[i]->spec.name, same);
+	}
 }
 
 int sink_start(struct sink *s)
@@ -497,33 +525,26 @@ void sink_close(struct sink *s)
 {
 	size_t i;
 
-	if (atomic_load(&s->abandoned))
+	if (!s || atomic_load(&s->abandoned))
 		return; /* its thread may still be inside the plugin */
 	if (s->opened)
 		s->pl.desc->close(s->state);
-	s->opened = 0;
 	if (s->spooling)
 		spool_close(&s->sp);
 	free(s->xfer);
-	s->xfer = NULL;
 	dqueue_free(&s->q);
 	plugin_unload(&s->pl);
 	for (i = 0; i < s->n_rings; i++)
 		ring_free(&s->rings[i]);
 	free(s->rings);
-	s->rings = NULL;
-	s->n_rings = 0;
 	free(s->vals);
-	s->vals = NULL;
 	for (i = 0; i < s->n_secrets; i++)
 		secret_free(s->secrets[i]);
 	free(s->secrets);
-	s->secrets = NULL;
-	s->n_secrets = 0;
 	if (s->efd >= 0)
 		close(s->efd);
-	s->efd = -1;
 	sinkspec_free(&s->spec);
 	pthread_mutex_destroy(&s->log_lock);
 	pthread_mutex_destroy(&s->acct_lock);
+	free(s);
 }

@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "sink_int.h"
 #include "owner.h"
 #include "util.h"
 

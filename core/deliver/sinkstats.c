@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sink_int.h"
 #include "util.h"
 
 struct emit_ctx {

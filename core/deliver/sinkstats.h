@@ -7,6 +7,8 @@
 #ifndef SYNSINK_SINKSTATS_H
 #define SYNSINK_SINKSTATS_H
 
+#include <synsink/plugin.h>
+
 #include "sink.h"
 #include "strbuf.h"
 

@@ -12,7 +12,7 @@
 
 static void test_open_error_is_opens_own(void **state)
 {
-	struct sink s;
+	struct sink *s;
 	char err[512];
 	const struct sink_env env = {
 		.plugin_dir = TEST_PLUGIN_DIR,
@@ -22,6 +22,7 @@ static void test_open_error_is_opens_own(void **state)
 
 	(void)state;
 	assert_int_equal(sink_open(&s, "thread_log", &env, err, sizeof(err)), SINK_E_START);
+	assert_null(s);
 	assert_string_equal(err, "sink thread_log cannot start: the real reason: topic refused");
 }
 
