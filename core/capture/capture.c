@@ -10,11 +10,8 @@
  */
 #include "capture_int.h"
 
-#include <arpa/inet.h>
-#include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <net/if.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -28,243 +25,8 @@
 #include <linux/netfilter/nfnetlink_queue.h>
 #include <libnetfilter_queue/libnetfilter_queue.h>
 
-#include "decode.h"
 #include "log.h"
-#include "nfqattr.h"
-#include "ring.h"
-#include "secctx.h"
-#include "sink.h"
 #include "util.h"
-
-static void ifname(struct capture_rx *rx, uint32_t idx, uint64_t now, char *out)
-{
-	struct ifcache_ent *e = &rx->ifc[idx % IFCACHE_SLOTS];
-
-	if (e->idx != idx || now - e->at_ns > IFCACHE_TTL_NS) {
-		e->idx = idx;
-		e->at_ns = now;
-		if (!if_indextoname(idx, e->name))
-			e->name[0] = '\0';
-	}
-	memcpy(out, e->name, SYNSINK_IFNAMSIZ);
-	out[SYNSINK_IFNAMSIZ - 1] = '\0';
-}
-
-static uint32_t attr_u32(const struct nlattr *a)
-{
-	return ntohl(mnl_attr_get_u32(a));
-}
-
-static void publish(struct capture *c);
-
-/* Notes that n more packets arrived at now (monotonic). */
-static void stamp(struct capture_rx *rx, uint64_t now, uint32_t n)
-{
-	if (!n)
-		return;
-	if (rx->n_stamps && rx->stamps[rx->n_stamps - 1].t == now) {
-		rx->stamps[rx->n_stamps - 1].n += n;
-		return;
-	}
-	if (rx->n_stamps == PENDING_MAX) { /* rare: many undecodable packets */
-		rx->stamps[rx->n_stamps - 1].n += n;
-		return;
-	}
-	rx->stamps[rx->n_stamps].t = now;
-	rx->stamps[rx->n_stamps].n = n;
-	rx->n_stamps++;
-}
-
-/* The kernel's timestamp of the packet (NFQA_TIMESTAMP, wall clock, ns),
- * or 0 when it gives none. */
-static uint64_t kernel_ts(const struct nlattr *a)
-{
-	if (!a)
-		return 0;
-	return nfq_timestamp_ns(mnl_attr_get_payload(a), mnl_attr_get_payload_len(a));
-}
-
-/* When a packet reached the queue, on the monotonic clock: by the kernel's
- * timestamp when there is one, so the verdict latency includes the wait in
- * the kernel queue; else the moment we read it.  A kernel time ahead of
- * ours (a clock step) counts as now. */
-static uint64_t arrived_mono(uint64_t kts, uint64_t now_real, uint64_t now_mono)
-{
-	uint64_t waited;
-
-	if (!kts || kts >= now_real)
-		return now_mono;
-	waited = now_real - kts;
-	return waited < now_mono ? now_mono - waited : now_mono;
-}
-
-/* The socket's owner, for a packet with a local socket (NFQA_UID and
- * NFQA_GID come together, asked for with --owner). */
-static void owner_attrs(struct synsink_event *ev, struct nlattr **attr)
-{
-	if (attr[NFQA_UID] && attr[NFQA_GID]) {
-		ev->uid = attr_u32(attr[NFQA_UID]);
-		ev->gid = attr_u32(attr[NFQA_GID]);
-		ev->owner |= SYNSINK_OWN_UID;
-	}
-	if (attr[NFQA_SECCTX]) {
-		ev->secctx = secctx_id(mnl_attr_get_payload(attr[NFQA_SECCTX]),
-				       mnl_attr_get_payload_len(attr[NFQA_SECCTX]));
-		if (ev->secctx)
-			ev->owner |= SYNSINK_OWN_SECCTX;
-	}
-}
-
-static void handle_packet(struct capture *c, const struct nlmsghdr *nlh, uint64_t now_real,
-			  uint64_t now_mono)
-{
-	struct capture_rx *rx = c->rx;
-	struct nlattr *attr[NFQA_MAX + 1] = { NULL };
-	const struct nfqnl_msg_packet_hdr *ph;
-	struct synsink_event *ev;
-	enum syn_decode_err derr;
-	uint64_t kts;
-	uint32_t id;
-
-	if (nfq_nlmsg_parse(nlh, attr) < 0 || !attr[NFQA_PACKET_HDR]) {
-		stat_add(&c->st.decode_errors[SYN_ERR_SHORT_IP], 1);
-		log_ratelimited(&rx->rl_decode, SYNSINK_LOG_WARN,
-				"queue %u: malformed packet message", c->queue);
-		return;
-	}
-	ph = mnl_attr_get_payload(attr[NFQA_PACKET_HDR]);
-	id = ntohl(ph->packet_id);
-	stat_add(&c->st.received, 1);
-
-	/* Ids grow by one per queued packet: a jump is a packet the kernel
-	 * queued but could not deliver to us (and, fail-open, let through). */
-	if (rx->have_id && id - rx->last_id > 1 && id - rx->last_id < 0x80000000u)
-		stat_add(&c->st.id_gaps, id - rx->last_id - 1);
-	rx->last_id = id;
-	rx->have_id = 1;
-	rx->pending_id = id;
-	rx->pending_pkts++;
-	kts = kernel_ts(attr[NFQA_TIMESTAMP]);
-	stamp(rx, arrived_mono(kts, now_real, now_mono), 1);
-
-	if (rx->n_pending == PENDING_MAX)
-		publish(c);
-	ev = &rx->pending[rx->n_pending];
-	memset(ev, 0, sizeof(*ev));
-	if (!attr[NFQA_PAYLOAD]) {
-		derr = SYN_ERR_SHORT_IP;
-	} else {
-		derr = syn_decode(mnl_attr_get_payload(attr[NFQA_PAYLOAD]),
-				  mnl_attr_get_payload_len(attr[NFQA_PAYLOAD]), ev);
-	}
-	if (derr != SYN_OK) {
-		stat_add(&c->st.decode_errors[derr], 1);
-		log_ratelimited(&rx->rl_decode, SYNSINK_LOG_WARN,
-				"queue %u: packet %u not decoded: %s", c->queue, id,
-				syn_decode_errname(derr));
-		return;
-	}
-
-	ev->packet_id = id;
-	ev->queue = c->queue;
-	ev->ts_ns = kts ? kts : now_real;
-	if (kts)
-		ev->flags |= SYNSINK_F_KERNEL_TS;
-	if (attr[NFQA_MARK])
-		ev->mark = attr_u32(attr[NFQA_MARK]);
-	if (attr[NFQA_IFINDEX_INDEV]) {
-		ev->indev = attr_u32(attr[NFQA_IFINDEX_INDEV]);
-		ifname(rx, ev->indev, now_mono, ev->indev_name);
-	}
-	if (attr[NFQA_IFINDEX_OUTDEV]) {
-		ev->outdev = attr_u32(attr[NFQA_IFINDEX_OUTDEV]);
-		ifname(rx, ev->outdev, now_mono, ev->outdev_name);
-	}
-	if (attr[NFQA_HWADDR]) {
-		const struct nfqnl_msg_packet_hw *hw = mnl_attr_get_payload(attr[NFQA_HWADDR]);
-		uint16_t hl = ntohs(hw->hw_addrlen);
-
-		if (hl > sizeof(ev->hwaddr))
-			hl = sizeof(ev->hwaddr);
-		memcpy(ev->hwaddr, hw->hw_addr, hl);
-		ev->hwaddr_len = (uint8_t)hl;
-		ev->flags |= SYNSINK_F_HAS_HW;
-	}
-	if (attr[NFQA_CAP_LEN] &&
-	    attr_u32(attr[NFQA_CAP_LEN]) > mnl_attr_get_payload_len(attr[NFQA_PAYLOAD]))
-		ev->flags |= SYNSINK_F_TRUNC;
-	if (ev->flags & SYNSINK_F_OPT_BAD)
-		stat_add(&c->st.opt_bad, 1);
-	owner_attrs(ev, attr);
-	rx->n_pending++; /* the retransmit check comes after the verdict */
-}
-
-/*
- * Marks (or, with --dedup, drops) the pending events that are retransmitted
- * SYNs.  Run after the verdict, so it never delays one, and over the whole
- * batch, so each table bucket is prefetched a few events ahead: every new
- * flow misses the cache in a table larger than it.
- */
-#define RETX_AHEAD 4
-
-static void retx_pass(struct capture *c)
-{
-	struct capture_rx *rx = c->rx;
-	uint64_t now = clock_mono_ns();
-	size_t i, kept = 0;
-
-	for (i = 0; i < rx->n_pending; i++)
-		rx->hash[i] = retx_hash(&rx->pending[i]);
-	for (i = 0; i < RETX_AHEAD && i < rx->n_pending; i++)
-		retx_prefetch(&c->retx, rx->hash[i]);
-	for (i = 0; i < rx->n_pending; i++) {
-		struct synsink_event *ev = &rx->pending[i];
-
-		if (i + RETX_AHEAD < rx->n_pending)
-			retx_prefetch(&c->retx, rx->hash[i + RETX_AHEAD]);
-		if (retx_check_hashed(&c->retx, ev, rx->hash[i], now)) {
-			stat_add(&c->st.retx, 1);
-			if (c->dedup)
-				continue; /* counted, not reported */
-			ev->flags |= SYNSINK_F_RETX;
-		}
-		if (kept != i)
-			rx->pending[kept] = *ev;
-		kept++;
-	}
-	rx->n_pending = kept;
-	stat_add(&c->st.events, kept);
-	atomic_store_explicit(&c->st.retx_evictions, c->retx.evictions, memory_order_relaxed);
-}
-
-/* One datagram (capture_int.h). */
-int capture_datagram(struct capture *c, const char *buf, size_t len, uint32_t seq,
-		     uint64_t now_real, uint64_t now_mono)
-{
-	const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
-	int left = (int)len, ack = 1;
-
-	for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
-		if (nlh->nlmsg_type == NLMSG_ERROR) {
-			const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
-
-			if (seq && nlh->nlmsg_seq == seq) {
-				ack = e->error;
-				continue;
-			}
-			if (e->error) {
-				stat_add(&c->st.verdict_errors, 1);
-				log_ratelimited(&c->rx->rl_kerr, SYNSINK_LOG_WARN,
-						"queue %u: kernel refused a message: %s", c->queue,
-						strerror(-e->error));
-			}
-			continue;
-		}
-		if (nlh->nlmsg_type == ((NFNL_SUBSYS_QUEUE << 8) | NFQNL_MSG_PACKET))
-			handle_packet(c, nlh, now_real, now_mono);
-	}
-	return ack;
-}
 
 static int send_verdict(struct capture *c, uint32_t id)
 {
@@ -282,8 +44,8 @@ static int send_verdict(struct capture *c, uint32_t id)
 	return 0;
 }
 
-/* Verdict first, then the events go to the sinks. */
-static void publish(struct capture *c)
+/* Verdict first, then the events go to the sinks (capture_int.h). */
+void capture_publish(struct capture *c)
 {
 	struct capture_rx *rx = c->rx;
 	uint64_t now;
@@ -304,11 +66,7 @@ static void publish(struct capture *c)
 	}
 	rx->pending_pkts = 0;
 	rx->n_stamps = 0;
-	if (!rx->n_pending)
-		return;
-	retx_pass(c);
-	for (i = 0; i < c->n_sinks; i++)
-		sink_push(c->sinks[i], c->ring_idx, rx->pending, rx->n_pending);
+	source_emit(&c->out, &c->st, rx->pending, rx->hash, rx->n_pending);
 	rx->n_pending = 0;
 }
 
@@ -350,7 +108,7 @@ static int read_available(struct capture *c)
 			rx->msgs[i].msg_hdr.msg_flags = 0;
 		}
 		if (rx->n_pending + RX_BATCH > PENDING_MAX)
-			publish(c);
+			capture_publish(c);
 	}
 }
 
@@ -374,7 +132,7 @@ static void capture_finish(struct capture *c)
 			"queue %u: cannot stop queueing before unbind (%s); packets arriving meanwhile may be dropped",
 			c->queue, strerror(-ret));
 	read_available(c);
-	publish(c);
+	capture_publish(c);
 	if (c->kfd >= 0 && !kq_stats_read_fd(c->kfd, c->queue, &ks)) {
 		if (ks.queue_total > 0 && send_verdict(c, ks.id_sequence) == 0)
 			stat_add(&c->st.verdicts, ks.queue_total);
@@ -383,7 +141,7 @@ static void capture_finish(struct capture *c)
 	}
 	capture_unbind(c);
 	read_available(c);
-	publish(c);
+	capture_publish(c);
 }
 
 void *capture_thread(void *arg)
@@ -398,7 +156,7 @@ void *capture_thread(void *arg)
 	for (;;) {
 		int ret = read_available(c);
 
-		publish(c);
+		capture_publish(c);
 		if (ret) {
 			log_msg(SYNSINK_LOG_ERR, "queue %u: receive: %s", c->queue, strerror(-ret));
 			goto out_failed;

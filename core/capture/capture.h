@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * capture.h - one NFQUEUE: bind, read packets in batches, accept them all
+ * capture.h - the NFQUEUE source (source.h), one queue: bind, read packets in batches, accept them all
  * with one batch verdict whenever the socket runs dry, then hand the
  * decoded events to the sinks' rings.
  */
@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "retx.h"
+#include "source.h"
 #include "stats.h"
 
 struct sink;
@@ -39,11 +39,8 @@ struct capture {
 	struct mnl_socket *nl;
 	uint32_t portid;
 	uint32_t seq;
-	int dedup;
-	struct retx_table retx;
-	int stop_fd;	     /* readable: stop (shared, not owned) */
-	struct sink **sinks; /* every sink; ring ring_idx of each is ours */
-	size_t n_sinks, ring_idx;
+	int stop_fd;	       /* readable: stop (shared, not owned) */
+	struct source_out out; /* the sinks, the retransmit table */
 	struct queue_stats st;
 	int kfd;		/* NFQ_PROC_PATH, opened at bind */
 	struct kq_stats kfinal; /* the kernel's counters just before unbind */

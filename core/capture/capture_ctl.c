@@ -150,16 +150,16 @@ int capture_open(struct capture *c, uint16_t queue, const struct capture_cfg *cf
 	c->queue = queue;
 	c->stop_fd = -1;
 	c->kfd = -1;
-	c->sinks = sinks;
-	c->n_sinks = n_sinks;
-	c->ring_idx = ring_idx;
+	c->out.sinks = sinks;
+	c->out.n_sinks = n_sinks;
+	c->out.ring_idx = ring_idx;
 	c->rx = calloc(1, sizeof(*c->rx));
 	if (!c->rx) {
 		snprintf(err, errlen, "queue %u: out of memory", queue);
 		return -ENOMEM;
 	}
-	c->dedup = cfg->dedup;
-	ret = retx_init(&c->retx, cfg->retx_table, cfg->retx_window_ns);
+	c->out.dedup = cfg->dedup;
+	ret = retx_init(&c->out.retx, cfg->retx_table, cfg->retx_window_ns);
 	if (ret) {
 		snprintf(err, errlen, "queue %u: retransmit table: %s", queue, strerror(-ret));
 		goto out_free;
@@ -231,7 +231,7 @@ out_close:
 	mnl_socket_close(c->nl);
 	c->nl = NULL;
 out_free:
-	retx_free(&c->retx);
+	retx_free(&c->out.retx);
 	free(c->rx);
 	c->rx = NULL;
 	return ret;
@@ -278,7 +278,7 @@ void capture_close(struct capture *c)
 		mnl_socket_close(c->nl);
 		c->nl = NULL;
 	}
-	retx_free(&c->retx);
+	retx_free(&c->out.retx);
 	free(c->rx);
 	c->rx = NULL;
 }

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * capture_int.h - what the capture's two files share, private to them:
- * capture.c (the packet path: datagrams to events, the verdict, the
- * sinks; the thread) and capture_ctl.c (the kernel queue: socket, bind,
- * configuration messages, unbind; the thread's start and end).
+ * capture_int.h - what NFQUEUE's three files share, private to them:
+ * nfqrx.c (the packet half: datagrams to pending events), capture.c (the
+ * thread: reads, the verdict, the hand-off to the sinks) and
+ * capture_ctl.c (the kernel queue: socket, bind, configuration messages,
+ * unbind; the thread's start and end).
  */
 #ifndef SYNSINK_CAPTURE_INT_H
 #define SYNSINK_CAPTURE_INT_H
@@ -55,6 +56,9 @@ struct capture_rx {
  * -errno), or 1 when no such ack was in it. */
 int capture_datagram(struct capture *c, const char *buf, size_t len, uint32_t seq,
 		     uint64_t now_real, uint64_t now_mono);
+/* Verdict for every pending packet, then the pending events go to the
+ * sinks (source_emit).  nfqrx.c calls it when the batch is full. */
+void capture_publish(struct capture *c);
 /* Sends a config message and waits for its ack, at most CONFIG_ACK_NS;
  * packets arriving meanwhile are handled (they wait for the next
  * verdict).  Returns 0, the kernel's -errno, or -ETIMEDOUT. */

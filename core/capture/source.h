@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * source.h - what every capture source shares: where its events go.
+ *
+ * A source turns what the kernel hands over into struct synsink_event and
+ * gives the sinks each batch.  NFQUEUE (capture.c, nfqrx.c, capture_ctl.c)
+ * holds every SYN until its verdict; the sources to come only watch: NFLOG
+ * (nfnetlink_log: NFULNL_MSG_PACKET messages on a netlink socket, with a
+ * per-group sequence number instead of packet ids, no verdict) and eBPF
+ * (records a tc program writes to a BPF ring buffer, read with
+ * ring_buffer__poll/consume).  Each is the same shape:
+ *
+ *   - one thread per kernel object (queue, log group, ring buffer), named
+ *     after it, owning ring ring_idx of every sink (the rings are single
+ *     producer);
+ *   - it reads without blocking until the kernel's side runs dry, decodes
+ *     into its own pending batch (no heap per packet), does what its kind
+ *     must first (NFQUEUE: one batch verdict), then source_emit();
+ *   - its counters are a struct queue_stats (stats.h) that only its thread
+ *     writes; a gap in the kernel's numbering (NFQUEUE ids, NFLOG
+ *     sequence numbers, the ring buffer's lost-sample count) is id_gaps;
+ *   - it stops when stop_fd is readable, after reading what is queued.
+ *
+ * The retransmit check and the hand-off to the sinks are here, once.
+ */
+#ifndef SYNSINK_SOURCE_H
+#define SYNSINK_SOURCE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <synsink/event.h>
+
+#include "retx.h"
+#include "stats.h"
+
+struct sink;
+
+/* A source's output: the sinks, its ring in each, the retransmit table. */
+struct source_out {
+	struct sink **sinks; /* every sink; ring ring_idx of each is ours */
+	size_t n_sinks, ring_idx;
+	struct retx_table retx;
+	int dedup; /* drop retransmitted SYNs instead of marking them */
+};
+
+/*
+ * Marks (or, with dedup, drops) the retransmitted SYNs among ev[0..n),
+ * counts the rest as events, and pushes them to every sink's ring.  hash
+ * is scratch room for n hashes.  Returns how many went out.  The source's
+ * thread only.
+ */
+size_t source_emit(struct source_out *o, struct queue_stats *st, struct synsink_event *ev,
+		   uint32_t *hash, size_t n);
+
+#endif
