@@ -131,14 +131,13 @@ static size_t host_format_json(const struct synsink_host *h, const struct synsin
 	return syn_format_json_sel(ev, buf, len, s->fields); /* take_fields set it */
 }
 
-/* fields=: the keys, known and of features that are on, for a sink that
- * writes JSON (a plugin's option "format" set to "text" does not).
- * Returns 0 or -EINVAL with err. */
+/* fields=: the keys, known and of features that are on.  A plugin that
+ * may write text (SYNSINK_PLUGIN_TEXT) is told, and refuses it for an
+ * instance that does; a plugin without that flag writes JSON.  Returns 0
+ * or -EINVAL with err. */
 static int take_fields(struct sink *s, const char *list, char *err, size_t errlen)
 {
-	const struct synsink_plugin *d = s->pl.desc;
 	char why[256];
-	size_t i;
 
 	s->fields = SF_ALL;
 	if (!list)
@@ -147,16 +146,8 @@ static int take_fields(struct sink *s, const char *list, char *err, size_t errle
 		snprintf(err, errlen, "sink %s: %s", s->spec.name, why);
 		return -EINVAL;
 	}
-	for (i = 0; i < d->n_options; i++) {
-		if (!strcmp(d->options[i].name, "format") && s->vals[i].str &&
-		    !strcmp(s->vals[i].str, "text")) {
-			snprintf(
-				err, errlen,
-				"sink %s: option 'fields' selects JSON keys, and this sink writes text (format=json)",
-				s->spec.name);
-			return -EINVAL;
-		}
-	}
+	if (s->pl.desc->flags & SYNSINK_PLUGIN_TEXT)
+		s->host.flags |= SYNSINK_HOST_FIELDS;
 	return 0;
 }
 
@@ -336,7 +327,7 @@ int sink_open(struct sink **out, const char *spec_arg, const struct sink_env *en
 	s->host.now_ns = clock_mono_ns;
 	s->host.settle = host_settle;
 	s->host.wake = host_wake;
-	s->host.flags = s->spooling ? SYNSINK_HOST_SPOOL : 0;
+	s->host.flags |= s->spooling ? SYNSINK_HOST_SPOOL : 0;
 	s->host.sensor = syn_sensor();
 	ret = plugin_open(s);
 	if (ret) {

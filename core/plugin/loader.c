@@ -68,7 +68,7 @@ static bool reserved_zero(const struct synsink_plugin *d)
 	for (i = 0; i < ARRAY_SIZE(d->reserved); i++)
 		if (d->reserved[i])
 			return false;
-	return !d->reserved0;
+	return true;
 }
 
 static int check_descriptor(const struct synsink_plugin *d, const char *name, const char *path,
@@ -95,6 +95,11 @@ static int check_descriptor(const struct synsink_plugin *d, const char *name, co
 	}
 	if (!reserved_zero(d)) {
 		snprintf(err, errlen, "%s: plugin sets reserved fields (they must be zero)", path);
+		return -EINVAL;
+	}
+	if (d->flags & ~(uint32_t)SYNSINK_PLUGIN_FLAGS) {
+		snprintf(err, errlen, "%s: plugin sets flags this synsink does not know (0x%x)",
+			 path, d->flags & ~(uint32_t)SYNSINK_PLUGIN_FLAGS);
 		return -EINVAL;
 	}
 	if (!d->name || strcmp(d->name, name)) {

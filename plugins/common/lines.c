@@ -62,7 +62,7 @@ static int put_chunk(int fd, const char *buf, size_t used, uint64_t seq, size_t 
 }
 
 int lines_write(int fd, const struct synsink_event *ev, size_t n, uint64_t seq,
-		const struct synsink_host *h, lines_format_fn format, char *buf, size_t cap,
+		const struct synsink_host *h, fmt_fn format, char *buf, size_t cap,
 		const struct lines_counts *c)
 {
 	struct settle_run r = SETTLE_RUN_INIT(h);

@@ -15,8 +15,7 @@
 
 #include <synsink/plugin.h>
 
-typedef size_t (*lines_format_fn)(const struct synsink_host *h, const struct synsink_event *ev,
-				  char *buf, size_t len);
+#include "fmtpick.h"
 
 /* What a batch came to, added to the sink's counters. */
 struct lines_counts {
@@ -37,7 +36,7 @@ struct lines_counts {
  * failed (EINTR is retried).
  */
 int lines_write(int fd, const struct synsink_event *ev, size_t n, uint64_t seq,
-		const struct synsink_host *h, lines_format_fn format, char *buf, size_t cap,
+		const struct synsink_host *h, fmt_fn format, char *buf, size_t cap,
 		const struct lines_counts *c);
 
 #endif

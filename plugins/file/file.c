@@ -58,7 +58,7 @@ static const struct synsink_option options[N_OPTS] = {
 
 struct file_sink {
 	const struct synsink_host *host;
-	lines_format_fn format;
+	fmt_fn format;
 	const char *path;
 	mode_t mode;
 	int fsync;
@@ -81,6 +81,7 @@ static int open_path(struct file_sink *s)
 static int file_open(void **state, const struct synsink_value *v, const struct synsink_host *host)
 {
 	struct file_sink *s;
+	fmt_fn format;
 	unsigned long mode;
 	char *end;
 	int fd;
@@ -107,11 +108,14 @@ static int file_open(void **state, const struct synsink_value *v, const struct s
 			  v[OPT_MODE].str);
 		return -EINVAL;
 	}
+	format = fmt_pick(host, v[OPT_FORMAT].num == FMT_JSON);
+	if (!format)
+		return -EINVAL;
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
 	s->host = host;
-	s->format = v[OPT_FORMAT].num == FMT_JSON ? host->format_json : host->format_text;
+	s->format = format;
 	s->path = v[OPT_PATH].str;
 	s->mode = (mode_t)mode;
 	s->fsync = (int)v[OPT_FSYNC].num;
@@ -219,6 +223,7 @@ static void file_stats(void *state, synsink_emit_fn emit, void *arg)
 
 static const struct synsink_plugin file_plugin = {
 	SYNSINK_PLUGIN_INIT,
+	.flags = SYNSINK_PLUGIN_TEXT,
 	.name = "file",
 	.description = "one line per event appended to a file, reopened on SIGHUP (logrotate)",
 	.options = options,

@@ -25,6 +25,7 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
+#include "fmtpick.h"
 #include "ksink.h"
 #include "tlsopt.h"
 /* Choices by name: an enum value indexes its own string. */
@@ -251,6 +252,10 @@ static int kafka_open(void **state, const struct synsink_value *v, const struct 
 	s->topic = v[OPT_TOPIC].str;
 	s->key = (int)v[OPT_KEY].num;
 	s->json = v[OPT_FORMAT].num == FMT_JSON;
+	if (!fmt_pick(host, s->json)) {
+		free(s);
+		return -EINVAL;
+	}
 	conf = rd_kafka_conf_new();
 	for (i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++)
 		if (conf_set(s, conf, defaults[i][0], defaults[i][1]))
@@ -451,6 +456,7 @@ static void kafka_stats(void *state, synsink_emit_fn emit, void *arg)
 
 static const struct synsink_plugin kafka_plugin = {
 	SYNSINK_PLUGIN_INIT,
+	.flags = SYNSINK_PLUGIN_TEXT,
 	.name = "kafka",
 	.description =
 		"Apache Kafka via librdkafka: acks=all, idempotent, delivery reports counted",

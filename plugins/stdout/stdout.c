@@ -41,7 +41,7 @@ static const struct synsink_option options[] = {
 
 struct stdout_sink {
 	const struct synsink_host *host;
-	lines_format_fn format;
+	fmt_fn format;
 	int fd;
 	int closed; /* EPIPE or another hard error seen */
 	/* Read by stats(). */
@@ -52,6 +52,7 @@ struct stdout_sink {
 static int stdout_open(void **state, const struct synsink_value *v, const struct synsink_host *host)
 {
 	struct stdout_sink *s;
+	fmt_fn format;
 
 	/* Checked now: an fd opened later (a file sink's file) must not
 	 * become this sink's output. */
@@ -60,11 +61,14 @@ static int stdout_open(void **state, const struct synsink_value *v, const struct
 			  errno == EBADF ? "not open" : strerror(errno));
 		return -EBADF;
 	}
+	format = fmt_pick(host, v[OPT_FORMAT].num == FMT_JSON);
+	if (!format)
+		return -EINVAL;
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
 	s->host = host;
-	s->format = v[OPT_FORMAT].num == FMT_JSON ? host->format_json : host->format_text;
+	s->format = format;
 	s->fd = (int)v[OPT_FD].num;
 	*state = s;
 	return 0;
@@ -124,6 +128,7 @@ static void stdout_stats(void *state, synsink_emit_fn emit, void *arg)
 
 static const struct synsink_plugin stdout_plugin = {
 	SYNSINK_PLUGIN_INIT,
+	.flags = SYNSINK_PLUGIN_TEXT,
 	.name = "stdout",
 	.description = "one line per event on standard output (text or JSON)",
 	.options = options,

@@ -34,6 +34,7 @@
 
 #include <synsink/plugin.h>
 
+#include "fmtpick.h"
 #include "frame.h"
 #include "link.h"
 #include "outbox.h"
@@ -272,6 +273,10 @@ static int syslog_open(void **state, const struct synsink_value *v, const struct
 		return -EINVAL; /* a usage error */
 	}
 	s->json = v[OPT_FORMAT].num == FMT_JSON;
+	if (!fmt_pick(host, s->json)) {
+		free(s);
+		return -EINVAL;
+	}
 	s->max_size = v[OPT_MAX_SIZE].num;
 	s->hdr.facility = (unsigned int)v[OPT_FACILITY].num;
 	s->hdr.severity = (unsigned int)v[OPT_SEVERITY].num;
@@ -392,6 +397,7 @@ static void syslog_stats(void *state, synsink_emit_fn emit, void *arg)
 
 static const struct synsink_plugin syslog_plugin = {
 	SYNSINK_PLUGIN_INIT,
+	.flags = SYNSINK_PLUGIN_TEXT,
 	.name = "syslog",
 	.description =
 		"syslog, RFC 3164 or 5424: local socket, UDP, or TCP or TLS with octet counting",

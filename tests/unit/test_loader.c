@@ -103,6 +103,13 @@ static void test_reserved(void **state)
 	expect_refusal(TEST_PLUGIN_DIR, "reserved", -EINVAL, "plugin sets reserved fields");
 }
 
+static void test_bad_flags(void **state)
+{
+	(void)state;
+	expect_refusal(TEST_PLUGIN_DIR, "bad_flags", -EINVAL,
+		       "plugin sets flags this synsink does not know (0x80000000)");
+}
+
 static void test_bad_layout(void **state)
 {
 	(void)state;
@@ -273,7 +280,7 @@ static void test_list(void **state)
 	FILE *f = open_memstream(&text, &len);
 
 	(void)state;
-	assert_int_equal(plugin_list(TEST_PLUGIN_DIR, f), 2); /* good, thread_log */
+	assert_int_equal(plugin_list(TEST_PLUGIN_DIR, f), 3); /* good, thread_log, textual */
 	fclose(f);
 	assert_non_null(strstr(text, "good - a valid test plugin"));
 	assert_non_null(strstr(text, "mode             choice  (a|b) default: a"));
@@ -290,6 +297,7 @@ int main(void)
 		cmocka_unit_test(test_bad_abi),
 		cmocka_unit_test(test_abi1),
 		cmocka_unit_test(test_reserved),
+		cmocka_unit_test(test_bad_flags),
 		cmocka_unit_test(test_bad_layout),
 		cmocka_unit_test(test_no_symbol),
 		cmocka_unit_test(test_bad_options),

@@ -26,6 +26,22 @@
  * through host->settle().  By the time close() returns, every event taken
  * must be settled: what a plugin could not deliver it settles
  * SYNSINK_REQUEUE, and the core spools it (or counts it undelivered).
+ *
+ * Lifetimes:
+ *   - the events of a write() are the core's: valid until write() returns
+ *     when it answers SYNSINK_OK, SYNSINK_RETRY or SYNSINK_ERROR, and, when
+ *     it answers SYNSINK_PENDING, until each one is settled (a plugin may
+ *     keep pointers into them till then, never after);
+ *   - the option values open() gets (values[], their strings, a prefix
+ *     option's kv) and the host stay valid until close() returns: keep
+ *     pointers to them, no copy needed;
+ *   - what the plugin's stats() emits is read before emit returns.
+ *
+ * Sizes: a plugin built against an older header sees a smaller struct
+ * synsink_host; the core's struct_size says how much of it there is.
+ * Before using a member added after the plugin's own minimum ABI, check
+ * it with SYNSINK_HOST_HAS(host, member).  The core checks the
+ * descriptor's struct_size the same way (it must be the core's own).
  */
 #ifndef SYNSINK_PLUGIN_H
 #define SYNSINK_PLUGIN_H
@@ -39,21 +55,20 @@
 #define SYNSINK_PLUGIN_ABI    4
 #define SYNSINK_PLUGIN_SYMBOL "synsink_plugin_entry"
 
-/*
- * Answers of write():
- *   SYNSINK_OK       taken and delivered (a sink done in write(): stdout,
- *                    a file, a datagram)
- *   SYNSINK_PENDING  taken; each event's outcome follows through
- *                    host->settle(), maybe before write() returns
- *   SYNSINK_RETRY    not taken, for now (server away, buffer full): the
- *                    core keeps the batch, backs off and offers it again
- *   SYNSINK_ERROR    not taken, and never will be: the core counts the
- *                    batch failed
- */
-#define SYNSINK_OK	0
-#define SYNSINK_PENDING 1
-#define SYNSINK_RETRY	2
-#define SYNSINK_ERROR	(-1)
+/* What write() answers (it returns int, one of these). */
+enum synsink_answer {
+	/* taken and delivered (a sink done in write(): stdout, a file, a
+	 * datagram) */
+	SYNSINK_OK = 0,
+	/* taken; each event's outcome follows through host->settle(), maybe
+	 * before write() returns */
+	SYNSINK_PENDING = 1,
+	/* not taken, for now (server away, buffer full): the core keeps the
+	 * batch, backs off and offers it again */
+	SYNSINK_RETRY = 2,
+	/* not taken, and never will be: the core counts the batch failed */
+	SYNSINK_ERROR = -1,
+};
 
 /* Outcomes for host->settle(). */
 enum synsink_outcome {
@@ -145,6 +160,26 @@ struct synsink_host {
 /* host->flags: the core spools what this sink cannot take, so a server
  * away at open() need not stop synsink from starting. */
 #define SYNSINK_HOST_SPOOL (1u << 0)
+/* host->flags: the sink's spec has fields=, a selection of JSON keys that
+ * host->format_json applies.  Set for plugins with SYNSINK_PLUGIN_TEXT. */
+#define SYNSINK_HOST_FIELDS (1u << 1)
+
+/* Whether h has member: a plugin built for a later header than the core's
+ * must check before it uses a member the core may not have. */
+#define SYNSINK_HOST_HAS(h, member)                                                            \
+	(offsetof(struct synsink_host, member) + sizeof(((struct synsink_host *)0)->member) <= \
+	 (h)->struct_size)
+
+/* struct synsink_plugin's flags. */
+/* Some instances write the origin's text line (host->format_text), not
+ * JSON, so fields= cannot apply to them, and only the plugin knows which
+ * (an option of its own says).  The core then sets SYNSINK_HOST_FIELDS
+ * when fields= is given, and open() refuses (-EINVAL, one line) an
+ * instance that writes text with it.  Without this flag every instance is
+ * taken to write JSON through host->format_json. */
+#define SYNSINK_PLUGIN_TEXT (1u << 0)
+/* Every flag this header knows; the core refuses a plugin with another. */
+#define SYNSINK_PLUGIN_FLAGS SYNSINK_PLUGIN_TEXT
 
 /* Called by a plugin's stats() once per counter. */
 typedef void (*synsink_emit_fn)(void *arg, const char *name, uint64_t value);
@@ -154,7 +189,7 @@ struct synsink_plugin {
 	uint32_t struct_size;	 /* sizeof(struct synsink_plugin) */
 	uint16_t ptr_size;	 /* sizeof(void *) */
 	uint16_t event_size;	 /* sizeof(struct synsink_event) */
-	uint32_t reserved0;	 /* zero (checked) */
+	uint32_t flags;		 /* SYNSINK_PLUGIN_*; a zero reserved field before */
 	const char *name;	 /* equals the file name without ".so" */
 	const char *description; /* one line */
 	const struct synsink_option *options;
@@ -165,9 +200,9 @@ struct synsink_plugin {
 	 * open logs at SYNSINK_LOG_ERR becomes synsink's one error line. */
 	int (*open)(void **state, const struct synsink_value *values,
 		    const struct synsink_host *host);
-	/* Offers n events numbered seq .. seq+n-1; returns one of
-	 * SYNSINK_OK, SYNSINK_PENDING, SYNSINK_RETRY, SYNSINK_ERROR.  Must
-	 * not block for long: a sink whose server is away says RETRY. */
+	/* Offers n events numbered seq .. seq+n-1; returns an enum
+	 * synsink_answer.  Must not block for long: a sink whose server is
+	 * away says SYNSINK_RETRY. */
 	int (*write)(void *state, const struct synsink_event *ev, size_t n, uint64_t seq);
 	/* Pushes out what is buffered, waiting at most timeout_ms (0: do what
 	 * can be done now; the core calls it so on its idle tick).  Returns
