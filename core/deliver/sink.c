@@ -142,7 +142,7 @@ static int take_fields(struct sink *s, const char *list, char *err, size_t errle
 	s->fields = SF_ALL;
 	if (!list)
 		return 0;
-	if (syn_fields_parse(list, &s->fields, why, sizeof(why))) {
+	if (syn_fields_parse(list, syn_format_features(), &s->fields, why, sizeof(why))) {
 		snprintf(err, errlen, "sink %s: %s", s->spec.name, why);
 		return -EINVAL;
 	}

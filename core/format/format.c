@@ -210,8 +210,18 @@ static void put_json_str(struct out *o, const char *s, size_t max)
 /* Literals go out with their length known at compile time: the JSON line
  * is some forty keys and values, and strlen() on each showed in profiles. */
 #define put_lit(o, s) put_mem((o), (s), sizeof(s) - 1)
-#define KEY(k)	      ",\"" k "\":"
-#define put_key(o, k) put_lit((o), KEY(k))
+
+/* The keys as written, ,"name": from fields.h's one list; put_key's
+ * constant index folds to the literal and its length. */
+static const struct {
+	const char *s;
+	unsigned char n;
+} json_key[SF_N] = {
+#define JSON_KEY(id, name) [SF_##id] = { ",\"" name "\":", sizeof(",\"" name "\":") - 1 },
+	SYN_FIELDS(JSON_KEY)
+#undef JSON_KEY
+};
+#define put_key(o, id) put_mem((o), json_key[SF_##id].s, json_key[SF_##id].n)
 
 static inline void put_bool(struct out *o, int v)
 {
@@ -221,8 +231,8 @@ static inline void put_bool(struct out *o, int v)
 		put_lit(o, "false");
 }
 
-#define put_kuint(o, k, v) (put_key((o), k), put_uint((o), (v), 0))
-#define put_kbool(o, k, v) (put_key((o), k), put_bool((o), (v)))
+#define put_kuint(o, id, v) (put_key((o), id), put_uint((o), (v), 0))
+#define put_kbool(o, id, v) (put_key((o), id), put_bool((o), (v)))
 
 /* Whether the selection (a uint64_t want in scope) has key K: an SF_ name
  * without its prefix (fields.h). */
@@ -306,7 +316,7 @@ static void put_opts(struct out *o, const struct synsink_event *ev)
 {
 	unsigned int i;
 
-	put_key(o, "opts");
+	put_key(o, OPTS);
 	put_ch(o, '[');
 	for (i = 0; i < ev->n_opts && i < SYNSINK_MAX_OPTS; i++) {
 		const char *name = syn_optname(ev->opt_order[i]);
@@ -332,7 +342,7 @@ static void put_fp(struct out *o, const struct syn_sig *sig)
 		o->spent = 1;
 		return;
 	}
-	put_key(o, "fp");
+	put_key(o, FP);
 	put_ch(o, '"');
 	put_mem(o, sig->fp, sig->fp_len);
 	put_ch(o, '"');
@@ -354,19 +364,19 @@ static void put_os(struct out *o, const struct syn_sig *sig, uint64_t want)
 	const struct p0f_label *l = sig->label;
 
 	if (W(OS)) {
-		put_key(o, "os");
+		put_key(o, OS);
 		put_json_str_or_null(o, l ? l->text : NULL);
 	}
 	if (W(OS_CLASS)) {
-		put_key(o, "os_class");
+		put_key(o, OS_CLASS);
 		put_json_str_or_null(o, l ? l->cls : NULL);
 	}
 	if (W(OS_FLAVOR)) {
-		put_key(o, "os_flavor");
+		put_key(o, OS_FLAVOR);
 		put_json_str_or_null(o, l && *l->flavor ? l->flavor : NULL);
 	}
 	if (W(OS_MATCH)) {
-		put_key(o, "os_match");
+		put_key(o, OS_MATCH);
 		put_ch(o, '"');
 		put_str(o, p0f_how_name(sig->how));
 		put_ch(o, '"');
@@ -393,20 +403,20 @@ static void put_owner(struct out *o, const struct synsink_event *ev, uint64_t wa
 	bool proc;
 
 	if (W(UID)) {
-		put_key(o, "uid");
+		put_key(o, UID);
 		ids ? put_uint(o, ev->uid, 0) : put_lit(o, "null");
 	}
 	if (W(GID)) {
-		put_key(o, "gid");
+		put_key(o, GID);
 		ids ? put_uint(o, ev->gid, 0) : put_lit(o, "null");
 	}
 	if (W(USER)) {
-		put_key(o, "user");
+		put_key(o, USER);
 		put_text_or_null(o, ids && owner_user(ev->uid, user, sizeof(user)) ? user : NULL,
 				 sizeof(user));
 	}
 	if (W(SECCTX)) {
-		put_key(o, "secctx");
+		put_key(o, SECCTX);
 		put_text_or_null(o, ev->owner & SYNSINK_OWN_SECCTX ? secctx_name(ev->secctx) : NULL,
 				 SECCTX_MAX_LEN);
 	}
@@ -416,28 +426,28 @@ static void put_owner(struct out *o, const struct synsink_event *ev, uint64_t wa
 		(SF_BIT(SF_EXE) | SF_BIT(SF_CGROUP) | SF_BIT(SF_UNIT) | SF_BIT(SF_CONTAINER))) &&
 	       owner_proc_get(ev, &p);
 	if (W(PID)) {
-		put_key(o, "pid");
+		put_key(o, PID);
 		ev->owner &SYNSINK_OWN_PID ? put_uint(o, ev->pid, 0) : put_lit(o, "null");
 	}
 	if (W(COMM)) {
-		put_key(o, "comm");
+		put_key(o, COMM);
 		put_text_or_null(o, ev->owner & SYNSINK_OWN_PID ? ev->comm : NULL,
 				 sizeof(ev->comm));
 	}
 	if (W(EXE)) {
-		put_key(o, "exe");
+		put_key(o, EXE);
 		put_text_or_null(o, proc ? p.exe : NULL, sizeof(p.exe));
 	}
 	if (W(CGROUP)) {
-		put_key(o, "cgroup");
+		put_key(o, CGROUP);
 		put_text_or_null(o, proc ? p.cgroup : NULL, sizeof(p.cgroup));
 	}
 	if (W(UNIT)) {
-		put_key(o, "unit");
+		put_key(o, UNIT);
 		put_text_or_null(o, proc ? p.unit : NULL, sizeof(p.unit));
 	}
 	if (W(CONTAINER)) {
-		put_key(o, "container");
+		put_key(o, CONTAINER);
 		put_text_or_null(o, proc ? p.container : NULL, sizeof(p.container));
 	}
 }
@@ -447,7 +457,7 @@ static void put_mac(struct out *o, const struct synsink_event *ev)
 	static const char hex[] = "0123456789abcdef";
 	unsigned int i;
 
-	put_key(o, "mac");
+	put_key(o, MAC);
 	if (!(ev->flags & SYNSINK_F_HAS_HW)) {
 		put_lit(o, "null");
 		return;
@@ -484,107 +494,107 @@ size_t syn_format_json_sel(const struct synsink_event *ev, char *buf, size_t len
 	/* Every key is written with a comma before it; the first one's
 	 * becomes the brace at the end. */
 	if (W(V))
-		put_kuint(&o, "v", SYN_JSON_SCHEMA);
+		put_kuint(&o, V, SYN_JSON_SCHEMA);
 	if (W(V_MINOR))
-		put_kuint(&o, "v_minor", SYN_JSON_MINOR);
+		put_kuint(&o, V_MINOR, SYN_JSON_MINOR);
 	if (W(TS)) {
-		put_key(&o, "ts");
+		put_key(&o, TS);
 		put_ts(&o, ev->ts_ns);
 	}
 	if (W(QUEUE))
-		put_kuint(&o, "queue", ev->queue);
+		put_kuint(&o, QUEUE, ev->queue);
 	if (W(ID))
-		put_kuint(&o, "id", ev->packet_id);
+		put_kuint(&o, ID, ev->packet_id);
 	if (W(FAMILY)) {
-		put_key(&o, "family");
+		put_key(&o, FAMILY);
 		if (v6)
 			put_lit(&o, "\"ipv6\"");
 		else
 			put_lit(&o, "\"ipv4\"");
 	}
 	if (W(SRC)) {
-		put_key(&o, "src");
+		put_key(&o, SRC);
 		put_ch(&o, '"');
 		put_addr(&o, ev->family, ev->saddr);
 		put_ch(&o, '"');
 	}
 	if (W(SPORT))
-		put_kuint(&o, "sport", ev->sport);
+		put_kuint(&o, SPORT, ev->sport);
 	if (W(DST)) {
-		put_key(&o, "dst");
+		put_key(&o, DST);
 		put_ch(&o, '"');
 		put_addr(&o, ev->family, ev->daddr);
 		put_ch(&o, '"');
 	}
 	if (W(DPORT))
-		put_kuint(&o, "dport", ev->dport);
+		put_kuint(&o, DPORT, ev->dport);
 	if (W(TTL))
-		put_kuint(&o, "ttl", ev->ttl);
+		put_kuint(&o, TTL, ev->ttl);
 	if (W(TOS))
-		put_kuint(&o, "tos", ev->tos);
+		put_kuint(&o, TOS, ev->tos);
 	if (v6) {
 		if (W(FLOWLABEL))
-			put_kuint(&o, "flowlabel", ev->flowlabel);
+			put_kuint(&o, FLOWLABEL, ev->flowlabel);
 		if (W(EXTHDRS))
-			put_kuint(&o, "exthdrs", ev->n_exthdr);
+			put_kuint(&o, EXTHDRS, ev->n_exthdr);
 	} else {
 		if (W(IP_ID))
-			put_kuint(&o, "ip_id", ev->ip_id);
+			put_kuint(&o, IP_ID, ev->ip_id);
 		if (W(IPOPT_LEN))
-			put_kuint(&o, "ipopt_len", ev->ipopt_len);
+			put_kuint(&o, IPOPT_LEN, ev->ipopt_len);
 	}
 	if (W(DF))
-		put_kbool(&o, "df", ev->flags & SYNSINK_F_IP_DF);
+		put_kbool(&o, DF, ev->flags & SYNSINK_F_IP_DF);
 	if (W(FRAG))
-		put_kbool(&o, "frag", ev->flags & SYNSINK_F_IP_MF);
+		put_kbool(&o, FRAG, ev->flags & SYNSINK_F_IP_MF);
 	if (W(WIN))
-		put_kuint(&o, "win", ev->win);
+		put_kuint(&o, WIN, ev->win);
 	if (W(SEQ))
-		put_kuint(&o, "seq", ev->seq);
+		put_kuint(&o, SEQ, ev->seq);
 	if (W(FLAGS))
-		put_kuint(&o, "flags", ev->tcp_flags);
+		put_kuint(&o, FLAGS, ev->tcp_flags);
 	if (W(ECN))
-		put_kbool(&o, "ecn", ev->flags & SYNSINK_F_ECN_SETUP);
+		put_kbool(&o, ECN, ev->flags & SYNSINK_F_ECN_SETUP);
 	if (W(PAYLOAD))
-		put_kuint(&o, "payload", ev->payload_len);
+		put_kuint(&o, PAYLOAD, ev->payload_len);
 	if (W(TRUNCATED))
-		put_kbool(&o, "truncated", ev->flags & SYNSINK_F_TRUNC);
+		put_kbool(&o, TRUNCATED, ev->flags & SYNSINK_F_TRUNC);
 	if (W(MSS) && (ev->opt_present & SYNSINK_HAS_MSS))
-		put_kuint(&o, "mss", ev->mss);
+		put_kuint(&o, MSS, ev->mss);
 	if (W(WSCALE) && (ev->opt_present & SYNSINK_HAS_WSCALE))
-		put_kuint(&o, "wscale", ev->wscale);
+		put_kuint(&o, WSCALE, ev->wscale);
 	if (W(SACKOK))
-		put_kbool(&o, "sackok", ev->opt_present & SYNSINK_HAS_SACKOK);
+		put_kbool(&o, SACKOK, ev->opt_present & SYNSINK_HAS_SACKOK);
 	if (ev->opt_present & SYNSINK_HAS_TS) {
 		if (W(TSVAL))
-			put_kuint(&o, "tsval", ev->tsval);
+			put_kuint(&o, TSVAL, ev->tsval);
 		if (W(TSECR))
-			put_kuint(&o, "tsecr", ev->tsecr);
+			put_kuint(&o, TSECR, ev->tsecr);
 	}
 	if (W(OPTS))
 		put_opts(&o, ev);
 	if (W(OPT_BAD))
-		put_kbool(&o, "opt_bad", ev->flags & SYNSINK_F_OPT_BAD);
+		put_kbool(&o, OPT_BAD, ev->flags & SYNSINK_F_OPT_BAD);
 	if (W(FP))
 		put_fp(&o, sig);
 	if (W(HOPS))
-		put_kuint(&o, "hops", syn_ittl(ev->ttl) - ev->ttl);
+		put_kuint(&o, HOPS, syn_ittl(ev->ttl) - ev->ttl);
 	if (W(RETX))
-		put_kbool(&o, "retx", ev->flags & SYNSINK_F_RETX);
+		put_kbool(&o, RETX, ev->flags & SYNSINK_F_RETX);
 	if (W(IN)) {
-		put_key(&o, "in");
+		put_key(&o, IN);
 		put_dev(&o, ev->indev, ev->indev_name);
 	}
 	if (W(OUT)) {
-		put_key(&o, "out");
+		put_key(&o, OUT);
 		put_dev(&o, ev->outdev, ev->outdev_name);
 	}
 	if (W(MARK))
-		put_kuint(&o, "mark", ev->mark);
+		put_kuint(&o, MARK, ev->mark);
 	if (W(MAC))
 		put_mac(&o, ev);
 	if (W(HOST)) {
-		put_key(&o, "host"); /* valid names need no escaping */
+		put_key(&o, HOST); /* valid names need no escaping */
 		put_ch(&o, '"');
 		put_str(&o, sensor);
 		put_ch(&o, '"');
@@ -610,4 +620,12 @@ size_t syn_format_json(const struct synsink_event *ev, char *buf, size_t len)
 bool syn_format_has_p0f(void)
 {
 	return p0f != NULL;
+}
+
+unsigned int syn_format_features(void)
+{
+	int lv = owner_level();
+
+	return (p0f ? SF_FEAT_P0F : 0) | (lv != OWNER_OFF ? SF_FEAT_OWNER : 0) |
+	       (lv == OWNER_FULL ? SF_FEAT_OWNER_FULL : 0);
 }

@@ -45,12 +45,15 @@ static void test_names_are_the_schemas(void **state)
 	assert_int_equal(n, SF_N);
 }
 
+/* The features syn_fields_parse is told are on. */
+static unsigned int feats;
+
 static uint64_t parse_ok(const char *list)
 {
 	char err[256] = "";
 	uint64_t m = 0;
 
-	assert_int_equal(syn_fields_parse(list, &m, err, sizeof(err)), 0);
+	assert_int_equal(syn_fields_parse(list, feats, &m, err, sizeof(err)), 0);
 	return m;
 }
 
@@ -59,7 +62,7 @@ static void refused(const char *list, const char *what)
 	char err[256] = "";
 	uint64_t m = 42;
 
-	assert_int_equal(syn_fields_parse(list, &m, err, sizeof(err)), -EINVAL);
+	assert_int_equal(syn_fields_parse(list, feats, &m, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, what));
 	assert_int_equal(m, 42); /* untouched */
 }
@@ -87,13 +90,20 @@ static void test_parse_needs_the_feature(void **state)
 	char err[256];
 
 	(void)state;
+	feats = syn_format_features();
+	assert_int_equal(feats, 0);
 	refused("src,os", "'os' needs a p0f database (--p0f-db)");
 	refused("uid", "'uid' needs --owner");
 	refused("pid", "'pid' needs --owner=full");
 	assert_int_equal(owner_open(OWNER_SOCKET, err, sizeof(err)), 0);
+	feats = syn_format_features();
+	assert_int_equal(feats, SF_FEAT_OWNER);
 	assert_int_equal(parse_ok("uid,secctx"), SF_BIT(SF_UID) | SF_BIT(SF_SECCTX));
 	refused("exe", "'exe' needs --owner=full");
 	owner_close();
+	feats = SF_FEAT_P0F | SF_FEAT_OWNER | SF_FEAT_OWNER_FULL;
+	assert_int_equal(parse_ok("os,exe"), SF_BIT(SF_OS) | SF_BIT(SF_EXE));
+	feats = 0;
 }
 
 static size_t sel(const struct synsink_event *ev, char *buf, size_t len, const char *list)
