@@ -133,7 +133,7 @@ static void capture_finish(struct capture *c)
 			c->queue, strerror(-ret));
 	read_available(c);
 	capture_publish(c);
-	if (c->kfd >= 0 && !kq_stats_read_fd(c->kfd, c->queue, &ks)) {
+	if (c->kfd >= 0 && !stats_kq_read_fd(c->kfd, c->queue, &ks)) {
 		if (ks.queue_total > 0 && send_verdict(c, ks.id_sequence) == 0)
 			stat_add(&c->st.verdicts, ks.queue_total);
 		c->kfinal = ks;

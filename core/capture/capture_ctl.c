@@ -54,7 +54,10 @@ void capture_unbind(struct capture *c)
  * before it starts any sink or capture thread (open_queues, then
  * sink_start, then capture_start); keep that order.
  */
-int capture_config(struct capture *c, struct nlmsghdr *nlh)
+/* Sends a config message and waits for its ack, at most CONFIG_ACK_NS;
+ * packets arriving meanwhile are handled (they wait for the next
+ * verdict).  Returns 0, the kernel's -errno, or -ETIMEDOUT. */
+static int capture_config(struct capture *c, struct nlmsghdr *nlh)
 {
 	struct capture_rx *rx = c->rx;
 	int fd = mnl_socket_get_fd(c->nl);
@@ -126,7 +129,7 @@ static void bind_error(struct capture *c, int ret, char *err, size_t errlen)
 {
 	struct kq_stats ks;
 
-	if ((ret == -EPERM || ret == -EBUSY) && !kq_stats_read(NFQ_PROC_PATH, c->queue, &ks) &&
+	if ((ret == -EPERM || ret == -EBUSY) && !stats_kq_read(NFQ_PROC_PATH, c->queue, &ks) &&
 	    ks.portid != c->portid)
 		snprintf(err, errlen,
 			 "queue %u is already bound by another process (netlink port %u)", c->queue,
@@ -264,7 +267,7 @@ int capture_kstats(struct capture *c, struct kq_stats *ks)
 	}
 	if (c->kfd < 0)
 		return -ENOENT;
-	return kq_stats_read_fd(c->kfd, c->queue, ks);
+	return stats_kq_read_fd(c->kfd, c->queue, ks);
 }
 
 void capture_close(struct capture *c)

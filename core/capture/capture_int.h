@@ -59,10 +59,6 @@ int capture_datagram(struct capture *c, const char *buf, size_t len, uint32_t se
 /* Verdict for every pending packet, then the pending events go to the
  * sinks (source_emit).  nfqrx.c calls it when the batch is full. */
 void capture_publish(struct capture *c);
-/* Sends a config message and waits for its ack, at most CONFIG_ACK_NS;
- * packets arriving meanwhile are handled (they wait for the next
- * verdict).  Returns 0, the kernel's -errno, or -ETIMEDOUT. */
-int capture_config(struct capture *c, struct nlmsghdr *nlh);
 /* The kernel queue's length; returns 0 or the kernel's -errno. */
 int capture_set_maxlen(struct capture *c, uint32_t maxlen);
 /* Unbinds the queue: no verdict is possible after it. */

@@ -11,7 +11,7 @@
 
 #include "util.h"
 
-const unsigned int lat_bounds_us[LAT_N_BUCKETS - 1] = {
+const unsigned int stats_lat_bounds_us[LAT_N_BUCKETS - 1] = {
 	1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 100000,
 };
 
@@ -19,7 +19,7 @@ const unsigned int lat_bounds_us[LAT_N_BUCKETS - 1] = {
 /* clang-format off */
 #define QC(k, m, h) { #k, m, h, offsetof(struct queue_stats, k) }
 /* clang-format on */
-const struct queue_counter queue_counters[] = {
+const struct queue_counter stats_queue_counters[] = {
 	QC(received, "synsink_packets_received_total", "Packets read from the queue."),
 	QC(events, "synsink_events_total", "SYNs decoded into events."),
 	QC(verdicts, "synsink_verdicts_total", "Packets accepted by sent verdicts."),
@@ -36,19 +36,19 @@ const struct queue_counter queue_counters[] = {
 	   "Retransmit table entries evicted before their window ended."),
 };
 #undef QC
-const size_t n_queue_counters = ARRAY_SIZE(queue_counters);
+const size_t stats_n_queue_counters = ARRAY_SIZE(stats_queue_counters);
 
 void stats_lat_add(struct queue_stats *st, uint64_t lat_ns, unsigned long long n)
 {
 	int b = 0;
 
-	while (b < LAT_N_BUCKETS - 1 && lat_ns > (uint64_t)lat_bounds_us[b] * 1000u)
+	while (b < LAT_N_BUCKETS - 1 && lat_ns > (uint64_t)stats_lat_bounds_us[b] * 1000u)
 		b++;
 	stat_add(&st->lat[b], n);
 	stat_add(&st->lat_sum_ns, lat_ns * n);
 }
 
-int kq_stats_parse(const char *line, struct kq_stats *ks)
+int stats_kq_parse(const char *line, struct kq_stats *ks)
 {
 	unsigned int v[9];
 	int n;
@@ -68,7 +68,7 @@ int kq_stats_parse(const char *line, struct kq_stats *ks)
 	return 0;
 }
 
-int kq_stats_read_fd(int fd, uint16_t queue, struct kq_stats *ks)
+int stats_kq_read_fd(int fd, uint16_t queue, struct kq_stats *ks)
 {
 	char buf[4096];
 	size_t used = 0;
@@ -91,7 +91,7 @@ int kq_stats_read_fd(int fd, uint16_t queue, struct kq_stats *ks)
 			struct kq_stats k;
 
 			*nl = '\0';
-			if (!kq_stats_parse(line, &k) && k.queue == queue) {
+			if (!stats_kq_parse(line, &k) && k.queue == queue) {
 				*ks = k;
 				return 0;
 			}
@@ -103,13 +103,13 @@ int kq_stats_read_fd(int fd, uint16_t queue, struct kq_stats *ks)
 	}
 }
 
-int kq_stats_read(const char *path, uint16_t queue, struct kq_stats *ks)
+int stats_kq_read(const char *path, uint16_t queue, struct kq_stats *ks)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC), ret;
 
 	if (fd < 0)
 		return -errno;
-	ret = kq_stats_read_fd(fd, queue, ks);
+	ret = stats_kq_read_fd(fd, queue, ks);
 	close(fd);
 	return ret;
 }
@@ -121,9 +121,9 @@ void stats_queue_json(struct strbuf *sb, uint16_t queue, const struct queue_stat
 	int i;
 
 	sb_printf(sb, "{\"queue\":%u", queue);
-	for (k = 0; k < n_queue_counters; k++)
-		sb_printf(sb, ",\"%s\":%llu", queue_counters[k].key,
-			  stat_get(queue_counter_of(st, &queue_counters[k])));
+	for (k = 0; k < stats_n_queue_counters; k++)
+		sb_printf(sb, ",\"%s\":%llu", stats_queue_counters[k].key,
+			  stat_get(queue_counter_of(st, &stats_queue_counters[k])));
 	sb_printf(sb, ",\"decode_errors\":{");
 	for (i = 1; i < SYN_ERR__COUNT; i++)
 		sb_printf(sb, "%s\"%s\":%llu", i > 1 ? "," : "",
@@ -132,7 +132,8 @@ void stats_queue_json(struct strbuf *sb, uint16_t queue, const struct queue_stat
 	sb_printf(sb, "},\"verdict_latency_us\":{");
 	for (i = 0; i < LAT_N_BUCKETS; i++) {
 		if (i < LAT_N_BUCKETS - 1)
-			sb_printf(sb, "\"le_%u\":%llu,", lat_bounds_us[i], stat_get(&st->lat[i]));
+			sb_printf(sb, "\"le_%u\":%llu,", stats_lat_bounds_us[i],
+				  stat_get(&st->lat[i]));
 		else
 			sb_printf(sb, "\"inf\":%llu,", stat_get(&st->lat[i]));
 	}

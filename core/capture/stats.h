@@ -16,7 +16,7 @@
  * its verdict being sent, in these buckets (upper bounds, microseconds;
  * the last is +Inf). */
 #define LAT_N_BUCKETS 15
-extern const unsigned int lat_bounds_us[LAT_N_BUCKETS - 1];
+extern const unsigned int stats_lat_bounds_us[LAT_N_BUCKETS - 1];
 
 /* Per-queue counters.  Only the queue's capture thread writes them (with
  * stat_add); any thread may read them. */
@@ -46,8 +46,8 @@ struct queue_counter {
 	const char *help;
 	size_t off; /* offsetof(struct queue_stats, ...) */
 };
-extern const struct queue_counter queue_counters[];
-extern const size_t n_queue_counters;
+extern const struct queue_counter stats_queue_counters[];
+extern const size_t stats_n_queue_counters;
 
 static inline const atomic_ullong *queue_counter_of(const struct queue_stats *st,
 						    const struct queue_counter *qc)
@@ -65,12 +65,12 @@ struct kq_stats {
 };
 
 /* Parses one line of that file.  Returns 0 or -EINVAL. */
-int kq_stats_parse(const char *line, struct kq_stats *ks);
+int stats_kq_parse(const char *line, struct kq_stats *ks);
 /* Finds queue's line in path.  Returns 0, -ENOENT (not bound), or -errno. */
-int kq_stats_read(const char *path, uint16_t queue, struct kq_stats *ks);
+int stats_kq_read(const char *path, uint16_t queue, struct kq_stats *ks);
 /* The same through fd, that file opened once: it is root's (0440), so
  * synsink opens it before --user drops the right to.  Any thread. */
-int kq_stats_read_fd(int fd, uint16_t queue, struct kq_stats *ks);
+int stats_kq_read_fd(int fd, uint16_t queue, struct kq_stats *ks);
 
 #define NFQ_PROC_PATH "/proc/net/netfilter/nfnetlink_queue"
 

@@ -155,7 +155,7 @@ static int section_start(struct config_file *cf, struct section *sec, struct see
 	if (flush_section(cf, sec))
 		return -ENOMEM;
 	name = trim(s + 6);
-	if (!sink_name_valid(name)) {
+	if (!sinkspec_name_valid(name)) {
 		snprintf(err, errlen, "%s:%d: bad sink name '%s'", cf->path, lineno, name);
 		return -EINVAL;
 	}

@@ -379,7 +379,7 @@ static int settle_settings(struct daemon *d, int argc, char **argv)
 		return EX_USAGE;
 	}
 	if (d->cfg.list_sinks) {
-		ret = plugin_list(d->plugin_dir, stdout);
+		ret = sinklist_print(d->plugin_dir, stdout);
 		if (ret < 0) {
 			log_msg(SYNSINK_LOG_ERR, "plugin directory %s: %s", d->plugin_dir,
 				strerror(-ret));

@@ -142,8 +142,8 @@ static void metrics_render(const struct metrics *m, struct strbuf *sb)
 	     "Connections to /metrics ended at their deadline (a client too slow).");
 	sb_printf(sb, "synsink_metrics_connections_cut_total %llu\n",
 		  (unsigned long long)atomic_load(&m->guard.cut));
-	for (k = 0; k < n_queue_counters; k++)
-		per_queue(m, sb, &queue_counters[k]);
+	for (k = 0; k < stats_n_queue_counters; k++)
+		per_queue(m, sb, &stats_queue_counters[k]);
 
 	help(sb, "synsink_decode_errors_total", "counter", "Packets not decoded, by kind.");
 	for (i = 0; i < m->n_caps; i++)
@@ -178,7 +178,7 @@ static void metrics_render(const struct metrics *m, struct strbuf *sb)
 				sb_printf(
 					sb,
 					"synsink_verdict_latency_seconds_bucket{queue=\"%u\",le=\"%g\"} %llu\n",
-					m->caps[i].queue, lat_bounds_us[b] / 1e6, acc);
+					m->caps[i].queue, stats_lat_bounds_us[b] / 1e6, acc);
 			else
 				sb_printf(
 					sb,

@@ -72,7 +72,7 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int plugin_list(const char *dir, FILE *out)
+int sinklist_print(const char *dir, FILE *out)
 {
 	char *names[256];
 	size_t n = 0, i;

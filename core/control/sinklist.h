@@ -7,6 +7,6 @@
 
 /* Prints every plugin in dir with its options; a plugin that does not load
  * is listed with the reason.  Returns the number listed, or -errno. */
-int plugin_list(const char *dir, FILE *out);
+int sinklist_print(const char *dir, FILE *out);
 
 #endif

@@ -8,14 +8,14 @@
  */
 #include "decode.h"
 
+#include <netinet/in.h>
 #include <string.h>
 #include <sys/socket.h>
 
-#define IPPROTO_TCP_ 6
-#define TH_SYN	     0x02
-#define TH_ACK	     0x10
-#define TH_ECE	     0x40
-#define TH_CWR	     0x80
+#define TH_SYN 0x02
+#define TH_ACK 0x10
+#define TH_ECE 0x40
+#define TH_CWR 0x80
 
 static inline uint16_t get16(const uint8_t *p)
 {
@@ -215,7 +215,7 @@ static enum syn_decode_err decode_ipv4(const uint8_t *pkt, size_t len, struct sy
 		ev->flags |= SYNSINK_F_IP_MF;
 	if (frag & 0x8000)
 		ev->flags |= SYNSINK_F_IP_RES;
-	if (pkt[9] != IPPROTO_TCP_)
+	if (pkt[9] != IPPROTO_TCP)
 		return SYN_ERR_NOT_TCP;
 	if (frag & 0x1fff)
 		return SYN_ERR_FRAGMENT;
@@ -249,13 +249,13 @@ static enum syn_decode_err decode_ipv6(const uint8_t *pkt, size_t len, struct sy
 		size_t hlen;
 
 		switch (next) {
-		case IPPROTO_TCP_:
+		case IPPROTO_TCP:
 			return decode_tcp(pkt + off, len - off, total - off, ev);
-		case 0:	 /* hop-by-hop */
-		case 43: /* routing */
-		case 60: /* destination options */
-		case 44: /* fragment */
-		case 51: /* authentication header */
+		case IPPROTO_HOPOPTS:
+		case IPPROTO_ROUTING:
+		case IPPROTO_DSTOPTS:
+		case IPPROTO_FRAGMENT:
+		case IPPROTO_AH:
 			break;
 		default: /* 59 no-next-header, ESP, UDP, ... */
 			return SYN_ERR_NOT_TCP;
@@ -264,7 +264,7 @@ static enum syn_decode_err decode_ipv6(const uint8_t *pkt, size_t len, struct sy
 		 * limit on the number of headers but the packet's length. */
 		if (len - off < 8)
 			return SYN_ERR_EXTHDR;
-		if (next == 44) {
+		if (next == IPPROTO_FRAGMENT) {
 			uint16_t fo = get16(pkt + off + 2);
 
 			hlen = 8;
@@ -272,7 +272,7 @@ static enum syn_decode_err decode_ipv6(const uint8_t *pkt, size_t len, struct sy
 				ev->flags |= SYNSINK_F_IP_MF;
 			if (fo & 0xfff8)
 				return SYN_ERR_FRAGMENT;
-		} else if (next == 51) {
+		} else if (next == IPPROTO_AH) {
 			hlen = ((size_t)pkt[off + 1] + 2) * 4;
 		} else {
 			hlen = ((size_t)pkt[off + 1] + 1) * 8;

@@ -13,7 +13,7 @@
 #define TH_ECE 0x40
 #define TH_CWR 0x80
 
-unsigned int syn_ittl(unsigned int ttl)
+unsigned int syn_fp_ittl(unsigned int ttl)
 {
 	if (ttl <= 32)
 		return 32;
@@ -70,7 +70,7 @@ static void olayout(struct out *b, const struct synsink_event *ev)
 	}
 }
 
-const char *const syn_quirk_names[SYN_Q__COUNT] = {
+const char *const syn_fp_quirk_names[SYN_Q__COUNT] = {
 	"df",	 "id+",	  "id-",    "ecn",  "0+",   "flow", "seq-", "ack+", "ack-",
 	"uptr+", "urgf+", "pushf+", "ts1-", "ts2+", "opt+", "exws", "bad",
 };
@@ -122,7 +122,7 @@ static void quirks(struct out *b, const struct synsink_event *ev)
 
 	for (i = 0; i < SYN_Q__COUNT; i++)
 		if (q & (1u << i))
-			item(b, &first, syn_quirk_names[i]);
+			item(b, &first, syn_fp_quirk_names[i]);
 }
 
 /* IPv4 and TCP headers without options, and with IPv6's fixed header. */
@@ -171,7 +171,7 @@ unsigned int syn_fp_win_multi(const struct synsink_event *ev, bool *mtu)
 size_t syn_fingerprint(const struct synsink_event *ev, char *buf, size_t len)
 {
 	struct out b = { buf, len, 0 };
-	unsigned int dist = syn_ittl(ev->ttl) - ev->ttl, multi;
+	unsigned int dist = syn_fp_ittl(ev->ttl) - ev->ttl, multi;
 	bool mtu = false;
 	size_t n;
 

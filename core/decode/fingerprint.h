@@ -65,13 +65,13 @@ enum syn_quirk {
 };
 
 /* The quirks' names in raw_sig ("df", "id+", ...), by enum syn_quirk. */
-extern const char *const syn_quirk_names[SYN_Q__COUNT];
+extern const char *const syn_fp_quirk_names[SYN_Q__COUNT];
 
 /* The SYN's quirks: bit (1u << SYN_Q_x) for each. */
 uint32_t syn_fp_quirks(const struct synsink_event *ev);
 
 /* The initial TTL a sender most likely used. */
-unsigned int syn_ittl(unsigned int ttl);
+unsigned int syn_fp_ittl(unsigned int ttl);
 
 /* The window as a multiple of the MSS (*mtu false) or the MTU (*mtu true),
  * as p0f tries them in turn; 0 when it is none of them. */

@@ -152,9 +152,9 @@ static int parse_quirks(struct parse *p, const char **s, struct p0f_sig *g)
 
 		/* the longest name that fits ("id+" before "id") */
 		for (i = 0; i < SYN_Q__COUNT; i++) {
-			size_t n = strlen(syn_quirk_names[i]);
+			size_t n = strlen(syn_fp_quirk_names[i]);
 
-			if (n > best_len && !strncmp(*s, syn_quirk_names[i], n) &&
+			if (n > best_len && !strncmp(*s, syn_fp_quirk_names[i], n) &&
 			    ((*s)[n] == ',' || (*s)[n] == ':')) {
 				best = i;
 				best_len = n;
@@ -164,7 +164,7 @@ static int parse_quirks(struct parse *p, const char **s, struct p0f_sig *g)
 			return fail(p, "unknown quirk at '%.10s'", *s);
 		if (g->ver == 6 && (best == SYN_Q_DF || best == SYN_Q_NZ_ID ||
 				    best == SYN_Q_ZERO_ID || best == SYN_Q_NZ_MBZ))
-			return fail(p, "'%s' is not valid for IPv6", syn_quirk_names[best]);
+			return fail(p, "'%s' is not valid for IPv6", syn_fp_quirk_names[best]);
 		if (g->ver == 4 && best == SYN_Q_FLOW)
 			return fail(p, "'flow' is not valid for IPv4");
 		g->quirks |= 1u << best;

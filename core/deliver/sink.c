@@ -293,7 +293,7 @@ int sink_open(struct sink **out, const char *spec_arg, const struct sink_env *en
 		snprintf(err, errlen, "out of memory");
 		return sink_fail(s, SINK_E_START);
 	}
-	if (sink_values_parse(s->pl.desc, &s->spec, s->vals, s->kvbuf, err, errlen) ||
+	if (option_values_parse(s->pl.desc, &s->spec, s->vals, s->kvbuf, err, errlen) ||
 	    take_secrets(s, env->spec_in_file, err, errlen) ||
 	    take_fields(s, o.fields, err, errlen))
 		return sink_fail(s, SINK_E_USAGE);

@@ -578,7 +578,7 @@ size_t syn_format_json_sel(const struct synsink_event *ev, char *buf, size_t len
 	if (W(FP))
 		put_fp(&o, sig);
 	if (W(HOPS))
-		put_kuint(&o, HOPS, syn_ittl(ev->ttl) - ev->ttl);
+		put_kuint(&o, HOPS, syn_fp_ittl(ev->ttl) - ev->ttl);
 	if (W(RETX))
 		put_kbool(&o, RETX, ev->flags & SYNSINK_F_RETX);
 	if (W(IN)) {
@@ -615,11 +615,6 @@ size_t syn_format_json_sel(const struct synsink_event *ev, char *buf, size_t len
 size_t syn_format_json(const struct synsink_event *ev, char *buf, size_t len)
 {
 	return syn_format_json_sel(ev, buf, len, SF_ALL);
-}
-
-bool syn_format_has_p0f(void)
-{
-	return p0f != NULL;
 }
 
 unsigned int syn_format_features(void)

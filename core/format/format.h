@@ -41,8 +41,6 @@ struct p0f_db;
 void syn_format_set_p0f(const struct p0f_db *db);
 /* The sensor name set. */
 const char *syn_sensor(void);
-/* Whether a p0f database is set. */
-bool syn_format_has_p0f(void);
 /* The keys beyond the fixed ones that events carry now: fields.h's
  * SF_FEAT_* for the p0f database and the --owner level. */
 unsigned int syn_format_features(void);

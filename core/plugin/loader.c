@@ -126,7 +126,7 @@ int plugin_load(const char *dir, const char *name, struct plugin *pl, char *err,
 	int dfd, fd, ret;
 
 	memset(pl, 0, sizeof(*pl));
-	if (!sink_name_valid(name)) {
+	if (!sinkspec_name_valid(name)) {
 		snprintf(err, errlen, "bad sink name '%s'", name);
 		return -EINVAL;
 	}

@@ -148,11 +148,11 @@ int option_table_check(const struct synsink_plugin *p, char *err, size_t errlen)
 			}
 			memcpy(stem, o->name, l - 1);
 			stem[l - 1] = '\0';
-			if (!sink_name_valid(stem)) {
+			if (!sinkspec_name_valid(stem)) {
 				snprintf(err, errlen, "option %u has a bad name", i);
 				return -EINVAL;
 			}
-		} else if (!o->name || !sink_name_valid(o->name)) {
+		} else if (!o->name || !sinkspec_name_valid(o->name)) {
 			snprintf(err, errlen, "option %u has a bad name", i);
 			return -EINVAL;
 		} else if (sinkspec_core_key(o->name)) {
@@ -197,9 +197,9 @@ static uint32_t prefix_option(const struct synsink_plugin *p, const char *key)
 	return p->n_options;
 }
 
-int sink_values_parse(const struct synsink_plugin *p, const struct sink_spec *spec,
-		      struct synsink_value *vals, struct synsink_kv *kvbuf, char *err,
-		      size_t errlen)
+int option_values_parse(const struct synsink_plugin *p, const struct sink_spec *spec,
+			struct synsink_value *vals, struct synsink_kv *kvbuf, char *err,
+			size_t errlen)
 {
 	size_t k, used = 0;
 	char why[256];

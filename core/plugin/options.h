@@ -23,8 +23,8 @@ int option_table_check(const struct synsink_plugin *p, char *err, size_t errlen)
  * prefix options go into kvbuf (SINKSPEC_MAX_KV entries), which must live
  * as long as vals.  An unknown or malformed key returns -EINVAL with err
  * naming the sink and the key. */
-int sink_values_parse(const struct synsink_plugin *p, const struct sink_spec *spec,
-		      struct synsink_value *vals, struct synsink_kv *kvbuf, char *err,
-		      size_t errlen);
+int option_values_parse(const struct synsink_plugin *p, const struct sink_spec *spec,
+			struct synsink_value *vals, struct synsink_kv *kvbuf, char *err,
+			size_t errlen);
 
 #endif

@@ -11,7 +11,7 @@
 
 #include "util.h"
 
-bool sink_name_valid(const char *name)
+bool sinkspec_name_valid(const char *name)
 {
 	size_t i, n = strlen(name);
 
@@ -41,7 +41,7 @@ int sinkspec_parse(const char *arg, struct sink_spec *spec, char *err, size_t er
 	if (p)
 		*p++ = '\0';
 	spec->name = spec->buf;
-	if (!sink_name_valid(spec->name)) {
+	if (!sinkspec_name_valid(spec->name)) {
 		snprintf(err, errlen, "--sink '%s': bad sink name '%s'", arg, spec->name);
 		goto fail;
 	}

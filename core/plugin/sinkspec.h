@@ -61,6 +61,6 @@ void sinkspec_free(struct sink_spec *spec);
 int sinkspec_take_core(struct sink_spec *spec, struct sink_core_opts *o, char *err, size_t errlen);
 
 /* Whether name is a plausible plugin name: [a-z0-9_-], 1..63 chars. */
-bool sink_name_valid(const char *name);
+bool sinkspec_name_valid(const char *name);
 
 #endif

@@ -81,7 +81,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				check_one_line("%s", err);
 				continue;
 			}
-			if (sink_values_parse(&plug, &spec, vals, kv, err, sizeof(err)))
+			if (option_values_parse(&plug, &spec, vals, kv, err, sizeof(err)))
 				check_one_line("%s", err);
 			sinkspec_free(&spec);
 		}

@@ -327,7 +327,7 @@ static int values(const char *arg, struct synsink_value *v, char *err, size_t le
 	int ret;
 
 	assert_int_equal(sinkspec_parse(arg, &s, err, len), 0);
-	ret = sink_values_parse(&plug, &s, v, kvbuf, err, len);
+	ret = option_values_parse(&plug, &s, v, kvbuf, err, len);
 	if (!ret) {
 		/* keep strings valid after the spec is freed */
 		static char keep[4][64];
@@ -427,7 +427,7 @@ static void test_prefix_option(void **state)
 	assert_int_equal(option_table_check(&p, err, sizeof(err)), 0);
 	assert_int_equal(sinkspec_parse("x:lib.a.b=1,topic=z,lib.c=x:1,y:2", &s, err, sizeof(err)),
 			 0);
-	assert_int_equal(sink_values_parse(&p, &s, v, kvbuf, err, sizeof(err)), 0);
+	assert_int_equal(option_values_parse(&p, &s, v, kvbuf, err, sizeof(err)), 0);
 	assert_string_equal(v[0].str, "z");
 	assert_int_equal(v[1].n_kv, 2);
 	assert_string_equal(v[1].kv[0].key, "a.b");
@@ -438,10 +438,10 @@ static void test_prefix_option(void **state)
 
 	/* "lib." alone is no key; other names are still unknown */
 	assert_int_equal(sinkspec_parse("x:lib.=1", &s, err, sizeof(err)), 0);
-	assert_int_equal(sink_values_parse(&p, &s, v, kvbuf, err, sizeof(err)), -22);
+	assert_int_equal(option_values_parse(&p, &s, v, kvbuf, err, sizeof(err)), -22);
 	sinkspec_free(&s);
 	assert_int_equal(sinkspec_parse("x:libx=1", &s, err, sizeof(err)), 0);
-	assert_int_equal(sink_values_parse(&p, &s, v, kvbuf, err, sizeof(err)), -22);
+	assert_int_equal(option_values_parse(&p, &s, v, kvbuf, err, sizeof(err)), -22);
 	assert_non_null(strstr(err, "unknown option 'libx'"));
 	sinkspec_free(&s);
 
@@ -471,7 +471,7 @@ static int values_with(const struct synsink_plugin *p, const char *arg, struct s
 		return 0;
 	assert_int_equal(sinkspec_parse(arg, &s, err, len), 0);
 	have = 1;
-	return sink_values_parse(p, &s, v, kvbuf, err, len);
+	return option_values_parse(p, &s, v, kvbuf, err, len);
 }
 
 /* A secret option: inline, or NAME_file=PATH handed on as a path for the

@@ -180,13 +180,13 @@ static void test_ack_bit(void **state)
 static void test_ittl(void **state)
 {
 	(void)state;
-	assert_int_equal(syn_ittl(1), 32);
-	assert_int_equal(syn_ittl(32), 32);
-	assert_int_equal(syn_ittl(33), 64);
-	assert_int_equal(syn_ittl(64), 64);
-	assert_int_equal(syn_ittl(100), 128);
-	assert_int_equal(syn_ittl(129), 255);
-	assert_int_equal(syn_ittl(255), 255);
+	assert_int_equal(syn_fp_ittl(1), 32);
+	assert_int_equal(syn_fp_ittl(32), 32);
+	assert_int_equal(syn_fp_ittl(33), 64);
+	assert_int_equal(syn_fp_ittl(64), 64);
+	assert_int_equal(syn_fp_ittl(100), 128);
+	assert_int_equal(syn_fp_ittl(129), 255);
+	assert_int_equal(syn_fp_ittl(255), 255);
 }
 
 static void test_short_buffer(void **state)

@@ -71,7 +71,7 @@ static struct fixture *open_sink(const char *extra)
 		 extra ? "," : "", extra ? extra : "");
 	assert_int_equal(sinkspec_parse(spec, &f.spec, err, sizeof(err)), 0);
 	assert_int_equal(
-		sink_values_parse(&kafka_plugin, &f.spec, f.vals, f.kvbuf, err, sizeof(err)), 0);
+		option_values_parse(&kafka_plugin, &f.spec, f.vals, f.kvbuf, err, sizeof(err)), 0);
 	assert_int_equal(kafka_open((void **)&f.s, f.vals, &host), 0);
 	f.mc = rd_kafka_handle_mock_cluster(f.s->rk);
 	assert_non_null(f.mc);
@@ -224,7 +224,8 @@ static void test_bad_property(void **state)
 
 	(void)state;
 	assert_int_equal(sinkspec_parse("kafka:rdkafka.acks=maybe", &spec, err, sizeof(err)), 0);
-	assert_int_equal(sink_values_parse(&kafka_plugin, &spec, vals, kvbuf, err, sizeof(err)), 0);
+	assert_int_equal(option_values_parse(&kafka_plugin, &spec, vals, kvbuf, err, sizeof(err)),
+			 0);
 	assert_int_equal(kafka_open(&st, vals, &host), -EINVAL);
 	sinkspec_free(&spec);
 }

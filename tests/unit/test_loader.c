@@ -280,13 +280,13 @@ static void test_list(void **state)
 	FILE *f = open_memstream(&text, &len);
 
 	(void)state;
-	assert_int_equal(plugin_list(TEST_PLUGIN_DIR, f), 3); /* good, thread_log, textual */
+	assert_int_equal(sinklist_print(TEST_PLUGIN_DIR, f), 3); /* good, thread_log, textual */
 	fclose(f);
 	assert_non_null(strstr(text, "good - a valid test plugin"));
 	assert_non_null(strstr(text, "mode             choice  (a|b) default: a"));
 	assert_non_null(strstr(text, "bad_abi - not loadable:"));
 	free(text);
-	assert_int_equal(plugin_list("/nonexistent-dir", stdout), -ENOENT);
+	assert_int_equal(sinklist_print("/nonexistent-dir", stdout), -ENOENT);
 }
 
 int main(void)

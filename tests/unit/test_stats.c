@@ -20,7 +20,7 @@ static void test_parse_line(void **state)
 
 	(void)state;
 	assert_int_equal(
-		kq_stats_parse("    1  12345     2 2  1024     3     4       99  1\n", &ks), 0);
+		stats_kq_parse("    1  12345     2 2  1024     3     4       99  1\n", &ks), 0);
 	assert_int_equal(ks.queue, 1);
 	assert_int_equal(ks.portid, 12345);
 	assert_int_equal(ks.queue_total, 2);
@@ -28,8 +28,8 @@ static void test_parse_line(void **state)
 	assert_int_equal(ks.queue_dropped, 3);
 	assert_int_equal(ks.user_dropped, 4);
 	assert_int_equal(ks.id_sequence, 99);
-	assert_int_equal(kq_stats_parse("1 2 3\n", &ks), -22);
-	assert_int_equal(kq_stats_parse("", &ks), -22);
+	assert_int_equal(stats_kq_parse("1 2 3\n", &ks), -22);
+	assert_int_equal(stats_kq_parse("", &ks), -22);
 }
 
 static void test_read_file(void **state)
@@ -45,12 +45,12 @@ static void test_read_file(void **state)
 	fputs("    0  100     0 2  1024     0     0        5  1\n", f);
 	fputs("    7  200     1 2  1024     0     2       50  1\n", f);
 	fclose(f);
-	assert_int_equal(kq_stats_read(path, 7, &ks), 0);
+	assert_int_equal(stats_kq_read(path, 7, &ks), 0);
 	assert_int_equal(ks.portid, 200);
 	assert_int_equal(ks.user_dropped, 2);
-	assert_int_equal(kq_stats_read(path, 3, &ks), -2);
+	assert_int_equal(stats_kq_read(path, 3, &ks), -2);
 	unlink(path);
-	assert_int_equal(kq_stats_read(path, 3, &ks), -2);
+	assert_int_equal(stats_kq_read(path, 3, &ks), -2);
 }
 
 static void test_queue_json(void **state)
@@ -95,14 +95,14 @@ static void test_counter_table(void **state)
 
 	(void)state;
 	memset(&st, 0, sizeof(st));
-	for (i = 0; i < n_queue_counters; i++)
-		stat_add((atomic_ullong *)queue_counter_of(&st, &queue_counters[i]), 100 + i);
+	for (i = 0; i < stats_n_queue_counters; i++)
+		stat_add((atomic_ullong *)queue_counter_of(&st, &stats_queue_counters[i]), 100 + i);
 	stats_queue_json(&sb, 1, &st, &ks);
 	sb_printf(&sb, "%c", '\0');
 	j = json_loads(sb.s, 0, &err);
 	assert_non_null(j);
-	for (i = 0; i < n_queue_counters; i++) {
-		const struct queue_counter *qc = &queue_counters[i];
+	for (i = 0; i < stats_n_queue_counters; i++) {
+		const struct queue_counter *qc = &stats_queue_counters[i];
 		size_t ml = strlen(qc->metric);
 
 		assert_int_equal(json_integer_value(json_object_get(j, qc->key)), 100 + i);
@@ -110,9 +110,9 @@ static void test_counter_table(void **state)
 		assert_true(ml > 6 && !strcmp(qc->metric + ml - 6, "_total"));
 		assert_true(qc->help[0] && qc->help[strlen(qc->help) - 1] == '.');
 		for (k = 0; k < i; k++) {
-			assert_string_not_equal(qc->key, queue_counters[k].key);
-			assert_string_not_equal(qc->metric, queue_counters[k].metric);
-			assert_true(qc->off != queue_counters[k].off);
+			assert_string_not_equal(qc->key, stats_queue_counters[k].key);
+			assert_string_not_equal(qc->metric, stats_queue_counters[k].metric);
+			assert_true(qc->off != stats_queue_counters[k].off);
 		}
 	}
 	json_decref(j);
