@@ -130,10 +130,11 @@ static const struct osfp_case cases[] = {
 	{ "ts_cut_off", AF_INET, 64, 0, DF, 0x0101, 0, 1024, 1, 0, 0x02, 0, 0, OPTS(ts_cut) },
 };
 
-/* Builds case c from src to dst into buf; returns its length or 0. */
-static size_t build(const struct osfp_case *c, uint16_t sport, uint16_t dport, const uint8_t *src,
-		    const uint8_t *dst, uint8_t *buf, size_t cap)
+/* Builds case i from src to dst into buf; returns its length or 0. */
+static size_t build(size_t i, uint16_t sport, uint16_t dport, const uint8_t src[16],
+		    const uint8_t dst[16], uint8_t *buf, size_t cap)
 {
+	const struct osfp_case *c = &cases[i];
 	struct tcp_spec t = { .sport = sport,
 			      .dport = dport,
 			      .seq = c->seq,
@@ -166,32 +167,15 @@ static size_t build(const struct osfp_case *c, uint16_t sport, uint16_t dport, c
 	return n;
 }
 
+static struct sg_case describe(size_t i)
+{
+	return (struct sg_case){ cases[i].name, cases[i].family, NULL };
+}
+
 int sg_osfp(int argc, char **argv)
 {
-	struct sg_crafted cr;
-	int fails = 0, ret;
-	size_t i;
+	static const struct sg_cases osfp = { "osfp", sizeof(cases) / sizeof(cases[0]),
+					      OSFP_SPORT_BASE, describe, build };
 
-	ret = sg_crafted_open(argc, argv, "osfp", &cr);
-	if (ret)
-		return ret;
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		const struct osfp_case *c = &cases[i];
-		uint16_t sport = (uint16_t)(OSFP_SPORT_BASE + i);
-		uint8_t buf[PKT_MAX], s[16], d[16];
-		size_t n;
-
-		sg_crafted_addrs(&cr, c->family, s, d);
-		n = build(c, sport, (uint16_t)cr.port, s, d, buf, sizeof(buf));
-		ret = n ? sg_crafted_send(&cr, c->family, buf, n) : 0;
-		if (!n || ret) {
-			fprintf(stderr, "syngen osfp: %s: %s\n", c->name,
-				n ? strerror(-ret) : "does not fit");
-			fails++;
-			continue;
-		}
-		printf("osfp %s %u\n", c->name, sport);
-	}
-	sg_crafted_close(&cr);
-	return fails ? 1 : 0;
+	return sg_crafted_run(argc, argv, &osfp);
 }

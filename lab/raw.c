@@ -260,7 +260,20 @@ static size_t odd_chain(const struct odd_case *c, uint8_t *chain, size_t cap)
 	return len;
 }
 
-int sg_crafted_open(int argc, char **argv, const char *mode, struct sg_crafted *c)
+/* What the crafted modes share: the addresses, the port, a raw socket
+ * per family. */
+struct sg_crafted {
+	struct sockaddr_storage dst4, dst6, src4, src6;
+	socklen_t l4, l6;
+	uint32_t port;
+	int fd4, fd6;
+};
+
+static void crafted_close(struct sg_crafted *c);
+
+/* Parses the options and opens the sockets.  Returns 0, 2 for a usage
+ * error, 1 for a socket error (said in one line each). */
+static int crafted_open(int argc, char **argv, const char *mode, struct sg_crafted *c)
 {
 	const char *a4 = NULL, *a6 = NULL, *s4 = NULL, *s6 = NULL;
 	socklen_t sl;
@@ -301,19 +314,19 @@ int sg_crafted_open(int argc, char **argv, const char *mode, struct sg_crafted *
 	c->fd4 = sg_raw_socket(AF_INET);
 	c->fd6 = sg_raw_socket(AF_INET6);
 	if (c->fd4 < 0 || c->fd6 < 0) {
-		sg_crafted_close(c);
+		crafted_close(c);
 		return 1;
 	}
 	return 0;
 }
 
-void sg_crafted_addrs(const struct sg_crafted *c, int family, uint8_t src[16], uint8_t dst[16])
+static void crafted_addrs(const struct sg_crafted *c, int family, uint8_t src[16], uint8_t dst[16])
 {
 	sg_addr_nth(family == AF_INET ? &c->src4 : &c->src6, 0, src);
 	sg_addr_nth(family == AF_INET ? &c->dst4 : &c->dst6, 0, dst);
 }
 
-int sg_crafted_send(const struct sg_crafted *c, int family, const uint8_t *buf, size_t len)
+static int crafted_send(const struct sg_crafted *c, int family, const uint8_t *buf, size_t len)
 {
 	const struct sockaddr_storage *dst = family == AF_INET ? &c->dst4 : &c->dst6;
 
@@ -323,7 +336,7 @@ int sg_crafted_send(const struct sg_crafted *c, int family, const uint8_t *buf, 
 	return 0;
 }
 
-void sg_crafted_close(struct sg_crafted *c)
+static void crafted_close(struct sg_crafted *c)
 {
 	if (c->fd4 >= 0)
 		close(c->fd4);
@@ -332,49 +345,72 @@ void sg_crafted_close(struct sg_crafted *c)
 	c->fd4 = c->fd6 = -1;
 }
 
-int sg_odd(int argc, char **argv)
+int sg_crafted_run(int argc, char **argv, const struct sg_cases *cases)
 {
 	struct sg_crafted cr;
 	int fails = 0, ret;
 	size_t i;
 
-	ret = sg_crafted_open(argc, argv, "odd", &cr);
+	ret = crafted_open(argc, argv, cases->mode, &cr);
 	if (ret)
 		return ret;
-	for (i = 0; i < sizeof(odd_cases) / sizeof(odd_cases[0]); i++) {
-		const struct odd_case *c = &odd_cases[i];
-		struct tcp_spec t = { .sport = (uint16_t)(ODD_SPORT_BASE + i),
-				      .dport = (uint16_t)cr.port,
-				      .seq = 1000u + (uint32_t)i,
-				      .win = 1024,
-				      .flags = c->flags,
-				      .opts = c->opts,
-				      .optlen = c->optlen,
-				      .doff = c->doff,
-				      .paylen = c->paylen };
-		uint8_t buf[PKT_MAX], chain[1400], s[16], d[16];
+	for (i = 0; i < cases->n; i++) {
+		struct sg_case c = cases->describe(i);
+		uint16_t sport = (uint16_t)(cases->sport_base + i);
+		uint8_t buf[PKT_MAX], src[16], dst[16];
 		size_t n;
 
-		sg_crafted_addrs(&cr, c->family, s, d);
-		if (c->family == AF_INET) {
-			n = pkt_ipv4(buf, sizeof(buf), s, d, 64, c->frag4 ? c->frag4 : 0x4000,
-				     c->ipopts, c->ipoptlen, &t);
-		} else if (c->n_ext || c->big_ext || c->frag6) {
-			size_t cl = odd_chain(c, chain, sizeof(chain));
-
-			n = pkt_ipv6(buf, sizeof(buf), s, d, 64, 0, chain, cl, &t);
-		} else {
-			n = pkt_ipv6(buf, sizeof(buf), s, d, 64, 6, NULL, 0, &t);
-		}
-		ret = n ? sg_crafted_send(&cr, c->family, buf, n) : 0;
+		crafted_addrs(&cr, c.family, src, dst);
+		n = cases->build(i, sport, (uint16_t)cr.port, src, dst, buf, sizeof(buf));
+		ret = n ? crafted_send(&cr, c.family, buf, n) : 0;
 		if (!n || ret) {
-			fprintf(stderr, "syngen odd: %s: %s\n", c->name,
+			fprintf(stderr, "syngen %s: %s: %s\n", cases->mode, c.name,
 				n ? strerror(-ret) : "does not fit");
 			fails++;
 			continue;
 		}
-		printf("odd %s %u %s\n", c->name, t.sport, c->expect);
+		printf("%s %s %u%s%s\n", cases->mode, c.name, sport, c.expect ? " " : "",
+		       c.expect ? c.expect : "");
 	}
-	sg_crafted_close(&cr);
+	crafted_close(&cr);
 	return fails ? 1 : 0;
+}
+
+static struct sg_case odd_describe(size_t i)
+{
+	const struct odd_case *c = &odd_cases[i];
+
+	return (struct sg_case){ c->name, c->family, c->expect };
+}
+
+static size_t odd_build(size_t i, uint16_t sport, uint16_t dport, const uint8_t src[16],
+			const uint8_t dst[16], uint8_t *buf, size_t cap)
+{
+	const struct odd_case *c = &odd_cases[i];
+	struct tcp_spec t = { .sport = sport,
+			      .dport = dport,
+			      .seq = 1000u + (uint32_t)i,
+			      .win = 1024,
+			      .flags = c->flags,
+			      .opts = c->opts,
+			      .optlen = c->optlen,
+			      .doff = c->doff,
+			      .paylen = c->paylen };
+	uint8_t chain[1400];
+
+	if (c->family == AF_INET)
+		return pkt_ipv4(buf, cap, src, dst, 64, c->frag4 ? c->frag4 : 0x4000, c->ipopts,
+				c->ipoptlen, &t);
+	if (c->n_ext || c->big_ext || c->frag6)
+		return pkt_ipv6(buf, cap, src, dst, 64, 0, chain,
+				odd_chain(c, chain, sizeof(chain)), &t);
+	return pkt_ipv6(buf, cap, src, dst, 64, 6, NULL, 0, &t);
+}
+
+int sg_odd(int argc, char **argv)
+{
+	static const struct sg_cases odd = { "odd", sizeof(odd_cases) / sizeof(odd_cases[0]),
+					     ODD_SPORT_BASE, odd_describe, odd_build };
+
+	return sg_crafted_run(argc, argv, &odd);
 }

@@ -16,22 +16,29 @@ int sg_osfp(int argc, char **argv);
 /* A raw socket that takes whole IP packets; -1 after saying why. */
 int sg_raw_socket(int family);
 
-/* What odd and osfp share: -4 DST4 -6 DST6 -S SRC4 -T SRC6 -p PORT, and a
- * raw socket per family. */
-struct sg_crafted {
-	struct sockaddr_storage dst4, dst6, src4, src6;
-	socklen_t l4, l6;
-	uint32_t port;
-	int fd4, fd6;
+/* One crafted case, as the shared driver needs to know it. */
+struct sg_case {
+	const char *name;
+	int family;
+	const char *expect; /* printed after the port ("event", "error:KIND"), or NULL */
 };
 
-/* Parses the options and opens the sockets.  Returns 0, 2 for a usage
- * error, 1 for a socket error (said in one line each). */
-int sg_crafted_open(int argc, char **argv, const char *mode, struct sg_crafted *c);
-/* The source and destination addresses of family, as bytes. */
-void sg_crafted_addrs(const struct sg_crafted *c, int family, uint8_t src[16], uint8_t dst[16]);
-/* Sends one packet of family; returns 0 or -errno. */
-int sg_crafted_send(const struct sg_crafted *c, int family, const uint8_t *buf, size_t len);
-void sg_crafted_close(struct sg_crafted *c);
+/* The cases of a crafted mode: case i described, and built from sport to
+ * dport between src and dst into buf (its length, or 0: it does not fit). */
+struct sg_cases {
+	const char *mode; /* "odd", "osfp": the usage and every output line */
+	size_t n;
+	uint16_t sport_base; /* case i is sent from sport_base + i */
+	struct sg_case (*describe)(size_t i);
+	size_t (*build)(size_t i, uint16_t sport, uint16_t dport, const uint8_t src[16],
+			const uint8_t dst[16], uint8_t *buf, size_t cap);
+};
+
+/* The one driver of the crafted modes: parses -4 DST4 -6 DST6 -S SRC4
+ * -T SRC6 -p PORT, opens a raw socket per family, sends each case once
+ * and prints "MODE NAME SPORT [EXPECT]" for it.  Returns 0, 1 if a case
+ * failed or a socket could not be had, 2 for a usage error (each said in
+ * one line). */
+int sg_crafted_run(int argc, char **argv, const struct sg_cases *cases);
 
 #endif

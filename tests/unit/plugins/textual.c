@@ -36,10 +36,7 @@ static const struct synsink_plugin desc = {
 	.description = "test plugin: text or JSON, by an option of its own",
 	.options = options,
 	.n_options = 1,
-	.open = tx_open,
-	.write = tp_write,
-	.flush = tp_flush,
-	.close = tp_close,
+	TP_WITH_OPEN(tx_open),
 	.flags = SYNSINK_PLUGIN_TEXT,
 };
 

@@ -36,10 +36,7 @@ static const struct synsink_plugin desc = {
 	SYNSINK_PLUGIN_INIT,
 	.name = "thread_log",
 	.description = "test plugin: open fails while another thread logs",
-	.open = tl_open,
-	.write = tp_write,
-	.flush = tp_flush,
-	.close = tp_close,
+	TP_WITH_OPEN(tl_open),
 };
 
 SYNSINK_PLUGIN_DEFINE(desc)
