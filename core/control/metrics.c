@@ -192,7 +192,7 @@ static void metrics_render(const struct metrics *m, struct strbuf *sb)
 	}
 
 	help(sb, "synsink_sink_events_total", "counter",
-	     "Events per sink and outcome (README: Delivery and accounting).");
+	     "Events per sink and outcome (doc/delivery.md).");
 	for (i = 0; i < m->n_sinks; i++) {
 		struct sink_metric_ctx c = { sb, sink_label(m->sinks[i]), 0 };
 

@@ -99,8 +99,8 @@ int sinklist_print(const char *dir, FILE *out)
 		" power of two, instead of --ring-size), buffer=N (events held in"
 		" memory until delivered, default %u), spool=DIR and spool_max=SIZE"
 		" (a disk spool for what memory cannot hold; default limit %lluM):"
-		" README, Delivery; and a sink that writes JSON fields=KEY,KEY,..."
-		" (only those keys: README, Sinks)\n",
+		" doc/delivery.md; and a sink that writes JSON fields=KEY,KEY,..."
+		" (only those keys: doc/sinks.md)\n",
 		SINK_BUFFER_DEFAULT, (unsigned long long)(SPOOL_DEFAULT_MAX >> 20));
 	for (i = 0; i < n; i++) {
 		struct plugin pl;

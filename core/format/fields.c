@@ -42,7 +42,7 @@ int syn_fields_parse(const char *list, unsigned int features, uint64_t *mask, ch
 		if (f == SF_N) {
 			snprintf(
 				err, len,
-				"option 'fields': '%.*s' is not a key of the JSON event (README: The JSON event)",
+				"option 'fields': '%.*s' is not a key of the JSON event (doc/event.md)",
 				(int)(n > 64 ? 64 : n), p);
 			return -EINVAL;
 		}

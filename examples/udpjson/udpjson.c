@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * udpjson - an out-of-tree synsink sink: each event as one JSON datagram.
- * Built against the installed header only (see Makefile and PLUGINS.md):
+ * Built against the installed header only (see Makefile and doc/plugins.md):
  *
  *   synsink --sink udpjson:host=198.18.0.9,port=5140
  */

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
 """check-accounts.py: a final stats line (stdin) adds up, for every sink,
-as README's "Delivery and accounting" says:
+as doc/delivery.md says:
 
     seen + spool_start = delivered + failed + dropped_buffer + dropped_spool
                          + spool_corrupt + pending + spooled

@@ -115,8 +115,8 @@ ss_stop() {
 	check_events "${SS_OUT:-}"
 }
 
-# check_accounts: every sink's final counters add up (README, "Delivery
-# and accounting"; tests/e2e/check-accounts.py), whatever the test did.
+# check_accounts: every sink's final counters add up (doc/delivery.md;
+# tests/e2e/check-accounts.py), whatever the test did.
 check_accounts() {
 	local out
 	out=$(grep '"final":true' "$SS_ERR" | tail -n 1 | python3 "$E2E_DIR/check-accounts.py") ||
