@@ -142,12 +142,48 @@ static void bind_error(struct capture *c, int ret, char *err, size_t errlen)
 		snprintf(err, errlen, "queue %u: bind: %s", c->queue, strerror(-ret));
 }
 
+/* The netlink socket, bound, with a receive buffer for maxlen packets.
+ * Returns 0, or a negative errno with err set (no socket then). */
+static int open_socket(struct capture *c, uint32_t maxlen, char *err, size_t errlen)
+{
+	int ret, rcvbuf;
+
+	c->nl = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
+	if (!c->nl) {
+		ret = -errno;
+		snprintf(err, errlen, "queue %u: netlink socket: %s", c->queue, strerror(errno));
+		return ret;
+	}
+	if (mnl_socket_bind(c->nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		ret = -errno;
+		snprintf(err, errlen, "queue %u: netlink bind: %s", c->queue, strerror(errno));
+		mnl_socket_close(c->nl);
+		c->nl = NULL;
+		return ret;
+	}
+	c->portid = mnl_socket_get_portid(c->nl);
+
+	/* Room for a full kernel queue of SYNs.  FORCE needs CAP_NET_ADMIN,
+	 * which we have if the bind is to succeed. */
+	rcvbuf = maxlen > (1u << 26) / RCVBUF_PER_PKT ? 1 << 26 : (int)(maxlen * RCVBUF_PER_PKT);
+	if (rcvbuf < 1 << 20)
+		rcvbuf = 1 << 20;
+	if (setsockopt(mnl_socket_get_fd(c->nl), SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
+		       sizeof(rcvbuf)) < 0 &&
+	    setsockopt(mnl_socket_get_fd(c->nl), SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf)) <
+		    0)
+		log_msg(SYNSINK_LOG_WARN,
+			"queue %u: receive buffer of %d bytes: %s; a burst may overflow it (enobufs)",
+			c->queue, rcvbuf, strerror(errno));
+	return 0;
+}
+
 int capture_open(struct capture *c, uint16_t queue, const struct capture_cfg *cfg,
 		 struct sink **sinks, size_t n_sinks, size_t ring_idx, char *err, size_t errlen)
 {
 	uint32_t maxlen = cfg->maxlen;
 	struct nlmsghdr *nlh;
-	int i, ret, rcvbuf;
+	int i, ret;
 
 	memset(c, 0, sizeof(*c));
 	c->queue = queue;
@@ -174,31 +210,9 @@ int capture_open(struct capture *c, uint16_t queue, const struct capture_cfg *cf
 		c->rx->msgs[i].msg_hdr.msg_iovlen = 1;
 	}
 
-	c->nl = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
-	if (!c->nl) {
-		ret = -errno;
-		snprintf(err, errlen, "queue %u: netlink socket: %s", queue, strerror(errno));
+	ret = open_socket(c, maxlen, err, errlen);
+	if (ret)
 		goto out_free;
-	}
-	if (mnl_socket_bind(c->nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		ret = -errno;
-		snprintf(err, errlen, "queue %u: netlink bind: %s", queue, strerror(errno));
-		goto out_close;
-	}
-	c->portid = mnl_socket_get_portid(c->nl);
-
-	/* Room for a full kernel queue of SYNs.  FORCE needs CAP_NET_ADMIN,
-	 * which we have if the bind below is to succeed. */
-	rcvbuf = maxlen > (1u << 26) / RCVBUF_PER_PKT ? 1 << 26 : (int)(maxlen * RCVBUF_PER_PKT);
-	if (rcvbuf < 1 << 20)
-		rcvbuf = 1 << 20;
-	if (setsockopt(mnl_socket_get_fd(c->nl), SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
-		       sizeof(rcvbuf)) < 0 &&
-	    setsockopt(mnl_socket_get_fd(c->nl), SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf)) <
-		    0)
-		log_msg(SYNSINK_LOG_WARN,
-			"queue %u: receive buffer of %d bytes: %s; a burst may overflow it (enobufs)",
-			queue, rcvbuf, strerror(errno));
 
 	/* One message: bind, copy mode, maxlen, and both flags in ONE
 	 * NFQA_CFG_FLAGS attribute (a second attribute of the same type

@@ -99,6 +99,36 @@ static void owner_attrs(struct synsink_event *ev, struct nlattr **attr)
 	}
 }
 
+/* What the packet message says of the packet besides its bytes: mark,
+ * devices, hardware address, a copy cut short. */
+static void packet_attrs(struct capture_rx *rx, struct synsink_event *ev, struct nlattr **attr,
+			 uint64_t now_mono)
+{
+	if (attr[NFQA_MARK])
+		ev->mark = attr_u32(attr[NFQA_MARK]);
+	if (attr[NFQA_IFINDEX_INDEV]) {
+		ev->indev = attr_u32(attr[NFQA_IFINDEX_INDEV]);
+		ifname(rx, ev->indev, now_mono, ev->indev_name);
+	}
+	if (attr[NFQA_IFINDEX_OUTDEV]) {
+		ev->outdev = attr_u32(attr[NFQA_IFINDEX_OUTDEV]);
+		ifname(rx, ev->outdev, now_mono, ev->outdev_name);
+	}
+	if (attr[NFQA_HWADDR]) {
+		const struct nfqnl_msg_packet_hw *hw = mnl_attr_get_payload(attr[NFQA_HWADDR]);
+		uint16_t hl = ntohs(hw->hw_addrlen);
+
+		if (hl > sizeof(ev->hwaddr))
+			hl = sizeof(ev->hwaddr);
+		memcpy(ev->hwaddr, hw->hw_addr, hl);
+		ev->hwaddr_len = (uint8_t)hl;
+		ev->flags |= SYNSINK_F_HAS_HW;
+	}
+	if (attr[NFQA_CAP_LEN] &&
+	    attr_u32(attr[NFQA_CAP_LEN]) > mnl_attr_get_payload_len(attr[NFQA_PAYLOAD]))
+		ev->flags |= SYNSINK_F_TRUNC;
+}
+
 static void handle_packet(struct capture *c, const struct nlmsghdr *nlh, uint64_t now_real,
 			  uint64_t now_mono)
 {
@@ -154,29 +184,7 @@ static void handle_packet(struct capture *c, const struct nlmsghdr *nlh, uint64_
 	ev->ts_ns = kts ? kts : now_real;
 	if (kts)
 		ev->flags |= SYNSINK_F_KERNEL_TS;
-	if (attr[NFQA_MARK])
-		ev->mark = attr_u32(attr[NFQA_MARK]);
-	if (attr[NFQA_IFINDEX_INDEV]) {
-		ev->indev = attr_u32(attr[NFQA_IFINDEX_INDEV]);
-		ifname(rx, ev->indev, now_mono, ev->indev_name);
-	}
-	if (attr[NFQA_IFINDEX_OUTDEV]) {
-		ev->outdev = attr_u32(attr[NFQA_IFINDEX_OUTDEV]);
-		ifname(rx, ev->outdev, now_mono, ev->outdev_name);
-	}
-	if (attr[NFQA_HWADDR]) {
-		const struct nfqnl_msg_packet_hw *hw = mnl_attr_get_payload(attr[NFQA_HWADDR]);
-		uint16_t hl = ntohs(hw->hw_addrlen);
-
-		if (hl > sizeof(ev->hwaddr))
-			hl = sizeof(ev->hwaddr);
-		memcpy(ev->hwaddr, hw->hw_addr, hl);
-		ev->hwaddr_len = (uint8_t)hl;
-		ev->flags |= SYNSINK_F_HAS_HW;
-	}
-	if (attr[NFQA_CAP_LEN] &&
-	    attr_u32(attr[NFQA_CAP_LEN]) > mnl_attr_get_payload_len(attr[NFQA_PAYLOAD]))
-		ev->flags |= SYNSINK_F_TRUNC;
+	packet_attrs(rx, ev, attr, now_mono);
 	if (ev->flags & SYNSINK_F_OPT_BAD)
 		stat_add(&c->st.opt_bad, 1);
 	owner_attrs(ev, attr);

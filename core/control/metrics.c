@@ -127,23 +127,11 @@ static void owner_metric(void *arg, const char *name, const char *text, unsigned
 }
 
 /* The whole exposition, appended to sb: what GET /metrics answers. */
-static void metrics_render(const struct metrics *m, struct strbuf *sb)
+/* Per queue: the decode errors by kind and the kernel's drops. */
+static void render_queue_errors(const struct metrics *m, struct strbuf *sb)
 {
-	size_t i, k;
+	size_t i;
 	int b;
-
-	help(sb, "synsink_uptime_seconds", "gauge", "Seconds since start.");
-	sb_printf(sb, "synsink_uptime_seconds %.3f\n",
-		  (double)(clock_mono_ns() - m->started_ns) / 1e9);
-	help(sb, "synsink_log_dropped_total", "counter",
-	     "Log and stats lines dropped: stderr was full (a reader that does not read).");
-	sb_printf(sb, "synsink_log_dropped_total %llu\n", log_dropped());
-	help(sb, "synsink_metrics_connections_cut_total", "counter",
-	     "Connections to /metrics ended at their deadline (a client too slow).");
-	sb_printf(sb, "synsink_metrics_connections_cut_total %llu\n",
-		  (unsigned long long)atomic_load(&m->guard.cut));
-	for (k = 0; k < stats_n_queue_counters; k++)
-		per_queue(m, sb, &stats_queue_counters[k]);
 
 	help(sb, "synsink_decode_errors_total", "counter", "Packets not decoded, by kind.");
 	for (i = 0; i < m->n_caps; i++)
@@ -165,6 +153,13 @@ static void metrics_render(const struct metrics *m, struct strbuf *sb)
 		sb_printf(sb, "synsink_kernel_queue_dropped_total{queue=\"%u\",by=\"user\"} %u\n",
 			  m->caps[i].queue, ks.user_dropped);
 	}
+}
+
+/* Per queue: the verdict latency histogram. */
+static void render_latency(const struct metrics *m, struct strbuf *sb)
+{
+	size_t i;
+	int b;
 
 	help(sb, "synsink_verdict_latency_seconds", "histogram",
 	     "From synsink's read of a packet to its verdict being sent.");
@@ -190,6 +185,12 @@ static void metrics_render(const struct metrics *m, struct strbuf *sb)
 		sb_printf(sb, "synsink_verdict_latency_seconds_count{queue=\"%u\"} %llu\n",
 			  m->caps[i].queue, acc);
 	}
+}
+
+/* Per sink: its outcomes, its levels and its plugin's own counters. */
+static void render_sinks(const struct metrics *m, struct strbuf *sb)
+{
+	size_t i;
 
 	help(sb, "synsink_sink_events_total", "counter",
 	     "Events per sink and outcome (doc/delivery.md).");
@@ -213,6 +214,27 @@ static void metrics_render(const struct metrics *m, struct strbuf *sb)
 
 		sink_plugin_stats(s, emit_plugin, &e);
 	}
+}
+
+static void metrics_render(const struct metrics *m, struct strbuf *sb)
+{
+	size_t k;
+
+	help(sb, "synsink_uptime_seconds", "gauge", "Seconds since start.");
+	sb_printf(sb, "synsink_uptime_seconds %.3f\n",
+		  (double)(clock_mono_ns() - m->started_ns) / 1e9);
+	help(sb, "synsink_log_dropped_total", "counter",
+	     "Log and stats lines dropped: stderr was full (a reader that does not read).");
+	sb_printf(sb, "synsink_log_dropped_total %llu\n", log_dropped());
+	help(sb, "synsink_metrics_connections_cut_total", "counter",
+	     "Connections to /metrics ended at their deadline (a client too slow).");
+	sb_printf(sb, "synsink_metrics_connections_cut_total %llu\n",
+		  (unsigned long long)atomic_load(&m->guard.cut));
+	for (k = 0; k < stats_n_queue_counters; k++)
+		per_queue(m, sb, &stats_queue_counters[k]);
+	render_queue_errors(m, sb);
+	render_latency(m, sb);
+	render_sinks(m, sb);
 	if (owner_level() != OWNER_OFF)
 		owner_counts_each(owner_metric, sb);
 }

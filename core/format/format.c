@@ -482,10 +482,134 @@ static void put_dev(struct out *o, uint32_t ifindex, const char *name)
 	put_json_str(o, name, SYNSINK_IFNAMSIZ);
 }
 
+/* v .. tos, then the family's own: flowlabel and exthdrs, or ip_id and
+ * ipopt_len. */
+static void put_ip_keys(struct out *o, const struct synsink_event *ev, uint64_t want)
+{
+	int v6 = ev->family == AF_INET6;
+
+	if (W(V))
+		put_kuint(o, V, SYN_JSON_SCHEMA);
+	if (W(V_MINOR))
+		put_kuint(o, V_MINOR, SYN_JSON_MINOR);
+	if (W(TS)) {
+		put_key(o, TS);
+		put_ts(o, ev->ts_ns);
+	}
+	if (W(QUEUE))
+		put_kuint(o, QUEUE, ev->queue);
+	if (W(ID))
+		put_kuint(o, ID, ev->packet_id);
+	if (W(FAMILY)) {
+		put_key(o, FAMILY);
+		if (v6)
+			put_lit(o, "\"ipv6\"");
+		else
+			put_lit(o, "\"ipv4\"");
+	}
+	if (W(SRC)) {
+		put_key(o, SRC);
+		put_ch(o, '"');
+		put_addr(o, ev->family, ev->saddr);
+		put_ch(o, '"');
+	}
+	if (W(SPORT))
+		put_kuint(o, SPORT, ev->sport);
+	if (W(DST)) {
+		put_key(o, DST);
+		put_ch(o, '"');
+		put_addr(o, ev->family, ev->daddr);
+		put_ch(o, '"');
+	}
+	if (W(DPORT))
+		put_kuint(o, DPORT, ev->dport);
+	if (W(TTL))
+		put_kuint(o, TTL, ev->ttl);
+	if (W(TOS))
+		put_kuint(o, TOS, ev->tos);
+	if (v6) {
+		if (W(FLOWLABEL))
+			put_kuint(o, FLOWLABEL, ev->flowlabel);
+		if (W(EXTHDRS))
+			put_kuint(o, EXTHDRS, ev->n_exthdr);
+	} else {
+		if (W(IP_ID))
+			put_kuint(o, IP_ID, ev->ip_id);
+		if (W(IPOPT_LEN))
+			put_kuint(o, IPOPT_LEN, ev->ipopt_len);
+	}
+}
+
+/* df .. opt_bad: the IP flags and the TCP header with its options. */
+static void put_tcp_keys(struct out *o, const struct synsink_event *ev, uint64_t want)
+{
+	if (W(DF))
+		put_kbool(o, DF, ev->flags & SYNSINK_F_IP_DF);
+	if (W(FRAG))
+		put_kbool(o, FRAG, ev->flags & SYNSINK_F_IP_MF);
+	if (W(WIN))
+		put_kuint(o, WIN, ev->win);
+	if (W(SEQ))
+		put_kuint(o, SEQ, ev->seq);
+	if (W(FLAGS))
+		put_kuint(o, FLAGS, ev->tcp_flags);
+	if (W(ECN))
+		put_kbool(o, ECN, ev->flags & SYNSINK_F_ECN_SETUP);
+	if (W(PAYLOAD))
+		put_kuint(o, PAYLOAD, ev->payload_len);
+	if (W(TRUNCATED))
+		put_kbool(o, TRUNCATED, ev->flags & SYNSINK_F_TRUNC);
+	if (W(MSS) && (ev->opt_present & SYNSINK_HAS_MSS))
+		put_kuint(o, MSS, ev->mss);
+	if (W(WSCALE) && (ev->opt_present & SYNSINK_HAS_WSCALE))
+		put_kuint(o, WSCALE, ev->wscale);
+	if (W(SACKOK))
+		put_kbool(o, SACKOK, ev->opt_present & SYNSINK_HAS_SACKOK);
+	if (ev->opt_present & SYNSINK_HAS_TS) {
+		if (W(TSVAL))
+			put_kuint(o, TSVAL, ev->tsval);
+		if (W(TSECR))
+			put_kuint(o, TSECR, ev->tsecr);
+	}
+	if (W(OPTS))
+		put_opts(o, ev);
+	if (W(OPT_BAD))
+		put_kbool(o, OPT_BAD, ev->flags & SYNSINK_F_OPT_BAD);
+}
+
+/* fp .. host: what synsink adds to the packet. */
+static void put_context_keys(struct out *o, const struct synsink_event *ev,
+			     const struct syn_sig *sig, uint64_t want)
+{
+	if (W(FP))
+		put_fp(o, sig);
+	if (W(HOPS))
+		put_kuint(o, HOPS, syn_fp_ittl(ev->ttl) - ev->ttl);
+	if (W(RETX))
+		put_kbool(o, RETX, ev->flags & SYNSINK_F_RETX);
+	if (W(IN)) {
+		put_key(o, IN);
+		put_dev(o, ev->indev, ev->indev_name);
+	}
+	if (W(OUT)) {
+		put_key(o, OUT);
+		put_dev(o, ev->outdev, ev->outdev_name);
+	}
+	if (W(MARK))
+		put_kuint(o, MARK, ev->mark);
+	if (W(MAC))
+		put_mac(o, ev);
+	if (W(HOST)) {
+		put_key(o, HOST); /* valid names need no escaping */
+		put_ch(o, '"');
+		put_str(o, sensor);
+		put_ch(o, '"');
+	}
+}
+
 size_t syn_format_json_sel(const struct synsink_event *ev, char *buf, size_t len, uint64_t want)
 {
 	struct out o = { buf, len, 0 };
-	int v6 = ev->family == AF_INET6;
 	const struct syn_sig *sig = NULL;
 	size_t n;
 
@@ -493,112 +617,9 @@ size_t syn_format_json_sel(const struct synsink_event *ev, char *buf, size_t len
 		sig = syn_sig_of(ev, p0f);
 	/* Every key is written with a comma before it; the first one's
 	 * becomes the brace at the end. */
-	if (W(V))
-		put_kuint(&o, V, SYN_JSON_SCHEMA);
-	if (W(V_MINOR))
-		put_kuint(&o, V_MINOR, SYN_JSON_MINOR);
-	if (W(TS)) {
-		put_key(&o, TS);
-		put_ts(&o, ev->ts_ns);
-	}
-	if (W(QUEUE))
-		put_kuint(&o, QUEUE, ev->queue);
-	if (W(ID))
-		put_kuint(&o, ID, ev->packet_id);
-	if (W(FAMILY)) {
-		put_key(&o, FAMILY);
-		if (v6)
-			put_lit(&o, "\"ipv6\"");
-		else
-			put_lit(&o, "\"ipv4\"");
-	}
-	if (W(SRC)) {
-		put_key(&o, SRC);
-		put_ch(&o, '"');
-		put_addr(&o, ev->family, ev->saddr);
-		put_ch(&o, '"');
-	}
-	if (W(SPORT))
-		put_kuint(&o, SPORT, ev->sport);
-	if (W(DST)) {
-		put_key(&o, DST);
-		put_ch(&o, '"');
-		put_addr(&o, ev->family, ev->daddr);
-		put_ch(&o, '"');
-	}
-	if (W(DPORT))
-		put_kuint(&o, DPORT, ev->dport);
-	if (W(TTL))
-		put_kuint(&o, TTL, ev->ttl);
-	if (W(TOS))
-		put_kuint(&o, TOS, ev->tos);
-	if (v6) {
-		if (W(FLOWLABEL))
-			put_kuint(&o, FLOWLABEL, ev->flowlabel);
-		if (W(EXTHDRS))
-			put_kuint(&o, EXTHDRS, ev->n_exthdr);
-	} else {
-		if (W(IP_ID))
-			put_kuint(&o, IP_ID, ev->ip_id);
-		if (W(IPOPT_LEN))
-			put_kuint(&o, IPOPT_LEN, ev->ipopt_len);
-	}
-	if (W(DF))
-		put_kbool(&o, DF, ev->flags & SYNSINK_F_IP_DF);
-	if (W(FRAG))
-		put_kbool(&o, FRAG, ev->flags & SYNSINK_F_IP_MF);
-	if (W(WIN))
-		put_kuint(&o, WIN, ev->win);
-	if (W(SEQ))
-		put_kuint(&o, SEQ, ev->seq);
-	if (W(FLAGS))
-		put_kuint(&o, FLAGS, ev->tcp_flags);
-	if (W(ECN))
-		put_kbool(&o, ECN, ev->flags & SYNSINK_F_ECN_SETUP);
-	if (W(PAYLOAD))
-		put_kuint(&o, PAYLOAD, ev->payload_len);
-	if (W(TRUNCATED))
-		put_kbool(&o, TRUNCATED, ev->flags & SYNSINK_F_TRUNC);
-	if (W(MSS) && (ev->opt_present & SYNSINK_HAS_MSS))
-		put_kuint(&o, MSS, ev->mss);
-	if (W(WSCALE) && (ev->opt_present & SYNSINK_HAS_WSCALE))
-		put_kuint(&o, WSCALE, ev->wscale);
-	if (W(SACKOK))
-		put_kbool(&o, SACKOK, ev->opt_present & SYNSINK_HAS_SACKOK);
-	if (ev->opt_present & SYNSINK_HAS_TS) {
-		if (W(TSVAL))
-			put_kuint(&o, TSVAL, ev->tsval);
-		if (W(TSECR))
-			put_kuint(&o, TSECR, ev->tsecr);
-	}
-	if (W(OPTS))
-		put_opts(&o, ev);
-	if (W(OPT_BAD))
-		put_kbool(&o, OPT_BAD, ev->flags & SYNSINK_F_OPT_BAD);
-	if (W(FP))
-		put_fp(&o, sig);
-	if (W(HOPS))
-		put_kuint(&o, HOPS, syn_fp_ittl(ev->ttl) - ev->ttl);
-	if (W(RETX))
-		put_kbool(&o, RETX, ev->flags & SYNSINK_F_RETX);
-	if (W(IN)) {
-		put_key(&o, IN);
-		put_dev(&o, ev->indev, ev->indev_name);
-	}
-	if (W(OUT)) {
-		put_key(&o, OUT);
-		put_dev(&o, ev->outdev, ev->outdev_name);
-	}
-	if (W(MARK))
-		put_kuint(&o, MARK, ev->mark);
-	if (W(MAC))
-		put_mac(&o, ev);
-	if (W(HOST)) {
-		put_key(&o, HOST); /* valid names need no escaping */
-		put_ch(&o, '"');
-		put_str(&o, sensor);
-		put_ch(&o, '"');
-	}
+	put_ip_keys(&o, ev, want);
+	put_tcp_keys(&o, ev, want);
+	put_context_keys(&o, ev, sig, want);
 	if (p0f && (want & SF_OS_KEYS))
 		put_os(&o, sig, want);
 	if (owner_level() != OWNER_OFF && (want & SF_OWNER_KEYS))
