@@ -15,7 +15,7 @@
  * before it died may run twice).
  *
  * This file is the plugin (options, open, write, flush, close, stats);
- * conn.c is the connection and its pipeline; rsink.h their shared state.
+ * rconn.c is the connection and its pipeline; rsink.h their shared state.
  */
 #include <errno.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * rsink.h - the Redis sink's state, shared by its two files: redis.c (the
- * plugin: options, open, write, flush, close, stats) and conn.c (the
+ * plugin: options, open, write, flush, close, stats) and rconn.c (the
  * connection and its pipeline).  Private to the plugin.
  */
 #ifndef SYNSINK_REDIS_RSINK_H
@@ -110,7 +110,7 @@ static inline uint64_t ms_ns(uint64_t ms)
 
 /* Closes the connection; unanswered commands go again on the next one. */
 void rconn_disconnect(struct rsink *s);
-/* Moves things along until s->slice_end_ns (see conn.c); connect: even
+/* Moves things along until s->slice_end_ns (see rconn.c); connect: even
  * with nothing to send. */
 void rconn_pump(struct rsink *s, bool connect);
 /* rconn_pump without connecting, as outbox_drain wants it. */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * conn.c - the Redis sink's connection: connect, handshake, pipelined
+ * rconn.c - the Redis sink's connection: connect, handshake, pipelined
  * chunks out, replies in, every outcome settled (see rsink.h for the
  * states).
  */
