@@ -32,7 +32,7 @@
  *     when it answers SYNSINK_OK, SYNSINK_RETRY or SYNSINK_ERROR, and, when
  *     it answers SYNSINK_PENDING, until each one is settled (a plugin may
  *     keep pointers into them till then, never after);
- *   - the option values open() gets (values[], their strings, a prefix
+ *   - the option values open() receives (values[], their strings, a prefix
  *     option's kv) and the host stay valid until close() returns: keep
  *     pointers to them, no copy needed;
  *   - what the plugin's stats() emits is read before emit returns.
