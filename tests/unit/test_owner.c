@@ -3,6 +3,7 @@
  * context table, and the whole lookup on a real loopback connection of
  * this process (sock_diag, the /proc index, the process table), down to
  * the JSON and text it formats to. */
+#include <limits.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -177,12 +178,26 @@ static void test_sockdiag_and_index(void **state)
 }
 
 /* A /proc of our own making: PID/stat and PID/fd/N -> "socket:[INODE]",
- * each PID directory owned by its uid. */
-static char fakeproc[64];
+ * each PID directory owned by its uid.  In the test's working directory
+ * (the build tree), not /tmp: a run killed at its timeout leaves nothing
+ * outside the build, and the teardown removes it after a failure. */
+static char fakeproc[PATH_MAX];
+
+static int rm_fakeproc(void **state)
+{
+	char cmd[PATH_MAX + 16];
+
+	(void)state;
+	if (!fakeproc[0])
+		return 0;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fakeproc);
+	fakeproc[0] = '\0';
+	return system(cmd) == 0 ? 0 : -1;
+}
 
 static void fake_pid(uint32_t pid, uint32_t uid, uint32_t first_inode, unsigned n_fds)
 {
-	char path[128], target[32];
+	char path[PATH_MAX + 64], target[32];
 	unsigned i;
 	FILE *f;
 
@@ -219,7 +234,7 @@ static void test_fair_budgets(void **state)
 	uint32_t inode[PROCINDEX_BATCH], uid[PROCINDEX_BATCH], pid[PROCINDEX_BATCH];
 	uint64_t start[PROCINDEX_BATCH], now = 1000000000ull;
 	struct procindex pi;
-	char cmd[96];
+	char cwd[PATH_MAX - 32];
 	int round, found = 0;
 	size_t i;
 
@@ -228,7 +243,8 @@ static void test_fair_budgets(void **state)
 		print_message("not root: the fake /proc's owners need root (CI)\n");
 		return;
 	}
-	snprintf(fakeproc, sizeof(fakeproc), "/tmp/synsink-fakeproc.XXXXXX");
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	snprintf(fakeproc, sizeof(fakeproc), "%s/fakeproc.XXXXXX", cwd);
 	assert_non_null(mkdtemp(fakeproc));
 	for (i = 0; i < 5; i++)
 		fake_pid(100 + (uint32_t)i, 65534, 1000000 + (uint32_t)i * 12000, 12000);
@@ -252,8 +268,6 @@ static void test_fair_budgets(void **state)
 	assert_int_equal(found, 10);
 	assert_int_equal(start[0], 1200);
 	procindex_close(&pi);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fakeproc);
-	assert_int_equal(system(cmd), 0);
 }
 
 static json_t *json_of(const struct synsink_event *ev)
@@ -355,7 +369,7 @@ int main(void)
 		cmocka_unit_test(test_cgname),
 		cmocka_unit_test(test_secctx),
 		cmocka_unit_test(test_sockdiag_and_index),
-		cmocka_unit_test(test_fair_budgets),
+		cmocka_unit_test_teardown(test_fair_budgets, rm_fakeproc),
 		cmocka_unit_test(test_enrich_and_format),
 		cmocka_unit_test(test_owner_worst_case_fits),
 	};
