@@ -18,6 +18,7 @@
 	X(V, "v")                 \
 	X(V_MINOR, "v_minor")     \
 	X(TS, "ts")               \
+	X(SOURCE, "source")       \
 	X(QUEUE, "queue")         \
 	X(ID, "id")               \
 	X(FAMILY, "family")       \

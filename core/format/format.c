@@ -496,6 +496,13 @@ static void put_ip_keys(struct out *o, const struct synsink_event *ev, uint64_t 
 		put_key(o, TS);
 		put_ts(o, ev->ts_ns);
 	}
+	if (W(SOURCE)) {
+		put_key(o, SOURCE);
+		if (ev->flags & SYNSINK_F_NFLOG)
+			put_lit(o, "\"nflog\"");
+		else
+			put_lit(o, "\"nfqueue\"");
+	}
 	if (W(QUEUE))
 		put_kuint(o, QUEUE, ev->queue);
 	if (W(ID))

@@ -37,6 +37,8 @@
 #define SYNSINK_F_OPT_TS1_ZERO (1u << 11) /* a timestamp option with TSval 0 ("ts1-") */
 #define SYNSINK_F_OPT_TS2_NZ   (1u << 12) /* a timestamp option with TSecr set ("ts2+") */
 #define SYNSINK_F_OPT_EXWS     (1u << 13) /* a window scale over 14 ("exws") */
+#define SYNSINK_F_NFLOG \
+	(1u << 14) /* from NFLOG: queue is the log group, packet_id its sequence number */
 
 /* Bits of synsink_event.owner: which of the owner fields are valid. */
 #define SYNSINK_OWN_UID	   (1u << 0) /* uid, gid (NFQA_UID, NFQA_GID) */
