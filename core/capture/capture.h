@@ -17,6 +17,12 @@
 
 struct sink;
 struct capture_rx;
+struct nflog_rx;
+
+/* What a capture watches: an NFQUEUE queue (it holds each packet until
+ * synsink's verdict) or an NFLOG group (the kernel sends a copy, the
+ * packet has gone on). */
+enum capture_kind { CAPTURE_NFQUEUE, CAPTURE_NFLOG };
 
 /* Bytes of each packet the kernel copies to us: a whole packet of up to
  * 1500 bytes (an Ethernet MTU, so any minimum-MTU IPv6 packet of 1280
@@ -26,16 +32,27 @@ struct capture_rx;
  * at its own length, 60-80 bytes. */
 #define CAPTURE_COPY_RANGE 1500
 
+/* NFLOG's batching, the defaults of --nflog-batch and --nflog-timeout:
+ * the kernel sends a batch once it holds NFLOG_DEFAULT_QTHRESH packets
+ * or its oldest waited NFLOG_DEFAULT_TIMEOUT_CS hundredths of a second. */
+#define NFLOG_DEFAULT_QTHRESH	 64
+#define NFLOG_DEFAULT_TIMEOUT_CS 1
+
 struct capture_cfg {
 	uint32_t maxlen;     /* kernel queue length */
 	uint32_t retx_table; /* entries of the retransmit table */
 	uint64_t retx_window_ns;
 	int dedup; /* drop retransmitted SYNs instead of marking them */
 	int owner; /* ask for the socket's owner and security context */
+	/* NFLOG only */
+	uint32_t nflog_qthresh;	   /* packets per batch */
+	uint32_t nflog_timeout_cs; /* a batch's longest wait, 1/100 s */
+	uint32_t nflog_rcvbuf;	   /* receive buffer bytes, 0: sized for a burst */
 };
 
 struct capture {
-	uint16_t queue;
+	enum capture_kind kind;
+	uint16_t queue; /* the queue, or the NFLOG group */
 	struct mnl_socket *nl;
 	uint32_t portid;
 	uint32_t seq;
@@ -48,7 +65,8 @@ struct capture {
 	atomic_int failed; /* the thread stopped on an error */
 	pthread_t thread;
 	int started;
-	struct capture_rx *rx; /* buffers and per-thread state */
+	struct capture_rx *rx; /* NFQUEUE: buffers and per-thread state */
+	struct nflog_rx *lrx;  /* NFLOG: the same */
 };
 
 /*
@@ -62,6 +80,16 @@ struct capture {
 int capture_open(struct capture *c, uint16_t queue, const struct capture_cfg *cfg,
 		 struct sink **sinks, size_t n_sinks, size_t ring_idx, char *err, size_t errlen);
 
+/*
+ * Opens a netlink socket and binds NFLOG group (nflog.c): copy mode packet
+ * with CAPTURE_COPY_RANGE bytes (the same copy as NFQUEUE's, so the same
+ * events), cfg's batching, sequence numbers on, a receive buffer for a
+ * burst.  It never unbinds the family's logger: a group another process
+ * holds is one line in err.  Returns 0 or a negative errno.
+ */
+int nflog_open(struct capture *c, uint16_t group, const struct capture_cfg *cfg,
+	       struct sink **sinks, size_t n_sinks, size_t ring_idx, char *err, size_t errlen);
+
 /* Starts the capture thread.  Returns 0 or a negative errno. */
 int capture_start(struct capture *c, int stop_fd);
 
@@ -71,7 +99,7 @@ void capture_join(struct capture *c);
 
 /* The kernel's counters for the queue: as they were just before the unbind
  * once the thread has finished, else as they are now.  Any thread.
- * Returns 0, or -ENOENT when they cannot be had. */
+ * Returns 0, or -ENOENT when they cannot be had (always for NFLOG). */
 int capture_kstats(struct capture *c, struct kq_stats *ks);
 
 /* Unbinds if still bound, closes the socket, frees the buffers. */

@@ -5,6 +5,7 @@
  * requests and their acks, the unbind; and the thread's start and end.
  */
 #include "capture_int.h"
+#include "nflog_int.h"
 
 #include <arpa/inet.h>
 #include <endian.h>
@@ -259,7 +260,8 @@ int capture_start(struct capture *c, int stop_fd)
 	int ret;
 
 	c->stop_fd = stop_fd;
-	ret = pthread_create(&c->thread, NULL, capture_thread, c);
+	ret = pthread_create(&c->thread, NULL,
+			     c->kind == CAPTURE_NFLOG ? nflog_thread : capture_thread, c);
 	if (ret)
 		return -ret;
 	c->started = 1;
@@ -275,6 +277,8 @@ void capture_join(struct capture *c)
 
 int capture_kstats(struct capture *c, struct kq_stats *ks)
 {
+	if (c->kind == CAPTURE_NFLOG)
+		return -ENOENT;
 	if (atomic_load(&c->have_kfinal)) {
 		*ks = c->kfinal;
 		return 0;
@@ -286,6 +290,17 @@ int capture_kstats(struct capture *c, struct kq_stats *ks)
 
 void capture_close(struct capture *c)
 {
+	if (c->kind == CAPTURE_NFLOG) {
+		if (c->nl) {
+			nflog_unbind(c);
+			mnl_socket_close(c->nl);
+			c->nl = NULL;
+		}
+		retx_free(&c->out.retx);
+		free(c->lrx);
+		c->lrx = NULL;
+		return;
+	}
 	if (c->kfd >= 0)
 		close(c->kfd);
 	c->kfd = -1;

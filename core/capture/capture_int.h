@@ -51,6 +51,9 @@ struct capture_rx {
 	char txbuf[8192];
 };
 
+/* The name of interface idx into out (SYNSINK_IFNAMSIZ), through cache
+ * (IFCACHE_SLOTS entries, each re-read after IFCACHE_TTL_NS). */
+void capture_ifname(struct ifcache_ent *cache, uint32_t idx, uint64_t now, char *out);
 /* Walks one datagram read at now_real / now_mono: packets become pending
  * events.  Returns what an ack matching seq says (0 or the kernel's
  * -errno), or 1 when no such ack was in it. */

@@ -22,9 +22,9 @@
 #include "nfqattr.h"
 #include "secctx.h"
 
-static void ifname(struct capture_rx *rx, uint32_t idx, uint64_t now, char *out)
+void capture_ifname(struct ifcache_ent *cache, uint32_t idx, uint64_t now, char *out)
 {
-	struct ifcache_ent *e = &rx->ifc[idx % IFCACHE_SLOTS];
+	struct ifcache_ent *e = &cache[idx % IFCACHE_SLOTS];
 
 	if (e->idx != idx || now - e->at_ns > IFCACHE_TTL_NS) {
 		e->idx = idx;
@@ -108,11 +108,11 @@ static void packet_attrs(struct capture_rx *rx, struct synsink_event *ev, struct
 		ev->mark = attr_u32(attr[NFQA_MARK]);
 	if (attr[NFQA_IFINDEX_INDEV]) {
 		ev->indev = attr_u32(attr[NFQA_IFINDEX_INDEV]);
-		ifname(rx, ev->indev, now_mono, ev->indev_name);
+		capture_ifname(rx->ifc, ev->indev, now_mono, ev->indev_name);
 	}
 	if (attr[NFQA_IFINDEX_OUTDEV]) {
 		ev->outdev = attr_u32(attr[NFQA_IFINDEX_OUTDEV]);
-		ifname(rx, ev->outdev, now_mono, ev->outdev_name);
+		capture_ifname(rx->ifc, ev->outdev, now_mono, ev->outdev_name);
 	}
 	if (attr[NFQA_HWADDR]) {
 		const struct nfqnl_msg_packet_hw *hw = mnl_attr_get_payload(attr[NFQA_HWADDR]);

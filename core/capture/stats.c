@@ -17,16 +17,20 @@ const unsigned int stats_lat_bounds_us[LAT_N_BUCKETS - 1] = {
 
 /* clang-format takes the stringizing # for a directive: */
 /* clang-format off */
-#define QC(k, m, h) { #k, m, h, offsetof(struct queue_stats, k) }
+#define QC(k, m, h) { #k, m, h, offsetof(struct queue_stats, k), #k, NULL, NULL }
+#define QC_NFQ(k, m, h) { #k, m, h, offsetof(struct queue_stats, k), NULL, NULL, NULL }
+#define QC_AS(k, m, h, lk, lm, lh) { #k, m, h, offsetof(struct queue_stats, k), lk, lm, lh }
 /* clang-format on */
 const struct queue_counter stats_queue_counters[] = {
-	QC(received, "synsink_packets_received_total", "Packets read from the queue."),
+	QC(received, "synsink_packets_received_total", "Packets read from the queue or group."),
 	QC(events, "synsink_events_total", "SYNs decoded into events."),
-	QC(verdicts, "synsink_verdicts_total", "Packets accepted by sent verdicts."),
-	QC(verdict_msgs, "synsink_verdict_msgs_total", "Verdict batches sent."),
-	QC(verdict_errors, "synsink_verdict_errors_total",
-	   "Verdicts the kernel refused or that failed to send."),
-	QC(id_gaps, "synsink_id_gaps_total", "Packets the kernel queued but could not deliver."),
+	QC_NFQ(verdicts, "synsink_verdicts_total", "Packets accepted by sent verdicts."),
+	QC_NFQ(verdict_msgs, "synsink_verdict_msgs_total", "Verdict batches sent."),
+	QC_NFQ(verdict_errors, "synsink_verdict_errors_total",
+	       "Verdicts the kernel refused or that failed to send."),
+	QC_AS(id_gaps, "synsink_id_gaps_total", "Packets the kernel queued but could not deliver.",
+	      "lost", "synsink_nflog_lost_total",
+	      "Packets the kernel logged for the group and could not deliver (sequence gaps)."),
 	QC(enobufs, "synsink_enobufs_total", "Receive buffer overruns."),
 	QC(msg_trunc, "synsink_msg_trunc_total", "Netlink messages cut by synsink's buffer."),
 	QC(opt_bad, "synsink_opt_bad_total",
@@ -36,6 +40,8 @@ const struct queue_counter stats_queue_counters[] = {
 	   "Retransmit table entries evicted before their window ended."),
 };
 #undef QC
+#undef QC_NFQ
+#undef QC_AS
 const size_t stats_n_queue_counters = ARRAY_SIZE(stats_queue_counters);
 
 void stats_lat_add(struct queue_stats *st, uint64_t lat_ns, unsigned long long n)
@@ -114,6 +120,32 @@ int stats_kq_read(const char *path, uint16_t queue, struct kq_stats *ks)
 	return ret;
 }
 
+/* "decode_errors":{...} */
+static void decode_errors_json(struct strbuf *sb, const struct queue_stats *st)
+{
+	int i;
+
+	sb_printf(sb, ",\"decode_errors\":{");
+	for (i = 1; i < SYN_ERR__COUNT; i++)
+		sb_printf(sb, "%s\"%s\":%llu", i > 1 ? "," : "",
+			  syn_decode_errname((enum syn_decode_err)i),
+			  stat_get(&st->decode_errors[i]));
+	sb_printf(sb, "}");
+}
+
+void stats_group_json(struct strbuf *sb, uint16_t group, const struct queue_stats *st)
+{
+	size_t k;
+
+	sb_printf(sb, "{\"group\":%u", group);
+	for (k = 0; k < stats_n_queue_counters; k++)
+		if (stats_queue_counters[k].nflog_key)
+			sb_printf(sb, ",\"%s\":%llu", stats_queue_counters[k].nflog_key,
+				  stat_get(queue_counter_of(st, &stats_queue_counters[k])));
+	decode_errors_json(sb, st);
+	sb_printf(sb, "}");
+}
+
 void stats_queue_json(struct strbuf *sb, uint16_t queue, const struct queue_stats *st,
 		      const struct kq_stats *ks)
 {
@@ -124,12 +156,8 @@ void stats_queue_json(struct strbuf *sb, uint16_t queue, const struct queue_stat
 	for (k = 0; k < stats_n_queue_counters; k++)
 		sb_printf(sb, ",\"%s\":%llu", stats_queue_counters[k].key,
 			  stat_get(queue_counter_of(st, &stats_queue_counters[k])));
-	sb_printf(sb, ",\"decode_errors\":{");
-	for (i = 1; i < SYN_ERR__COUNT; i++)
-		sb_printf(sb, "%s\"%s\":%llu", i > 1 ? "," : "",
-			  syn_decode_errname((enum syn_decode_err)i),
-			  stat_get(&st->decode_errors[i]));
-	sb_printf(sb, "},\"verdict_latency_us\":{");
+	decode_errors_json(sb, st);
+	sb_printf(sb, ",\"verdict_latency_us\":{");
 	for (i = 0; i < LAT_N_BUCKETS; i++) {
 		if (i < LAT_N_BUCKETS - 1)
 			sb_printf(sb, "\"le_%u\":%llu,", stats_lat_bounds_us[i],

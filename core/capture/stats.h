@@ -45,6 +45,11 @@ struct queue_counter {
 	const char *metric; /* in /metrics */
 	const char *help;
 	size_t off; /* offsetof(struct queue_stats, ...) */
+	/* For an NFLOG group: its key in the stats line, or NULL when the
+	 * counter is NFQUEUE's alone (verdicts); the metric is the same
+	 * unless nflog_metric says otherwise. */
+	const char *nflog_key;
+	const char *nflog_metric, *nflog_help;
 };
 extern const struct queue_counter stats_queue_counters[];
 extern const size_t stats_n_queue_counters;
@@ -77,5 +82,7 @@ int stats_kq_read_fd(int fd, uint16_t queue, struct kq_stats *ks);
 /* Appends "name":{...} counters of one queue (without kernel stats). */
 void stats_queue_json(struct strbuf *sb, uint16_t queue, const struct queue_stats *st,
 		      const struct kq_stats *ks);
+/* The same for an NFLOG group: {"group":N, its counters, decode_errors}. */
+void stats_group_json(struct strbuf *sb, uint16_t group, const struct queue_stats *st);
 
 #endif

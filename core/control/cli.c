@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "capture.h"
 #include "format.h"
 #include "log.h"
 #include "owner.h"
@@ -24,6 +25,7 @@ enum flag_kind {
 	F_STR,	     /* a string, at off */
 	F_U32,	     /* a number in [min, max] (a power of two if pow2), at off */
 	F_QUEUES,    /* N or N-M */
+	F_SOURCE,    /* nfqueue:N|N-M or nflog:N|N-M */
 	F_SINK,	     /* one more sink (the first on a line replaces earlier ones) */
 	F_DEDUP,     /* --dedup SEC: the retx window, and drop instead of mark */
 	F_SENSOR,    /* a sensor name (format.h) */
@@ -48,6 +50,14 @@ struct flag {
 static const struct flag flags[] = {
 	{ "queue", 'q', F_QUEUES, 0, 0, 0, DEFAULT_QUEUE, false, true, "N|N-M",
 	  "queue number, or a range with one thread per queue (default 1; pair a range with --queue-balance N:M)" },
+	{ "source", 0, F_SOURCE, 0, 0, 0, 0, false, true, "KIND:N|N-M",
+	  "where SYNs come from: nfqueue:N (as --queue: held until synsink's verdict) or nflog:GROUP (nftables 'log group', iptables NFLOG: a copy, nothing waits)" },
+	{ "nflog-batch", 0, F_U32, CF(nflog_batch), 1, 65536, NFLOG_DEFAULT_QTHRESH, false, true,
+	  "N", "with nflog: the kernel sends its packets in batches of up to N" },
+	{ "nflog-timeout", 0, F_U32, CF(nflog_timeout), 10, 60000, NFLOG_DEFAULT_TIMEOUT_CS * 10,
+	  false, true, "MS", "with nflog: or once the oldest waited MS (in steps of 10)" },
+	{ "nflog-rcvbuf", 0, F_U32, CF(nflog_rcvbuf), 0, 1u << 30, DEFAULT_NFLOG_RCVBUF, false,
+	  true, "BYTES", "with nflog: the receive buffer; 0 sizes it for a burst (8 MiB)" },
 	{ "sink", 's', F_SINK, 0, 0, 0, 0, false, false, "SPEC",
 	  "add a sink: NAME or NAME:key=value,key=value (repeatable; default: stdout)" },
 	{ "list-sinks", 0, F_BOOL, CF(list_sinks), 0, 0, 0, false, false, NULL,
@@ -150,9 +160,10 @@ void cli_usage(FILE *out)
 	      out);
 }
 
-/* Parses "N" or "N-M" (0-65535, N <= M, at most CLI_MAX_QUEUES).
- * Returns 0 or -EINVAL with err. */
-static int cli_parse_queues(const char *s, uint16_t *lo, uint16_t *hi, char *err, size_t errlen)
+/* Parses "N" or "N-M" (0-65535, N <= M, at most CLI_MAX_QUEUES) for
+ * flag.  Returns 0 or -EINVAL with err. */
+static int cli_parse_queues(const char *flag, const char *s, uint16_t *lo, uint16_t *hi, char *err,
+			    size_t errlen)
 {
 	const char *dash = strchr(s, '-');
 	char first[16];
@@ -170,22 +181,46 @@ static int cli_parse_queues(const char *s, uint16_t *lo, uint16_t *hi, char *err
 	if (dash && parse_u64(dash + 1, 0, UINT64_MAX, &b))
 		goto bad;
 	if (a > 65535 || b > 65535) {
-		snprintf(err, errlen, "--queue: '%s' is outside 0-65535", s);
+		snprintf(err, errlen, "%s: '%s' is outside 0-65535", flag, s);
 		return -EINVAL;
 	}
 	if (b < a) {
-		snprintf(err, errlen, "--queue: range '%s' is reversed", s);
+		snprintf(err, errlen, "%s: range '%s' is reversed", flag, s);
 		return -EINVAL;
 	}
 	if (b - a + 1 > CLI_MAX_QUEUES) {
-		snprintf(err, errlen, "--queue: '%s' is more than %d queues", s, CLI_MAX_QUEUES);
+		snprintf(err, errlen, "%s: '%s' is more than %d queues", flag, s, CLI_MAX_QUEUES);
 		return -EINVAL;
 	}
 	*lo = (uint16_t)a;
 	*hi = (uint16_t)b;
 	return 0;
 bad:
-	snprintf(err, errlen, "--queue: '%s' is not a number N or a range N-M", s);
+	snprintf(err, errlen, "%s: '%s' is not a number N or a range N-M", flag, s);
+	return -EINVAL;
+}
+
+/* --source KIND:N|N-M. */
+static int cli_parse_source(const char *s, struct cli_config *cfg, char *err, size_t errlen)
+{
+	static const struct {
+		const char *prefix;
+		int kind;
+	} kinds[] = { { "nfqueue:", CAPTURE_NFQUEUE }, { "nflog:", CAPTURE_NFLOG } };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(kinds); i++) {
+		size_t n = strlen(kinds[i].prefix);
+
+		if (!strncmp(s, kinds[i].prefix, n)) {
+			if (cli_parse_queues("--source", s + n, &cfg->queue_lo, &cfg->queue_hi, err,
+					     errlen))
+				return -EINVAL;
+			cfg->source = kinds[i].kind;
+			return 0;
+		}
+	}
+	snprintf(err, errlen, "--source: '%s' is not nfqueue:N|N-M or nflog:N|N-M", s);
 	return -EINVAL;
 }
 
@@ -263,7 +298,10 @@ static int apply_flag(const struct flag *f, const char *arg, struct cli_config *
 		*(const char **)field = arg;
 		return 0;
 	case F_QUEUES:
-		return cli_parse_queues(arg, &cfg->queue_lo, &cfg->queue_hi, err, errlen);
+		cfg->source = CAPTURE_NFQUEUE;
+		return cli_parse_queues(flag, arg, &cfg->queue_lo, &cfg->queue_hi, err, errlen);
+	case F_SOURCE:
+		return cli_parse_source(arg, cfg, err, errlen);
 	case F_SINK:
 		if (!(*own_sinks)++)
 			cfg->n_sinks = 0; /* these replace earlier ones */

@@ -12,7 +12,8 @@
 #define CLI_MAX_QUEUES 64
 
 struct cli_config {
-	uint16_t queue_lo, queue_hi;
+	int source;			  /* an enum capture_kind: --queue is NFQUEUE's */
+	uint16_t queue_lo, queue_hi;	  /* the queues, or the NFLOG groups */
 	const char *sinks[CLI_MAX_SINKS]; /* point into argv */
 	size_t n_sinks;
 	const char *plugin_dir;
@@ -21,9 +22,12 @@ struct cli_config {
 	uint32_t queue_maxlen;
 	uint32_t ring_size;
 	uint32_t flush_timeout_ms;
-	uint32_t retx_window; /* seconds a SYN is remembered */
-	uint32_t retx_table;  /* entries per queue */
-	bool dedup;	      /* drop retransmitted SYNs instead of marking */
+	uint32_t retx_window;	/* seconds a SYN is remembered */
+	uint32_t retx_table;	/* entries per queue */
+	uint32_t nflog_batch;	/* --nflog-batch: packets per kernel batch */
+	uint32_t nflog_timeout; /* --nflog-timeout: a batch's longest wait, ms */
+	uint32_t nflog_rcvbuf;	/* --nflog-rcvbuf: bytes, 0: sized for a burst */
+	bool dedup;		/* drop retransmitted SYNs instead of marking */
 	bool list_sinks, help, version;
 	const char *config;  /* --config FILE */
 	const char *metrics; /* --metrics ADDR:PORT */
@@ -40,6 +44,7 @@ struct cli_config {
 #define DEFAULT_FLUSH_MS     5000
 #define DEFAULT_RETX_WINDOW  10
 #define DEFAULT_RETX_TABLE   65536
+#define DEFAULT_NFLOG_RCVBUF 0
 
 /* Fills *cfg from argv (defaults first), and unless --config is given (the
  * file comes in first) runs cli_check.  Returns 0, or -EINVAL with one

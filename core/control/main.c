@@ -82,9 +82,19 @@ static void print_stats(struct daemon *d, int final)
 		struct kq_stats ks;
 		bool have = !capture_kstats(c, &ks);
 
+		if (c->kind == CAPTURE_NFLOG)
+			continue;
 		if (i)
 			sb_printf(&sb, ",");
 		stats_queue_json(&sb, c->queue, &c->st, have ? &ks : NULL);
+	}
+	if (d->cfg.source == CAPTURE_NFLOG) {
+		sb_printf(&sb, "],\"groups\":[");
+		for (i = 0; i < d->n_caps; i++) {
+			if (i)
+				sb_printf(&sb, ",");
+			stats_group_json(&sb, d->caps[i].queue, &d->caps[i].st);
+		}
 	}
 	sb_printf(&sb, "],\"sinks\":[");
 	for (i = 0; i < d->n_sinks; i++) {
@@ -174,15 +184,22 @@ static int open_queues(struct daemon *d)
 		.retx_window_ns = (uint64_t)d->cfg.retx_window * 1000000000u,
 		.dedup = d->cfg.dedup,
 		.owner = d->cfg.owner != OWNER_OFF,
+		.nflog_qthresh = d->cfg.nflog_batch,
+		.nflog_timeout_cs = (d->cfg.nflog_timeout + 9) / 10,
+		.nflog_rcvbuf = d->cfg.nflog_rcvbuf,
 	};
 	char err[512];
 	unsigned int q;
 
 	for (q = d->cfg.queue_lo; q <= d->cfg.queue_hi; q++) {
 		struct capture *c = &d->caps[d->n_caps];
+		int ret = d->cfg.source == CAPTURE_NFLOG
+				  ? nflog_open(c, (uint16_t)q, &cc, d->sinks, d->n_sinks, d->n_caps,
+					       err, sizeof(err))
+				  : capture_open(c, (uint16_t)q, &cc, d->sinks, d->n_sinks,
+						 d->n_caps, err, sizeof(err));
 
-		if (capture_open(c, (uint16_t)q, &cc, d->sinks, d->n_sinks, d->n_caps, err,
-				 sizeof(err))) {
+		if (ret) {
 			log_msg(SYNSINK_LOG_ERR, "%s", err);
 			return -1;
 		}
@@ -244,8 +261,9 @@ static void no_packet_hint(struct daemon *d)
 		if (stat_get(&d->caps[i].st.received))
 			return;
 	log_msg(SYNSINK_LOG_INFO,
-		"no packet in %llu s: does a rule send SYNs to queue %u? (synsink-rules show)",
-		NO_PACKET_HINT_NS / 1000000000ull, d->cfg.queue_lo);
+		"no packet in %llu s: does a rule send SYNs to %s %u? (synsink-rules show)",
+		NO_PACKET_HINT_NS / 1000000000ull,
+		d->cfg.source == CAPTURE_NFLOG ? "nflog group" : "queue", d->cfg.queue_lo);
 }
 
 /* Waits for signals; returns 0 on SIGTERM/SIGINT, 1 when a thread failed.
@@ -472,10 +490,12 @@ static int start(struct daemon *d, bool *failed)
 	}
 	*failed = false;
 	if (d->n_caps > 1)
-		log_msg(SYNSINK_LOG_INFO, "listening on queues %u-%u, %zu sink(s)", d->cfg.queue_lo,
+		log_msg(SYNSINK_LOG_INFO, "listening on %s %u-%u, %zu sink(s)",
+			d->cfg.source == CAPTURE_NFLOG ? "nflog groups" : "queues", d->cfg.queue_lo,
 			d->cfg.queue_hi, d->n_sinks);
 	else
-		log_msg(SYNSINK_LOG_INFO, "listening on queue %u, %zu sink(s)", d->cfg.queue_lo,
+		log_msg(SYNSINK_LOG_INFO, "listening on %s %u, %zu sink(s)",
+			d->cfg.source == CAPTURE_NFLOG ? "nflog group" : "queue", d->cfg.queue_lo,
 			d->n_sinks);
 	return -1;
 }

@@ -72,14 +72,36 @@ static void help(struct strbuf *sb, const char *name, const char *type, const ch
 }
 
 /* One counter of every queue. */
+/* The label of a capture's series: queue="N", or group="N" for NFLOG. */
+static const char *cap_label(const struct capture *c)
+{
+	return c->kind == CAPTURE_NFLOG ? "group" : "queue";
+}
+
+/* One counter of every queue and group; an NFLOG group's under its own
+ * metric when the counter has one (lost), and not at all when it is
+ * NFQUEUE's alone (verdicts). */
 static void per_queue(const struct metrics *m, struct strbuf *sb, const struct queue_counter *qc)
 {
 	size_t i;
+	int pass;
 
-	help(sb, qc->metric, "counter", qc->help);
-	for (i = 0; i < m->n_caps; i++)
-		sb_printf(sb, "%s{queue=\"%u\"} %llu\n", qc->metric, m->caps[i].queue,
-			  stat_get(queue_counter_of(&m->caps[i].st, qc)));
+	for (pass = 0; pass < 2; pass++) {
+		const char *metric = pass ? qc->nflog_metric : qc->metric;
+		int helped = 0;
+
+		for (i = 0; i < m->n_caps; i++) {
+			const struct capture *c = &m->caps[i];
+			bool own = c->kind == CAPTURE_NFLOG && qc->nflog_metric;
+
+			if (!metric || (c->kind == CAPTURE_NFLOG && !qc->nflog_key) || own != pass)
+				continue;
+			if (!helped++)
+				help(sb, metric, "counter", pass ? qc->nflog_help : qc->help);
+			sb_printf(sb, "%s{%s=\"%u\"} %llu\n", metric, cap_label(c), c->queue,
+				  stat_get(queue_counter_of(&c->st, qc)));
+		}
+	}
 }
 
 struct emit_ctx {
@@ -136,9 +158,9 @@ static void render_queue_errors(const struct metrics *m, struct strbuf *sb)
 	help(sb, "synsink_decode_errors_total", "counter", "Packets not decoded, by kind.");
 	for (i = 0; i < m->n_caps; i++)
 		for (b = 1; b < SYN_ERR__COUNT; b++)
-			sb_printf(sb,
-				  "synsink_decode_errors_total{queue=\"%u\",kind=\"%s\"} %llu\n",
-				  m->caps[i].queue, syn_decode_errname((enum syn_decode_err)b),
+			sb_printf(sb, "synsink_decode_errors_total{%s=\"%u\",kind=\"%s\"} %llu\n",
+				  cap_label(&m->caps[i]), m->caps[i].queue,
+				  syn_decode_errname((enum syn_decode_err)b),
 				  stat_get(&m->caps[i].st.decode_errors[b]));
 
 	help(sb, "synsink_kernel_queue_dropped_total", "counter",
@@ -167,6 +189,8 @@ static void render_latency(const struct metrics *m, struct strbuf *sb)
 		const struct queue_stats *st = &m->caps[i].st;
 		unsigned long long acc = 0;
 
+		if (m->caps[i].kind == CAPTURE_NFLOG)
+			continue; /* no verdict */
 		for (b = 0; b < LAT_N_BUCKETS; b++) {
 			acc += stat_get(&st->lat[b]);
 			if (b < LAT_N_BUCKETS - 1)

@@ -4,7 +4,10 @@ as doc/delivery.md says:
 
     seen + spool_start = delivered + failed + dropped_buffer + dropped_spool
                          + spool_corrupt + pending + spooled
-    seen + dropped_ring = the events every queue made
+    seen + dropped_ring = the events every queue (or NFLOG group) made
+
+and for every NFLOG group, events + decode errors <= received (equal but
+for the retransmits --dedup drops).
 
 Prints each sink's figures; exits 1 naming the sink that does not add up.
 """
@@ -13,8 +16,15 @@ import sys
 
 stats = json.loads(sys.stdin.read())["stats"]
 assert stats["final"] is True, "not the final stats line"
-made = sum(q["events"] for q in stats["queues"])
+groups = stats.get("groups", [])
+made = sum(q["events"] for q in stats["queues"] + groups)
 bad = 0
+for g in groups:
+    undecoded = sum(g["decode_errors"].values())
+    if g["received"] < g["events"] + undecoded:
+        print(f"group {g['group']}: received {g['received']} < events {g['events']}"
+              f" + decode errors {undecoded}")
+        bad += 1
 for i, s in enumerate(stats["sinks"]):
     left = s["seen"] + s["spool_start"]
     right = (s["delivered"] + s["failed"] + s["dropped_buffer"] + s["dropped_spool"]

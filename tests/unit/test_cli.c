@@ -9,6 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "capture.h"
 #include "cli.h"
 #include "hostport.h"
 #include "log.h"
@@ -125,6 +126,26 @@ static void test_good_lines(void **state)
 	assert_int_equal(cfg.owner, OWNER_FULL);
 	assert_int_equal(PARSE(&cfg, err, "--owner=socket"), 0);
 	assert_int_equal(cfg.owner, OWNER_SOCKET);
+	/* --source: nflog groups, nfqueue queues; --queue is nfqueue's */
+	assert_int_equal(cfg.source, CAPTURE_NFQUEUE);
+	assert_int_equal(PARSE(&cfg, err, "--source", "nflog:5-7", "--nflog-batch", "16",
+			       "--nflog-timeout", "50", "--nflog-rcvbuf", "65536"),
+			 0);
+	assert_int_equal(cfg.source, CAPTURE_NFLOG);
+	assert_int_equal(cfg.queue_lo, 5);
+	assert_int_equal(cfg.queue_hi, 7);
+	assert_int_equal(cfg.nflog_batch, 16);
+	assert_int_equal(cfg.nflog_timeout, 50);
+	assert_int_equal(cfg.nflog_rcvbuf, 65536);
+	assert_int_equal(PARSE(&cfg, err, "--source", "nflog:5", "--queue", "2"), 0);
+	assert_int_equal(cfg.source, CAPTURE_NFQUEUE); /* the last one says */
+	assert_int_equal(cfg.queue_lo, 2);
+	assert_int_equal(PARSE(&cfg, err, "--source=nfqueue:3"), 0);
+	assert_int_equal(cfg.source, CAPTURE_NFQUEUE);
+	assert_int_equal(cfg.queue_lo, 3);
+	assert_int_equal(PARSE(&cfg, err, "--source", "nflog:1"), 0);
+	assert_int_equal(cfg.nflog_batch, NFLOG_DEFAULT_QTHRESH);
+	assert_int_equal(cfg.nflog_timeout, NFLOG_DEFAULT_TIMEOUT_CS * 10);
 }
 
 static void expect_error(int argc, char **argv, const char *needle)
@@ -170,6 +191,11 @@ static void test_bad_lines(void **state)
 	EXPECT_ERROR("unexpected argument 'full'", "--owner", "full"); /* the value takes '=' */
 	EXPECT_ERROR("--log-level: 'warn' is not err, warning, info or debug", "--log-level",
 		     "warn");
+	EXPECT_ERROR("--source: 'ulog:1' is not nfqueue:N|N-M or nflog:N|N-M", "--source",
+		     "ulog:1");
+	EXPECT_ERROR("--source: '70000' is outside 0-65535", "--source", "nflog:70000");
+	EXPECT_ERROR("--source: '' is not a number", "--source", "nflog:");
+	EXPECT_ERROR("--nflog-timeout: '5' is not a number in 10-60000", "--nflog-timeout", "5");
 }
 
 static void test_sinkspec(void **state)

@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: MIT
+/*
+ * nflog.c - the NFLOG source (source.h): one log group, watched.  The
+ * kernel sends a copy of each packet a `log group N` (nftables) or
+ * `-j NFLOG --nflog-group N` (iptables) rule logs, and the packet has
+ * gone on already: nothing waits for synsink.
+ *
+ * Read with libmnl, as NFQUEUE is: no new library, the attributes parsed
+ * by nflogrx.c against the kernel's own header, and reads batched with
+ * recvmmsg (libnetfilter_log reads one datagram per call).  The group is
+ * bound alone: the family's logger is never unbound or rebound (which
+ * would take a group from another process, as ulogd2 can), and a group
+ * another process holds is refused in one line.
+ */
+#include "nflog_int.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nfnetlink_log.h>
+
+#include "log.h"
+#include "util.h"
+
+/* How long a config message may wait for its ack. */
+#define NFLOG_ACK_NS 1000000000ull
+/* The receive buffer when --nflog-rcvbuf does not say: 8 MiB, about
+ * 50 000 SYNs of a burst (some 160 bytes each with their attributes). */
+#define NFLOG_RCVBUF_DEFAULT (8u << 20)
+
+/* A config message for the group, with NLM_F_ACK, into rx->txbuf. */
+static struct nlmsghdr *config_msg(struct capture *c)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(c->lrx->txbuf);
+	struct nfgenmsg *g;
+
+	nlh->nlmsg_type = (NFNL_SUBSYS_ULOG << 8) | NFULNL_MSG_CONFIG;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_seq = ++c->seq;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->nfgen_family = AF_UNSPEC;
+	g->version = NFNETLINK_V0;
+	g->res_id = htons(c->queue);
+	return nlh;
+}
+
+/* Sends nlh and waits for its ack, at most NFLOG_ACK_NS; packets arriving
+ * meanwhile are read (they wait in the pending batch).  Returns 0, the
+ * kernel's -errno, or -ETIMEDOUT. */
+static int config_send(struct capture *c, struct nlmsghdr *nlh)
+{
+	struct nflog_rx *rx = c->lrx;
+	int fd = mnl_socket_get_fd(c->nl);
+	uint64_t deadline = clock_mono_ns() + NFLOG_ACK_NS;
+
+	if (mnl_socket_sendto(c->nl, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	for (;;) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		uint64_t now = clock_mono_ns();
+		ssize_t n;
+		int ack;
+
+		if (now >= deadline || poll(&p, 1, (int)((deadline - now) / 1000000 + 1)) == 0)
+			return -ETIMEDOUT;
+		n = recv(fd, rx->bufs[0], NFLOG_SLOT, MSG_DONTWAIT);
+		if (n < 0) {
+			if (errno == ENOBUFS)
+				stat_add(&c->st.enobufs, 1);
+			if (errno == EINTR || errno == ENOBUFS || errno == EAGAIN)
+				continue;
+			return -errno;
+		}
+		ack = nflog_datagram(c, rx->bufs[0], (size_t)n, c->seq, clock_real_ns(),
+				     clock_mono_ns());
+		if (ack != 1)
+			return ack;
+	}
+}
+
+/* Bind, copy mode, batching and sequence numbers in one message: the
+ * kernel takes the command first, then the settings. */
+static int bind_group(struct capture *c, const struct capture_cfg *cfg)
+{
+	struct nlmsghdr *nlh = config_msg(c);
+	struct nfulnl_msg_config_cmd cmd = { .command = NFULNL_CFG_CMD_BIND };
+	struct nfulnl_msg_config_mode mode = { .copy_range = htonl(CAPTURE_COPY_RANGE),
+					       .copy_mode = NFULNL_COPY_PACKET };
+
+	mnl_attr_put(nlh, NFULA_CFG_CMD, sizeof(cmd), &cmd);
+	mnl_attr_put(nlh, NFULA_CFG_MODE, sizeof(mode), &mode);
+	mnl_attr_put_u32(nlh, NFULA_CFG_NLBUFSIZ, htonl(NFLOG_NLBUFSIZ));
+	mnl_attr_put_u32(nlh, NFULA_CFG_QTHRESH, htonl(cfg->nflog_qthresh));
+	mnl_attr_put_u32(nlh, NFULA_CFG_TIMEOUT, htonl(cfg->nflog_timeout_cs));
+	mnl_attr_put_u16(nlh, NFULA_CFG_FLAGS, htons(NFULNL_CFG_F_SEQ | NFULNL_CFG_F_SEQ_GLOBAL));
+	return config_send(c, nlh);
+}
+
+void nflog_unbind(struct capture *c)
+{
+	struct nlmsghdr *nlh;
+	struct nfulnl_msg_config_cmd cmd = { .command = NFULNL_CFG_CMD_UNBIND };
+	int ret;
+
+	if (c->lrx->unbound)
+		return;
+	nlh = config_msg(c);
+	mnl_attr_put(nlh, NFULA_CFG_CMD, sizeof(cmd), &cmd);
+	ret = config_send(c, nlh);
+	if (ret)
+		log_msg(SYNSINK_LOG_WARN, "group %u: unbind: %s", c->queue, strerror(-ret));
+	c->lrx->unbound = true;
+}
+
+static void size_rcvbuf(struct capture *c, uint32_t want)
+{
+	int fd = mnl_socket_get_fd(c->nl);
+	int bytes = (int)(want ? want : NFLOG_RCVBUF_DEFAULT);
+
+	/* FORCE needs CAP_NET_ADMIN, which the bind needs too; a size asked
+	 * for on purpose (a small one, to see losses counted) is set as is. */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof(bytes)) < 0 &&
+	    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof(bytes)) < 0)
+		log_msg(SYNSINK_LOG_WARN,
+			"group %u: receive buffer of %d bytes: %s; a burst may overflow it (enobufs, lost)",
+			c->queue, bytes, strerror(errno));
+}
+
+int nflog_open(struct capture *c, uint16_t group, const struct capture_cfg *cfg,
+	       struct sink **sinks, size_t n_sinks, size_t ring_idx, char *err, size_t errlen)
+{
+	int i, ret;
+
+	memset(c, 0, sizeof(*c));
+	c->kind = CAPTURE_NFLOG;
+	c->queue = group;
+	c->stop_fd = -1;
+	c->kfd = -1;
+	c->out.sinks = sinks;
+	c->out.n_sinks = n_sinks;
+	c->out.ring_idx = ring_idx;
+	c->out.dedup = cfg->dedup;
+	c->lrx = calloc(1, sizeof(*c->lrx));
+	if (!c->lrx) {
+		snprintf(err, errlen, "group %u: out of memory", group);
+		return -ENOMEM;
+	}
+	ret = retx_init(&c->out.retx, cfg->retx_table, cfg->retx_window_ns);
+	if (ret) {
+		snprintf(err, errlen, "group %u: retransmit table: %s", group, strerror(-ret));
+		goto out_free;
+	}
+	for (i = 0; i < NFLOG_BATCH; i++) {
+		c->lrx->iov[i].iov_base = c->lrx->bufs[i];
+		c->lrx->iov[i].iov_len = NFLOG_SLOT;
+		c->lrx->msgs[i].msg_hdr.msg_iov = &c->lrx->iov[i];
+		c->lrx->msgs[i].msg_hdr.msg_iovlen = 1;
+	}
+	c->nl = mnl_socket_open2(NETLINK_NETFILTER, SOCK_CLOEXEC);
+	if (!c->nl || mnl_socket_bind(c->nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		ret = -errno;
+		snprintf(err, errlen, "group %u: netlink socket: %s", group, strerror(errno));
+		goto out_close;
+	}
+	c->portid = mnl_socket_get_portid(c->nl);
+	size_rcvbuf(c, cfg->nflog_rcvbuf);
+	ret = bind_group(c, cfg);
+	if (ret) {
+		if (ret == -EBUSY || (ret == -EPERM && geteuid() == 0))
+			snprintf(err, errlen,
+				 "nflog group %u is already bound by another process (ulogd2?)",
+				 group);
+		else if (ret == -EPERM)
+			snprintf(
+				err, errlen,
+				"nflog group %u: permission denied (binding a group needs CAP_NET_ADMIN)",
+				group);
+		else
+			snprintf(err, errlen, "nflog group %u: bind: %s", group, strerror(-ret));
+		c->lrx->unbound = true;
+		goto out_close;
+	}
+	return 0;
+
+out_close:
+	if (c->nl)
+		mnl_socket_close(c->nl);
+	c->nl = NULL;
+out_free:
+	retx_free(&c->out.retx);
+	free(c->lrx);
+	c->lrx = NULL;
+	return ret;
+}
+
+/* Reads every datagram waiting; returns 0 when the socket is dry, or a
+ * negative errno the loop cannot carry on from. */
+static int read_available(struct capture *c)
+{
+	struct nflog_rx *rx = c->lrx;
+	int fd = mnl_socket_get_fd(c->nl);
+
+	for (;;) {
+		uint64_t now_real, now_mono;
+		int i, n;
+
+		n = recvmmsg(fd, rx->msgs, NFLOG_BATCH, MSG_DONTWAIT, NULL);
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return 0;
+			if (errno == EINTR)
+				continue;
+			if (errno == ENOBUFS) {
+				/* The socket overran: the kernel dropped
+				 * batches, and the sequence numbers will say
+				 * how many packets.  The socket goes on. */
+				stat_add(&c->st.enobufs, 1);
+				log_ratelimited(&rx->rl_enobufs, SYNSINK_LOG_WARN,
+						"group %u: receive buffer overrun (ENOBUFS)",
+						c->queue);
+				continue;
+			}
+			return -errno;
+		}
+		now_real = clock_real_ns();
+		now_mono = clock_mono_ns();
+		for (i = 0; i < n; i++) {
+			if (rx->msgs[i].msg_hdr.msg_flags & MSG_TRUNC)
+				stat_add(&c->st.msg_trunc, 1);
+			nflog_datagram(c, rx->bufs[i], rx->msgs[i].msg_len, 0, now_real, now_mono);
+			rx->msgs[i].msg_hdr.msg_flags = 0;
+		}
+	}
+}
+
+void *nflog_thread(void *arg)
+{
+	struct capture *c = arg;
+	struct pollfd pfd[2] = {
+		{ .fd = mnl_socket_get_fd(c->nl), .events = POLLIN },
+		{ .fd = c->stop_fd, .events = POLLIN },
+	};
+
+	thread_name("nflog/%u", c->queue);
+	for (;;) {
+		int ret = read_available(c);
+
+		nflog_publish(c);
+		if (ret) {
+			log_msg(SYNSINK_LOG_ERR, "group %u: receive: %s", c->queue, strerror(-ret));
+			atomic_store(&c->failed, 1);
+			kill(getpid(), SIGUSR2); /* tell the main thread */
+			return NULL;
+		}
+		if (poll(pfd, 2, -1) < 0 && errno != EINTR) {
+			log_msg(SYNSINK_LOG_ERR, "group %u: poll: %s", c->queue, strerror(errno));
+			atomic_store(&c->failed, 1);
+			kill(getpid(), SIGUSR2);
+			return NULL;
+		}
+		if (pfd[1].revents)
+			break;
+	}
+	/* The kernel flushes what it batched for the group as it unbinds:
+	 * read that too, so a stop counts every logged packet. */
+	nflog_unbind(c);
+	read_available(c);
+	nflog_publish(c);
+	return NULL;
+}
