@@ -109,9 +109,20 @@ lab_up() {
 # LAB_RULES_BACKEND: iptables (the default) or nft (one inet table).
 LAB_RULES=$(cd "$(dirname "${BASH_SOURCE[0]}")/../tools" && pwd)/synsink-rules
 lab_rules_add() {
-	local in=(--in s0)
+	local in=(--in s0) args=()
 	# SYNs sent from the server namespace (--chain OUTPUT) have no in.
 	[[ " $* " == *" --chain OUTPUT "* ]] && in=()
+	# LAB_SOURCE=nflog: the same SYNs logged to group N instead of queued.
+	if [ "${LAB_SOURCE:-nfqueue}" = nflog ]; then
+		while [ $# -gt 0 ]; do
+			case $1 in
+			--queue) args+=(--target log --group "$2"); shift ;;
+			*) args+=("$1") ;;
+			esac
+			shift
+		done
+		set -- "${args[@]}"
+	fi
 	lab_srv sh "$LAB_RULES" add --backend "${LAB_RULES_BACKEND:-iptables}" "${in[@]}" "$@"
 }
 

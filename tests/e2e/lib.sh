@@ -87,14 +87,26 @@ e2e_fail() {
 
 not() { ! "$@"; }
 
-e2e_pass() { echo "PASS: $E2E_NAME${1:+: $1}"; }
+e2e_pass() { echo "PASS: $E2E_NAME${1:+: $1}$(holds || echo " [source nflog, ${LAB_RULES_BACKEND:-iptables} rules]")"; }
 
 # ss_start OUT ERR ARGS...: synsink in the server namespace; returns once it
 # says it listens (it prints that after binding and starting its threads).
 # SS_WRAP, when set, goes in front of it (valgrind ...).
 ss_start() {
+	local args=()
 	SS_OUT=$1 SS_ERR=$2
 	shift 2
+	# LAB_SOURCE=nflog: the queue's number is the group's (lab_rules_add).
+	if ! holds; then
+		while [ $# -gt 0 ]; do
+			case $1 in
+			--queue) args+=(--source "nflog:$2"); shift ;;
+			*) args+=("$1") ;;
+			esac
+			shift
+		done
+		set -- "${args[@]}"
+	fi
 	# shellcheck disable=SC2086
 	ip netns exec "$LAB_SRV" ${SS_WRAP:-} "$SYNSINK" "$@" >"$SS_OUT" 2>"$SS_ERR" &
 	SS_PID=$!
@@ -134,7 +146,22 @@ check_events() {
 
 # ss_stat PATH: one value from the final stats line, e.g. queues.0.events
 ss_stat() {
-	grep '"final":true' "$SS_ERR" | lab_stats_get "$1"
+	grep '"final":true' "$SS_ERR" | lab_stats_get "$(stat_path "$1")"
+}
+
+# holds: the SYNs come from NFQUEUE, held until the verdict (the default);
+# false with LAB_SOURCE=nflog, where the checks of verdicts and of the
+# kernel queue have nothing to check.
+holds() { [ "${LAB_SOURCE:-nfqueue}" = nfqueue ]; }
+
+# stat_path PATH: a queue's counter as the source has it: with NFLOG the
+# group's (groups.N, its id gaps are "lost").
+stat_path() {
+	if holds; then
+		printf '%s\n' "$1"
+	else
+		printf '%s\n' "$1" | sed 's/^queues\./groups./; s/\.id_gaps$/.lost/'
+	fi
 }
 
 # after_outage SEEN DROPPED HELD: the figures of a restart-while-away test
@@ -189,7 +216,7 @@ for i, v in enumerate(b):
 ss_live_stat() {
 	local line
 	line=$(lab_stats_live "$SS_PID" "$SS_ERR" 2000) || return 1
-	lab_stats_get "$1" <<<"$line"
+	lab_stats_get "$(stat_path "$1")" <<<"$line"
 }
 
 # live_stat_ge PATH N: the live value of PATH is at least N.
