@@ -70,18 +70,16 @@ void capture_publish(struct capture *c)
 	rx->n_pending = 0;
 }
 
-/* Reads every datagram waiting; returns 0 when the socket is dry, or a
- * negative errno the loop cannot carry on from. */
-static int read_available(struct capture *c)
+int capture_drain(struct capture *c, struct mmsghdr *msgs, unsigned int n_msgs,
+		  capture_walk_fn walk, void (*after)(struct capture *c), struct ratelimit *rl)
 {
-	struct capture_rx *rx = c->rx;
 	int fd = mnl_socket_get_fd(c->nl);
 
 	for (;;) {
 		uint64_t now_real, now_mono;
 		int i, n;
 
-		n = recvmmsg(fd, rx->msgs, RX_BATCH, MSG_DONTWAIT, NULL);
+		n = recvmmsg(fd, msgs, n_msgs, MSG_DONTWAIT, NULL);
 		if (n < 0) {
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
 				return 0;
@@ -89,10 +87,12 @@ static int read_available(struct capture *c)
 				continue;
 			if (errno == ENOBUFS) {
 				/* The kernel lost messages for us; the id gaps
-				 * will say how many.  Carry on. */
+				 * (NFLOG: sequence gaps) say how many.  The
+				 * socket carries on. */
 				stat_add(&c->st.enobufs, 1);
-				log_ratelimited(&rx->rl_enobufs, SYNSINK_LOG_WARN,
-						"queue %u: receive buffer overrun (ENOBUFS)",
+				log_ratelimited(rl, SYNSINK_LOG_WARN,
+						"%s %u: receive buffer overrun (ENOBUFS)",
+						c->kind == CAPTURE_NFLOG ? "group" : "queue",
 						c->queue);
 				continue;
 			}
@@ -101,15 +101,30 @@ static int read_available(struct capture *c)
 		now_real = clock_real_ns();
 		now_mono = clock_mono_ns();
 		for (i = 0; i < n; i++) {
-			if (rx->msgs[i].msg_hdr.msg_flags & MSG_TRUNC)
+			if (msgs[i].msg_hdr.msg_flags & MSG_TRUNC)
 				stat_add(&c->st.msg_trunc, 1);
-			capture_datagram(c, rx->bufs[i], rx->msgs[i].msg_len, 0, now_real,
-					 now_mono);
-			rx->msgs[i].msg_hdr.msg_flags = 0;
+			walk(c, msgs[i].msg_hdr.msg_iov->iov_base, msgs[i].msg_len, 0, now_real,
+			     now_mono);
+			msgs[i].msg_hdr.msg_flags = 0;
 		}
-		if (rx->n_pending + RX_BATCH > PENDING_MAX)
-			capture_publish(c);
+		if (after)
+			after(c);
 	}
+}
+
+/* After each read: room for the next one's packets in the pending batch,
+ * or a verdict now. */
+static void make_room(struct capture *c)
+{
+	if (c->rx->n_pending + RX_BATCH > PENDING_MAX)
+		capture_publish(c);
+}
+
+/* Reads every datagram waiting (capture_drain). */
+static int read_available(struct capture *c)
+{
+	return capture_drain(c, c->rx->msgs, RX_BATCH, capture_datagram, make_room,
+			     &c->rx->rl_enobufs);
 }
 
 /*

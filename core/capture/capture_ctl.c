@@ -55,12 +55,9 @@ void capture_unbind(struct capture *c)
  * before it starts any sink or capture thread (open_queues, then
  * sink_start, then capture_start); keep that order.
  */
-/* Sends a config message and waits for its ack, at most CONFIG_ACK_NS;
- * packets arriving meanwhile are handled (they wait for the next
- * verdict).  Returns 0, the kernel's -errno, or -ETIMEDOUT. */
-static int capture_config(struct capture *c, struct nlmsghdr *nlh)
+int capture_request(struct capture *c, struct nlmsghdr *nlh, char *buf, size_t cap,
+		    capture_walk_fn walk)
 {
-	struct capture_rx *rx = c->rx;
 	int fd = mnl_socket_get_fd(c->nl);
 	uint64_t deadline = clock_mono_ns() + CONFIG_ACK_NS;
 
@@ -78,7 +75,7 @@ static int capture_config(struct capture *c, struct nlmsghdr *nlh)
 		 * receive buffer (ENOBUFS), and a stop must not hang. */
 		if (now >= deadline || poll(&p, 1, (int)((deadline - now) / 1000000 + 1)) == 0)
 			return -ETIMEDOUT;
-		n = recv(fd, rx->bufs[0], RX_SLOT, MSG_DONTWAIT);
+		n = recv(fd, buf, cap, MSG_DONTWAIT);
 		if (n < 0) {
 			if (errno == ENOBUFS)
 				stat_add(&c->st.enobufs, 1);
@@ -86,11 +83,16 @@ static int capture_config(struct capture *c, struct nlmsghdr *nlh)
 				continue;
 			return -errno;
 		}
-		ack = capture_datagram(c, rx->bufs[0], (size_t)n, c->seq, clock_real_ns(),
-				       clock_mono_ns());
+		ack = walk(c, buf, (size_t)n, c->seq, clock_real_ns(), clock_mono_ns());
 		if (ack != 1)
 			return ack;
 	}
+}
+
+/* Sends a config message and waits for its ack (capture_request). */
+static int capture_config(struct capture *c, struct nlmsghdr *nlh)
+{
+	return capture_request(c, nlh, c->rx->bufs[0], RX_SLOT, capture_datagram);
 }
 
 int capture_set_maxlen(struct capture *c, uint32_t maxlen)

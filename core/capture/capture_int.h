@@ -51,9 +51,31 @@ struct capture_rx {
 	char txbuf[8192];
 };
 
-/* The name of interface idx into out (SYNSINK_IFNAMSIZ), through cache
- * (IFCACHE_SLOTS entries, each re-read after IFCACHE_TTL_NS). */
-void capture_ifname(struct ifcache_ent *cache, uint32_t idx, uint64_t now, char *out);
+/* What NFQUEUE and NFLOG both say of a packet besides its bytes, each
+ * attribute NULL when absent (their types differ, their payloads do not:
+ * a u32 mark and ifindexes, the same hardware-address struct). */
+struct pkt_meta {
+	const struct nlattr *mark, *indev, *outdev, *hwaddr, *uid, *gid;
+};
+/* Puts them into ev, the interfaces named through cache. */
+void capture_meta(struct ifcache_ent *cache, struct synsink_event *ev, const struct pkt_meta *m,
+		  uint64_t now_mono);
+/* A source's walk over one datagram (capture_datagram, nflog_datagram):
+ * returns what an ack matching seq says, or 1 when none was in it. */
+typedef int (*capture_walk_fn)(struct capture *c, const char *buf, size_t len, uint32_t seq,
+			       uint64_t now_real, uint64_t now_mono);
+/* Sends a config message nlh (with NLM_F_ACK and the next sequence
+ * number) and reads into buf until its ack, at most CONFIG_ACK_NS; what
+ * else arrives goes through walk (packets wait in the pending batch for
+ * the thread).  Returns 0, the kernel's -errno, or -ETIMEDOUT. */
+int capture_request(struct capture *c, struct nlmsghdr *nlh, char *buf, size_t cap,
+		    capture_walk_fn walk);
+/* Reads every datagram waiting on c's socket, n_msgs a call, each through
+ * walk, then after (or NULL); counts MSG_TRUNC and ENOBUFS (one line per
+ * rl interval) and carries on after an overrun.  Returns 0 when the socket
+ * is dry, or a negative errno the thread cannot carry on from. */
+int capture_drain(struct capture *c, struct mmsghdr *msgs, unsigned int n_msgs,
+		  capture_walk_fn walk, void (*after)(struct capture *c), struct ratelimit *rl);
 /* Walks one datagram read at now_real / now_mono: packets become pending
  * events.  Returns what an ack matching seq says (0 or the kernel's
  * -errno), or 1 when no such ack was in it. */

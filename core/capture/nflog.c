@@ -30,60 +30,24 @@
 #include "log.h"
 #include "util.h"
 
-/* How long a config message may wait for its ack. */
-#define NFLOG_ACK_NS 1000000000ull
 /* The receive buffer when --nflog-rcvbuf does not say: 8 MiB, about
  * 50 000 SYNs of a burst (some 160 bytes each with their attributes). */
 #define NFLOG_RCVBUF_DEFAULT (8u << 20)
 
-/* A config message for the group, with NLM_F_ACK, into rx->txbuf. */
+/* A config message for the group, into rx->txbuf (capture_request adds
+ * NLM_F_ACK and the sequence number). */
 static struct nlmsghdr *config_msg(struct capture *c)
 {
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(c->lrx->txbuf);
 	struct nfgenmsg *g;
 
 	nlh->nlmsg_type = (NFNL_SUBSYS_ULOG << 8) | NFULNL_MSG_CONFIG;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	nlh->nlmsg_seq = ++c->seq;
+	nlh->nlmsg_flags = NLM_F_REQUEST;
 	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
 	g->nfgen_family = AF_UNSPEC;
 	g->version = NFNETLINK_V0;
 	g->res_id = htons(c->queue);
 	return nlh;
-}
-
-/* Sends nlh and waits for its ack, at most NFLOG_ACK_NS; packets arriving
- * meanwhile are read (they wait in the pending batch).  Returns 0, the
- * kernel's -errno, or -ETIMEDOUT. */
-static int config_send(struct capture *c, struct nlmsghdr *nlh)
-{
-	struct nflog_rx *rx = c->lrx;
-	int fd = mnl_socket_get_fd(c->nl);
-	uint64_t deadline = clock_mono_ns() + NFLOG_ACK_NS;
-
-	if (mnl_socket_sendto(c->nl, nlh, nlh->nlmsg_len) < 0)
-		return -errno;
-	for (;;) {
-		struct pollfd p = { .fd = fd, .events = POLLIN };
-		uint64_t now = clock_mono_ns();
-		ssize_t n;
-		int ack;
-
-		if (now >= deadline || poll(&p, 1, (int)((deadline - now) / 1000000 + 1)) == 0)
-			return -ETIMEDOUT;
-		n = recv(fd, rx->bufs[0], NFLOG_SLOT, MSG_DONTWAIT);
-		if (n < 0) {
-			if (errno == ENOBUFS)
-				stat_add(&c->st.enobufs, 1);
-			if (errno == EINTR || errno == ENOBUFS || errno == EAGAIN)
-				continue;
-			return -errno;
-		}
-		ack = nflog_datagram(c, rx->bufs[0], (size_t)n, c->seq, clock_real_ns(),
-				     clock_mono_ns());
-		if (ack != 1)
-			return ack;
-	}
 }
 
 /* Bind, copy mode, batching and sequence numbers in one message: the
@@ -101,7 +65,7 @@ static int bind_group(struct capture *c, const struct capture_cfg *cfg)
 	mnl_attr_put_u32(nlh, NFULA_CFG_QTHRESH, htonl(cfg->nflog_qthresh));
 	mnl_attr_put_u32(nlh, NFULA_CFG_TIMEOUT, htonl(cfg->nflog_timeout_cs));
 	mnl_attr_put_u16(nlh, NFULA_CFG_FLAGS, htons(NFULNL_CFG_F_SEQ | NFULNL_CFG_F_SEQ_GLOBAL));
-	return config_send(c, nlh);
+	return capture_request(c, nlh, c->lrx->bufs[0], NFLOG_SLOT, nflog_datagram);
 }
 
 void nflog_unbind(struct capture *c)
@@ -114,7 +78,7 @@ void nflog_unbind(struct capture *c)
 		return;
 	nlh = config_msg(c);
 	mnl_attr_put(nlh, NFULA_CFG_CMD, sizeof(cmd), &cmd);
-	ret = config_send(c, nlh);
+	ret = capture_request(c, nlh, c->lrx->bufs[0], NFLOG_SLOT, nflog_datagram);
 	if (ret)
 		log_msg(SYNSINK_LOG_WARN, "group %u: unbind: %s", c->queue, strerror(-ret));
 	c->lrx->unbound = true;
@@ -201,44 +165,12 @@ out_free:
 	return ret;
 }
 
-/* Reads every datagram waiting; returns 0 when the socket is dry, or a
- * negative errno the loop cannot carry on from. */
+/* Reads every datagram waiting (capture_drain); the walk hands the
+ * pending events on whenever they fill. */
 static int read_available(struct capture *c)
 {
-	struct nflog_rx *rx = c->lrx;
-	int fd = mnl_socket_get_fd(c->nl);
-
-	for (;;) {
-		uint64_t now_real, now_mono;
-		int i, n;
-
-		n = recvmmsg(fd, rx->msgs, NFLOG_BATCH, MSG_DONTWAIT, NULL);
-		if (n < 0) {
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				return 0;
-			if (errno == EINTR)
-				continue;
-			if (errno == ENOBUFS) {
-				/* The socket overran: the kernel dropped
-				 * batches, and the sequence numbers will say
-				 * how many packets.  The socket goes on. */
-				stat_add(&c->st.enobufs, 1);
-				log_ratelimited(&rx->rl_enobufs, SYNSINK_LOG_WARN,
-						"group %u: receive buffer overrun (ENOBUFS)",
-						c->queue);
-				continue;
-			}
-			return -errno;
-		}
-		now_real = clock_real_ns();
-		now_mono = clock_mono_ns();
-		for (i = 0; i < n; i++) {
-			if (rx->msgs[i].msg_hdr.msg_flags & MSG_TRUNC)
-				stat_add(&c->st.msg_trunc, 1);
-			nflog_datagram(c, rx->bufs[i], rx->msgs[i].msg_len, 0, now_real, now_mono);
-			rx->msgs[i].msg_hdr.msg_flags = 0;
-		}
-	}
+	return capture_drain(c, c->lrx->msgs, NFLOG_BATCH, nflog_datagram, NULL,
+			     &c->lrx->rl_enobufs);
 }
 
 void *nflog_thread(void *arg)

@@ -63,39 +63,6 @@ static uint32_t attr_u32(const struct nlattr *a)
 	return ntohl(mnl_attr_get_u32(a));
 }
 
-/* What the message says of the packet besides its bytes. */
-static void packet_attrs(struct nflog_rx *rx, struct synsink_event *ev, const struct nlattr **attr,
-			 uint64_t now_mono)
-{
-	if (attr[NFULA_MARK])
-		ev->mark = attr_u32(attr[NFULA_MARK]);
-	if (attr[NFULA_IFINDEX_INDEV]) {
-		ev->indev = attr_u32(attr[NFULA_IFINDEX_INDEV]);
-		capture_ifname(rx->ifc, ev->indev, now_mono, ev->indev_name);
-	}
-	if (attr[NFULA_IFINDEX_OUTDEV]) {
-		ev->outdev = attr_u32(attr[NFULA_IFINDEX_OUTDEV]);
-		capture_ifname(rx->ifc, ev->outdev, now_mono, ev->outdev_name);
-	}
-	if (attr[NFULA_HWADDR]) {
-		const struct nfulnl_msg_packet_hw *hw = mnl_attr_get_payload(attr[NFULA_HWADDR]);
-		uint16_t hl = ntohs(hw->hw_addrlen);
-
-		if (hl > sizeof(ev->hwaddr))
-			hl = sizeof(ev->hwaddr);
-		memcpy(ev->hwaddr, hw->hw_addr, hl);
-		ev->hwaddr_len = (uint8_t)hl;
-		ev->flags |= SYNSINK_F_HAS_HW;
-	}
-	/* The socket's owner, for a packet this host sends: the kernel gives
-	 * it whenever the packet has a full socket, no flag needed. */
-	if (attr[NFULA_UID] && attr[NFULA_GID]) {
-		ev->uid = attr_u32(attr[NFULA_UID]);
-		ev->gid = attr_u32(attr[NFULA_GID]);
-		ev->owner |= SYNSINK_OWN_UID;
-	}
-}
-
 /* Counts the packets the kernel numbered before seq and never delivered.
  * A number from before the expected one (the 32-bit counter cannot run
  * back) is taken as where the count goes on from. */
@@ -164,7 +131,11 @@ static void handle_packet(struct capture *c, const struct nlmsghdr *nlh, uint64_
 	ev->ts_ns = kts ? kts : now_real;
 	if (kts)
 		ev->flags |= SYNSINK_F_KERNEL_TS;
-	packet_attrs(rx, ev, attr, now_mono);
+	capture_meta(rx->ifc, ev,
+		     &(const struct pkt_meta){ attr[NFULA_MARK], attr[NFULA_IFINDEX_INDEV],
+					       attr[NFULA_IFINDEX_OUTDEV], attr[NFULA_HWADDR],
+					       attr[NFULA_UID], attr[NFULA_GID] },
+		     now_mono);
 	if (ev->flags & SYNSINK_F_OPT_BAD)
 		stat_add(&c->st.opt_bad, 1);
 	rx->n_pending++;

@@ -14,6 +14,7 @@
 
 #include <libmnl/libmnl.h>
 #include <linux/netfilter/nfnetlink.h>
+#include <linux/netfilter/nfnetlink_log.h>
 #include <linux/netfilter/nfnetlink_queue.h>
 #include <libnetfilter_queue/libnetfilter_queue.h>
 
@@ -22,7 +23,9 @@
 #include "nfqattr.h"
 #include "secctx.h"
 
-void capture_ifname(struct ifcache_ent *cache, uint32_t idx, uint64_t now, char *out)
+/* The name of interface idx into out (SYNSINK_IFNAMSIZ), through cache
+ * (IFCACHE_SLOTS entries, each re-read after IFCACHE_TTL_NS). */
+static void ifname(struct ifcache_ent *cache, uint32_t idx, uint64_t now, char *out)
 {
 	struct ifcache_ent *e = &cache[idx % IFCACHE_SLOTS];
 
@@ -39,6 +42,43 @@ void capture_ifname(struct ifcache_ent *cache, uint32_t idx, uint64_t now, char 
 static uint32_t attr_u32(const struct nlattr *a)
 {
 	return ntohl(mnl_attr_get_u32(a));
+}
+
+void capture_meta(struct ifcache_ent *cache, struct synsink_event *ev, const struct pkt_meta *m,
+		  uint64_t now_mono)
+{
+	_Static_assert(sizeof(struct nfqnl_msg_packet_hw) == sizeof(struct nfulnl_msg_packet_hw) &&
+			       offsetof(struct nfqnl_msg_packet_hw, hw_addr) ==
+				       offsetof(struct nfulnl_msg_packet_hw, hw_addr),
+		       "NFQUEUE's and NFLOG's hardware address differ");
+
+	if (m->mark)
+		ev->mark = attr_u32(m->mark);
+	if (m->indev) {
+		ev->indev = attr_u32(m->indev);
+		ifname(cache, ev->indev, now_mono, ev->indev_name);
+	}
+	if (m->outdev) {
+		ev->outdev = attr_u32(m->outdev);
+		ifname(cache, ev->outdev, now_mono, ev->outdev_name);
+	}
+	if (m->hwaddr) {
+		const struct nfqnl_msg_packet_hw *hw = mnl_attr_get_payload(m->hwaddr);
+		uint16_t hl = ntohs(hw->hw_addrlen);
+
+		if (hl > sizeof(ev->hwaddr))
+			hl = sizeof(ev->hwaddr);
+		memcpy(ev->hwaddr, hw->hw_addr, hl);
+		ev->hwaddr_len = (uint8_t)hl;
+		ev->flags |= SYNSINK_F_HAS_HW;
+	}
+	/* The socket's owner, for a packet with a local socket (both come
+	 * together). */
+	if (m->uid && m->gid) {
+		ev->uid = attr_u32(m->uid);
+		ev->gid = attr_u32(m->gid);
+		ev->owner |= SYNSINK_OWN_UID;
+	}
 }
 
 /* Notes that n more packets arrived at now (monotonic). */
@@ -82,51 +122,25 @@ static uint64_t arrived_mono(uint64_t kts, uint64_t now_real, uint64_t now_mono)
 	return waited < now_mono ? now_mono - waited : now_mono;
 }
 
-/* The socket's owner, for a packet with a local socket (NFQA_UID and
- * NFQA_GID come together, asked for with --owner). */
-static void owner_attrs(struct synsink_event *ev, struct nlattr **attr)
+/* What the packet message says of the packet besides its bytes. */
+static void packet_attrs(struct capture_rx *rx, struct synsink_event *ev, struct nlattr **attr,
+			 uint64_t now_mono)
 {
-	if (attr[NFQA_UID] && attr[NFQA_GID]) {
-		ev->uid = attr_u32(attr[NFQA_UID]);
-		ev->gid = attr_u32(attr[NFQA_GID]);
-		ev->owner |= SYNSINK_OWN_UID;
-	}
+	const struct pkt_meta m = {
+		attr[NFQA_MARK],   attr[NFQA_IFINDEX_INDEV], attr[NFQA_IFINDEX_OUTDEV],
+		attr[NFQA_HWADDR], attr[NFQA_UID],	     attr[NFQA_GID]
+	};
+
+	capture_meta(rx->ifc, ev, &m, now_mono);
+	if (attr[NFQA_CAP_LEN] &&
+	    attr_u32(attr[NFQA_CAP_LEN]) > mnl_attr_get_payload_len(attr[NFQA_PAYLOAD]))
+		ev->flags |= SYNSINK_F_TRUNC;
 	if (attr[NFQA_SECCTX]) {
 		ev->secctx = secctx_id(mnl_attr_get_payload(attr[NFQA_SECCTX]),
 				       mnl_attr_get_payload_len(attr[NFQA_SECCTX]));
 		if (ev->secctx)
 			ev->owner |= SYNSINK_OWN_SECCTX;
 	}
-}
-
-/* What the packet message says of the packet besides its bytes: mark,
- * devices, hardware address, a copy cut short. */
-static void packet_attrs(struct capture_rx *rx, struct synsink_event *ev, struct nlattr **attr,
-			 uint64_t now_mono)
-{
-	if (attr[NFQA_MARK])
-		ev->mark = attr_u32(attr[NFQA_MARK]);
-	if (attr[NFQA_IFINDEX_INDEV]) {
-		ev->indev = attr_u32(attr[NFQA_IFINDEX_INDEV]);
-		capture_ifname(rx->ifc, ev->indev, now_mono, ev->indev_name);
-	}
-	if (attr[NFQA_IFINDEX_OUTDEV]) {
-		ev->outdev = attr_u32(attr[NFQA_IFINDEX_OUTDEV]);
-		capture_ifname(rx->ifc, ev->outdev, now_mono, ev->outdev_name);
-	}
-	if (attr[NFQA_HWADDR]) {
-		const struct nfqnl_msg_packet_hw *hw = mnl_attr_get_payload(attr[NFQA_HWADDR]);
-		uint16_t hl = ntohs(hw->hw_addrlen);
-
-		if (hl > sizeof(ev->hwaddr))
-			hl = sizeof(ev->hwaddr);
-		memcpy(ev->hwaddr, hw->hw_addr, hl);
-		ev->hwaddr_len = (uint8_t)hl;
-		ev->flags |= SYNSINK_F_HAS_HW;
-	}
-	if (attr[NFQA_CAP_LEN] &&
-	    attr_u32(attr[NFQA_CAP_LEN]) > mnl_attr_get_payload_len(attr[NFQA_PAYLOAD]))
-		ev->flags |= SYNSINK_F_TRUNC;
 }
 
 static void handle_packet(struct capture *c, const struct nlmsghdr *nlh, uint64_t now_real,
@@ -187,7 +201,6 @@ static void handle_packet(struct capture *c, const struct nlmsghdr *nlh, uint64_
 	packet_attrs(rx, ev, attr, now_mono);
 	if (ev->flags & SYNSINK_F_OPT_BAD)
 		stat_add(&c->st.opt_bad, 1);
-	owner_attrs(ev, attr);
 	rx->n_pending++; /* the retransmit check comes after the verdict */
 }
 

@@ -23,54 +23,11 @@
 #include <linux/netfilter/nfnetlink_queue.h>
 
 #include "capture_int.h"
-#include "pkt.h"
+#include "nltest.h"
 
-#define QUEUE	 7
-#define NOW_REAL 1700000000000000000ull
-#define NOW_MONO 5000000000ull
+#define QUEUE 7
 /* An attribute type past NFQA_MAX, as a newer kernel might send. */
 #define NFQA_FUTURE (NFQA_MAX + 9)
-
-struct dgram {
-	_Alignas(8) char buf[16384];
-	size_t len;
-};
-
-static struct capture *cap_new(void)
-{
-	struct capture *c = calloc(1, sizeof(*c));
-
-	assert_non_null(c);
-	c->rx = calloc(1, sizeof(*c->rx));
-	assert_non_null(c->rx);
-	c->queue = QUEUE;
-	c->kfd = -1;
-	assert_int_equal(retx_init(&c->out.retx, 1024, 1000000000ull), 0);
-	return c;
-}
-
-static void cap_free(struct capture *c)
-{
-	retx_free(&c->out.retx);
-	free(c->rx);
-	free(c);
-}
-
-/* A SYN from 198.18.0.1:sport to 198.18.0.2:80, its bytes in pkt. */
-static size_t syn4(uint8_t *pkt, uint16_t sport)
-{
-	static const uint8_t src[4] = { 198, 18, 0, 1 }, dst[4] = { 198, 18, 0, 2 };
-	static const uint8_t mss[4] = { 2, 4, 0x05, 0xb4 };
-	struct tcp_spec t = { .sport = sport,
-			      .dport = 80,
-			      .seq = 1,
-			      .win = 64240,
-			      .flags = 0x02,
-			      .opts = mss,
-			      .optlen = sizeof(mss) };
-
-	return pkt_ipv4(pkt, PKT_MAX, src, dst, 64, 0x4000, NULL, 0, &t);
-}
 
 static size_t syn6(uint8_t *pkt, uint16_t sport)
 {
@@ -159,15 +116,10 @@ static int feed(struct capture *c, const struct dgram *d, uint32_t seq)
 	return capture_datagram(c, d->buf, d->len, seq, NOW_REAL, NOW_MONO);
 }
 
-static unsigned long long got(const atomic_ullong *v)
-{
-	return stat_get(v);
-}
-
 /* Three packets in one datagram, every attribute read into its event. */
 static void test_batch(void **state)
 {
-	struct capture *c = cap_new();
+	struct capture *c = cap_new(CAPTURE_NFQUEUE, QUEUE);
 	static struct dgram d;
 	uint8_t pkt[PKT_MAX];
 	struct pkt_opts rich = { .mark = 0x2a, .indev = 1, .uid = 1000, .ts = 1, .hw = 1 };
@@ -175,9 +127,9 @@ static void test_batch(void **state)
 
 	(void)state;
 	d.len = 0;
-	put_packet(&d, 10, pkt, syn4(pkt, 40001), NULL);
+	put_packet(&d, 10, pkt, syn4(pkt, 40001, 80), NULL);
 	put_packet(&d, 11, pkt, syn6(pkt, 40002), NULL);
-	put_packet(&d, 12, pkt, syn4(pkt, 40003), &rich);
+	put_packet(&d, 12, pkt, syn4(pkt, 40003, 80), &rich);
 	assert_int_equal(feed(c, &d, 0), 1); /* no ack in it */
 
 	assert_int_equal(c->rx->n_pending, 3);
@@ -222,14 +174,14 @@ static void test_batch(void **state)
 /* An attribute past NFQA_MAX is passed over, the packet decoded. */
 static void test_unknown_attribute(void **state)
 {
-	struct capture *c = cap_new();
+	struct capture *c = cap_new(CAPTURE_NFQUEUE, QUEUE);
 	static struct dgram d;
 	uint8_t pkt[PKT_MAX];
 	struct pkt_opts future = { .future = 1, .mark = 5 };
 
 	(void)state;
 	d.len = 0;
-	put_packet(&d, 1, pkt, syn4(pkt, 1234), &future);
+	put_packet(&d, 1, pkt, syn4(pkt, 1234, 80), &future);
 	feed(c, &d, 0);
 	assert_int_equal(c->rx->n_pending, 1);
 	assert_int_equal(c->rx->pending[0].sport, 1234);
@@ -244,7 +196,7 @@ static void test_unknown_attribute(void **state)
  * short_ip, still owed its verdict, and the messages after it are read. */
 static void test_truncated(void **state)
 {
-	struct capture *c = cap_new();
+	struct capture *c = cap_new(CAPTURE_NFQUEUE, QUEUE);
 	static struct dgram d;
 	uint8_t pkt[PKT_MAX];
 	struct nlmsghdr *bad;
@@ -253,10 +205,10 @@ static void test_truncated(void **state)
 
 	(void)state;
 	d.len = 0;
-	put_packet(&d, 1, pkt, syn4(pkt, 1001), NULL);
-	put_packet(&d, 2, pkt, syn4(pkt, 1002), NULL);
+	put_packet(&d, 1, pkt, syn4(pkt, 1001, 80), NULL);
+	put_packet(&d, 2, pkt, syn4(pkt, 1002, 80), NULL);
 	before = d.len;
-	put_packet(&d, 3, pkt, syn4(pkt, 1003), NULL);
+	put_packet(&d, 3, pkt, syn4(pkt, 1003, 80), NULL);
 	d.len -= 10; /* as a recvmmsg that hit MSG_TRUNC leaves it */
 	feed(c, &d, 0);
 	assert_int_equal(c->rx->n_pending, 2);
@@ -266,11 +218,11 @@ static void test_truncated(void **state)
 	/* The third again, whole, but its payload attribute claims more
 	 * bytes than the message holds. */
 	d.len = before;
-	put_packet(&d, 3, pkt, syn4(pkt, 1003), NULL);
+	put_packet(&d, 3, pkt, syn4(pkt, 1003, 80), NULL);
 	bad = (struct nlmsghdr *)(d.buf + before);
 	mnl_attr_for_each(a, bad, sizeof(struct nfgenmsg)) if (mnl_attr_get_type(a) == NFQA_PAYLOAD)
 		a->nla_len += 64;
-	put_packet(&d, 4, pkt, syn4(pkt, 1004), NULL);
+	put_packet(&d, 4, pkt, syn4(pkt, 1004, 80), NULL);
 	feed(c, &d, 0);
 	assert_int_equal(got(&c->st.decode_errors[SYN_ERR_SHORT_IP]), 1);
 	assert_int_equal(c->rx->pending_pkts, 2 + 4);
@@ -283,15 +235,15 @@ static void test_truncated(void **state)
 /* Ids that jump are packets the kernel queued and never delivered. */
 static void test_id_gaps(void **state)
 {
-	struct capture *c = cap_new();
+	struct capture *c = cap_new(CAPTURE_NFQUEUE, QUEUE);
 	static struct dgram d;
 	uint8_t pkt[PKT_MAX];
 
 	(void)state;
 	d.len = 0;
-	put_packet(&d, 100, pkt, syn4(pkt, 1), NULL);
-	put_packet(&d, 101, pkt, syn4(pkt, 2), NULL);
-	put_packet(&d, 105, pkt, syn4(pkt, 3), NULL);
+	put_packet(&d, 100, pkt, syn4(pkt, 1, 80), NULL);
+	put_packet(&d, 101, pkt, syn4(pkt, 2, 80), NULL);
+	put_packet(&d, 105, pkt, syn4(pkt, 3, 80), NULL);
 	feed(c, &d, 0);
 	assert_int_equal(got(&c->st.id_gaps), 3);
 	assert_int_equal(c->rx->pending_id, 105);
@@ -302,16 +254,16 @@ static void test_id_gaps(void **state)
  * error is the kernel refusing a verdict, counted. */
 static void test_ack_and_errors(void **state)
 {
-	struct capture *c = cap_new();
+	struct capture *c = cap_new(CAPTURE_NFQUEUE, QUEUE);
 	static struct dgram d;
 	uint8_t pkt[PKT_MAX];
 
 	(void)state;
 	d.len = 0;
-	put_packet(&d, 1, pkt, syn4(pkt, 1), NULL);
+	put_packet(&d, 1, pkt, syn4(pkt, 1, 80), NULL);
 	put_error(&d, 77, 0);
 	put_error(&d, 0, -EINVAL);
-	put_packet(&d, 2, pkt, syn4(pkt, 2), NULL);
+	put_packet(&d, 2, pkt, syn4(pkt, 2, 80), NULL);
 	assert_int_equal(feed(c, &d, 77), 0);
 	assert_int_equal(got(&c->st.verdict_errors), 1);
 	assert_int_equal(c->rx->n_pending, 2);
@@ -325,10 +277,10 @@ static void test_ack_and_errors(void **state)
 /* Packets that do not decode are counted by kind, not queued. */
 static void test_not_a_syn(void **state)
 {
-	struct capture *c = cap_new();
+	struct capture *c = cap_new(CAPTURE_NFQUEUE, QUEUE);
 	static struct dgram d;
 	uint8_t pkt[PKT_MAX];
-	size_t len = syn4(pkt, 9);
+	size_t len = syn4(pkt, 9, 80);
 
 	(void)state;
 	pkt[20 + 13] = 0x10; /* ACK, no SYN */
@@ -348,7 +300,7 @@ static void test_not_a_syn(void **state)
  * run on it. */
 static void test_full_batch(void **state)
 {
-	struct capture *c = cap_new();
+	struct capture *c = cap_new(CAPTURE_NFQUEUE, QUEUE);
 	static struct dgram d;
 	uint8_t pkt[PKT_MAX];
 	uint32_t id = 1;
@@ -359,7 +311,7 @@ static void test_full_batch(void **state)
 	for (i = 0; i < 3; i++) {
 		d.len = 0;
 		for (j = 0; j < PENDING_MAX / 2; j++, id++)
-			put_packet(&d, id, pkt, syn4(pkt, (uint16_t)(1000 + id % 300)), NULL);
+			put_packet(&d, id, pkt, syn4(pkt, (uint16_t)(1000 + id % 300), 80), NULL);
 		feed(c, &d, 0);
 	}
 	/* 384 packets: 256 went out, 128 wait; ports repeat after 300 */

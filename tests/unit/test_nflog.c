@@ -23,45 +23,10 @@
 #include <linux/netfilter/nfnetlink_log.h>
 
 #include "nflog_int.h"
-#include "pkt.h"
+#include "nltest.h"
 
 #define GROUP	    5
-#define NOW_REAL    1700000000000000000ull
-#define NOW_MONO    5000000000ull
 #define NFULA_LATER (NFULA_MAX + 7) /* a newer kernel's attribute */
-
-struct dgram {
-	_Alignas(8) char buf[65536];
-	size_t len;
-};
-
-static struct capture *cap_new(void)
-{
-	struct capture *c = calloc(1, sizeof(*c));
-
-	assert_non_null(c);
-	c->lrx = calloc(1, sizeof(*c->lrx));
-	assert_non_null(c->lrx);
-	c->kind = CAPTURE_NFLOG;
-	c->queue = GROUP;
-	assert_int_equal(retx_init(&c->out.retx, 1024, 1000000000ull), 0);
-	return c;
-}
-
-static void cap_free(struct capture *c)
-{
-	retx_free(&c->out.retx);
-	free(c->lrx);
-	free(c);
-}
-
-static size_t syn4(uint8_t *pkt, uint16_t sport)
-{
-	static const uint8_t src[4] = { 198, 18, 0, 1 }, dst[4] = { 198, 18, 0, 2 };
-	struct tcp_spec t = { .sport = sport, .dport = 22, .seq = 7, .win = 64240, .flags = 0x02 };
-
-	return pkt_ipv4(pkt, PKT_MAX, src, dst, 64, 0x4000, NULL, 0, &t);
-}
 
 struct opts {
 	int ts, uid, hw, later, short_mark, no_seq;
@@ -137,16 +102,11 @@ static int feed(struct capture *c, const struct dgram *d, uint32_t seq)
 	return nflog_datagram(c, d->buf, d->len, seq, NOW_REAL, NOW_MONO);
 }
 
-static unsigned long long got(const atomic_ullong *v)
-{
-	return stat_get(v);
-}
-
 /* A batch of three and its NLMSG_DONE: three events, every attribute in
  * them, the sequence number as the id, flagged as NFLOG's. */
 static void test_batch(void **state)
 {
-	struct capture *c = cap_new();
+	struct capture *c = cap_new(CAPTURE_NFLOG, GROUP);
 	static struct dgram d;
 	uint8_t pkt[PKT_MAX];
 	const struct opts rich = { .ts = 1, .uid = 1, .hw = 1, .mark = 9, .indev = 1 };
@@ -154,9 +114,9 @@ static void test_batch(void **state)
 
 	(void)state;
 	d.len = 0;
-	put_packet(&d, 0, pkt, syn4(pkt, 1000), NULL);
-	put_packet(&d, 1, pkt, syn4(pkt, 1001), NULL);
-	put_packet(&d, 2, pkt, syn4(pkt, 1002), &rich);
+	put_packet(&d, 0, pkt, syn4(pkt, 1000, 22), NULL);
+	put_packet(&d, 1, pkt, syn4(pkt, 1001, 22), NULL);
+	put_packet(&d, 2, pkt, syn4(pkt, 1002, 22), &rich);
 	put_done(&d);
 	assert_int_equal(feed(c, &d, 0), 1);
 	assert_int_equal(c->lrx->n_pending, 3);
@@ -190,20 +150,20 @@ static void test_batch(void **state)
  * deliver: counted lost, exactly; the first number counts from 0. */
 static void test_gaps_counted_lost(void **state)
 {
-	struct capture *c = cap_new();
+	struct capture *c = cap_new(CAPTURE_NFLOG, GROUP);
 	static struct dgram d;
 	uint8_t pkt[PKT_MAX];
 
 	(void)state;
 	d.len = 0;
-	put_packet(&d, 3, pkt, syn4(pkt, 1), NULL); /* 0-2 lost before our first read */
-	put_packet(&d, 4, pkt, syn4(pkt, 2), NULL);
-	put_packet(&d, 10, pkt, syn4(pkt, 3), NULL); /* 5-9 */
+	put_packet(&d, 3, pkt, syn4(pkt, 1, 22), NULL); /* 0-2 lost before our first read */
+	put_packet(&d, 4, pkt, syn4(pkt, 2, 22), NULL);
+	put_packet(&d, 10, pkt, syn4(pkt, 3, 22), NULL); /* 5-9 */
 	put_done(&d);
 	feed(c, &d, 0);
 	d.len = 0;
-	put_packet(&d, 11, pkt, syn4(pkt, 4), NULL);
-	put_packet(&d, 13, pkt, syn4(pkt, 5), NULL); /* 12 */
+	put_packet(&d, 11, pkt, syn4(pkt, 4, 22), NULL);
+	put_packet(&d, 13, pkt, syn4(pkt, 5, 22), NULL); /* 12 */
 	feed(c, &d, 0);
 	assert_int_equal(got(&c->st.id_gaps), 3 + 5 + 1);
 	assert_int_equal(got(&c->st.received), 5);
@@ -217,17 +177,17 @@ static void test_gaps_counted_lost(void **state)
  * a message keeps the whole messages before it. */
 static void test_malformed(void **state)
 {
-	struct capture *c = cap_new();
+	struct capture *c = cap_new(CAPTURE_NFLOG, GROUP);
 	static struct dgram d;
 	uint8_t pkt[PKT_MAX];
 	const struct opts later = { .later = 1 }, short_mark = { .short_mark = 1 };
 
 	(void)state;
 	d.len = 0;
-	put_packet(&d, 0, pkt, syn4(pkt, 1), &later);
-	put_packet(&d, 1, pkt, syn4(pkt, 2), &short_mark);
-	put_packet(&d, 2, pkt, syn4(pkt, 3), NULL);
-	put_packet(&d, 3, pkt, syn4(pkt, 4), NULL);
+	put_packet(&d, 0, pkt, syn4(pkt, 1, 22), &later);
+	put_packet(&d, 1, pkt, syn4(pkt, 2, 22), &short_mark);
+	put_packet(&d, 2, pkt, syn4(pkt, 3, 22), NULL);
+	put_packet(&d, 3, pkt, syn4(pkt, 4, 22), NULL);
 	d.len -= 8; /* the last one cut */
 	feed(c, &d, 0);
 	assert_int_equal(c->lrx->n_pending, 2);
@@ -243,7 +203,7 @@ static void test_malformed(void **state)
 /* An ack to a config message is returned; the kernel's refusal too. */
 static void test_acks(void **state)
 {
-	struct capture *c = cap_new();
+	struct capture *c = cap_new(CAPTURE_NFLOG, GROUP);
 	static struct dgram d;
 	struct nlmsghdr *nlh;
 	struct nlmsgerr *e;
@@ -265,7 +225,7 @@ static void test_acks(void **state)
  * nothing lost, every event through the retransmit pass. */
 static void test_large_batch(void **state)
 {
-	struct capture *c = cap_new();
+	struct capture *c = cap_new(CAPTURE_NFLOG, GROUP);
 	static struct dgram d;
 	uint8_t pkt[PKT_MAX];
 	uint32_t seq;
@@ -273,7 +233,7 @@ static void test_large_batch(void **state)
 	(void)state;
 	d.len = 0;
 	for (seq = 0; seq < PENDING_MAX + 40; seq++)
-		put_packet(&d, seq, pkt, syn4(pkt, (uint16_t)(2000 + seq)), NULL);
+		put_packet(&d, seq, pkt, syn4(pkt, (uint16_t)(2000 + seq), 22), NULL);
 	put_done(&d);
 	feed(c, &d, 0);
 	assert_int_equal(got(&c->st.events), PENDING_MAX);
