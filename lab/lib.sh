@@ -39,10 +39,16 @@ lab_busywait() {
 	done
 }
 
+# lab_has PATTERN CMD...: CMD succeeds and a line of its output matches the
+# basic regular expression PATTERN.  lab_lacks: CMD succeeds and no line
+# does.  Never "CMD | grep -q": grep -q leaves at its first match, and under
+# pipefail the writer's SIGPIPE then makes a match a miss (CI met it in
+# nflog.sh).  ci/check-shell refuses such a pipe.
+lab_has() { local out; out=$("${@:2}") && grep -q -e "$1" <<<"$out"; }
+lab_lacks() { local out; out=$("${@:2}") && ! grep -q -e "$1" <<<"$out"; }
+
 # lab_link_up NS DEV: the link has carrier on both sides.
-# (Outputs go to grep whole: a grep -q in a pipe may stop early, and under
-# pipefail the writer's SIGPIPE would then be the answer.)
-lab_link_up() { grep -q 'state UP' <<<"$(ip -n "$1" -o link show dev "$2")"; }
+lab_link_up() { lab_has 'state UP' ip -n "$1" -o link show dev "$2"; }
 
 # lab_lines_ge FILE N: FILE has at least N lines.
 lab_lines_ge() { [ "$(wc -l <"$1" 2>/dev/null || echo 0)" -ge "$2" ]; }

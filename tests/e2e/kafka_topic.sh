@@ -16,7 +16,7 @@ out=$(ip netns exec "$LAB_SRV" "$SYNSINK" --queue 1 --sink kafka:topic=nope 2>&1
 [ "$out" = "synsink: sink kafka cannot start: topic 'nope' does not exist on 127.0.0.1:9092 (auto-create is off)" ] ||
 	e2e_fail "unclear: $out"
 lab_queue_bound 1 && e2e_fail "a queue was bound"
-kcat_in_ns -L 2>/dev/null | grep -q '"nope"' && e2e_fail "the check created the topic"
+lab_lacks '"nope"' kcat_in_ns -L 2>/dev/null || e2e_fail "the check created the topic"
 
 kafka_client create made 1 2>"$E2E_TMP/java.err" || e2e_fail "create: $(tail -n 3 "$E2E_TMP/java.err")"
 ss_start "$E2E_TMP/out" "$E2E_TMP/err" --queue 1 --sink kafka:topic=made

@@ -33,7 +33,7 @@ ss_stop
 lab_rules_del
 
 LAB_RULES_BACKEND=nft lab_rules_add --target log --group 1
-lab_srv nft list table inet synsink | grep -q 'log group 1' || e2e_fail "no nft log rule"
+lab_has 'log group 1' lab_srv nft list table inet synsink || e2e_fail "no nft log rule"
 ss_start "$E2E_TMP/l.out" "$E2E_TMP/l.err" --source nflog:1 --sink stdout:format=json
 grep -q "listening on nflog group 1" "$SS_ERR" || e2e_fail "not listening on the group"
 odd "$E2E_TMP/odd.l"

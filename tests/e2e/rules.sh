@@ -17,7 +17,7 @@ ss_stop
 lab_srv sh "$RULES" del --queue 3 --in s0
 [ "$(count)" = 0 ] || e2e_fail "after del: $(count) rules"
 lab_srv sh "$RULES" add --balance 0:3 --fanout --chain OUTPUT
-lab_srv sh "$RULES" show --chain OUTPUT | grep -q -- "--queue-balance 0:3 --queue-bypass --queue-cpu-fanout" ||
+lab_has "--queue-balance 0:3 --queue-bypass --queue-cpu-fanout" lab_srv sh "$RULES" show --chain OUTPUT ||
 	e2e_fail "balance rule: $(lab_srv sh "$RULES" show --chain OUTPUT)"
 lab_srv sh "$RULES" del --balance 0:3 --fanout --chain OUTPUT
 [ "$(count)" = 0 ] || e2e_fail "after del: $(count) rules"

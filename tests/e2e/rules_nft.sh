@@ -23,10 +23,10 @@ then
 	out=$(lab_srv sh "$RULES" add --backend nft --queue 3 --in s0 2>&1) || rc=$?
 	[ "$rc" = 1 ] && [ "$(printf '%s\n' "$out" | wc -l)" = 1 ] || e2e_fail "no nft_queue: exit $rc: $out"
 	case $out in *CONFIG_NFT_QUEUE*"--backend iptables"*) ;; *) e2e_fail "unclear: $out" ;; esac
-	lab_srv nft list ruleset | grep -q synsink && e2e_fail "a refused add left a table"
+	lab_lacks synsink lab_srv nft list ruleset || e2e_fail "a refused add left a table"
 	lab_srv sh "$RULES" del --backend nft --queue 3 --in s0 || e2e_fail "del with no table failed"
 	lab_srv sh "$RULES" add --queue 3 --in s0	# the default: iptables here
-	lab_srv iptables-save -t raw | grep -q -- '--queue-num 3' || e2e_fail "the default backend is not iptables"
+	lab_has '--queue-num 3' lab_srv iptables-save -t raw || e2e_fail "the default backend is not iptables"
 	lab_srv sh "$RULES" del --queue 3 --in s0
 	e2e_pass "this kernel has no nft_queue (CONFIG_NFT_QUEUE): --backend nft refused in one line, nothing left, iptables by default"
 	exit 0
@@ -34,7 +34,7 @@ fi
 lab_srv sh "$RULES" add --backend nft --queue 3 --in s0
 lab_srv sh "$RULES" add --backend nft --queue 3 --in s0
 [ "$(nft_rules)" = 1 ] || e2e_fail "after two adds: $(nft_rules) rules (want one for both families)"
-lab_srv nft list table inet synsink | grep -q 'hook prerouting priority raw' || e2e_fail "not at raw priority"
+lab_has 'hook prerouting priority raw' lab_srv nft list table inet synsink || e2e_fail "not at raw priority"
 ss_start "$E2E_TMP/out" "$E2E_TMP/err" --queue 3
 listen_start 22 $((2 * N))
 connect $LAB_V4_SRV 22 $N
@@ -43,9 +43,9 @@ wait_lines "$E2E_TMP/out" $((2 * N))
 ss_stop
 expect_origin_lines "$E2E_TMP/out"
 [ "$(ss_stat queues.0.events)" = $((2 * N)) ] || e2e_fail "events $(ss_stat queues.0.events)"
-lab_srv sh "$RULES" show --backend nft | grep -q 'queue' || e2e_fail "show"
+lab_has queue lab_srv sh "$RULES" show --backend nft || e2e_fail "show"
 lab_srv sh "$RULES" del --backend nft --queue 3 --in s0
-lab_srv nft list ruleset | grep -q synsink && e2e_fail "a synsink table is left: $(lab_srv nft list ruleset)"
+lab_lacks synsink lab_srv nft list ruleset || e2e_fail "a synsink table is left: $(lab_srv nft list ruleset)"
 lab_srv sh "$RULES" del --backend nft --queue 3 --in s0 || e2e_fail "a second del failed"
 # A range the way synsink writes it (0-3), fanout, and OUTPUT, then away.
 lab_srv sh "$RULES" add --backend nft --balance 0-3 --fanout
@@ -58,12 +58,12 @@ grep -q 'hook output priority raw' "$E2E_TMP/table" || e2e_fail "OUTPUT chain: $
 lab_srv sh "$RULES" del --backend nft --queue 1 --chain OUTPUT --no-bypass
 [ "$(nft_rules)" = 1 ] || e2e_fail "del removed more or less than its rule"
 lab_srv sh "$RULES" del --backend nft --balance 0:3 --fanout
-lab_srv nft list ruleset | grep -q synsink && e2e_fail "a synsink table is left"
+lab_lacks synsink lab_srv nft list ruleset || e2e_fail "a synsink table is left"
 # The same range syntax with iptables, and --help.
 lab_srv sh "$RULES" add --backend iptables --balance 0-3
-lab_srv iptables-save -t raw | grep -q -- '--queue-balance 0:3' || e2e_fail "iptables range"
+lab_has '--queue-balance 0:3' lab_srv iptables-save -t raw || e2e_fail "iptables range"
 lab_srv sh "$RULES" del --backend iptables --balance 0-3
-lab_srv sh "$RULES" --help | grep -q '^usage: synsink-rules' || e2e_fail "--help"
+lab_has '^usage: synsink-rules' lab_srv sh "$RULES" --help || e2e_fail "--help"
 rc=0
 lab_srv sh "$RULES" add --balance 3-1 2>/dev/null || rc=$?
 [ "$rc" = 64 ] || e2e_fail "a reversed range: exit $rc"

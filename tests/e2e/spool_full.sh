@@ -90,7 +90,7 @@ base2=$(nospool "$E2E_TMP/err3")
 # three times slower, and there p99 moved up to three buckets between
 # runs, with the sink thread niced or not.  The buckets are said, and
 # compared in the plain build's pass.
-if ldd "$SYNSINK" | grep -q libasan; then
+if lab_has libasan ldd "$SYNSINK"; then
 	e2e_pass "spool_max 64K: $d1 dropped and counted; full tmpfs: $d2; capture's counters untouched; ASan build: verdict p99 buckets $p1/$p2, $base without a spool, compared only in the plain build"
 	exit 0
 fi

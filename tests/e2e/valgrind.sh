@@ -20,7 +20,7 @@ SS_WRAP="valgrind --quiet --error-exitcode=99 --leak-check=full --show-leak-kind
 	--sink syslog:target=tcp:127.0.0.1:5545 \
 	--sink "syslog:target=tls:127.0.0.1:6544,ca=$E2E_TMP/tls/ca.pem" \
 	--sink "redis:port=6411,tls=true,ca=$E2E_TMP/tls/ca.pem,cert=$E2E_TMP/tls/client.pem,tls_key=$E2E_TMP/tls/client.key"
-readlink /proc/"$SS_PID"/exe | grep -q memcheck || e2e_fail "not running under valgrind"
+lab_has memcheck readlink /proc/"$SS_PID"/exe || e2e_fail "not running under valgrind"
 listen_start 22 $((2 * N))
 connect $LAB_V4_SRV 22 $N
 connect $LAB_V6_SRV 22 $N
@@ -28,6 +28,6 @@ wait_lines "$E2E_TMP/out" $((2 * N))
 lab_busywait 10000 rsyslog_count_is imtcp $((4 * N)) || e2e_fail "rsyslog"
 lab_busywait 10000 redis_len_is x synsink $((2 * N)) || e2e_fail "XLEN $(rcli xlen synsink)"
 ss_stop		# valgrind's exit status: 99 on any error or leak
-grep -q "==[0-9]*==" "$SS_ERR" && e2e_fail "valgrind said: $(grep '==[0-9]*==' "$SS_ERR" | head)"
+grep -q "==[0-9]*==" "$SS_ERR" && e2e_fail "valgrind said: $(grep '==[0-9]*==' "$SS_ERR" | sed -n 1,10p)"
 redis_stop
 e2e_pass "$((2 * N)) events under memcheck: no errors, no leaks"
