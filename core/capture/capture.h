@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * capture.h - the NFQUEUE source (source.h), one queue: bind, read packets in batches, accept them all
- * with one batch verdict whenever the socket runs dry, then hand the
- * decoded events to the sinks' rings.
+ * capture.h - a capture source (source.h) on one kernel object: an
+ * NFQUEUE queue (bind, read packets in batches, accept them all with one
+ * batch verdict whenever the socket runs dry, then hand the decoded events
+ * to the sinks' rings) or an NFLOG group (the same without a verdict).
  */
 #ifndef SYNSINK_CAPTURE_H
 #define SYNSINK_CAPTURE_H
@@ -16,6 +17,8 @@
 #include "stats.h"
 
 struct sink;
+struct capture_ops;
+struct capture_batch;
 struct capture_rx;
 struct nflog_rx;
 
@@ -52,7 +55,8 @@ struct capture_cfg {
 
 struct capture {
 	enum capture_kind kind;
-	uint16_t queue; /* the queue, or the NFLOG group */
+	const struct capture_ops *ops; /* what the kind does its own way */
+	uint16_t queue;		       /* the queue, or the NFLOG group */
 	struct mnl_socket *nl;
 	uint32_t portid;
 	uint32_t seq;
@@ -65,9 +69,13 @@ struct capture {
 	atomic_int failed; /* the thread stopped on an error */
 	pthread_t thread;
 	int started;
-	struct capture_rx *rx; /* NFQUEUE: buffers and per-thread state */
-	struct nflog_rx *lrx;  /* NFLOG: the same */
+	struct capture_batch *batch; /* the pending events, in rx or lrx */
+	struct capture_rx *rx;	     /* NFQUEUE: buffers and per-thread state */
+	struct nflog_rx *lrx;	     /* NFLOG: the same */
 };
+
+/* What c watches, for a message or a label: "queue" or "group". */
+const char *capture_noun(const struct capture *c);
 
 /*
  * Opens a netlink socket and binds queue: copy mode packet with

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
- * capture_ctl.c - a capture's kernel queue: the netlink socket and its
+ * capture_ctl.c - NFQUEUE's kernel queue: the netlink socket and its
  * receive buffer, the bind with its configuration in one message, config
- * requests and their acks, the unbind; and the thread's start and end.
+ * requests and their acks, the batch verdict, the finish at a stop and
+ * the unbind.
  */
 #include "capture_int.h"
-#include "nflog_int.h"
 
 #include <arpa/inet.h>
 #include <endian.h>
@@ -35,7 +35,8 @@
 #define RCVBUF_PER_PKT 2048	     /* skb truesize of one queued SYN, roughly */
 #define CONFIG_ACK_NS  2000000000ull /* the longest wait for a config ack */
 
-void capture_unbind(struct capture *c)
+/* Unbinds the queue: no verdict is possible after it. */
+static void capture_unbind(struct capture *c)
 {
 	struct nlmsghdr *nlh;
 
@@ -95,7 +96,8 @@ static int capture_config(struct capture *c, struct nlmsghdr *nlh)
 	return capture_request(c, nlh, c->rx->bufs[0], RX_SLOT, capture_datagram);
 }
 
-int capture_set_maxlen(struct capture *c, uint32_t maxlen)
+/* The kernel queue's length; returns 0 or the kernel's -errno. */
+static int capture_set_maxlen(struct capture *c, uint32_t maxlen)
 {
 	struct nlmsghdr *nlh = nfq_nlmsg_put(c->rx->txbuf, NFQNL_MSG_CONFIG, c->queue);
 
@@ -147,6 +149,93 @@ static void bind_error(struct capture *c, int ret, char *err, size_t errlen)
 
 /* The netlink socket, bound, with a receive buffer for maxlen packets.
  * Returns 0, or a negative errno with err set (no socket then). */
+static int send_verdict(struct capture *c, uint32_t id)
+{
+	struct nlmsghdr *nlh;
+
+	nlh = nfq_nlmsg_put(c->rx->txbuf, NFQNL_MSG_VERDICT_BATCH, c->queue);
+	nfq_nlmsg_verdict_put(nlh, (int)id, NF_ACCEPT);
+	if (mnl_socket_sendto(c->nl, nlh, nlh->nlmsg_len) < 0) {
+		stat_add(&c->st.verdict_errors, 1);
+		log_ratelimited(&c->rx->rl_verdict, SYNSINK_LOG_WARN,
+				"queue %u: sending a verdict: %s", c->queue, strerror(errno));
+		return -errno;
+	}
+	stat_add(&c->st.verdict_msgs, 1);
+	return 0;
+}
+
+/* Verdict first, then the events go to the sinks (capture_int.h). */
+void capture_publish(struct capture *c)
+{
+	struct capture_rx *rx = c->rx;
+	uint64_t now;
+	size_t i;
+
+	/* A failed verdict is not retried here: the next batch verdict
+	 * covers every id up to its own, these included.  The latency ends
+	 * as the verdict is handed to the kernel: sendto() then runs the
+	 * accepted packets on through the stack (the SYN-ACK included) before
+	 * it returns, work that any consumer of the queue pays alike. */
+	if (rx->pending_pkts && !rx->unbound) {
+		now = clock_mono_ns();
+		if (send_verdict(c, rx->pending_id) == 0) {
+			stat_add(&c->st.verdicts, rx->pending_pkts);
+			for (i = 0; i < rx->n_stamps; i++)
+				stats_lat_add(&c->st, now - rx->stamps[i].t, rx->stamps[i].n);
+		}
+	}
+	rx->pending_pkts = 0;
+	rx->n_stamps = 0;
+	capture_emit(c);
+}
+
+/* After each read: room for the next one's packets in the pending batch,
+ * or a verdict now. */
+static void make_room(struct capture *c)
+{
+	if (c->rx->b.n + RX_BATCH > PENDING_MAX)
+		capture_publish(c);
+}
+
+/* Reads every datagram waiting (capture_drain). */
+static int read_available(struct capture *c)
+{
+	return capture_drain(c, c->rx->msgs, RX_BATCH, capture_datagram, make_room);
+}
+
+/*
+ * Leaving without losing a SYN.  Unbinding destroys the kernel queue and
+ * drops whatever it still holds, and new packets keep arriving until then.
+ * So first close the door: a queue length of 0 with fail-open makes the
+ * kernel accept every new packet itself instead of queueing it (the ids
+ * stop growing).  Then read what is queued and accept it, accept up to the
+ * kernel's newest id what we could not read (lost to ENOBUFS), and unbind
+ * an empty queue.
+ */
+static void capture_finish(struct capture *c)
+{
+	struct kq_stats ks;
+	int ret;
+
+	ret = capture_set_maxlen(c, 0);
+	if (ret)
+		log_msg(SYNSINK_LOG_WARN,
+			"queue %u: cannot stop queueing before unbind (%s); packets arriving meanwhile may be dropped",
+			c->queue, strerror(-ret));
+	read_available(c);
+	capture_publish(c);
+	if (c->kfd >= 0 && !stats_kq_read_fd(c->kfd, c->queue, &ks)) {
+		if (ks.queue_total > 0 && send_verdict(c, ks.id_sequence) == 0)
+			stat_add(&c->st.verdicts, ks.queue_total);
+		c->kfinal = ks;
+		atomic_store(&c->have_kfinal, 1);
+	}
+	capture_unbind(c);
+	read_available(c);
+	capture_publish(c);
+}
+
 static int open_socket(struct capture *c, uint32_t maxlen, char *err, size_t errlen)
 {
 	int ret, rcvbuf;
@@ -181,6 +270,33 @@ static int open_socket(struct capture *c, uint32_t maxlen, char *err, size_t err
 	return 0;
 }
 
+/* Unbinds if still bound, closes the socket, frees the buffers. */
+static void close_queue(struct capture *c)
+{
+	if (c->kfd >= 0)
+		close(c->kfd);
+	c->kfd = -1;
+	if (c->nl) {
+		if (!c->rx->unbound)
+			capture_unbind(c);
+		mnl_socket_close(c->nl);
+		c->nl = NULL;
+	}
+	retx_free(&c->out.retx);
+	free(c->rx);
+	c->rx = NULL;
+	c->batch = NULL;
+}
+
+const struct capture_ops capture_nfq_ops = {
+	.noun = "queue",
+	.thread = "queue",
+	.read = read_available,
+	.publish = capture_publish,
+	.finish = capture_finish,
+	.close = close_queue,
+};
+
 int capture_open(struct capture *c, uint16_t queue, const struct capture_cfg *cfg,
 		 struct sink **sinks, size_t n_sinks, size_t ring_idx, char *err, size_t errlen)
 {
@@ -189,6 +305,8 @@ int capture_open(struct capture *c, uint16_t queue, const struct capture_cfg *cf
 	int i, ret;
 
 	memset(c, 0, sizeof(*c));
+	c->kind = CAPTURE_NFQUEUE;
+	c->ops = &capture_nfq_ops;
 	c->queue = queue;
 	c->stop_fd = -1;
 	c->kfd = -1;
@@ -200,6 +318,7 @@ int capture_open(struct capture *c, uint16_t queue, const struct capture_cfg *cf
 		snprintf(err, errlen, "queue %u: out of memory", queue);
 		return -ENOMEM;
 	}
+	c->batch = &c->rx->b;
 	c->out.dedup = cfg->dedup;
 	ret = retx_init(&c->out.retx, cfg->retx_table, cfg->retx_window_ns);
 	if (ret) {
@@ -254,33 +373,12 @@ out_free:
 	retx_free(&c->out.retx);
 	free(c->rx);
 	c->rx = NULL;
+	c->batch = NULL;
 	return ret;
-}
-
-int capture_start(struct capture *c, int stop_fd)
-{
-	int ret;
-
-	c->stop_fd = stop_fd;
-	ret = pthread_create(&c->thread, NULL,
-			     c->kind == CAPTURE_NFLOG ? nflog_thread : capture_thread, c);
-	if (ret)
-		return -ret;
-	c->started = 1;
-	return 0;
-}
-
-void capture_join(struct capture *c)
-{
-	if (c->started)
-		(void)pthread_join(c->thread, NULL); /* ours, joinable, joined once */
-	c->started = 0;
 }
 
 int capture_kstats(struct capture *c, struct kq_stats *ks)
 {
-	if (c->kind == CAPTURE_NFLOG)
-		return -ENOENT;
 	if (atomic_load(&c->have_kfinal)) {
 		*ks = c->kfinal;
 		return 0;
@@ -288,31 +386,4 @@ int capture_kstats(struct capture *c, struct kq_stats *ks)
 	if (c->kfd < 0)
 		return -ENOENT;
 	return stats_kq_read_fd(c->kfd, c->queue, ks);
-}
-
-void capture_close(struct capture *c)
-{
-	if (c->kind == CAPTURE_NFLOG) {
-		if (c->nl) {
-			nflog_unbind(c);
-			mnl_socket_close(c->nl);
-			c->nl = NULL;
-		}
-		retx_free(&c->out.retx);
-		free(c->lrx);
-		c->lrx = NULL;
-		return;
-	}
-	if (c->kfd >= 0)
-		close(c->kfd);
-	c->kfd = -1;
-	if (c->nl) {
-		if (!c->rx->unbound)
-			capture_unbind(c);
-		mnl_socket_close(c->nl);
-		c->nl = NULL;
-	}
-	retx_free(&c->out.retx);
-	free(c->rx);
-	c->rx = NULL;
 }

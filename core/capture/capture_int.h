@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * capture_int.h - what NFQUEUE's three files share, private to them:
- * nfqrx.c (the packet half: datagrams to pending events), capture.c (the
- * thread: reads, the verdict, the hand-off to the sinks) and
- * capture_ctl.c (the kernel queue: socket, bind, configuration messages,
- * unbind; the thread's start and end).
+ * capture_int.h - what the capture files share, private to them.  Both
+ * sources run the same thread (capture.c: read until dry, publish, poll;
+ * at a stop, finish) over the same pending batch (batch.c: decode, the
+ * packet's metadata, the hand-off to the sinks); what differs is in their
+ * struct capture_ops.  NFQUEUE: nfqrx.c (the packet half: datagrams to
+ * pending events) and capture_ctl.c (the kernel queue: socket, bind,
+ * configuration messages, verdicts, unbind).  NFLOG: nflog_int.h.
  */
 #ifndef SYNSINK_CAPTURE_INT_H
 #define SYNSINK_CAPTURE_INT_H
@@ -29,15 +31,38 @@ struct ifcache_ent {
 	char name[IF_NAMESIZE];
 };
 
+/* The events a source's reads decoded and has not handed on yet, and what
+ * decoding them needs: the same for every source (batch.c). */
+struct capture_batch {
+	struct synsink_event pending[PENDING_MAX];
+	uint32_t hash[PENDING_MAX]; /* their retransmit-table hashes */
+	size_t n;
+	struct ifcache_ent ifc[IFCACHE_SLOTS];
+	struct ratelimit rl_decode, rl_kerr, rl_enobufs;
+};
+
+/* What a source does its own way; the thread is one (capture.c). */
+struct capture_ops {
+	const char *noun;   /* "queue", "group": the kernel object in log lines */
+	const char *thread; /* the thread's name before "/N" */
+	/* Reads every datagram waiting (capture_drain): 0 when the socket is
+	 * dry, or a negative errno the thread cannot carry on from. */
+	int (*read)(struct capture *c);
+	/* The pending batch goes on (NFQUEUE: after its verdict). */
+	void (*publish)(struct capture *c);
+	/* After a stop: what is left is read and handed on, then unbind. */
+	void (*finish)(struct capture *c);
+	/* Unbinds if still bound, frees the source's own state. */
+	void (*close)(struct capture *c);
+};
+
 struct capture_rx {
+	struct capture_batch b; /* events waiting for the verdict */
 	char bufs[RX_BATCH][RX_SLOT];
 	struct iovec iov[RX_BATCH];
 	struct mmsghdr msgs[RX_BATCH];
-	struct synsink_event pending[PENDING_MAX];
-	uint32_t hash[PENDING_MAX]; /* their retransmit-table hashes */
-	size_t n_pending;	    /* events waiting for the verdict */
-	uint32_t pending_pkts;	    /* packets waiting for the verdict */
-	uint32_t pending_id;	    /* newest id among them */
+	uint32_t pending_pkts; /* packets waiting for the verdict */
+	uint32_t pending_id;   /* newest id among them */
 	struct {
 		uint64_t t;
 		uint32_t n;
@@ -46,8 +71,7 @@ struct capture_rx {
 	uint32_t last_id;
 	int have_id;
 	int unbound; /* no verdicts are possible any more */
-	struct ifcache_ent ifc[IFCACHE_SLOTS];
-	struct ratelimit rl_decode, rl_kerr, rl_enobufs, rl_verdict;
+	struct ratelimit rl_verdict;
 	char txbuf[8192];
 };
 
@@ -57,9 +81,19 @@ struct capture_rx {
 struct pkt_meta {
 	const struct nlattr *mark, *indev, *outdev, *hwaddr, *uid, *gid;
 };
-/* Puts them into ev, the interfaces named through cache. */
-void capture_meta(struct ifcache_ent *cache, struct synsink_event *ev, const struct pkt_meta *m,
-		  uint64_t now_mono);
+/*
+ * Decodes one packet (payload, NULL when the message had none) into the
+ * next event of c's batch, which is published first if full: its id, the
+ * kernel's timestamp kts (0: none, now_real is taken), and m's metadata,
+ * the interfaces named through the batch's cache at now_mono.  Returns
+ * the event, for what only its source says, or NULL when the packet is
+ * not a SYN we can read (counted by reason, one line per interval).
+ */
+struct synsink_event *capture_take(struct capture *c, const struct nlattr *payload, uint32_t id,
+				   uint64_t kts, const struct pkt_meta *m, uint64_t now_real,
+				   uint64_t now_mono);
+/* Hands the pending events on (source_emit) and empties the batch. */
+void capture_emit(struct capture *c);
 /* A source's walk over one datagram (capture_datagram, nflog_datagram):
  * returns what an ack matching seq says, or 1 when none was in it. */
 typedef int (*capture_walk_fn)(struct capture *c, const char *buf, size_t len, uint32_t seq,
@@ -72,23 +106,19 @@ int capture_request(struct capture *c, struct nlmsghdr *nlh, char *buf, size_t c
 		    capture_walk_fn walk);
 /* Reads every datagram waiting on c's socket, n_msgs a call, each through
  * walk, then after (or NULL); counts MSG_TRUNC and ENOBUFS (one line per
- * rl interval) and carries on after an overrun.  Returns 0 when the socket
- * is dry, or a negative errno the thread cannot carry on from. */
+ * interval) and carries on after an overrun.  Returns 0 when the socket is
+ * dry, or a negative errno the thread cannot carry on from. */
 int capture_drain(struct capture *c, struct mmsghdr *msgs, unsigned int n_msgs,
-		  capture_walk_fn walk, void (*after)(struct capture *c), struct ratelimit *rl);
+		  capture_walk_fn walk, void (*after)(struct capture *c));
 /* Walks one datagram read at now_real / now_mono: packets become pending
  * events.  Returns what an ack matching seq says (0 or the kernel's
  * -errno), or 1 when no such ack was in it. */
 int capture_datagram(struct capture *c, const char *buf, size_t len, uint32_t seq,
 		     uint64_t now_real, uint64_t now_mono);
 /* Verdict for every pending packet, then the pending events go to the
- * sinks (source_emit).  nfqrx.c calls it when the batch is full. */
+ * sinks (capture_emit): NFQUEUE's publish. */
 void capture_publish(struct capture *c);
-/* The kernel queue's length; returns 0 or the kernel's -errno. */
-int capture_set_maxlen(struct capture *c, uint32_t maxlen);
-/* Unbinds the queue: no verdict is possible after it. */
-void capture_unbind(struct capture *c);
-/* The thread: read, verdict, publish until stop_fd, then finish. */
-void *capture_thread(void *arg);
+/* NFQUEUE's ways (capture_ctl.c); the tests set them on a bare capture. */
+extern const struct capture_ops capture_nfq_ops;
 
 #endif

@@ -16,8 +16,6 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +31,9 @@
 /* The receive buffer when --nflog-rcvbuf does not say: 8 MiB, about
  * 50 000 SYNs of a burst (some 160 bytes each with their attributes). */
 #define NFLOG_RCVBUF_DEFAULT (8u << 20)
+
+/* The kernel's table of bound groups, in the reader's namespace. */
+#define NFLOG_PROC_PATH "/proc/net/netfilter/nfnetlink_log"
 
 /* A config message for the group, into rx->txbuf (capture_request adds
  * NLM_F_ACK and the sequence number). */
@@ -68,7 +69,7 @@ static int bind_group(struct capture *c, const struct capture_cfg *cfg)
 	return capture_request(c, nlh, c->lrx->bufs[0], NFLOG_SLOT, nflog_datagram);
 }
 
-void nflog_unbind(struct capture *c)
+static void nflog_unbind(struct capture *c)
 {
 	struct nlmsghdr *nlh;
 	struct nfulnl_msg_config_cmd cmd = { .command = NFULNL_CFG_CMD_UNBIND };
@@ -82,6 +83,27 @@ void nflog_unbind(struct capture *c)
 	if (ret)
 		log_msg(SYNSINK_LOG_WARN, "group %u: unbind: %s", c->queue, strerror(-ret));
 	c->lrx->unbound = true;
+}
+
+/* The netlink port that holds group in this namespace, or 0 when none
+ * does: NFLOG_PROC_PATH has a line "group portid ..." for each bound one.
+ * The kernel answers a bind of a held group with EPERM (EBUSY on some
+ * versions), the same as a missing capability: this tells them apart. */
+static uint32_t group_holder(uint16_t group)
+{
+	FILE *f = fopen(NFLOG_PROC_PATH, "re");
+	unsigned int g, port, holder = 0;
+	char line[256];
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%u %u", &g, &port) == 2 && g == group) {
+			holder = port;
+			break;
+		}
+	fclose(f);
+	return holder;
 }
 
 static void size_rcvbuf(struct capture *c, uint32_t want)
@@ -98,6 +120,44 @@ static void size_rcvbuf(struct capture *c, uint32_t want)
 			c->queue, bytes, strerror(errno));
 }
 
+/* Reads every datagram waiting (capture_drain); the walk hands the
+ * pending events on whenever they fill. */
+static int read_available(struct capture *c)
+{
+	return capture_drain(c, c->lrx->msgs, NFLOG_BATCH, nflog_datagram, NULL);
+}
+
+/* The kernel flushes what it batched for the group as it unbinds: read
+ * that too, so a stop counts every logged packet. */
+static void nflog_finish(struct capture *c)
+{
+	nflog_unbind(c);
+	read_available(c);
+	capture_emit(c);
+}
+
+static void nflog_close(struct capture *c)
+{
+	if (c->nl) {
+		nflog_unbind(c);
+		mnl_socket_close(c->nl);
+		c->nl = NULL;
+	}
+	retx_free(&c->out.retx);
+	free(c->lrx);
+	c->lrx = NULL;
+	c->batch = NULL;
+}
+
+const struct capture_ops nflog_ops = {
+	.noun = "group",
+	.thread = "nflog",
+	.read = read_available,
+	.publish = capture_emit,
+	.finish = nflog_finish,
+	.close = nflog_close,
+};
+
 int nflog_open(struct capture *c, uint16_t group, const struct capture_cfg *cfg,
 	       struct sink **sinks, size_t n_sinks, size_t ring_idx, char *err, size_t errlen)
 {
@@ -105,6 +165,7 @@ int nflog_open(struct capture *c, uint16_t group, const struct capture_cfg *cfg,
 
 	memset(c, 0, sizeof(*c));
 	c->kind = CAPTURE_NFLOG;
+	c->ops = &nflog_ops;
 	c->queue = group;
 	c->stop_fd = -1;
 	c->kfd = -1;
@@ -117,6 +178,7 @@ int nflog_open(struct capture *c, uint16_t group, const struct capture_cfg *cfg,
 		snprintf(err, errlen, "group %u: out of memory", group);
 		return -ENOMEM;
 	}
+	c->batch = &c->lrx->b;
 	ret = retx_init(&c->out.retx, cfg->retx_table, cfg->retx_window_ns);
 	if (ret) {
 		snprintf(err, errlen, "group %u: retransmit table: %s", group, strerror(-ret));
@@ -138,10 +200,13 @@ int nflog_open(struct capture *c, uint16_t group, const struct capture_cfg *cfg,
 	size_rcvbuf(c, cfg->nflog_rcvbuf);
 	ret = bind_group(c, cfg);
 	if (ret) {
-		if (ret == -EBUSY || (ret == -EPERM && geteuid() == 0))
-			snprintf(err, errlen,
-				 "nflog group %u is already bound by another process (ulogd2?)",
-				 group);
+		uint32_t holder = group_holder(group);
+
+		if ((ret == -EBUSY || ret == -EPERM) && holder && holder != c->portid)
+			snprintf(
+				err, errlen,
+				"nflog group %u is already bound by another process (netlink port %u; ulogd2?)",
+				group, holder);
 		else if (ret == -EPERM)
 			snprintf(
 				err, errlen,
@@ -162,49 +227,6 @@ out_free:
 	retx_free(&c->out.retx);
 	free(c->lrx);
 	c->lrx = NULL;
+	c->batch = NULL;
 	return ret;
-}
-
-/* Reads every datagram waiting (capture_drain); the walk hands the
- * pending events on whenever they fill. */
-static int read_available(struct capture *c)
-{
-	return capture_drain(c, c->lrx->msgs, NFLOG_BATCH, nflog_datagram, NULL,
-			     &c->lrx->rl_enobufs);
-}
-
-void *nflog_thread(void *arg)
-{
-	struct capture *c = arg;
-	struct pollfd pfd[2] = {
-		{ .fd = mnl_socket_get_fd(c->nl), .events = POLLIN },
-		{ .fd = c->stop_fd, .events = POLLIN },
-	};
-
-	thread_name("nflog/%u", c->queue);
-	for (;;) {
-		int ret = read_available(c);
-
-		nflog_publish(c);
-		if (ret) {
-			log_msg(SYNSINK_LOG_ERR, "group %u: receive: %s", c->queue, strerror(-ret));
-			atomic_store(&c->failed, 1);
-			kill(getpid(), SIGUSR2); /* tell the main thread */
-			return NULL;
-		}
-		if (poll(pfd, 2, -1) < 0 && errno != EINTR) {
-			log_msg(SYNSINK_LOG_ERR, "group %u: poll: %s", c->queue, strerror(errno));
-			atomic_store(&c->failed, 1);
-			kill(getpid(), SIGUSR2);
-			return NULL;
-		}
-		if (pfd[1].revents)
-			break;
-	}
-	/* The kernel flushes what it batched for the group as it unbinds:
-	 * read that too, so a stop counts every logged packet. */
-	nflog_unbind(c);
-	read_available(c);
-	nflog_publish(c);
-	return NULL;
 }

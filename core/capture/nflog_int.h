@@ -21,18 +21,18 @@
 #define NFLOG_BATCH    16 /* datagrams per recvmmsg() */
 
 struct nflog_rx {
+	struct capture_batch b;
 	char bufs[NFLOG_BATCH][NFLOG_SLOT];
 	struct iovec iov[NFLOG_BATCH];
 	struct mmsghdr msgs[NFLOG_BATCH];
-	struct synsink_event pending[PENDING_MAX];
-	uint32_t hash[PENDING_MAX]; /* their retransmit-table hashes */
-	size_t n_pending;
 	uint32_t next_seq; /* the group's sequence number expected next */
 	bool unbound;
-	struct ifcache_ent ifc[IFCACHE_SLOTS];
-	struct ratelimit rl_decode, rl_kerr, rl_enobufs, rl_lost;
+	struct ratelimit rl_lost;
 	char txbuf[1024];
 };
+
+/* NFLOG's ways (nflog.c); the tests set them on a bare capture. */
+extern const struct capture_ops nflog_ops;
 
 /* Walks one datagram read at now_real / now_mono: packets become pending
  * events (handed on whenever the batch fills), a jump in the group's
@@ -40,12 +40,4 @@ struct nflog_rx {
  * matching seq says (0 or the kernel's -errno), or 1 when none was in it. */
 int nflog_datagram(struct capture *c, const char *buf, size_t len, uint32_t seq, uint64_t now_real,
 		   uint64_t now_mono);
-/* Hands the pending events on (source_emit). */
-void nflog_publish(struct capture *c);
-/* The thread: read and hand on until stop_fd, then unbind and read the
- * kernel's last batch. */
-void *nflog_thread(void *arg);
-/* Unbinds the group (the kernel sends what it still holds first). */
-void nflog_unbind(struct capture *c);
-
 #endif

@@ -87,8 +87,6 @@ static void handle_packet(struct capture *c, const struct nlmsghdr *nlh, uint64_
 	struct nflog_rx *rx = c->lrx;
 	const struct nlattr *attr[NFULA_MAX + 1] = { NULL };
 	struct synsink_event *ev;
-	enum syn_decode_err derr;
-	uint64_t kts = 0;
 	uint32_t id = 0;
 
 	if (mnl_attr_parse(nlh, sizeof(struct nfgenmsg), attr_cb, attr) < 0) {
@@ -97,7 +95,7 @@ static void handle_packet(struct capture *c, const struct nlmsghdr *nlh, uint64_
 		stat_add(&c->st.received, 1);
 		rx->next_seq++;
 		stat_add(&c->st.decode_errors[SYN_ERR_SHORT_IP], 1);
-		log_ratelimited(&rx->rl_decode, SYNSINK_LOG_WARN,
+		log_ratelimited(&rx->b.rl_decode, SYNSINK_LOG_WARN,
 				"group %u: malformed packet message", c->queue);
 		return;
 	}
@@ -106,39 +104,13 @@ static void handle_packet(struct capture *c, const struct nlmsghdr *nlh, uint64_
 		id = attr_u32(attr[NFULA_SEQ]);
 		seq_check(c, id);
 	}
-	if (rx->n_pending == PENDING_MAX)
-		nflog_publish(c);
-	ev = &rx->pending[rx->n_pending];
-	memset(ev, 0, sizeof(*ev));
-	if (!attr[NFULA_PAYLOAD])
-		derr = SYN_ERR_SHORT_IP;
-	else
-		derr = syn_decode(mnl_attr_get_payload(attr[NFULA_PAYLOAD]),
-				  mnl_attr_get_payload_len(attr[NFULA_PAYLOAD]), ev);
-	if (derr != SYN_OK) {
-		stat_add(&c->st.decode_errors[derr], 1);
-		log_ratelimited(&rx->rl_decode, SYNSINK_LOG_WARN,
-				"group %u: packet %u not decoded: %s", c->queue, id,
-				syn_decode_errname(derr));
-		return;
-	}
-	if (attr[NFULA_TIMESTAMP])
-		kts = nfq_timestamp_ns(mnl_attr_get_payload(attr[NFULA_TIMESTAMP]),
-				       mnl_attr_get_payload_len(attr[NFULA_TIMESTAMP]));
-	ev->packet_id = id;
-	ev->queue = c->queue;
-	ev->flags |= SYNSINK_F_NFLOG;
-	ev->ts_ns = kts ? kts : now_real;
-	if (kts)
-		ev->flags |= SYNSINK_F_KERNEL_TS;
-	capture_meta(rx->ifc, ev,
-		     &(const struct pkt_meta){ attr[NFULA_MARK], attr[NFULA_IFINDEX_INDEV],
-					       attr[NFULA_IFINDEX_OUTDEV], attr[NFULA_HWADDR],
-					       attr[NFULA_UID], attr[NFULA_GID] },
-		     now_mono);
-	if (ev->flags & SYNSINK_F_OPT_BAD)
-		stat_add(&c->st.opt_bad, 1);
-	rx->n_pending++;
+	ev = capture_take(c, attr[NFULA_PAYLOAD], id, nfq_attr_timestamp_ns(attr[NFULA_TIMESTAMP]),
+			  &(const struct pkt_meta){ attr[NFULA_MARK], attr[NFULA_IFINDEX_INDEV],
+						    attr[NFULA_IFINDEX_OUTDEV], attr[NFULA_HWADDR],
+						    attr[NFULA_UID], attr[NFULA_GID] },
+			  now_real, now_mono);
+	if (ev)
+		ev->flags |= SYNSINK_F_NFLOG;
 }
 
 /* One datagram (nflog_int.h). */
@@ -159,7 +131,7 @@ int nflog_datagram(struct capture *c, const char *buf, size_t len, uint32_t seq,
 				continue;
 			}
 			if (e->error)
-				log_ratelimited(&c->lrx->rl_kerr, SYNSINK_LOG_WARN,
+				log_ratelimited(&c->lrx->b.rl_kerr, SYNSINK_LOG_WARN,
 						"group %u: kernel refused a message: %s", c->queue,
 						strerror(-e->error));
 			continue;
@@ -168,12 +140,4 @@ int nflog_datagram(struct capture *c, const char *buf, size_t len, uint32_t seq,
 			handle_packet(c, nlh, now_real, now_mono);
 	}
 	return ack;
-}
-
-void nflog_publish(struct capture *c)
-{
-	struct nflog_rx *rx = c->lrx;
-
-	source_emit(&c->out, &c->st, rx->pending, rx->hash, rx->n_pending);
-	rx->n_pending = 0;
 }

@@ -14,6 +14,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <libmnl/libmnl.h>
+
 /* The wall-clock time in an NFQA_TIMESTAMP payload of len bytes at any
  * alignment, in nanoseconds; 0 when the payload is too short. */
 static inline uint64_t nfq_timestamp_ns(const void *payload, size_t len)
@@ -25,6 +27,13 @@ static inline uint64_t nfq_timestamp_ns(const void *payload, size_t len)
 	memcpy(&sec, payload, sizeof(sec));
 	memcpy(&usec, (const char *)payload + sizeof(sec), sizeof(usec));
 	return be64toh(sec) * 1000000000ull + be64toh(usec) * 1000ull;
+}
+
+/* The same from a timestamp attribute, NFQA_TIMESTAMP or NFULA_TIMESTAMP
+ * (one payload), or 0 when a is NULL: the packet has none. */
+static inline uint64_t nfq_attr_timestamp_ns(const struct nlattr *a)
+{
+	return a ? nfq_timestamp_ns(mnl_attr_get_payload(a), mnl_attr_get_payload_len(a)) : 0;
 }
 
 #endif

@@ -23,64 +23,6 @@
 #include "nfqattr.h"
 #include "secctx.h"
 
-/* The name of interface idx into out (SYNSINK_IFNAMSIZ), through cache
- * (IFCACHE_SLOTS entries, each re-read after IFCACHE_TTL_NS). */
-static void ifname(struct ifcache_ent *cache, uint32_t idx, uint64_t now, char *out)
-{
-	struct ifcache_ent *e = &cache[idx % IFCACHE_SLOTS];
-
-	if (e->idx != idx || now - e->at_ns > IFCACHE_TTL_NS) {
-		e->idx = idx;
-		e->at_ns = now;
-		if (!if_indextoname(idx, e->name))
-			e->name[0] = '\0';
-	}
-	memcpy(out, e->name, SYNSINK_IFNAMSIZ);
-	out[SYNSINK_IFNAMSIZ - 1] = '\0';
-}
-
-static uint32_t attr_u32(const struct nlattr *a)
-{
-	return ntohl(mnl_attr_get_u32(a));
-}
-
-void capture_meta(struct ifcache_ent *cache, struct synsink_event *ev, const struct pkt_meta *m,
-		  uint64_t now_mono)
-{
-	_Static_assert(sizeof(struct nfqnl_msg_packet_hw) == sizeof(struct nfulnl_msg_packet_hw) &&
-			       offsetof(struct nfqnl_msg_packet_hw, hw_addr) ==
-				       offsetof(struct nfulnl_msg_packet_hw, hw_addr),
-		       "NFQUEUE's and NFLOG's hardware address differ");
-
-	if (m->mark)
-		ev->mark = attr_u32(m->mark);
-	if (m->indev) {
-		ev->indev = attr_u32(m->indev);
-		ifname(cache, ev->indev, now_mono, ev->indev_name);
-	}
-	if (m->outdev) {
-		ev->outdev = attr_u32(m->outdev);
-		ifname(cache, ev->outdev, now_mono, ev->outdev_name);
-	}
-	if (m->hwaddr) {
-		const struct nfqnl_msg_packet_hw *hw = mnl_attr_get_payload(m->hwaddr);
-		uint16_t hl = ntohs(hw->hw_addrlen);
-
-		if (hl > sizeof(ev->hwaddr))
-			hl = sizeof(ev->hwaddr);
-		memcpy(ev->hwaddr, hw->hw_addr, hl);
-		ev->hwaddr_len = (uint8_t)hl;
-		ev->flags |= SYNSINK_F_HAS_HW;
-	}
-	/* The socket's owner, for a packet with a local socket (both come
-	 * together). */
-	if (m->uid && m->gid) {
-		ev->uid = attr_u32(m->uid);
-		ev->gid = attr_u32(m->gid);
-		ev->owner |= SYNSINK_OWN_UID;
-	}
-}
-
 /* Notes that n more packets arrived at now (monotonic). */
 static void stamp(struct capture_rx *rx, uint64_t now, uint32_t n)
 {
@@ -99,15 +41,6 @@ static void stamp(struct capture_rx *rx, uint64_t now, uint32_t n)
 	rx->n_stamps++;
 }
 
-/* The kernel's timestamp of the packet (NFQA_TIMESTAMP, wall clock, ns),
- * or 0 when it gives none. */
-static uint64_t kernel_ts(const struct nlattr *a)
-{
-	if (!a)
-		return 0;
-	return nfq_timestamp_ns(mnl_attr_get_payload(a), mnl_attr_get_payload_len(a));
-}
-
 /* When a packet reached the queue, on the monotonic clock: by the kernel's
  * timestamp when there is one, so the verdict latency includes the wait in
  * the kernel queue; else the moment we read it.  A kernel time ahead of
@@ -122,16 +55,15 @@ static uint64_t arrived_mono(uint64_t kts, uint64_t now_real, uint64_t now_mono)
 	return waited < now_mono ? now_mono - waited : now_mono;
 }
 
-/* What the packet message says of the packet besides its bytes. */
-static void packet_attrs(struct capture_rx *rx, struct synsink_event *ev, struct nlattr **attr,
-			 uint64_t now_mono)
+static uint32_t attr_u32(const struct nlattr *a)
 {
-	const struct pkt_meta m = {
-		attr[NFQA_MARK],   attr[NFQA_IFINDEX_INDEV], attr[NFQA_IFINDEX_OUTDEV],
-		attr[NFQA_HWADDR], attr[NFQA_UID],	     attr[NFQA_GID]
-	};
+	return ntohl(mnl_attr_get_u32(a));
+}
 
-	capture_meta(rx->ifc, ev, &m, now_mono);
+/* What only NFQUEUE says of a packet: whether the copy was cut short, and
+ * the socket's security context. */
+static void queue_attrs(struct synsink_event *ev, struct nlattr **attr)
+{
 	if (attr[NFQA_CAP_LEN] &&
 	    attr_u32(attr[NFQA_CAP_LEN]) > mnl_attr_get_payload_len(attr[NFQA_PAYLOAD]))
 		ev->flags |= SYNSINK_F_TRUNC;
@@ -150,13 +82,12 @@ static void handle_packet(struct capture *c, const struct nlmsghdr *nlh, uint64_
 	struct nlattr *attr[NFQA_MAX + 1] = { NULL };
 	const struct nfqnl_msg_packet_hdr *ph;
 	struct synsink_event *ev;
-	enum syn_decode_err derr;
 	uint64_t kts;
 	uint32_t id;
 
 	if (nfq_nlmsg_parse(nlh, attr) < 0 || !attr[NFQA_PACKET_HDR]) {
 		stat_add(&c->st.decode_errors[SYN_ERR_SHORT_IP], 1);
-		log_ratelimited(&rx->rl_decode, SYNSINK_LOG_WARN,
+		log_ratelimited(&rx->b.rl_decode, SYNSINK_LOG_WARN,
 				"queue %u: malformed packet message", c->queue);
 		return;
 	}
@@ -172,36 +103,17 @@ static void handle_packet(struct capture *c, const struct nlmsghdr *nlh, uint64_
 	rx->have_id = 1;
 	rx->pending_id = id;
 	rx->pending_pkts++;
-	kts = kernel_ts(attr[NFQA_TIMESTAMP]);
+	kts = nfq_attr_timestamp_ns(attr[NFQA_TIMESTAMP]);
 	stamp(rx, arrived_mono(kts, now_real, now_mono), 1);
 
-	if (rx->n_pending == PENDING_MAX)
-		capture_publish(c);
-	ev = &rx->pending[rx->n_pending];
-	memset(ev, 0, sizeof(*ev));
-	if (!attr[NFQA_PAYLOAD]) {
-		derr = SYN_ERR_SHORT_IP;
-	} else {
-		derr = syn_decode(mnl_attr_get_payload(attr[NFQA_PAYLOAD]),
-				  mnl_attr_get_payload_len(attr[NFQA_PAYLOAD]), ev);
-	}
-	if (derr != SYN_OK) {
-		stat_add(&c->st.decode_errors[derr], 1);
-		log_ratelimited(&rx->rl_decode, SYNSINK_LOG_WARN,
-				"queue %u: packet %u not decoded: %s", c->queue, id,
-				syn_decode_errname(derr));
-		return;
-	}
-
-	ev->packet_id = id;
-	ev->queue = c->queue;
-	ev->ts_ns = kts ? kts : now_real;
-	if (kts)
-		ev->flags |= SYNSINK_F_KERNEL_TS;
-	packet_attrs(rx, ev, attr, now_mono);
-	if (ev->flags & SYNSINK_F_OPT_BAD)
-		stat_add(&c->st.opt_bad, 1);
-	rx->n_pending++; /* the retransmit check comes after the verdict */
+	/* The retransmit check comes after the verdict (capture_emit). */
+	ev = capture_take(c, attr[NFQA_PAYLOAD], id, kts,
+			  &(const struct pkt_meta){ attr[NFQA_MARK], attr[NFQA_IFINDEX_INDEV],
+						    attr[NFQA_IFINDEX_OUTDEV], attr[NFQA_HWADDR],
+						    attr[NFQA_UID], attr[NFQA_GID] },
+			  now_real, now_mono);
+	if (ev)
+		queue_attrs(ev, attr);
 }
 
 /* One datagram (capture_int.h). */
@@ -221,7 +133,7 @@ int capture_datagram(struct capture *c, const char *buf, size_t len, uint32_t se
 			}
 			if (e->error) {
 				stat_add(&c->st.verdict_errors, 1);
-				log_ratelimited(&c->rx->rl_kerr, SYNSINK_LOG_WARN,
+				log_ratelimited(&c->rx->b.rl_kerr, SYNSINK_LOG_WARN,
 						"queue %u: kernel refused a message: %s", c->queue,
 						strerror(-e->error));
 			}

@@ -3,12 +3,13 @@
  * source.h - what every capture source shares: where its events go.
  *
  * A source turns what the kernel hands over into struct synsink_event and
- * gives the sinks each batch.  NFQUEUE (capture.c, nfqrx.c, capture_ctl.c)
- * holds every SYN until its verdict; the sources to come only watch: NFLOG
- * (nfnetlink_log: NFULNL_MSG_PACKET messages on a netlink socket, with a
- * per-group sequence number instead of packet ids, no verdict) and eBPF
- * (records a tc program writes to a BPF ring buffer, read with
- * ring_buffer__poll/consume).  Each is the same shape:
+ * gives the sinks each batch.  NFQUEUE (nfqrx.c, capture_ctl.c) holds
+ * every SYN until its verdict; NFLOG (nflogrx.c, nflog.c: NFULNL_MSG_PACKET
+ * messages with a per-group sequence number instead of packet ids, no
+ * verdict) only watches; both run capture.c's thread over batch.c's
+ * pending batch.  eBPF, to come, watches too (records a tc program writes
+ * to a BPF ring buffer, read with ring_buffer__poll/consume).  Each is the
+ * same shape:
  *
  *   - one thread per kernel object (queue, log group, ring buffer), named
  *     after it, owning ring ring_idx of every sink (the rings are single

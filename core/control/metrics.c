@@ -71,16 +71,9 @@ static void help(struct strbuf *sb, const char *name, const char *type, const ch
 	sb_printf(sb, "# HELP %s %s\n# TYPE %s %s\n", name, text, name, type);
 }
 
-/* One counter of every queue. */
-/* The label of a capture's series: queue="N", or group="N" for NFLOG. */
-static const char *cap_label(const struct capture *c)
-{
-	return c->kind == CAPTURE_NFLOG ? "group" : "queue";
-}
-
-/* One counter of every queue and group; an NFLOG group's under its own
- * metric when the counter has one (lost), and not at all when it is
- * NFQUEUE's alone (verdicts). */
+/* One counter of every queue and group (labelled queue="N", group="N");
+ * an NFLOG group's under its own metric when the counter has one (lost),
+ * and not at all when it is NFQUEUE's alone (verdicts). */
 static void per_queue(const struct metrics *m, struct strbuf *sb, const struct queue_counter *qc)
 {
 	size_t i;
@@ -98,7 +91,7 @@ static void per_queue(const struct metrics *m, struct strbuf *sb, const struct q
 				continue;
 			if (!helped++)
 				help(sb, metric, "counter", pass ? qc->nflog_help : qc->help);
-			sb_printf(sb, "%s{%s=\"%u\"} %llu\n", metric, cap_label(c), c->queue,
+			sb_printf(sb, "%s{%s=\"%u\"} %llu\n", metric, capture_noun(c), c->queue,
 				  stat_get(queue_counter_of(&c->st, qc)));
 		}
 	}
@@ -159,7 +152,7 @@ static void render_queue_errors(const struct metrics *m, struct strbuf *sb)
 	for (i = 0; i < m->n_caps; i++)
 		for (b = 1; b < SYN_ERR__COUNT; b++)
 			sb_printf(sb, "synsink_decode_errors_total{%s=\"%u\",kind=\"%s\"} %llu\n",
-				  cap_label(&m->caps[i]), m->caps[i].queue,
+				  capture_noun(&m->caps[i]), m->caps[i].queue,
 				  syn_decode_errname((enum syn_decode_err)b),
 				  stat_get(&m->caps[i].st.decode_errors[b]));
 

@@ -33,11 +33,15 @@ static inline struct capture *cap_new(enum capture_kind kind, uint16_t n)
 	c->queue = n;
 	c->kfd = -1;
 	if (kind == CAPTURE_NFLOG) {
+		c->ops = &nflog_ops;
 		c->lrx = calloc(1, sizeof(*c->lrx));
 		assert_non_null(c->lrx);
+		c->batch = &c->lrx->b;
 	} else {
+		c->ops = &capture_nfq_ops;
 		c->rx = calloc(1, sizeof(*c->rx));
 		assert_non_null(c->rx);
+		c->batch = &c->rx->b;
 	}
 	assert_int_equal(retx_init(&c->out.retx, 1024, 1000000000ull), 0);
 	return c;

@@ -132,13 +132,13 @@ static void test_batch(void **state)
 	put_packet(&d, 12, pkt, syn4(pkt, 40003, 80), &rich);
 	assert_int_equal(feed(c, &d, 0), 1); /* no ack in it */
 
-	assert_int_equal(c->rx->n_pending, 3);
+	assert_int_equal(c->rx->b.n, 3);
 	assert_int_equal(got(&c->st.received), 3);
 	assert_int_equal(got(&c->st.id_gaps), 0);
 	assert_int_equal(c->rx->pending_pkts, 3);
 	assert_int_equal(c->rx->pending_id, 12);
 
-	ev = &c->rx->pending[0];
+	ev = &c->rx->b.pending[0];
 	assert_int_equal(ev->family, AF_INET);
 	assert_int_equal(ev->sport, 40001);
 	assert_int_equal(ev->dport, 80);
@@ -149,12 +149,12 @@ static void test_batch(void **state)
 	assert_false(ev->flags & SYNSINK_F_KERNEL_TS);
 	assert_false(ev->flags & SYNSINK_F_HAS_HW);
 
-	ev = &c->rx->pending[1];
+	ev = &c->rx->b.pending[1];
 	assert_int_equal(ev->family, AF_INET6);
 	assert_int_equal(ev->sport, 40002);
 	assert_int_equal(ev->dport, 443);
 
-	ev = &c->rx->pending[2];
+	ev = &c->rx->b.pending[2];
 	assert_int_equal(ev->mark, 0x2a);
 	assert_int_equal(ev->indev, 1);
 	assert_string_equal(ev->indev_name, "lo");
@@ -183,9 +183,9 @@ static void test_unknown_attribute(void **state)
 	d.len = 0;
 	put_packet(&d, 1, pkt, syn4(pkt, 1234, 80), &future);
 	feed(c, &d, 0);
-	assert_int_equal(c->rx->n_pending, 1);
-	assert_int_equal(c->rx->pending[0].sport, 1234);
-	assert_int_equal(c->rx->pending[0].mark, 5);
+	assert_int_equal(c->rx->b.n, 1);
+	assert_int_equal(c->rx->b.pending[0].sport, 1234);
+	assert_int_equal(c->rx->b.pending[0].mark, 5);
 	assert_int_equal(got(&c->st.decode_errors[SYN_ERR_SHORT_IP]), 0);
 	cap_free(c);
 }
@@ -211,9 +211,9 @@ static void test_truncated(void **state)
 	put_packet(&d, 3, pkt, syn4(pkt, 1003, 80), NULL);
 	d.len -= 10; /* as a recvmmsg that hit MSG_TRUNC leaves it */
 	feed(c, &d, 0);
-	assert_int_equal(c->rx->n_pending, 2);
+	assert_int_equal(c->rx->b.n, 2);
 	assert_int_equal(got(&c->st.received), 2);
-	assert_int_equal(c->rx->pending[1].sport, 1002);
+	assert_int_equal(c->rx->b.pending[1].sport, 1002);
 
 	/* The third again, whole, but its payload attribute claims more
 	 * bytes than the message holds. */
@@ -227,8 +227,8 @@ static void test_truncated(void **state)
 	assert_int_equal(got(&c->st.decode_errors[SYN_ERR_SHORT_IP]), 1);
 	assert_int_equal(c->rx->pending_pkts, 2 + 4);
 	/* 1001, 1002 from the first read, then 1001, 1002, 1004 */
-	assert_int_equal(c->rx->n_pending, 5);
-	assert_int_equal(c->rx->pending[4].sport, 1004);
+	assert_int_equal(c->rx->b.n, 5);
+	assert_int_equal(c->rx->b.pending[4].sport, 1004);
 	cap_free(c);
 }
 
@@ -266,7 +266,7 @@ static void test_ack_and_errors(void **state)
 	put_packet(&d, 2, pkt, syn4(pkt, 2, 80), NULL);
 	assert_int_equal(feed(c, &d, 77), 0);
 	assert_int_equal(got(&c->st.verdict_errors), 1);
-	assert_int_equal(c->rx->n_pending, 2);
+	assert_int_equal(c->rx->b.n, 2);
 
 	d.len = 0;
 	put_error(&d, 78, -EPERM);
@@ -288,7 +288,7 @@ static void test_not_a_syn(void **state)
 	put_packet(&d, 1, pkt, len, NULL);
 	put_packet(&d, 2, pkt, 10, NULL); /* 10 bytes: no IP header */
 	feed(c, &d, 0);
-	assert_int_equal(c->rx->n_pending, 0);
+	assert_int_equal(c->rx->b.n, 0);
 	assert_int_equal(c->rx->pending_pkts, 2); /* each still needs its verdict */
 	assert_int_equal(got(&c->st.decode_errors[SYN_ERR_NOT_SYN]), 1);
 	assert_int_equal(got(&c->st.decode_errors[SYN_ERR_SHORT_IP]), 1);
@@ -315,7 +315,7 @@ static void test_full_batch(void **state)
 		feed(c, &d, 0);
 	}
 	/* 384 packets: 256 went out, 128 wait; ports repeat after 300 */
-	assert_int_equal(c->rx->n_pending, 3 * (PENDING_MAX / 2) - PENDING_MAX);
+	assert_int_equal(c->rx->b.n, 3 * (PENDING_MAX / 2) - PENDING_MAX);
 	assert_int_equal(got(&c->st.received), 3 * (PENDING_MAX / 2));
 	assert_int_equal(got(&c->st.events), PENDING_MAX);
 	capture_publish(c);

@@ -119,11 +119,11 @@ static void test_batch(void **state)
 	put_packet(&d, 2, pkt, syn4(pkt, 1002, 22), &rich);
 	put_done(&d);
 	assert_int_equal(feed(c, &d, 0), 1);
-	assert_int_equal(c->lrx->n_pending, 3);
+	assert_int_equal(c->lrx->b.n, 3);
 	assert_int_equal(got(&c->st.received), 3);
 	assert_int_equal(got(&c->st.id_gaps), 0);
 
-	ev = &c->lrx->pending[0];
+	ev = &c->lrx->b.pending[0];
 	assert_int_equal(ev->sport, 1000);
 	assert_int_equal(ev->dport, 22);
 	assert_int_equal(ev->queue, GROUP);
@@ -131,7 +131,7 @@ static void test_batch(void **state)
 	assert_true(ev->flags & SYNSINK_F_NFLOG);
 	assert_int_equal(ev->ts_ns, NOW_REAL);
 
-	ev = &c->lrx->pending[2];
+	ev = &c->lrx->b.pending[2];
 	assert_int_equal(ev->packet_id, 2);
 	assert_int_equal(ev->mark, 9);
 	assert_int_equal(ev->indev, 1);
@@ -190,9 +190,9 @@ static void test_malformed(void **state)
 	put_packet(&d, 3, pkt, syn4(pkt, 4, 22), NULL);
 	d.len -= 8; /* the last one cut */
 	feed(c, &d, 0);
-	assert_int_equal(c->lrx->n_pending, 2);
-	assert_int_equal(c->lrx->pending[0].sport, 1);
-	assert_int_equal(c->lrx->pending[1].sport, 3);
+	assert_int_equal(c->lrx->b.n, 2);
+	assert_int_equal(c->lrx->b.pending[0].sport, 1);
+	assert_int_equal(c->lrx->b.pending[1].sport, 3);
 	assert_int_equal(got(&c->st.decode_errors[SYN_ERR_SHORT_IP]), 1);
 	/* the malformed one is received, counted, and not lost as well */
 	assert_int_equal(got(&c->st.received), 3);
@@ -237,8 +237,8 @@ static void test_large_batch(void **state)
 	put_done(&d);
 	feed(c, &d, 0);
 	assert_int_equal(got(&c->st.events), PENDING_MAX);
-	assert_int_equal(c->lrx->n_pending, 40);
-	nflog_publish(c);
+	assert_int_equal(c->lrx->b.n, 40);
+	capture_emit(c);
 	assert_int_equal(got(&c->st.events), PENDING_MAX + 40);
 	assert_int_equal(got(&c->st.received), PENDING_MAX + 40);
 	assert_int_equal(got(&c->st.id_gaps), 0);
