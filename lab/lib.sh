@@ -115,21 +115,34 @@ lab_up() {
 # LAB_RULES_BACKEND: iptables (the default) or nft (one inet table).
 LAB_RULES=$(cd "$(dirname "${BASH_SOURCE[0]}")/../tools" && pwd)/synsink-rules
 lab_rules_add() {
-	local in=(--in s0) args=()
+	local in=(--in s0) args
 	# SYNs sent from the server namespace (--chain OUTPUT) have no in.
 	[[ " $* " == *" --chain OUTPUT "* ]] && in=()
-	# LAB_SOURCE=nflog: the same SYNs logged to group N instead of queued.
-	if [ "${LAB_SOURCE:-nfqueue}" = nflog ]; then
-		while [ $# -gt 0 ]; do
-			case $1 in
-			--queue) args+=(--target log --group "$2"); shift ;;
-			*) args+=("$1") ;;
+	lab_source_args args rules "$@"
+	lab_srv sh "$LAB_RULES" add --backend "${LAB_RULES_BACKEND:-iptables}" "${in[@]}" "${args[@]}"
+}
+
+# lab_source_args NAME rules|daemon ARGS...: ARGS into the array NAME; with
+# LAB_SOURCE=nflog, the same SYNs logged to group N instead of queued, each
+# "--queue N" becomes the group's words: "--target log --group N" for
+# synsink-rules, "--source nflog:N" for synsink.
+lab_source_args() {
+	local -n lab_sa=$1
+	local for=$2
+	shift 2
+	lab_sa=()
+	while [ $# -gt 0 ]; do
+		if [ "$1" = --queue ] && [ "${LAB_SOURCE:-nfqueue}" = nflog ]; then
+			case $for in
+			rules) lab_sa+=(--target log --group "$2") ;;
+			*) lab_sa+=(--source "nflog:$2") ;;
 			esac
 			shift
-		done
-		set -- "${args[@]}"
-	fi
-	lab_srv sh "$LAB_RULES" add --backend "${LAB_RULES_BACKEND:-iptables}" "${in[@]}" "$@"
+		else
+			lab_sa+=("$1")
+		fi
+		shift
+	done
 }
 
 lab_rules_del() {

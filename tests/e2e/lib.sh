@@ -93,22 +93,12 @@ e2e_pass() { echo "PASS: $E2E_NAME${1:+: $1}$(holds || echo " [source nflog, ${L
 # says it listens (it prints that after binding and starting its threads).
 # SS_WRAP, when set, goes in front of it (valgrind ...).
 ss_start() {
-	local args=()
+	local args
 	SS_OUT=$1 SS_ERR=$2
 	shift 2
-	# LAB_SOURCE=nflog: the queue's number is the group's (lab_rules_add).
-	if ! holds; then
-		while [ $# -gt 0 ]; do
-			case $1 in
-			--queue) args+=(--source "nflog:$2"); shift ;;
-			*) args+=("$1") ;;
-			esac
-			shift
-		done
-		set -- "${args[@]}"
-	fi
+	lab_source_args args daemon "$@"
 	# shellcheck disable=SC2086
-	ip netns exec "$LAB_SRV" ${SS_WRAP:-} "$SYNSINK" "$@" >"$SS_OUT" 2>"$SS_ERR" &
+	ip netns exec "$LAB_SRV" ${SS_WRAP:-} "$SYNSINK" "${args[@]}" >"$SS_OUT" 2>"$SS_ERR" &
 	SS_PID=$!
 	lab_busywait 30000 grep -q "synsink: listening on" "$SS_ERR" ||
 		e2e_fail "synsink did not start"
