@@ -155,6 +155,23 @@ lab_rules_del() {
 	lab_srv nft delete table inet synsink 2>/dev/null || true
 }
 
+# lab_rules_count: the packets the rules lab_rules_add wrote have matched
+# in the server namespace, both families, both chains, either backend (the
+# nft rules carry a counter for it).
+lab_rules_count() {
+	local t out n=0
+	if [ "${LAB_RULES_BACKEND:-iptables}" = nft ]; then
+		out=$(lab_srv nft list table inet synsink)
+		n=$(awk '{ for (i = 1; i < NF; i++) if ($i == "packets") s += $(i + 1) } END { print s + 0 }' <<<"$out")
+	else
+		for t in iptables ip6tables; do
+			out=$(lab_srv $t -w -t raw -L -v -x -n)
+			n=$((n + $(awk '/NFLOG|NFQUEUE/ { s += $1 } END { print s + 0 }' <<<"$out")))
+		done
+	fi
+	echo "$n"
+}
+
 # lab_queue_bound N: a process has queue N bound in the server namespace
 # (queues, like /proc/net, are per network namespace).
 lab_queue_bound() {

@@ -106,7 +106,7 @@ flood() {
 	grep -q "^raw: sent $FLOOD$" "$E2E_TMP/raw" || e2e_fail "sent: $(cat "$E2E_TMP/raw")"
 	listen_start 23 1
 	connect $LAB_V4_SRV 23 1
-	pkts=$(lab_srv iptables -w -t raw -L PREROUTING -v -x -n | awk '/NFLOG/ {print $1}')
+	pkts=$(LAB_RULES_BACKEND=iptables lab_rules_count)
 	[ "$pkts" = $((FLOOD + 1)) ] || e2e_fail "the rule counted $pkts, sent $((FLOOD + 1))"
 	lab_busywait 20000 sh -c "[ -s '$E2E_TMP/f.json' ] && grep -q '\"dport\":23,' '$E2E_TMP/f.json'" ||
 		e2e_fail "the connection after the flood is not there: synsink stopped?"

@@ -99,7 +99,8 @@ exec 7>&- # the clients close
 # flood PORT [ARGS...]: N connections at RATE a second from one process,
 # each held open 20 ms (so the process holds some 200 sockets, which a
 # lookup reads through), synsink run with ARGS; every SYN the kernel
-# queued is one event.
+# queued is one event.  With NFLOG, what the kernel numbered for the group
+# (the last sequence number + 1) stands for what it queued, none lost.
 flood() {
 	local port=$1
 	shift
@@ -109,7 +110,13 @@ flood() {
 		>/dev/null 2>"$E2E_TMP/connect" || e2e_fail "connect: $(cat "$E2E_TMP/connect")"
 	ss_stop
 	local queued events
-	queued=$(ss_stat queues.0.kernel.id_sequence) events=$(wc -l <"$E2E_TMP/out")
+	events=$(wc -l <"$E2E_TMP/out")
+	if holds; then
+		queued=$(ss_stat queues.0.kernel.id_sequence)
+	else
+		queued=$(python3 -c 'import json, sys; print(max(json.loads(l)["id"] for l in open(sys.argv[1])) + 1)' "$E2E_TMP/out")
+		[ "$(ss_stat groups.0.lost)" = 0 ] || e2e_fail "lost $(ss_stat groups.0.lost) of $queued"
+	fi
 	[ "$events" = "$queued" ] && [ "$(ss_stat queues.0.received)" = "$queued" ] ||
 		e2e_fail "$events events, $(ss_stat queues.0.received) read, for $queued SYNs queued"
 	# A few SYNs sent at this rate reach the rule but get no queue id, with
@@ -117,6 +124,8 @@ flood() {
 	# but in the rule's own packet counter): said, not hidden.  Seen: 0.1%
 	# to 1.1% of them (the most under ASan in CI), so the floor is 95%: it
 	# catches a queue that stopped taking SYNs, not the kernel's share.
+	# NFLOG's log statement leaves a like share unnumbered (0.3% at the
+	# start of the third flood running): never sent, so not lost to us.
 	[ "$queued" -ge $((N * 95 / 100)) ] || e2e_fail "only $queued of $N SYNs queued"
 	unqueued+=" $((N - queued))"
 }
@@ -127,11 +136,15 @@ flood() {
 unqueued="" base=0 full=99 found=0 lookups=0
 for port in 9001 9003; do
 	flood $port
-	p=$(ss_p99_bucket)
-	[ "$p" -le "$base" ] || base=$p
+	if holds; then
+		p=$(ss_p99_bucket)
+		[ "$p" -le "$base" ] || base=$p
+	fi
 	flood $((port + 1)) --owner=full
-	p=$(ss_p99_bucket)
-	[ "$p" -ge "$full" ] || full=$p
+	if holds; then
+		p=$(ss_p99_bucket)
+		[ "$p" -ge "$full" ] || full=$p
+	fi
 	found=$((found + $(ss_stat owner.found))) lookups=$((lookups + $(ss_stat owner.lookups)))
 done
 # The last run's events against its counters, exactly: every event with
@@ -148,6 +161,9 @@ no_uid=$(($(ss_stat queues.0.events) - with_uid))
 # The lookups work under the flood (a floor that catches a broken path;
 # the figure itself is printed).
 [ $((found * 2)) -ge "$lookups" ] || e2e_fail "attribution $found of $lookups"
-[ "$full" -le $((base + 1)) ] ||
+# (NFLOG holds nothing: no verdict, no latency to compare.)
+! holds || [ "$full" -le $((base + 1)) ] ||
 	e2e_fail "verdict p99 bucket $full at best with --owner=full, $base at worst without"
-e2e_pass "two users and a cgroup attributed exactly, also after --user; floods of $N at $RATE/s: every event, verdict p99 bucket $full at best (without: $base at worst), attribution $found of $lookups ($((found * 100 / lookups))%); SYNs the kernel left unqueued:$unqueued; last run's SYNs without a uid: $no_uid"
+lat="verdict p99 bucket $full at best (without: $base at worst)"
+holds || lat="no verdicts to time (NFLOG)"
+e2e_pass "two users and a cgroup attributed exactly, also after --user; floods of $N at $RATE/s: every event, $lat, attribution $found of $lookups ($((found * 100 / lookups))%); SYNs the kernel left unqueued:$unqueued; last run's SYNs without a uid: $no_uid"
