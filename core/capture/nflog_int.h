@@ -26,6 +26,7 @@ struct nflog_rx {
 	struct iovec iov[NFLOG_BATCH];
 	struct mmsghdr msgs[NFLOG_BATCH];
 	uint32_t next_seq; /* the group's sequence number expected next */
+	uint32_t qthresh;  /* packets per kernel batch (--nflog-batch) */
 	bool unbound;
 	struct ratelimit rl_lost;
 	char txbuf[1024];
