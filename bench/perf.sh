@@ -214,60 +214,27 @@ print(each([x["dropped_ring"] for x in k]),
 done
 
 # connect() latency: one connection at a time beside a background of raw
-# SYNs, with no queue, min and json in turn, ROUNDS times; a row per run,
-# then with two rounds or more each queue's median over the rounds (the
-# VM's wake-ups move one run's figures by tens of microseconds).
+# SYNs (bench_connect), with no queue, min and json in turn, ROUNDS times;
+# a row per run, then with two rounds or more each queue's median over the
+# rounds (the VM's wake-ups move one run's figures by tens of
+# microseconds).
 connect_run() {
 	local q=$1
 	if [ "$q" = none ]; then lab_rules_del; else lab_rules_add --queue 1; start_consumer "$q"; fi
-	ip netns exec "$LAB_SRV" build/bin/syngen listen -a "$LAB_V4_SRV" -p 22 -n "$CONN_N" -t 60 \
-		>"$tmp/listen" 2>&1 &
-	lpid=$!
-	lab_busywait 5000 grep -q listening "$tmp/listen" || fail "listener did not start"
-	bg_n=$((BG_RATE * (CONN_N / 200 + 2)))
-	# Not through lab_cli: $! must be syngen itself, not a subshell.
-	ip netns exec "$LAB_CLI" $PIN_GEN build/bin/syngen raw -a "$LAB_V4_SRV" -s 198.18.0.10 -k $LAB_EXTRA_SRC \
-		-p 9 -n $bg_n -r $BG_RATE -t 60 >/dev/null 2>&1 &
-	bpid=$!
-	lab_cli build/bin/syngen connect -a "$LAB_V4_SRV" -p 22 -n "$CONN_N" -c 1 -l -t 60 \
-		>/dev/null 2>"$tmp/conn" || fail "connect: $(tail -n 1 "$tmp/conn")"
-	kill "$bpid" 2>/dev/null || true	# the background stops with the measurement
-	wait "$bpid" "$lpid" || true
+	bench_connect "$q" "$CONN_N" "$BG_RATE"
 	if [ "$q" != none ]; then
 		kill -TERM "$cpid"
 		wait "$cpid" || fail "$q exited $? after SIGTERM"
 		lab_rules_del
 	fi
-	# shellcheck disable=SC2046  # the line's fields, split on purpose
-	set -- $(grep '^latency_us' "$tmp/conn")
-	printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$q" "$3" "$BG_RATE" "$5" "$7" "$9" "${11}" "${13}"
-	echo "$q $5 $7 $9 ${11} ${13}" >>"$tmp/lat"
 }
 
 echo
-printf '| queue | connections | background SYN/s | connect() µs min | p50 | p90 | p99 | max |\n'
-printf '| --- | --- | --- | --- | --- | --- | --- | --- |\n'
-: >"$tmp/lat"
-# Each round's 3 x CONN_N connections leave their client ports in
-# TIME_WAIT; let the lab's client reuse them rather than run out after
-# a few rounds (a connect() failing with EADDRNOTAVAIL).
-lab_cli sysctl -qw net.ipv4.tcp_tw_reuse=1
+bench_connect_head
 for _ in $(seq "$ROUNDS"); do
 	for q in none min json; do connect_run $q; done
 done
-if [ "$ROUNDS" -gt 1 ]; then
-	for q in none min json; do
-		# The median of each column over the rounds.
-		awk -v q=$q -v bg=$BG_RATE -v n="$CONN_N" '$1 == q { m++; for (i = 2; i <= 6; i++) v[i, m] = $i }
-			END { printf "| %s, median of %d | %s | %s", q, m, n, bg
-			      for (i = 2; i <= 6; i++) {
-				for (a = 1; a <= m; a++) for (b = a + 1; b <= m; b++)
-					if (v[i, b] < v[i, a]) { t = v[i, a]; v[i, a] = v[i, b]; v[i, b] = t }
-				printf " | %s", m % 2 ? v[i, (m + 1) / 2] : (v[i, m / 2] + v[i, m / 2 + 1]) / 2
-			      }
-			      printf " |\n" }' "$tmp/lat"
-	done
-fi
+if [ "$ROUNDS" -gt 1 ]; then bench_connect_medians none min json; fi
 lab_rules_add --queue 1
 # (A server stopped by SIGTERM exits non-zero, which is no failure here.)
 case " $CONFIGS " in *" all "*) { redis_stop; kafka_stop; } || true ;; esac
