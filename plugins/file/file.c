@@ -78,13 +78,14 @@ static int open_path(struct file_sink *s)
 		       SF_NO_SYMLINKS | SF_TRUSTED);
 }
 
-static int file_open(void **state, const struct synsink_value *v, const struct synsink_host *host)
+/* The options, as open takes them: path absolute, mode octal and no wider
+ * than 0644, a format the sink may write.  0 and *mode, or -EINVAL after
+ * one line. */
+static int file_options(const struct synsink_value *v, const struct synsink_host *host,
+			mode_t *mode_out)
 {
-	struct file_sink *s;
-	fmt_fn format;
 	unsigned long mode;
 	char *end;
-	int fd;
 
 	if (!v[OPT_PATH].str) {
 		host->log(host, SYNSINK_LOG_ERR, "path= is required");
@@ -108,16 +109,35 @@ static int file_open(void **state, const struct synsink_value *v, const struct s
 			  v[OPT_MODE].str);
 		return -EINVAL;
 	}
-	format = fmt_pick(host, v[OPT_FORMAT].num == FMT_JSON);
-	if (!format)
+	if (!fmt_pick(host, v[OPT_FORMAT].num == FMT_JSON))
+		return -EINVAL;
+	*mode_out = (mode_t)mode;
+	return 0;
+}
+
+/* --check-config: the options alone; the file is neither opened nor made. */
+static int file_check(const struct synsink_value *v, const struct synsink_host *host)
+{
+	mode_t mode;
+
+	return file_options(v, host, &mode);
+}
+
+static int file_open(void **state, const struct synsink_value *v, const struct synsink_host *host)
+{
+	struct file_sink *s;
+	mode_t mode;
+	int fd;
+
+	if (file_options(v, host, &mode))
 		return -EINVAL;
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
 	s->host = host;
-	s->format = format;
+	s->format = fmt_pick(host, v[OPT_FORMAT].num == FMT_JSON);
 	s->path = v[OPT_PATH].str;
-	s->mode = (mode_t)mode;
+	s->mode = mode;
 	s->fsync = (int)v[OPT_FSYNC].num;
 	fd = open_path(s);
 	if (fd < 0) {
@@ -234,6 +254,7 @@ static const struct synsink_plugin file_plugin = {
 	.close = file_close,
 	.stats = file_stats,
 	.reopen = file_reopen,
+	.check = file_check,
 };
 
 SYNSINK_PLUGIN_DEFINE(file_plugin)

@@ -231,31 +231,25 @@ static int conf_set(struct ksink *s, rd_kafka_conf_t *conf, const char *k, const
 	return kafka_conf_put(conf, "rdkafka.", k, v, s->host);
 }
 
-static int kafka_open(void **state, const struct synsink_value *v, const struct synsink_host *host)
+/* What open sets up before librdkafka starts: the topic's name, the
+ * format, the whole configuration (the TLS files read into tls_fds).
+ * Returns the configuration, or NULL after one line. */
+static rd_kafka_conf_t *kafka_setup(struct ksink *s, const struct synsink_value *v,
+				    const struct synsink_host *host, int tls_fds[3])
 {
-	struct ksink *s = calloc(1, sizeof(*s));
 	rd_kafka_conf_t *conf;
-	int tls_fds[3] = { -1, -1, -1 };
-	char err[512];
 	size_t i;
-	int ret;
 
-	if (!s)
-		return -ENOMEM;
-	if (kafka_topic_check(host, v[OPT_TOPIC].str)) {
-		free(s);
-		return -EINVAL;
-	}
+	if (kafka_topic_check(host, v[OPT_TOPIC].str))
+		return NULL;
 	s->host = host;
 	s->scram = !strncmp(kafka_sasl_mechanisms[v[OPT_SASL_MECHANISM].num], "SCRAM", 5);
 	s->client_cert = v[OPT_CERT].str != NULL;
 	s->topic = v[OPT_TOPIC].str;
 	s->key = (int)v[OPT_KEY].num;
 	s->json = v[OPT_FORMAT].num == FMT_JSON;
-	if (!fmt_pick(host, s->json)) {
-		free(s);
-		return -EINVAL;
-	}
+	if (!fmt_pick(host, s->json))
+		return NULL;
 	conf = rd_kafka_conf_new();
 	for (i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++)
 		if (conf_set(s, conf, defaults[i][0], defaults[i][1]))
@@ -266,6 +260,47 @@ static int kafka_open(void **state, const struct synsink_value *v, const struct 
 	for (i = 0; i < v[OPT_RDKAFKA].n_kv; i++)
 		if (conf_set(s, conf, v[OPT_RDKAFKA].kv[i].key, v[OPT_RDKAFKA].kv[i].value))
 			goto out_conf;
+	return conf;
+
+out_conf:
+	kafka_security_done(tls_fds);
+	rd_kafka_conf_destroy(conf);
+	return NULL;
+}
+
+/* --check-config: the setup alone; no producer, nothing connected. */
+static int kafka_check(const struct synsink_value *v, const struct synsink_host *host)
+{
+	struct ksink *s = calloc(1, sizeof(*s));
+	int tls_fds[3] = { -1, -1, -1 };
+	rd_kafka_conf_t *conf;
+
+	if (!s)
+		return -ENOMEM;
+	conf = kafka_setup(s, v, host, tls_fds);
+	if (conf) {
+		kafka_security_done(tls_fds);
+		rd_kafka_conf_destroy(conf);
+	}
+	free(s);
+	return conf ? 0 : -EINVAL;
+}
+
+static int kafka_open(void **state, const struct synsink_value *v, const struct synsink_host *host)
+{
+	struct ksink *s = calloc(1, sizeof(*s));
+	rd_kafka_conf_t *conf;
+	int tls_fds[3] = { -1, -1, -1 };
+	char err[512];
+	int ret;
+
+	if (!s)
+		return -ENOMEM;
+	conf = kafka_setup(s, v, host, tls_fds);
+	if (!conf) {
+		free(s);
+		return -EINVAL;
+	}
 	rd_kafka_conf_set_opaque(conf, s);
 	rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
 	rd_kafka_conf_set_log_cb(conf, on_log);
@@ -298,12 +333,6 @@ static int kafka_open(void **state, const struct synsink_value *v, const struct 
 	s->opened = true;
 	*state = s;
 	return 0;
-
-out_conf:
-	kafka_security_done(tls_fds);
-	rd_kafka_conf_destroy(conf);
-	free(s);
-	return -EINVAL;
 }
 
 /* The message key for an event; returns its length (0: no key). */
@@ -467,6 +496,7 @@ static const struct synsink_plugin kafka_plugin = {
 	.flush = kafka_flush,
 	.close = kafka_close,
 	.stats = kafka_stats,
+	.check = kafka_check,
 };
 
 SYNSINK_PLUGIN_DEFINE(kafka_plugin)

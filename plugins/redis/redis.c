@@ -97,12 +97,12 @@ refuse:
 	return -EINVAL;
 }
 
-static int redis_open(void **state, const struct synsink_value *v, const struct synsink_host *host)
+/* What open sets up before it connects: the server's name, the
+ * credentials' combination, the TLS context (its files read).  0, or
+ * -EINVAL after one line. */
+static int redis_setup(struct rsink *s, const struct synsink_value *v,
+		       const struct synsink_host *host)
 {
-	struct rsink *s = calloc(1, sizeof(*s));
-
-	if (!s)
-		return -ENOMEM;
 	s->host = host;
 	s->v = v;
 	s->mode = (enum redis_mode)v[OPT_MODE].num;
@@ -112,11 +112,32 @@ static int redis_open(void **state, const struct synsink_value *v, const struct 
 		snprintf(s->server, sizeof(s->server), "%s:%s", v[OPT_HOST].str, v[OPT_PORT].str);
 	if (v[OPT_USERNAME].str && !v[OPT_PASSWORD].str) {
 		host->log(host, SYNSINK_LOG_ERR, "username needs a password (or password_file)");
-		free(s);
 		return -EINVAL;
 	}
-	if (tls_setup(s, v)) {
-		free(s);
+	return tls_setup(s, v);
+}
+
+/* --check-config: the setup alone, nothing connected. */
+static int redis_check(const struct synsink_value *v, const struct synsink_host *host)
+{
+	struct rsink *s = calloc(1, sizeof(*s));
+	int ret;
+
+	if (!s)
+		return -ENOMEM;
+	ret = redis_setup(s, v, host);
+	rsink_free(s);
+	return ret;
+}
+
+static int redis_open(void **state, const struct synsink_value *v, const struct synsink_host *host)
+{
+	struct rsink *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return -ENOMEM;
+	if (redis_setup(s, v, host)) {
+		rsink_free(s);
 		return -EINVAL;
 	}
 	s->resp = malloc(RESP_BUF);
@@ -238,6 +259,7 @@ static const struct synsink_plugin redis_plugin = {
 	.flush = redis_flush,
 	.close = redis_close,
 	.stats = redis_stats,
+	.check = redis_check,
 };
 
 SYNSINK_PLUGIN_DEFINE(redis_plugin)

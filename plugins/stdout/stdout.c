@@ -49,26 +49,31 @@ struct stdout_sink {
 	char buf[OUTBUF_SIZE];
 };
 
-static int stdout_open(void **state, const struct synsink_value *v, const struct synsink_host *host)
+/* The fd is open and the format one the sink may write; 0, or a negative
+ * errno after one line.  Checked at open: an fd opened later (a file
+ * sink's file) must not become this sink's output. */
+static int stdout_check(const struct synsink_value *v, const struct synsink_host *host)
 {
-	struct stdout_sink *s;
-	fmt_fn format;
-
-	/* Checked now: an fd opened later (a file sink's file) must not
-	 * become this sink's output. */
 	if (fcntl((int)v[OPT_FD].num, F_GETFD) < 0) {
 		host->log(host, SYNSINK_LOG_ERR, "fd=%llu: %s", (unsigned long long)v[OPT_FD].num,
 			  errno == EBADF ? "not open" : strerror(errno));
 		return -EBADF;
 	}
-	format = fmt_pick(host, v[OPT_FORMAT].num == FMT_JSON);
-	if (!format)
-		return -EINVAL;
+	return fmt_pick(host, v[OPT_FORMAT].num == FMT_JSON) ? 0 : -EINVAL;
+}
+
+static int stdout_open(void **state, const struct synsink_value *v, const struct synsink_host *host)
+{
+	struct stdout_sink *s;
+	int ret = stdout_check(v, host);
+
+	if (ret)
+		return ret;
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
 	s->host = host;
-	s->format = format;
+	s->format = fmt_pick(host, v[OPT_FORMAT].num == FMT_JSON);
 	s->fd = (int)v[OPT_FD].num;
 	*state = s;
 	return 0;
@@ -138,6 +143,7 @@ static const struct synsink_plugin stdout_plugin = {
 	.flush = stdout_flush,
 	.close = stdout_close,
 	.stats = stdout_stats,
+	.check = stdout_check,
 };
 
 SYNSINK_PLUGIN_DEFINE(stdout_plugin)

@@ -250,33 +250,30 @@ static int tls_setup(struct ssink *s, const struct synsink_value *v, char *why, 
 	return s->tls ? 0 : -EINVAL;
 }
 
-static int syslog_open(void **state, const struct synsink_value *v, const struct synsink_host *host)
+/* What open sets up before it reaches out: the target, the header, the TLS
+ * context (its files read).  0, or a negative errno after one line; s->tls
+ * is set only when all went well. */
+static int syslog_setup(struct ssink *s, const struct synsink_value *v,
+			const struct synsink_host *host)
 {
-	struct ssink *s = calloc(1, sizeof(*s));
 	char why[300];
 	int ret;
 
-	if (!s)
-		return -ENOMEM;
 	s->host = host;
 	s->fd = -1;
 	if (syslog_target_parse(v[OPT_TARGET].str, &s->target, why, sizeof(why))) {
 		host->log(host, SYNSINK_LOG_ERR, "%s", why);
-		free(s);
 		return -EINVAL; /* a usage error */
 	}
 	if (syslog_name_check("tag", v[OPT_TAG].str, SYSLOG_APPNAME_MAX, why, sizeof(why)) ||
 	    (v[OPT_HOSTNAME].str && syslog_name_check("hostname", v[OPT_HOSTNAME].str,
 						      SYSLOG_HOSTNAME_MAX, why, sizeof(why)))) {
 		host->log(host, SYNSINK_LOG_ERR, "%s", why);
-		free(s);
 		return -EINVAL; /* a usage error */
 	}
 	s->json = v[OPT_FORMAT].num == FMT_JSON;
-	if (!fmt_pick(host, s->json)) {
-		free(s);
+	if (!fmt_pick(host, s->json))
 		return -EINVAL;
-	}
 	s->max_size = v[OPT_MAX_SIZE].num;
 	s->hdr.facility = (unsigned int)v[OPT_FACILITY].num;
 	s->hdr.severity = (unsigned int)v[OPT_SEVERITY].num;
@@ -295,12 +292,38 @@ static int syslog_open(void **state, const struct synsink_value *v, const struct
 			: s->hostname;
 	if (syslog_hdr_check(&s->hdr, s->max_size, why, sizeof(why))) {
 		host->log(host, SYNSINK_LOG_ERR, "%s", why);
-		free(s);
 		return -EINVAL; /* no event could ever be sent */
 	}
 	ret = tls_setup(s, v, why, sizeof(why));
-	if (ret) {
+	if (ret)
 		host->log(host, SYNSINK_LOG_ERR, "%s", why);
+	return ret;
+}
+
+/* --check-config: the setup alone, nothing connected. */
+static int syslog_check(const struct synsink_value *v, const struct synsink_host *host)
+{
+	struct ssink *s = calloc(1, sizeof(*s));
+	int ret;
+
+	if (!s)
+		return -ENOMEM;
+	ret = syslog_setup(s, v, host);
+	tlsc_free(s->tls);
+	free(s);
+	return ret;
+}
+
+static int syslog_open(void **state, const struct synsink_value *v, const struct synsink_host *host)
+{
+	struct ssink *s = calloc(1, sizeof(*s));
+	char why[300];
+	int ret;
+
+	if (!s)
+		return -ENOMEM;
+	ret = syslog_setup(s, v, host);
+	if (ret) {
 		free(s);
 		return ret;
 	}
@@ -408,6 +431,7 @@ static const struct synsink_plugin syslog_plugin = {
 	.flush = syslog_flush,
 	.close = syslog_close,
 	.stats = syslog_stats,
+	.check = syslog_check,
 };
 
 SYNSINK_PLUGIN_DEFINE(syslog_plugin)

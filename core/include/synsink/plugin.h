@@ -216,7 +216,15 @@ struct synsink_plugin {
 	 * logrotate).  Called from the sink's thread, between writes; may be
 	 * NULL (a slot that older plugins leave zero). */
 	void (*reopen)(void *state);
-	void *reserved[3]; /* zero (checked); room to grow without a new ABI */
+	/* Checks values as open() would, opening nothing outward: no
+	 * connection, no file created (local files it only reads, a CA or a
+	 * certificate, it may read).  Returns 0, or -EINVAL after logging why
+	 * at SYNSINK_LOG_ERR, the same line open() gives for the same values.
+	 * synsink --check-config calls it; may be NULL (a slot that older
+	 * plugins leave zero): then the core's checks of the options' types
+	 * and ranges are all. */
+	int (*check)(const struct synsink_value *values, const struct synsink_host *host);
+	void *reserved[2]; /* zero (checked); room to grow without a new ABI */
 };
 
 /* clang-format off */

@@ -6,7 +6,7 @@ static const struct synsink_plugin desc = {
 	SYNSINK_PLUGIN_INIT,
 	.name = "reserved",
 	TP_FUNCS,
-	.reserved = { NULL, (void *)1, NULL },
+	.reserved = { NULL, (void *)1 },
 };
 
 SYNSINK_PLUGIN_DEFINE(desc)
