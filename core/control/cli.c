@@ -95,6 +95,8 @@ static const struct flag flags[] = {
 	  "write messages up to LEVEL: err, warning, info or debug (default info); counters are not messages" },
 	{ "config", 0, F_STR, CF(config), 0, 0, 0, false, false, "FILE",
 	  "read these settings, and sinks as [sink NAME] sections, from FILE; flags given override it" },
+	{ "check-config", 0, F_BOOL, CF(check_config), 0, 0, 0, false, false, NULL,
+	  "check the settings and every sink's options (plugins loaded, secrets files read) without opening anything; exit 0 or 64" },
 	{ "help", 'h', F_BOOL, CF(help), 0, 0, 0, false, false, NULL, "this text" },
 	{ "version", 'V', F_BOOL, CF(version), 0, 0, 0, false, false, NULL, "the version" },
 };

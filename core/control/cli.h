@@ -28,7 +28,7 @@ struct cli_config {
 	uint32_t nflog_timeout; /* --nflog-timeout: a batch's longest wait, ms */
 	uint32_t nflog_rcvbuf;	/* --nflog-rcvbuf: bytes, 0: sized for a burst */
 	bool dedup;		/* drop retransmitted SYNs instead of marking */
-	bool list_sinks, help, version;
+	bool list_sinks, check_config, help, version;
 	const char *config;  /* --config FILE */
 	const char *metrics; /* --metrics ADDR:PORT */
 	const char *sensor;  /* --sensor NAME (NULL: the host name) */

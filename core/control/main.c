@@ -134,7 +134,10 @@ static int file_line(const struct daemon *d, const char *arg)
 	return 0;
 }
 
-static int open_sinks(struct daemon *d)
+/* Opens every sink; with check_only, checks each as --check-config does
+ * (sink_check), opening none.  Returns 0, or the exit status after the
+ * first one's line. */
+static int open_sinks(struct daemon *d, bool check_only)
 {
 	static const char *const dflt[] = { "stdout" };
 	const char *const *specs = d->cfg.n_sinks ? d->cfg.sinks : dflt;
@@ -160,18 +163,23 @@ static int open_sinks(struct daemon *d)
 		int line = file_line(d, specs[i]), ret;
 
 		env.spec_in_file = line != 0;
-		ret = sink_open(&d->sinks[i], specs[i], &env, err, sizeof(err));
+		ret = check_only ? sink_check(specs[i], &env, err, sizeof(err))
+				 : sink_open(&d->sinks[i], specs[i], &env, err, sizeof(err));
 		if (ret) {
 			if (line) /* a [sink] section of the --config file */
 				log_msg(SYNSINK_LOG_ERR, "%s:%d: %s", d->file.path, line, err);
 			else
 				log_msg(SYNSINK_LOG_ERR, "%s", err);
 			while (i--)
-				sink_close(d->sinks[i]);
-			return ret == SINK_E_USAGE ? EX_USAGE : 1;
+				if (!check_only)
+					sink_close(d->sinks[i]);
+			return ret == SINK_E_USAGE || check_only ? EX_USAGE : 1;
 		}
-		d->n_sinks = i + 1;
+		if (!check_only)
+			d->n_sinks = i + 1;
 	}
+	if (check_only)
+		return 0;
 	sink_label_all(d->sinks, d->n_sinks);
 	return 0;
 }
@@ -410,6 +418,32 @@ static int settle_settings(struct daemon *d, int argc, char **argv)
 	return load_p0f(d);
 }
 
+/* --check-config: what start() would open, checked with nothing opened:
+ * every sink (its plugin's own check), --user, the --metrics address.
+ * Exits 0 with one line, or 64 after the line start() would print. */
+static int check_config(struct daemon *d)
+{
+	const char *noun = d->cfg.source == CAPTURE_NFLOG ? "nflog group" : "queue";
+	struct sockaddr_storage ss;
+	socklen_t len;
+	char err[512], what[64];
+
+	if (open_sinks(d, true))
+		return EX_USAGE;
+	if (d->cfg.metrics && metrics_addr(d->cfg.metrics, &ss, &len, err, sizeof(err))) {
+		log_msg(SYNSINK_LOG_ERR, "%s", err);
+		return EX_USAGE;
+	}
+	if (d->cfg.queue_hi != d->cfg.queue_lo)
+		snprintf(what, sizeof(what), "%ss %u-%u", noun, d->cfg.queue_lo, d->cfg.queue_hi);
+	else
+		snprintf(what, sizeof(what), "%s %u", noun, d->cfg.queue_lo);
+	printf("synsink: configuration OK: %s, %zu sink(s)%s%s\n", what,
+	       d->cfg.n_sinks ? d->cfg.n_sinks : 1, d->cfg.config ? ", from " : "",
+	       d->cfg.config ? d->cfg.config : "");
+	return 0;
+}
+
 /*
  * As root: sinks open, queues bind, /metrics binds its port; then root is
  * given up, and only then do threads start, every queue bound (a bind may
@@ -432,7 +466,7 @@ static int start(struct daemon *d, bool *failed)
 		log_msg(SYNSINK_LOG_ERR, "%s", err);
 		return 1;
 	}
-	ret = open_sinks(d);
+	ret = open_sinks(d, false);
 	if (ret)
 		return ret;
 	d->stop_fd = eventfd(0, EFD_CLOEXEC);
@@ -543,6 +577,8 @@ int main(int argc, char **argv)
 	ret = settle_settings(&d, argc, argv);
 	if (ret >= 0)
 		return ret;
+	if (d.cfg.check_config)
+		return check_config(&d);
 	/* Every thread inherits this mask; only the main thread takes them. */
 	(void)signal(SIGPIPE, SIG_IGN); /* cannot fail: a valid signal */
 	sigemptyset(&set);

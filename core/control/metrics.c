@@ -21,34 +21,47 @@
 #include "sinkstats.h"
 #include "util.h"
 
-int metrics_listen(struct metrics *m, const char *addr, char *err, size_t errlen)
+int metrics_addr(const char *addr, struct sockaddr_storage *ss, socklen_t *len, char *err,
+		 size_t errlen)
 {
-	struct sockaddr_storage ss;
-	socklen_t len;
 	char host[64];
 	uint16_t port;
-	int one = 1;
 
-	memset(&ss, 0, sizeof(ss));
+	memset(ss, 0, sizeof(*ss));
 	if (hostport_split(addr, host, sizeof(host), &port))
 		goto bad;
 	if (addr[0] == '[') {
-		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
 
 		if (inet_pton(AF_INET6, host, &in6->sin6_addr) != 1)
 			goto bad;
 		in6->sin6_family = AF_INET6;
 		in6->sin6_port = htons(port);
-		len = sizeof(*in6);
+		*len = sizeof(*in6);
 	} else {
-		struct sockaddr_in *in4 = (struct sockaddr_in *)&ss;
+		struct sockaddr_in *in4 = (struct sockaddr_in *)ss;
 
 		if (inet_pton(AF_INET, host, &in4->sin_addr) != 1)
 			goto bad;
 		in4->sin_family = AF_INET;
 		in4->sin_port = htons(port);
-		len = sizeof(*in4);
+		*len = sizeof(*in4);
 	}
+	return 0;
+bad:
+	snprintf(err, errlen, "--metrics: '%s' is not ADDR:PORT or [ADDR6]:PORT", addr);
+	return -EINVAL;
+}
+
+int metrics_listen(struct metrics *m, const char *addr, char *err, size_t errlen)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int one = 1, ret;
+
+	ret = metrics_addr(addr, &ss, &len, err, errlen);
+	if (ret)
+		return ret;
 	m->fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (m->fd < 0 || setsockopt(m->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
 	    bind(m->fd, (struct sockaddr *)&ss, len) || listen(m->fd, 64)) {
@@ -61,9 +74,6 @@ int metrics_listen(struct metrics *m, const char *addr, char *err, size_t errlen
 		return -e;
 	}
 	return 0;
-bad:
-	snprintf(err, errlen, "--metrics: '%s' is not ADDR:PORT or [ADDR6]:PORT", addr);
-	return -EINVAL;
 }
 
 static void help(struct strbuf *sb, const char *name, const char *type, const char *text)

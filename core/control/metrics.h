@@ -7,6 +7,7 @@
 #define SYNSINK_METRICS_H
 
 #include <stddef.h>
+#include <sys/socket.h>
 
 #include "httpguard.h"
 #include "stats.h"
@@ -26,6 +27,10 @@ struct metrics {
 	struct httpguard guard;
 };
 
+/* Parses ADDR:PORT ([v6]:PORT for IPv6) into ss and len.  Returns 0, or
+ * -EINVAL with one line in err. */
+int metrics_addr(const char *addr, struct sockaddr_storage *ss, socklen_t *len, char *err,
+		 size_t errlen);
 /* Binds ADDR:PORT ([v6]:PORT for IPv6).  Returns 0, or -EINVAL (a bad
  * address, with one line in err) or -errno (cannot listen). */
 int metrics_listen(struct metrics *m, const char *addr, char *err, size_t errlen);

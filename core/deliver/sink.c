@@ -98,16 +98,21 @@ __attribute__((format(printf, 3, 4))) static void host_log(const struct synsink_
 	va_end(ap);
 }
 
-/* Calls the plugin's open() with host_log holding what it says. */
-static int plugin_open(struct sink *s)
+/* Calls the plugin's open() (with check_only, its check(), if it has
+ * one) with host_log holding what it says. */
+static int plugin_open(struct sink *s, bool check_only)
 {
+	const struct synsink_plugin *d = s->pl.desc;
 	int ret;
 
 	pthread_mutex_lock(&s->log_lock);
 	s->opener = pthread_self();
 	s->opening = 1;
 	pthread_mutex_unlock(&s->log_lock);
-	ret = s->pl.desc->open(&s->state, s->vals, &s->host);
+	if (check_only)
+		ret = d->check ? d->check(s->vals, &s->host) : 0;
+	else
+		ret = d->open(&s->state, s->vals, &s->host);
 	pthread_mutex_lock(&s->log_lock);
 	s->opening = 0;
 	pthread_mutex_unlock(&s->log_lock);
@@ -264,6 +269,65 @@ static int take_secrets(struct sink *s, bool in_file, char *err, size_t errlen)
 	return 0;
 }
 
+/* The sink's spec, plugin and option values, as sink_open and sink_check
+ * both need them.  Returns 0 or SINK_E_* with err. */
+static int prepare(struct sink *s, const char *spec_arg, const struct sink_env *env,
+		   struct sink_core_opts *o, char *err, size_t errlen)
+{
+	int ret;
+
+	s->efd = -1;
+	pthread_mutex_init(&s->log_lock, NULL);
+	pthread_mutex_init(&s->acct_lock, NULL);
+	if (sinkspec_parse(spec_arg, &s->spec, err, errlen) ||
+	    sinkspec_take_core(&s->spec, o, err, errlen))
+		return SINK_E_USAGE;
+	snprintf(s->label, sizeof(s->label), "%s", s->spec.name);
+
+	ret = plugin_load(env->plugin_dir, s->spec.name, &s->pl, err, errlen);
+	if (ret)
+		return ret == -ENOENT ? SINK_E_USAGE : SINK_E_START;
+	s->vals = calloc(s->pl.desc->n_options + 1, sizeof(*s->vals));
+	if (!s->vals) {
+		snprintf(err, errlen, "out of memory");
+		return SINK_E_START;
+	}
+	if (option_values_parse(s->pl.desc, &s->spec, s->vals, s->kvbuf, err, errlen) ||
+	    take_secrets(s, env->spec_in_file, err, errlen) ||
+	    take_fields(s, o->fields, err, errlen))
+		return SINK_E_USAGE;
+	return 0;
+}
+
+/* What the core offers the plugin. */
+static void host_init(struct sink *s)
+{
+	s->host.struct_size = sizeof(s->host);
+	s->host.ctx = s;
+	s->host.log = host_log;
+	s->host.format_text = host_format_text;
+	s->host.format_json = host_format_json;
+	s->host.now_ns = clock_mono_ns;
+	s->host.settle = host_settle;
+	s->host.wake = host_wake;
+	s->host.flags |= s->spooling ? SYNSINK_HOST_SPOOL : 0;
+	s->host.sensor = syn_sensor();
+}
+
+/* The plugin's open() or check() refused with ret: its line into err,
+ * and which exit that is. */
+static int plugin_refused(struct sink *s, int ret, char *err, size_t errlen)
+{
+	if (ret == -EINVAL) { /* an option value the plugin refused */
+		snprintf(err, errlen, "sink %s: %s", s->label,
+			 s->open_err[0] ? s->open_err : "bad option value");
+		return SINK_E_USAGE;
+	}
+	snprintf(err, errlen, "sink %s cannot start: %s", s->label,
+		 s->open_err[0] ? s->open_err : strerror(ret < 0 ? -ret : ret));
+	return SINK_E_START;
+}
+
 int sink_open(struct sink **out, const char *spec_arg, const struct sink_env *env, char *err,
 	      size_t errlen)
 {
@@ -277,27 +341,9 @@ int sink_open(struct sink **out, const char *spec_arg, const struct sink_env *en
 		snprintf(err, errlen, "out of memory");
 		return SINK_E_START;
 	}
-	s->efd = -1;
-	pthread_mutex_init(&s->log_lock, NULL);
-	pthread_mutex_init(&s->acct_lock, NULL);
-	if (sinkspec_parse(spec_arg, &s->spec, err, errlen) ||
-	    sinkspec_take_core(&s->spec, &o, err, errlen))
-		return sink_fail(s, SINK_E_USAGE);
-	snprintf(s->label, sizeof(s->label), "%s", s->spec.name);
-
-	ret = plugin_load(env->plugin_dir, s->spec.name, &s->pl, err, errlen);
+	ret = prepare(s, spec_arg, env, &o, err, errlen);
 	if (ret)
-		return sink_fail(s, ret == -ENOENT ? SINK_E_USAGE : SINK_E_START);
-	s->vals = calloc(s->pl.desc->n_options + 1, sizeof(*s->vals));
-	if (!s->vals) {
-		snprintf(err, errlen, "out of memory");
-		return sink_fail(s, SINK_E_START);
-	}
-	if (option_values_parse(s->pl.desc, &s->spec, s->vals, s->kvbuf, err, errlen) ||
-	    take_secrets(s, env->spec_in_file, err, errlen) ||
-	    take_fields(s, o.fields, err, errlen))
-		return sink_fail(s, SINK_E_USAGE);
-
+		return sink_fail(s, ret);
 	s->rings = calloc(env->n_rings, sizeof(*s->rings));
 	if (!s->rings || dqueue_init(&s->q, o.buffer)) {
 		snprintf(err, errlen, "out of memory");
@@ -318,31 +364,35 @@ int sink_open(struct sink **out, const char *spec_arg, const struct sink_env *en
 	}
 	if (open_spool(s, &o, env, err, errlen))
 		return sink_fail(s, SINK_E_START);
-
-	s->host.struct_size = sizeof(s->host);
-	s->host.ctx = s;
-	s->host.log = host_log;
-	s->host.format_text = host_format_text;
-	s->host.format_json = host_format_json;
-	s->host.now_ns = clock_mono_ns;
-	s->host.settle = host_settle;
-	s->host.wake = host_wake;
-	s->host.flags |= s->spooling ? SYNSINK_HOST_SPOOL : 0;
-	s->host.sensor = syn_sensor();
-	ret = plugin_open(s);
-	if (ret) {
-		if (ret == -EINVAL) { /* an option value the plugin refused */
-			snprintf(err, errlen, "sink %s: %s", s->label,
-				 s->open_err[0] ? s->open_err : "bad option value");
-			return sink_fail(s, SINK_E_USAGE);
-		}
-		snprintf(err, errlen, "sink %s cannot start: %s", s->label,
-			 s->open_err[0] ? s->open_err : strerror(ret < 0 ? -ret : ret));
-		return sink_fail(s, SINK_E_START);
-	}
+	host_init(s);
+	ret = plugin_open(s, false);
+	if (ret)
+		return sink_fail(s, plugin_refused(s, ret, err, errlen));
 	s->opened = 1;
 	*out = s;
 	return 0;
+}
+
+int sink_check(const char *spec_arg, const struct sink_env *env, char *err, size_t errlen)
+{
+	struct sink_core_opts o = { .ring = env->ring_size, .buffer = SINK_BUFFER_DEFAULT };
+	struct sink *s = calloc(1, sizeof(*s));
+	int ret;
+
+	if (!s) {
+		snprintf(err, errlen, "out of memory");
+		return SINK_E_START;
+	}
+	ret = prepare(s, spec_arg, env, &o, err, errlen);
+	if (!ret) {
+		host_init(s);
+		if (o.spool) /* as it will run: the plugin is told of its spool */
+			s->host.flags |= SYNSINK_HOST_SPOOL;
+		ret = plugin_open(s, true);
+		if (ret)
+			ret = plugin_refused(s, ret, err, errlen);
+	}
+	return sink_fail(s, ret);
 }
 
 const char *sink_label(const struct sink *s)

@@ -40,6 +40,16 @@ struct sink_env {
  */
 int sink_open(struct sink **out, const char *spec_arg, const struct sink_env *env, char *err,
 	      size_t errlen);
+
+/*
+ * What sink_open checks, opening nothing (--check-config): the spec, the
+ * plugin loaded, its options parsed, secrets files read, fields=, then
+ * the plugin's own check of the values (struct synsink_plugin.check) with
+ * no connection made and no file or spool created.  Returns 0, or
+ * SINK_E_USAGE / SINK_E_START with err set to the line sink_open would
+ * give.
+ */
+int sink_check(const char *spec_arg, const struct sink_env *env, char *err, size_t errlen);
 /* The sink's name in log lines, the stats line and /metrics: its
  * plugin's name, "#K" added for the K-th sink of the same plugin
  * (sink_label_all). */
