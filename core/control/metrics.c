@@ -214,6 +214,31 @@ static void render_latency(const struct metrics *m, struct strbuf *sb)
 	}
 }
 
+/* Per sink with a spool: the bytes its segments take, and spool_max. */
+static void render_spools(const struct metrics *m, struct strbuf *sb)
+{
+	unsigned long long bytes, max;
+	size_t i;
+	int pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		const char *name = pass ? "synsink_sink_spool_max_bytes"
+					: "synsink_sink_spool_bytes";
+		int helped = 0;
+
+		for (i = 0; i < m->n_sinks; i++) {
+			if (!sink_spool_bytes(m->sinks[i], &bytes, &max))
+				continue;
+			if (!helped++)
+				help(sb, name, "gauge",
+				     pass ? "A sink's spool_max, in bytes."
+					  : "Bytes a sink's spool segments take on disk.");
+			sb_printf(sb, "%s{sink=\"%s\"} %llu\n", name, sink_label(m->sinks[i]),
+				  pass ? max : bytes);
+		}
+	}
+}
+
 /* Per sink: its outcomes, its levels and its plugin's own counters. */
 static void render_sinks(const struct metrics *m, struct strbuf *sb)
 {
@@ -233,6 +258,12 @@ static void render_sinks(const struct metrics *m, struct strbuf *sb)
 
 		sink_counts_each(m->sinks[i], sink_metric, &c);
 	}
+	help(sb, "synsink_sink_flush_failed", "gauge",
+	     "1 once a sink's final flush left events undelivered (at the stop).");
+	for (i = 0; i < m->n_sinks; i++)
+		sb_printf(sb, "synsink_sink_flush_failed{sink=\"%s\"} %d\n",
+			  sink_label(m->sinks[i]), sink_flush_failed(m->sinks[i]));
+	render_spools(m, sb);
 	help(sb, "synsink_sink_plugin_value", "gauge",
 	     "A sink plugin's own counters, as it reports them.");
 	for (i = 0; i < m->n_sinks; i++) {

@@ -94,19 +94,39 @@ static void count_json(void *arg, const char *name, unsigned long long v, int ga
 	sb_printf(arg, ",\"%s\":%llu", name, v);
 }
 
+bool sink_spool_bytes(struct sink *s, unsigned long long *bytes, unsigned long long *max)
+{
+	struct spool_totals sp;
+
+	*bytes = *max = 0;
+	if (!s->spooling)
+		return false;
+	spool_totals(&s->sp, &sp);
+	*bytes = sp.bytes;
+	*max = sp.max_bytes;
+	return true;
+}
+
+bool sink_flush_failed(struct sink *s)
+{
+	return stat_get(&s->flush_failed) != 0;
+}
+
 void sink_stats_json(struct sink *s, struct strbuf *sb)
 {
 	sb_printf(sb, "{\"sink\":\"%s\"", s->label);
 	sink_counts_each(s, count_json, sb);
-	sb_printf(sb, ",\"flush_failed\":%s", stat_get(&s->flush_failed) ? "true" : "false");
+	sb_printf(sb, ",\"flush_failed\":%s", sink_flush_failed(s) ? "true" : "false");
 	if (s->spooling) {
 		struct spool_totals sp;
 
 		spool_totals(&s->sp, &sp);
 		sb_printf(sb,
 			  ",\"spool\":{\"appended\":%llu,\"replayed\":%llu,"
-			  "\"bad_segments\":%llu,\"io_errors\":%llu}",
-			  sp.appended, sp.replayed, sp.bad_segments, sp.io_errors);
+			  "\"bad_segments\":%llu,\"io_errors\":%llu,\"bytes\":%llu,"
+			  "\"max_bytes\":%llu}",
+			  sp.appended, sp.replayed, sp.bad_segments, sp.io_errors, sp.bytes,
+			  sp.max_bytes);
 	}
 	if ((s->opened && s->pl.desc->stats) || s->n_last) {
 		struct emit_ctx e = { sb, 0 };

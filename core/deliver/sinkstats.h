@@ -7,6 +7,8 @@
 #ifndef SYNSINK_SINKSTATS_H
 #define SYNSINK_SINKSTATS_H
 
+#include <stdbool.h>
+
 #include <synsink/plugin.h>
 
 #include "sink.h"
@@ -29,6 +31,12 @@ void sink_counts(struct sink *s, struct sink_counts *c);
  * than a running total; the stats line and /metrics print this. */
 typedef void (*sink_count_fn)(void *arg, const char *name, unsigned long long v, int gauge);
 void sink_counts_each(struct sink *s, sink_count_fn fn, void *arg);
+
+/* With a spool: the bytes its segments take now and spool_max; false
+ * (both 0) without one. */
+bool sink_spool_bytes(struct sink *s, unsigned long long *bytes, unsigned long long *max);
+/* Whether the final flush left events undelivered (set at the stop). */
+bool sink_flush_failed(struct sink *s);
 
 /* Appends this sink's counters as a JSON object. */
 void sink_stats_json(struct sink *s, struct strbuf *sb);

@@ -698,6 +698,8 @@ void spool_totals(const struct spool *sp, struct spool_totals *t)
 	t->bad_segments = atomic_load(&sp->bad_segments);
 	t->full = atomic_load(&sp->full);
 	t->io_errors = atomic_load(&sp->io_errors);
+	t->bytes = atomic_load(&sp->bytes);
+	t->max_bytes = sp->max_bytes;
 }
 
 void spool_lost(struct spool *sp, size_t n)

@@ -50,11 +50,12 @@ struct spool_done {
 
 struct spool {
 	int dfd, lockfd;
-	char dir[256];		   /* for messages */
-	uint64_t max_bytes, bytes; /* limit, and what the segments take */
-	uint64_t *ids;		   /* segments not yet read to their end, */
-	size_t n_ids, cap_ids;	   /* in replay order (the writer's last) */
-	struct spool_done *done;   /* read to their end, oldest first */
+	char dir[256];		 /* for messages */
+	uint64_t max_bytes;	 /* limit */
+	atomic_ullong bytes;	 /* what the segments take (the writer's; read by stats) */
+	uint64_t *ids;		 /* segments not yet read to their end, */
+	size_t n_ids, cap_ids;	 /* in replay order (the writer's last) */
+	struct spool_done *done; /* read to their end, oldest first */
 	size_t n_done, cap_done;
 	bool keep_done; /* a stop: they hold unsettled events */
 	/* writer */
@@ -92,6 +93,7 @@ int spool_prepend(struct spool *sp, const struct synsink_event *ev, size_t n);
 /* The spool's counters, from any thread. */
 struct spool_totals {
 	unsigned long long waiting, appended, replayed, corrupt, bad_segments, full, io_errors;
+	unsigned long long bytes, max_bytes; /* on disk now, and spool_max */
 };
 void spool_totals(const struct spool *sp, struct spool_totals *t);
 /* n events meant for the spool are lost (out of memory): counted with

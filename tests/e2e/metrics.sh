@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # --metrics: the counters and the verdict-latency histogram in Prometheus
 # format at /metrics, checked by a format checker and against the traffic;
-# other paths are 404; the server runs without root (--user).
+# other paths are 404; the server runs without root (--user).  A second
+# sink with a spool: its size and spool_max there too.
 . "$(dirname "$0")/lib.sh"
 N=20
 e2e_init
 lab_rules_add --queue 1
-ss_start "$E2E_TMP/out" "$E2E_TMP/err" --queue 1 --metrics 127.0.0.1:9464 --user nobody
+ss_start "$E2E_TMP/out" "$E2E_TMP/err" --queue 1 --metrics 127.0.0.1:9464 --user nobody \
+	--sink stdout --sink "file:path=$E2E_TMP/f.json,spool=$E2E_TMP/spool,spool_max=1M"
 listen_start 22 $N
 connect $LAB_V4_SRV 22 $((N / 2))
 connect $LAB_V6_SRV 22 $((N / 2))
@@ -22,6 +24,9 @@ grep -qx "synsink_sink_events_total{sink=\"stdout\",outcome=\"delivered\"} $N" "
 	e2e_fail "sink written"
 grep -qx 'synsink_sink_plugin_value{sink="stdout",counter="lines"} '$N "$E2E_TMP/metrics" ||
 	e2e_fail "plugin counters"
+grep -qx 'synsink_sink_spool_max_bytes{sink="file"} 1048576' "$E2E_TMP/metrics" ||
+	e2e_fail "spool_max: $(grep spool_max "$E2E_TMP/metrics")"
+grep -qx 'synsink_sink_flush_failed{sink="stdout"} 0' "$E2E_TMP/metrics" || e2e_fail "flush_failed"
 [ "$(lab_srv curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:9464/other)" = 404 ] || e2e_fail "not 404"
 # The stats line and /metrics, with no traffic in between, agree on every
 # counter the stats line has.

@@ -71,6 +71,13 @@ for s in stats["sinks"]:
         total = metric("synsink_sink_events_total", sink=s["sink"], outcome=key)
         level = metric("synsink_sink_events", sink=s["sink"], state=key)
         same(f"sink {s['sink']} {key}", val, total if total is not None else level)
+    same(f"sink {s['sink']} flush_failed", int(s["flush_failed"]),
+         metric("synsink_sink_flush_failed", sink=s["sink"]))
+    if "spool" in s:
+        same(f"sink {s['sink']} spool bytes", s["spool"]["bytes"],
+             metric("synsink_sink_spool_bytes", sink=s["sink"]))
+        same(f"sink {s['sink']} spool max_bytes", s["spool"]["max_bytes"],
+             metric("synsink_sink_spool_max_bytes", sink=s["sink"]))
     for key, val in s.get("plugin", {}).items():
         same(f"sink {s['sink']} plugin {key}", val,
              metric("synsink_sink_plugin_value", sink=s["sink"], counter=key))
