@@ -68,6 +68,31 @@ static void owner_json(void *arg, const char *name, const char *help, unsigned l
 	sb_printf(oj->sb, "%s\"%s\":%llu", oj->n++ ? "," : "", name, v);
 }
 
+/* The counters of every capture of kind, as a JSON array's members.
+ * Returns whether a capture of the other kind was passed over. */
+static bool caps_json(struct daemon *d, struct strbuf *sb, enum capture_kind kind)
+{
+	bool first = true, other = false;
+	size_t i;
+
+	for (i = 0; i < d->n_caps; i++) {
+		struct capture *c = &d->caps[i];
+		struct kq_stats ks;
+
+		if (c->kind != kind) {
+			other = true;
+			continue;
+		}
+		sb_printf(sb, "%s", first ? "" : ",");
+		first = false;
+		if (kind == CAPTURE_NFLOG)
+			stats_group_json(sb, c->queue, &c->st);
+		else
+			stats_queue_json(sb, c->queue, &c->st, capture_kstats(c, &ks) ? NULL : &ks);
+	}
+	return other;
+}
+
 static void print_stats(struct daemon *d, int final)
 {
 	struct strbuf sb = { 0 };
@@ -77,24 +102,9 @@ static void print_stats(struct daemon *d, int final)
 		  "{\"stats\":{\"final\":%s,\"uptime_ms\":%llu,\"log_dropped\":%llu,\"queues\":[",
 		  final ? "true" : "false",
 		  (unsigned long long)((clock_mono_ns() - d->started_ns) / 1000000), log_dropped());
-	for (i = 0; i < d->n_caps; i++) {
-		struct capture *c = &d->caps[i];
-		struct kq_stats ks;
-		bool have = !capture_kstats(c, &ks);
-
-		if (c->kind == CAPTURE_NFLOG)
-			continue;
-		if (i)
-			sb_printf(&sb, ",");
-		stats_queue_json(&sb, c->queue, &c->st, have ? &ks : NULL);
-	}
-	if (d->cfg.source == CAPTURE_NFLOG) {
+	if (caps_json(d, &sb, CAPTURE_NFQUEUE)) {
 		sb_printf(&sb, "],\"groups\":[");
-		for (i = 0; i < d->n_caps; i++) {
-			if (i)
-				sb_printf(&sb, ",");
-			stats_group_json(&sb, d->caps[i].queue, &d->caps[i].st);
-		}
+		caps_json(d, &sb, CAPTURE_NFLOG);
 	}
 	sb_printf(&sb, "],\"sinks\":[");
 	for (i = 0; i < d->n_sinks; i++) {

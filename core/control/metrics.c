@@ -81,27 +81,37 @@ static void help(struct strbuf *sb, const char *name, const char *type, const ch
 	sb_printf(sb, "# HELP %s %s\n# TYPE %s %s\n", name, text, name, type);
 }
 
-/* One counter of every queue and group (labelled queue="N", group="N");
- * an NFLOG group's under its own metric when the counter has one (lost),
- * and not at all when it is NFQUEUE's alone (verdicts). */
+/* The metric a capture's value of qc goes under: an NFLOG group's own
+ * when the counter has one (lost), none when the counter is NFQUEUE's
+ * alone (verdicts), else the counter's. */
+static const char *metric_of(const struct capture *c, const struct queue_counter *qc)
+{
+	if (c->kind != CAPTURE_NFLOG)
+		return qc->metric;
+	if (!qc->nflog_key)
+		return NULL;
+	return qc->nflog_metric ? qc->nflog_metric : qc->metric;
+}
+
+/* One counter of every queue and group (labelled queue="N", group="N"),
+ * each metric's series together under its one HELP and TYPE. */
 static void per_queue(const struct metrics *m, struct strbuf *sb, const struct queue_counter *qc)
 {
-	size_t i;
-	int pass;
+	const char *const names[2] = { qc->metric, qc->nflog_metric };
+	const char *const texts[2] = { qc->help, qc->nflog_help };
+	size_t i, k;
 
-	for (pass = 0; pass < 2; pass++) {
-		const char *metric = pass ? qc->nflog_metric : qc->metric;
+	for (k = 0; k < 2; k++) {
 		int helped = 0;
 
-		for (i = 0; i < m->n_caps; i++) {
+		for (i = 0; names[k] && i < m->n_caps; i++) {
 			const struct capture *c = &m->caps[i];
-			bool own = c->kind == CAPTURE_NFLOG && qc->nflog_metric;
 
-			if (!metric || (c->kind == CAPTURE_NFLOG && !qc->nflog_key) || own != pass)
+			if (metric_of(c, qc) != names[k])
 				continue;
 			if (!helped++)
-				help(sb, metric, "counter", pass ? qc->nflog_help : qc->help);
-			sb_printf(sb, "%s{%s=\"%u\"} %llu\n", metric, capture_noun(c), c->queue,
+				help(sb, names[k], "counter", texts[k]);
+			sb_printf(sb, "%s{%s=\"%u\"} %llu\n", names[k], capture_noun(c), c->queue,
 				  stat_get(queue_counter_of(&c->st, qc)));
 		}
 	}

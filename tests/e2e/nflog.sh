@@ -5,7 +5,7 @@
 #      the same events field by field (but source, id and ts), the same
 #      decode errors.
 #   2. Real v4 and v6 connections through that rule: exactly 2N events,
-#      nothing lost.
+#      nothing lost; /metrics says so under group="1".
 #   3. A second synsink on the same group: one line, exit 1, and the first
 #      keeps receiving.
 #   4. An iptables NFLOG rule, a small receive buffer and a reader that
@@ -38,7 +38,8 @@ lab_rules_del
 
 LAB_RULES_BACKEND=nft lab_rules_add --target log --group 1
 lab_has 'log group 1' lab_srv nft list table inet synsink || e2e_fail "no nft log rule"
-ss_start "$E2E_TMP/l.out" "$E2E_TMP/l.err" --source nflog:1 --sink stdout:format=json
+ss_start "$E2E_TMP/l.out" "$E2E_TMP/l.err" --source nflog:1 --sink stdout:format=json \
+	--metrics 127.0.0.1:9465
 grep -q "listening on nflog group 1" "$SS_ERR" || e2e_fail "not listening on the group"
 odd "$E2E_TMP/odd.l"
 wait_lines "$E2E_TMP/l.out" "$n_events"
@@ -76,6 +77,13 @@ ip netns exec "$LAB_SRV" "$SYNSINK" --source nflog:1 >/dev/null 2>"$E2E_TMP/seco
 	e2e_fail "second synsink said: $(cat "$E2E_TMP/second.err")"
 connect $LAB_V4_SRV 22 1
 wait_lines "$E2E_TMP/l.out" $((n_events + 2 * N + 1))
+# /metrics labels the group's series group="1", has its lost, no verdicts.
+lab_srv curl -sS -o "$E2E_TMP/metrics" http://127.0.0.1:9465/metrics || e2e_fail "curl"
+/usr/bin/python3 "$E2E_DIR/promcheck.py" "$E2E_TMP/metrics" || e2e_fail "not valid Prometheus text"
+grep -qx "synsink_events_total{group=\"1\"} $((n_events + 2 * N + 1))" "$E2E_TMP/metrics" &&
+	grep -qx 'synsink_nflog_lost_total{group="1"} 0' "$E2E_TMP/metrics" &&
+	! grep -q '^synsink_verdicts_total{' "$E2E_TMP/metrics" ||
+	e2e_fail "/metrics: $(grep -E '^synsink_(events|nflog_lost|verdicts)_total' "$E2E_TMP/metrics")"
 ss_stop
 [ "$(grep -c '"dport":22,' "$E2E_TMP/l.out")" = $((2 * N + 1)) ] ||
 	e2e_fail "$(grep -c '"dport":22,' "$E2E_TMP/l.out") connection events, expected $((2 * N + 1))"
