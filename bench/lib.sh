@@ -21,6 +21,23 @@ lab_rules_add --queue 1
 
 . bench/cpu.sh
 
+# bench_out NAME: $OUT, where a consumer's events go: a file in memory
+# when there is a tmpfs, so the disk's writeback is not what is measured;
+# removed with the rest.  And $PIN_GEN / $PIN_CONSUMER: one core
+# generates, the other consumes (with the kernel's work on each side), as
+# the targets assume; on one core both share it.
+bench_out() {
+	OUT=$tmp/out
+	if [ -d /dev/shm ] && [ -w /dev/shm ]; then
+		OUT=$(mktemp "/dev/shm/synsink-$1.XXXXXX")
+		trap 'rm -f "$OUT"; bench_cleanup' EXIT
+	fi
+	# shellcheck disable=SC2034 # read by the scripts that source this
+	PIN_GEN="" PIN_CONSUMER=""
+	# shellcheck disable=SC2034
+	[ "$(nproc)" -lt 2 ] || PIN_GEN="taskset -c 0" PIN_CONSUMER="taskset -c 1"
+}
+
 # bench_cpu_run DONE -- ARGS...: synsink with ARGS on CPU 1, 100 000
 # crafted SYNs at 50k/s from CPU 0, until DONE (a function of the caller's
 # that reads $ss and sets $st) succeeds, 30 s at most; prints synsink's

@@ -42,15 +42,7 @@ else
 	}
 fi
 . bench/lib.sh
-OUT=$tmp/out
-if [ -d /dev/shm ] && [ -w /dev/shm ]; then
-	OUT=$(mktemp /dev/shm/synsink-nflog.XXXXXX)
-	trap 'rm -f "$OUT"; bench_cleanup' EXIT
-fi
-PIN_GEN="" PIN_CONSUMER=""
-if [ "$(nproc)" -ge 2 ]; then
-	PIN_GEN="taskset -c 0" PIN_CONSUMER="taskset -c 1"
-fi
+bench_out nflog
 fail() { echo "nflog: $*" >&2; exit 1; }
 lib=/usr/lib/x86_64-linux-gnu/ulogd
 cat >"$tmp/ulogd.conf" <<EOF

@@ -57,19 +57,7 @@ while [ $# -gt 0 ]; do
 	shift
 done
 . bench/lib.sh
-# The events go to a file in memory when there is a tmpfs, so the disk's
-# writeback is not what is measured.
-OUT=$tmp/out
-if [ -d /dev/shm ] && [ -w /dev/shm ]; then
-	OUT=$(mktemp /dev/shm/synsink-perf.XXXXXX)
-	trap 'rm -f "$OUT"; bench_cleanup' EXIT
-fi
-# One core generates, the other consumes (with the kernel's work on each
-# side), as the targets assume; on one core both share it.
-PIN_GEN="" PIN_CONSUMER=""
-if [ "$(nproc)" -ge 2 ]; then
-	PIN_GEN="taskset -c 0" PIN_CONSUMER="taskset -c 1"
-fi
+bench_out perf
 REDIS_PORT_BENCH=6399
 
 case " $CONFIGS " in *" all "*)

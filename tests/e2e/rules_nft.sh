@@ -16,6 +16,17 @@ N=5
 RULES=$E2E_DIR/../../tools/synsink-rules
 e2e_init
 nft_rules() { lab_srv nft list table inet synsink 2>/dev/null | grep -c 'comment "synsink ' || true; }
+# see_2n ARGS...: synsink with ARGS sees N v4 and N v6 real connections,
+# each with the origin's line.
+see_2n() {
+	ss_start "$E2E_TMP/out" "$E2E_TMP/err" "$@"
+	listen_start 22 $((2 * N))
+	connect $LAB_V4_SRV 22 $N
+	connect $LAB_V6_SRV 22 $N
+	wait_lines "$E2E_TMP/out" $((2 * N))
+	ss_stop
+	expect_origin_lines "$E2E_TMP/out"
+}
 
 # --- 1. log ----------------------------------------------------------------
 lab_srv sh "$RULES" add --backend nft --target log --group 3 --in s0
@@ -23,13 +34,7 @@ lab_srv sh "$RULES" add --backend nft --target log --group 3 --in s0
 [ "$(nft_rules)" = 1 ] || e2e_fail "after two adds: $(nft_rules) log rules (want one for both families)"
 lab_srv sh "$RULES" add --backend nft --target log --group 4 --chain OUTPUT
 [ "$(nft_rules)" = 2 ] || e2e_fail "$(nft_rules) rules with the OUTPUT one"
-ss_start "$E2E_TMP/out" "$E2E_TMP/err" --source nflog:3
-listen_start 22 $((2 * N))
-connect $LAB_V4_SRV 22 $N
-connect $LAB_V6_SRV 22 $N
-wait_lines "$E2E_TMP/out" $((2 * N))
-ss_stop
-expect_origin_lines "$E2E_TMP/out"
+see_2n --source nflog:3
 [ "$(ss_stat groups.0.events)/$(ss_stat groups.0.lost)" = $((2 * N))/0 ] ||
 	e2e_fail "events/lost $(ss_stat groups.0.events)/$(ss_stat groups.0.lost)"
 # (the server's SYN-ACKs are no SYNs: the OUTPUT rule counted none)
@@ -65,13 +70,7 @@ lab_srv sh "$RULES" add --backend nft --queue 3 --in s0
 lab_srv sh "$RULES" add --backend nft --queue 3 --in s0
 [ "$(nft_rules)" = 1 ] || e2e_fail "after two adds: $(nft_rules) rules (want one for both families)"
 lab_has 'hook prerouting priority raw' lab_srv nft list table inet synsink || e2e_fail "not at raw priority"
-ss_start "$E2E_TMP/out" "$E2E_TMP/err" --queue 3
-listen_start 22 $((2 * N))
-connect $LAB_V4_SRV 22 $N
-connect $LAB_V6_SRV 22 $N
-wait_lines "$E2E_TMP/out" $((2 * N))
-ss_stop
-expect_origin_lines "$E2E_TMP/out"
+see_2n --queue 3
 [ "$(ss_stat queues.0.events)" = $((2 * N)) ] || e2e_fail "events $(ss_stat queues.0.events)"
 lab_has queue lab_srv sh "$RULES" show --backend nft || e2e_fail "show"
 lab_srv sh "$RULES" del --backend nft --queue 3 --in s0
