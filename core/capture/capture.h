@@ -16,7 +16,7 @@
 #include "source.h"
 #include "stats.h"
 
-struct sink;
+struct sink_set;
 struct capture_ops;
 struct capture_batch;
 struct capture_rx;
@@ -81,12 +81,13 @@ const char *capture_noun(const struct capture *c);
  * Opens a netlink socket and binds queue: copy mode packet with
  * CAPTURE_COPY_RANGE bytes, fail-open and GSO (and with cfg->owner the
  * socket owner's uid/gid and security context), cfg->maxlen, a receive
- * buffer sized for that many packets, and a retransmit table.  Events go to ring ring_idx of every sink.
+ * buffer sized for that many packets, and a retransmit table.  Events go to
+ * ring ring_idx of every sink in the set *sinks names (source.h).
  * Returns 0, or a negative errno with one line
  * in err (a queue held by another process is named as such).
  */
 int capture_open(struct capture *c, uint16_t queue, const struct capture_cfg *cfg,
-		 struct sink **sinks, size_t n_sinks, size_t ring_idx, char *err, size_t errlen);
+		 struct sink_set *_Atomic *sinks, size_t ring_idx, char *err, size_t errlen);
 
 /*
  * Opens a netlink socket and binds NFLOG group (nflog.c): copy mode packet
@@ -96,7 +97,7 @@ int capture_open(struct capture *c, uint16_t queue, const struct capture_cfg *cf
  * holds is one line in err.  Returns 0 or a negative errno.
  */
 int nflog_open(struct capture *c, uint16_t group, const struct capture_cfg *cfg,
-	       struct sink **sinks, size_t n_sinks, size_t ring_idx, char *err, size_t errlen);
+	       struct sink_set *_Atomic *sinks, size_t ring_idx, char *err, size_t errlen);
 
 /* Starts the capture thread.  Returns 0 or a negative errno. */
 int capture_start(struct capture *c, int stop_fd);

@@ -298,7 +298,7 @@ const struct capture_ops capture_nfq_ops = {
 };
 
 int capture_open(struct capture *c, uint16_t queue, const struct capture_cfg *cfg,
-		 struct sink **sinks, size_t n_sinks, size_t ring_idx, char *err, size_t errlen)
+		 struct sink_set *_Atomic *sinks, size_t ring_idx, char *err, size_t errlen)
 {
 	uint32_t maxlen = cfg->maxlen;
 	struct nlmsghdr *nlh;
@@ -311,7 +311,6 @@ int capture_open(struct capture *c, uint16_t queue, const struct capture_cfg *cf
 	c->stop_fd = -1;
 	c->kfd = -1;
 	c->out.sinks = sinks;
-	c->out.n_sinks = n_sinks;
 	c->out.ring_idx = ring_idx;
 	c->rx = calloc(1, sizeof(*c->rx));
 	if (!c->rx) {

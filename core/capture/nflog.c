@@ -175,7 +175,7 @@ const struct capture_ops nflog_ops = {
 };
 
 int nflog_open(struct capture *c, uint16_t group, const struct capture_cfg *cfg,
-	       struct sink **sinks, size_t n_sinks, size_t ring_idx, char *err, size_t errlen)
+	       struct sink_set *_Atomic *sinks, size_t ring_idx, char *err, size_t errlen)
 {
 	int i, ret;
 
@@ -186,7 +186,6 @@ int nflog_open(struct capture *c, uint16_t group, const struct capture_cfg *cfg,
 	c->stop_fd = -1;
 	c->kfd = -1;
 	c->out.sinks = sinks;
-	c->out.n_sinks = n_sinks;
 	c->out.ring_idx = ring_idx;
 	c->out.dedup = cfg->dedup;
 	c->lrx = calloc(1, sizeof(*c->lrx));

@@ -2,6 +2,7 @@
 /* source.c - a source's batch, on its way out (source.h). */
 #include "source.h"
 
+#include <sched.h>
 #include <stdatomic.h>
 
 #include "counter.h"
@@ -46,10 +47,26 @@ size_t source_emit(struct source_out *o, struct queue_stats *st, struct synsink_
 {
 	size_t i;
 
+	struct sink_set *set;
+
 	if (!n)
 		return 0;
 	n = retx_pass(o, st, ev, hash, n);
-	for (i = 0; i < o->n_sinks; i++)
-		sink_push(o->sinks[i], o->ring_idx, ev, n);
+	if (!o->sinks)
+		return n;
+	do { /* seq_cst: the reload's swap and its wait see this order */
+		set = atomic_load(o->sinks);
+		atomic_store(&o->using, set);
+	} while (atomic_load(o->sinks) != set);
+	for (i = 0; i < set->n; i++)
+		sink_push(set->sinks[i], o->ring_idx, ev, n);
+	atomic_store_explicit(&o->using, NULL, memory_order_release);
 	return n;
+}
+
+void source_release_wait(struct source_out *o, const struct sink_set *old)
+{
+	/* A batch's pushes take microseconds: no sleep is worth its wake-up. */
+	while (atomic_load(&o->using) == old)
+		sched_yield();
 }

@@ -27,6 +27,7 @@
 #ifndef SYNSINK_SOURCE_H
 #define SYNSINK_SOURCE_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -35,12 +36,22 @@
 #include "retx.h"
 #include "stats.h"
 
-struct sink;
+struct sink_set;
 
-/* A source's output: the sinks, its ring in each, the retransmit table. */
+/*
+ * A source's output: the sinks, its ring in each, the retransmit table.
+ *
+ * The sinks are the set *sinks names when a batch goes out.  A reload
+ * (control/reload.c) swaps that pointer, then waits in
+ * source_release_wait until no source still pushes to the old set: each
+ * source names the set it is pushing to in `using` first, and reads the
+ * pointer again after, so a swap either happened before (the source sees
+ * the new set) or is seen by the wait.  A hazard pointer, one per source.
+ */
 struct source_out {
-	struct sink **sinks; /* every sink; ring ring_idx of each is ours */
-	size_t n_sinks, ring_idx;
+	struct sink_set *_Atomic *sinks; /* the daemon's; NULL: no sinks */
+	struct sink_set *_Atomic using;	 /* the set pushed to now, or NULL */
+	size_t ring_idx;		 /* our ring in every sink */
 	struct retx_table retx;
 	int dedup; /* drop retransmitted SYNs instead of marking them */
 };
@@ -53,5 +64,9 @@ struct source_out {
  */
 size_t source_emit(struct source_out *o, struct queue_stats *st, struct synsink_event *ev,
 		   uint32_t *hash, size_t n);
+
+/* After *o->sinks stopped naming old: returns once o's thread no longer
+ * pushes to it (at once if it does not now).  Any other thread. */
+void source_release_wait(struct source_out *o, const struct sink_set *old);
 
 #endif

@@ -129,6 +129,64 @@ static void wrap(FILE *out, const char *text, size_t col)
 	fputc('\n', out);
 }
 
+/* Whether a reload applies flag f's new value. */
+static bool reloadable(const struct flag *f)
+{
+	return f->kind == F_SINK || f->off == CF(flush_timeout_ms) || !f->file;
+}
+
+static bool same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+static bool same_value(const struct flag *f, const struct cli_config *a, const struct cli_config *b)
+{
+	const void *x = (const char *)a + f->off, *y = (const char *)b + f->off;
+
+	switch (f->kind) {
+	case F_QUEUES:
+		return a->queue_lo == b->queue_lo && a->queue_hi == b->queue_hi;
+	case F_SOURCE:
+		return a->source == b->source;
+	case F_DEDUP: /* its window is retx-window's */
+		return a->dedup == b->dedup;
+	case F_STR:
+	case F_SENSOR:
+		return same_str(*(const char *const *)x, *(const char *const *)y);
+	case F_U32:
+		return *(const uint32_t *)x == *(const uint32_t *)y;
+	case F_BOOL:
+		return *(const bool *)x == *(const bool *)y;
+	case F_LOG_LEVEL:
+	case F_OWNER:
+		return *(const int *)x == *(const int *)y;
+	case F_SINK:
+		break;
+	}
+	return true;
+}
+
+int cli_fixed_diff(const struct cli_config *a, const struct cli_config *b, char *out, size_t outlen)
+{
+	size_t i, at = 0;
+	int n = 0;
+
+	if (outlen)
+		out[0] = '\0';
+	for (i = 0; i < N_FLAGS; i++) {
+		const struct flag *f = &flags[i];
+
+		if (reloadable(f) || same_value(f, a, b))
+			continue;
+		if (at < outlen)
+			at += (size_t)snprintf(out + at, outlen - at, "%s--%s", n ? ", " : "",
+					       f->name);
+		n++;
+	}
+	return n;
+}
+
 void cli_usage(FILE *out)
 {
 	size_t i;

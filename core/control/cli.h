@@ -8,7 +8,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define CLI_MAX_SINKS  16
+#include "sink.h"
+
+#define CLI_MAX_SINKS  SINK_SET_MAX
 #define CLI_MAX_QUEUES 64
 
 struct cli_config {
@@ -58,6 +60,12 @@ int cli_apply(int argc, char **argv, struct cli_config *cfg, char *err, size_t e
 void cli_defaults(struct cli_config *cfg);
 /* Whether a config file may set this flag (by its long name). */
 bool cli_file_key(const char *name);
+
+/* The flags whose values differ between a and b, as "--source, --user"
+ * into out, but for those a reload applies (--sink, --flush-timeout).
+ * Returns how many. */
+int cli_fixed_diff(const struct cli_config *a, const struct cli_config *b, char *out,
+		   size_t outlen);
 
 void cli_usage(FILE *out);
 

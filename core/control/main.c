@@ -22,6 +22,7 @@
 #include "capture.h"
 #include "cli.h"
 #include "config.h"
+#include "daemon.h"
 #include "format.h"
 #include "loader.h"
 #include "log.h"
@@ -29,6 +30,7 @@
 #include "owner.h"
 #include "p0fdb.h"
 #include "privs.h"
+#include "reload.h"
 #include "sink.h"
 #include "sinklist.h"
 #include "sinkstats.h"
@@ -40,20 +42,6 @@
 #ifndef SYNSINK_PLUGIN_RELDIR
 #define SYNSINK_PLUGIN_RELDIR "../lib/synsink"
 #endif
-
-struct daemon {
-	struct cli_config cfg;
-	struct config_file file; /* --config, kept: cfg points into it */
-	char plugin_dir[PATH_MAX];
-	struct sink *sinks[CLI_MAX_SINKS];
-	size_t n_sinks;
-	struct capture caps[CLI_MAX_QUEUES];
-	size_t n_caps;
-	int stop_fd;
-	uint64_t started_ns;
-	struct metrics metrics;
-	struct p0f_db p0f; /* --p0f-db, when loaded */
-};
 
 struct owner_json {
 	struct strbuf *sb;
@@ -107,12 +95,14 @@ static void print_stats(struct daemon *d, int final)
 		caps_json(d, &sb, CAPTURE_NFLOG);
 	}
 	sb_printf(&sb, "],\"sinks\":[");
-	for (i = 0; i < d->n_sinks; i++) {
+	for (i = 0; i < d->set->n; i++) {
 		if (i)
 			sb_printf(&sb, ",");
-		sink_stats_json(d->sinks[i], &sb);
+		sink_stats_json(d->set->sinks[i], &sb);
 	}
-	sb_printf(&sb, "]");
+	sb_printf(&sb, "],\"reloads\":%llu,\"reload_errors\":%llu",
+		  (unsigned long long)atomic_load(&d->reloads.done),
+		  (unsigned long long)atomic_load(&d->reloads.errors));
 	if (owner_level() != OWNER_OFF) {
 		struct owner_json oj = { &sb, 0 };
 
@@ -126,72 +116,6 @@ static void print_stats(struct daemon *d, int final)
 	else
 		log_write(sb.s, sb.len);
 	sb_free(&sb);
-}
-
-/* The --config line a value came from, or 0 if it came from argv: the
- * value is one of the file's arguments, or the part of "--key=value"
- * after the '='. */
-static int file_line(const struct daemon *d, const char *arg)
-{
-	int j;
-
-	for (j = 0; j < d->file.argc; j++) {
-		const char *a = d->file.argv[j];
-
-		if (arg >= a && arg <= a + strlen(a))
-			return d->file.line[j];
-	}
-	return 0;
-}
-
-/* Opens every sink; with check_only, checks each as --check-config does
- * (sink_check), opening none.  Returns 0, or the exit status after the
- * first one's line. */
-static int open_sinks(struct daemon *d, bool check_only)
-{
-	static const char *const dflt[] = { "stdout" };
-	const char *const *specs = d->cfg.n_sinks ? d->cfg.sinks : dflt;
-	size_t n = d->cfg.n_sinks ? d->cfg.n_sinks : 1;
-	size_t nq = (size_t)d->cfg.queue_hi - d->cfg.queue_lo + 1;
-	char err[768];
-	size_t i;
-
-	struct sink_env env = {
-		.plugin_dir = d->plugin_dir,
-		.n_rings = nq,
-		.ring_size = d->cfg.ring_size,
-		.uid = geteuid(),
-		.gid = getegid(),
-	};
-
-	if (d->cfg.user &&
-	    privs_lookup(d->cfg.user, d->cfg.group, &env.uid, &env.gid, err, sizeof(err))) {
-		log_msg(SYNSINK_LOG_ERR, "%s", err);
-		return 1;
-	}
-	for (i = 0; i < n; i++) {
-		int line = file_line(d, specs[i]), ret;
-
-		env.spec_in_file = line != 0;
-		ret = check_only ? sink_check(specs[i], &env, err, sizeof(err))
-				 : sink_open(&d->sinks[i], specs[i], &env, err, sizeof(err));
-		if (ret) {
-			if (line) /* a [sink] section of the --config file */
-				log_msg(SYNSINK_LOG_ERR, "%s:%d: %s", d->file.path, line, err);
-			else
-				log_msg(SYNSINK_LOG_ERR, "%s", err);
-			while (i--)
-				if (!check_only)
-					sink_close(d->sinks[i]);
-			return ret == SINK_E_USAGE || check_only ? EX_USAGE : 1;
-		}
-		if (!check_only)
-			d->n_sinks = i + 1;
-	}
-	if (check_only)
-		return 0;
-	sink_label_all(d->sinks, d->n_sinks);
-	return 0;
 }
 
 static int open_queues(struct daemon *d)
@@ -212,10 +136,10 @@ static int open_queues(struct daemon *d)
 	for (q = d->cfg.queue_lo; q <= d->cfg.queue_hi; q++) {
 		struct capture *c = &d->caps[d->n_caps];
 		int ret = d->cfg.source == CAPTURE_NFLOG
-				  ? nflog_open(c, (uint16_t)q, &cc, d->sinks, d->n_sinks, d->n_caps,
-					       err, sizeof(err))
-				  : capture_open(c, (uint16_t)q, &cc, d->sinks, d->n_sinks,
-						 d->n_caps, err, sizeof(err));
+				  ? nflog_open(c, (uint16_t)q, &cc, &d->set, d->n_caps, err,
+					       sizeof(err))
+				  : capture_open(c, (uint16_t)q, &cc, &d->set, d->n_caps, err,
+						 sizeof(err));
 
 		if (ret) {
 			log_msg(SYNSINK_LOG_ERR, "%s", err);
@@ -232,40 +156,13 @@ static void close_all(struct daemon *d)
 
 	for (i = 0; i < d->n_caps; i++)
 		capture_close(&d->caps[i]);
-	for (i = 0; i < d->n_sinks; i++)
-		sink_close(d->sinks[i]);
+	for (i = 0; d->set && i < d->set->n; i++)
+		sink_close(d->set->sinks[i]);
+	free(d->set);
+	d->set = NULL;
 	owner_close();
 }
 
-/* The file first, then the command line again on top of it. */
-static int load_config(struct daemon *d, int argc, char **argv, char *err, size_t errlen)
-{
-	char why[384];
-
-	if (config_file_load(d->cfg.config, &d->file, err, errlen))
-		return -1;
-	cli_defaults(&d->cfg);
-	if (cli_apply(d->file.argc, d->file.argv, &d->cfg, why, sizeof(why))) {
-		snprintf(err, errlen, "%s:%d: %s", d->file.path, d->file.line[d->cfg.err_index],
-			 why);
-		return -1;
-	}
-	return cli_apply(argc, argv, &d->cfg, err, errlen);
-}
-
-/* SIGHUP: every sink that writes to a file reopens it (logrotate). */
-static void reopen_sinks(struct daemon *d)
-{
-	static struct ratelimit rl; /* a SIGHUP storm is one line in 5 s */
-	size_t i, n = 0;
-
-	for (i = 0; i < d->n_sinks; i++)
-		n += sink_reopen(d->sinks[i]);
-	if (n)
-		log_ratelimited(&rl, SYNSINK_LOG_INFO, "SIGHUP: %zu sink(s) reopen their files", n);
-}
-
-/* Waits for signals; returns 0 on SIGTERM/SIGINT, 1 when a thread failed. */
 /* A daemon that has seen no packet for this long says once that perhaps
  * no rule sends it any. */
 #define NO_PACKET_HINT_NS (60 * 1000000000ull)
@@ -326,7 +223,7 @@ static int wait_signals(struct daemon *d, const sigset_t *set)
 		case SIGUSR2:
 			return 1;
 		case SIGHUP:
-			reopen_sinks(d);
+			reload_sighup(d);
 			break;
 		default:
 			break;
@@ -383,21 +280,13 @@ static int load_p0f(struct daemon *d)
  * or the exit status (--help, --version, --list-sinks, or an error). */
 static int settle_settings(struct daemon *d, int argc, char **argv)
 {
-	char err[512];
+	char err[1024];
 	int ret;
 
-	if (cli_parse(argc, argv, &d->cfg, err, sizeof(err)) ||
-	    (d->cfg.config && load_config(d, argc, argv, err, sizeof(err)))) {
+	d->argc = argc;
+	d->argv = argv;
+	if (reload_settings(&d->cfg, &d->file, argc, argv, err, sizeof(err))) {
 		log_msg(SYNSINK_LOG_ERR, "%s", err);
-		return EX_USAGE;
-	}
-	if (d->cfg.config && cli_check(&d->cfg, err, sizeof(err))) {
-		int line = file_line(d, d->cfg.group); /* the one check there is */
-
-		if (line)
-			log_msg(SYNSINK_LOG_ERR, "%s:%d: %s", d->file.path, line, err);
-		else
-			log_msg(SYNSINK_LOG_ERR, "%s", err);
 		return EX_USAGE;
 	}
 	log_setup(d->cfg.log_level);
@@ -438,7 +327,7 @@ static int check_config(struct daemon *d)
 	socklen_t len;
 	char err[512], what[64];
 
-	if (open_sinks(d, true))
+	if (reload_open(d, true))
 		return EX_USAGE;
 	if (d->cfg.metrics && metrics_addr(d->cfg.metrics, &ss, &len, err, sizeof(err))) {
 		log_msg(SYNSINK_LOG_ERR, "%s", err);
@@ -476,7 +365,7 @@ static int start(struct daemon *d, bool *failed)
 		log_msg(SYNSINK_LOG_ERR, "%s", err);
 		return 1;
 	}
-	ret = open_sinks(d, false);
+	ret = reload_open(d, false);
 	if (ret)
 		return ret;
 	d->stop_fd = eventfd(0, EFD_CLOEXEC);
@@ -490,8 +379,8 @@ static int start(struct daemon *d, bool *failed)
 	if (d->cfg.metrics) {
 		d->metrics.caps = d->caps;
 		d->metrics.n_caps = d->n_caps;
-		d->metrics.sinks = d->sinks;
-		d->metrics.n_sinks = d->n_sinks;
+		d->metrics.sinks = d->set;
+		d->metrics.reload = &d->reloads;
 		d->metrics.started_ns = d->started_ns;
 		ret = metrics_listen(&d->metrics, d->cfg.metrics, err, sizeof(err));
 		if (ret) {
@@ -512,10 +401,10 @@ static int start(struct daemon *d, bool *failed)
 		return 1;
 	}
 	*failed = true;
-	for (i = 0; i < d->n_sinks; i++) {
-		ret = sink_start(d->sinks[i]);
+	for (i = 0; i < d->set->n; i++) {
+		ret = sink_start(d->set->sinks[i]);
 		if (ret) {
-			log_msg(SYNSINK_LOG_ERR, "%s: thread: %s", sink_label(d->sinks[i]),
+			log_msg(SYNSINK_LOG_ERR, "%s: thread: %s", sink_label(d->set->sinks[i]),
 				strerror(-ret));
 			return 0;
 		}
@@ -536,11 +425,11 @@ static int start(struct daemon *d, bool *failed)
 	if (d->n_caps > 1)
 		log_msg(SYNSINK_LOG_INFO, "listening on %s %u-%u, %zu sink(s)",
 			d->cfg.source == CAPTURE_NFLOG ? "nflog groups" : "queues", d->cfg.queue_lo,
-			d->cfg.queue_hi, d->n_sinks);
+			d->cfg.queue_hi, d->set->n);
 	else
 		log_msg(SYNSINK_LOG_INFO, "listening on %s %u, %zu sink(s)",
 			d->cfg.source == CAPTURE_NFLOG ? "nflog group" : "queue", d->cfg.queue_lo,
-			d->n_sinks);
+			d->set->n);
 	return -1;
 }
 
@@ -562,12 +451,12 @@ static int stop(struct daemon *d, int status)
 			status = 1;
 	/* Every sink drains and flushes by one deadline, whatever it does. */
 	deadline = clock_mono_ns() + d->cfg.flush_timeout_ms * 1000000ull;
-	for (i = 0; i < d->n_sinks; i++)
-		sink_stop(d->sinks[i], deadline);
+	for (i = 0; i < d->set->n; i++)
+		sink_stop(d->set->sinks[i], deadline);
 	/* /metrics reads the plugins' counters: it stops before they close. */
 	metrics_stop(&d->metrics);
-	for (i = 0; i < d->n_sinks; i++)
-		sink_shutdown(d->sinks[i]);
+	for (i = 0; i < d->set->n; i++)
+		sink_shutdown(d->set->sinks[i]);
 	print_stats(d, 1);
 	close_all(d);
 	close(d->stop_fd);
@@ -584,6 +473,8 @@ int main(int argc, char **argv)
 	sigset_t set;
 	int ret;
 
+	atomic_init(&d.reloads.last_ok, 1);
+	(void)pthread_mutex_init(&d.metrics.lock, NULL); /* cannot fail: no attributes */
 	ret = settle_settings(&d, argc, argv);
 	if (ret >= 0)
 		return ret;

@@ -225,7 +225,7 @@ static void render_latency(const struct metrics *m, struct strbuf *sb)
 }
 
 /* Per sink with a spool: the bytes its segments take, and spool_max. */
-static void render_spools(const struct metrics *m, struct strbuf *sb)
+static void render_spools(const struct sink_set *set, struct strbuf *sb)
 {
 	unsigned long long bytes, max;
 	size_t i;
@@ -236,55 +236,71 @@ static void render_spools(const struct metrics *m, struct strbuf *sb)
 					: "synsink_sink_spool_bytes";
 		int helped = 0;
 
-		for (i = 0; i < m->n_sinks; i++) {
-			if (!sink_spool_bytes(m->sinks[i], &bytes, &max))
+		for (i = 0; i < set->n; i++) {
+			if (!sink_spool_bytes(set->sinks[i], &bytes, &max))
 				continue;
 			if (!helped++)
 				help(sb, name, "gauge",
 				     pass ? "A sink's spool_max, in bytes."
 					  : "Bytes a sink's spool segments take on disk.");
-			sb_printf(sb, "%s{sink=\"%s\"} %llu\n", name, sink_label(m->sinks[i]),
+			sb_printf(sb, "%s{sink=\"%s\"} %llu\n", name, sink_label(set->sinks[i]),
 				  pass ? max : bytes);
 		}
 	}
 }
 
 /* Per sink: its outcomes, its levels and its plugin's own counters. */
-static void render_sinks(const struct metrics *m, struct strbuf *sb)
+static void render_sinks(const struct sink_set *set, struct strbuf *sb)
 {
 	size_t i;
 
 	help(sb, "synsink_sink_events_total", "counter",
 	     "Events per sink and outcome (doc/delivery.md).");
-	for (i = 0; i < m->n_sinks; i++) {
-		struct sink_metric_ctx c = { sb, sink_label(m->sinks[i]), 0 };
+	for (i = 0; i < set->n; i++) {
+		struct sink_metric_ctx c = { sb, sink_label(set->sinks[i]), 0 };
 
-		sink_counts_each(m->sinks[i], sink_metric, &c);
+		sink_counts_each(set->sinks[i], sink_metric, &c);
 	}
 	help(sb, "synsink_sink_events", "gauge",
 	     "Events per sink waiting: pending (in memory), spooled (on disk), spool_start.");
-	for (i = 0; i < m->n_sinks; i++) {
-		struct sink_metric_ctx c = { sb, sink_label(m->sinks[i]), 1 };
+	for (i = 0; i < set->n; i++) {
+		struct sink_metric_ctx c = { sb, sink_label(set->sinks[i]), 1 };
 
-		sink_counts_each(m->sinks[i], sink_metric, &c);
+		sink_counts_each(set->sinks[i], sink_metric, &c);
 	}
 	help(sb, "synsink_sink_flush_failed", "gauge",
 	     "1 once a sink's final flush left events undelivered (at the stop).");
-	for (i = 0; i < m->n_sinks; i++)
+	for (i = 0; i < set->n; i++)
 		sb_printf(sb, "synsink_sink_flush_failed{sink=\"%s\"} %d\n",
-			  sink_label(m->sinks[i]), sink_flush_failed(m->sinks[i]));
-	render_spools(m, sb);
+			  sink_label(set->sinks[i]), sink_flush_failed(set->sinks[i]));
+	render_spools(set, sb);
 	help(sb, "synsink_sink_plugin_value", "gauge",
 	     "A sink plugin's own counters, as it reports them.");
-	for (i = 0; i < m->n_sinks; i++) {
-		struct sink *s = m->sinks[i];
+	for (i = 0; i < set->n; i++) {
+		struct sink *s = set->sinks[i];
 		struct emit_ctx e = { sb, sink_label(s) };
 
 		sink_plugin_stats(s, emit_plugin, &e);
 	}
 }
 
-static void metrics_render(const struct metrics *m, struct strbuf *sb)
+/* Reloads: how many were refused, and whether the last one applied. */
+static void render_reloads(const struct metrics *m, struct strbuf *sb)
+{
+	help(sb, "synsink_reloads_total", "counter", "Reloads (SIGHUP with --config) applied.");
+	sb_printf(sb, "synsink_reloads_total %llu\n",
+		  (unsigned long long)atomic_load(&m->reload->done));
+	help(sb, "synsink_reload_errors_total", "counter",
+	     "Reloads (SIGHUP with --config) refused: the running configuration stayed.");
+	sb_printf(sb, "synsink_reload_errors_total %llu\n",
+		  (unsigned long long)atomic_load(&m->reload->errors));
+	help(sb, "synsink_config_last_reload_successful", "gauge",
+	     "0 when the last reload was refused, else 1 (also before any).");
+	sb_printf(sb, "synsink_config_last_reload_successful %d\n",
+		  atomic_load(&m->reload->last_ok));
+}
+
+static void metrics_render(struct metrics *m, struct strbuf *sb)
 {
 	size_t k;
 
@@ -302,7 +318,10 @@ static void metrics_render(const struct metrics *m, struct strbuf *sb)
 		per_queue(m, sb, &stats_queue_counters[k]);
 	render_queue_errors(m, sb);
 	render_latency(m, sb);
-	render_sinks(m, sb);
+	render_reloads(m, sb);
+	pthread_mutex_lock(&m->lock); /* a reload frees the sinks it closes */
+	render_sinks(m->sinks, sb);
+	pthread_mutex_unlock(&m->lock);
 	if (owner_level() != OWNER_OFF)
 		owner_counts_each(owner_metric, sb);
 }
@@ -311,7 +330,7 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char
 			      const char *method, const char *version, const char *upload,
 			      size_t *upload_size, void **ptr)
 {
-	const struct metrics *m = cls;
+	struct metrics *m = cls;
 	struct MHD_Response *resp;
 	struct strbuf sb = { 0 };
 	enum MHD_Result ret;
@@ -366,6 +385,13 @@ int metrics_start(struct metrics *m, char *err, size_t errlen)
 		return -EIO;
 	}
 	return 0;
+}
+
+void metrics_set_sinks(struct metrics *m, const struct sink_set *set)
+{
+	pthread_mutex_lock(&m->lock);
+	m->sinks = set;
+	pthread_mutex_unlock(&m->lock);
 }
 
 void metrics_stop(struct metrics *m)

@@ -6,14 +6,16 @@
 #ifndef SYNSINK_METRICS_H
 #define SYNSINK_METRICS_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <sys/socket.h>
 
 #include "httpguard.h"
+#include "reload.h"
 #include "stats.h"
 
 struct capture;
-struct sink;
+struct sink_set;
 struct MHD_Daemon;
 
 struct metrics {
@@ -21,8 +23,9 @@ struct metrics {
 	struct MHD_Daemon *mhd;
 	struct capture *caps;
 	size_t n_caps;
-	struct sink *const *sinks;
-	size_t n_sinks;
+	pthread_mutex_t lock;	      /* over sinks: held while they are read */
+	const struct sink_set *sinks; /* metrics_set_sinks */
+	const struct reload_stats *reload;
 	unsigned long long started_ns;
 	struct httpguard guard;
 };
@@ -36,6 +39,9 @@ int metrics_addr(const char *addr, struct sockaddr_storage *ss, socklen_t *len, 
 int metrics_listen(struct metrics *m, const char *addr, char *err, size_t errlen);
 /* Starts serving (a thread of libmicrohttpd's).  Returns 0 or -errno. */
 int metrics_start(struct metrics *m, char *err, size_t errlen);
+/* The sinks /metrics shows from now on: once this returns, the earlier
+ * set is not read any more (it may be freed).  Any thread. */
+void metrics_set_sinks(struct metrics *m, const struct sink_set *set);
 void metrics_stop(struct metrics *m);
 
 #endif

@@ -279,6 +279,11 @@ static int prepare(struct sink *s, const char *spec_arg, const struct sink_env *
 	s->efd = -1;
 	pthread_mutex_init(&s->log_lock, NULL);
 	pthread_mutex_init(&s->acct_lock, NULL);
+	s->spec_text = strdup(spec_arg);
+	if (!s->spec_text) {
+		snprintf(err, errlen, "out of memory");
+		return SINK_E_START;
+	}
 	if (sinkspec_parse(spec_arg, &s->spec, err, errlen) ||
 	    sinkspec_take_core(&s->spec, o, err, errlen))
 		return SINK_E_USAGE;
@@ -400,20 +405,33 @@ const char *sink_label(const struct sink *s)
 	return s->label;
 }
 
-void sink_label_all(struct sink *const *sinks, size_t n)
+static bool label_taken(const char *label, struct sink *const *others, size_t n)
 {
-	size_t i, j;
+	size_t i;
 
-	for (i = 0; i < n; i++) {
-		int same = 1;
+	for (i = 0; i < n; i++)
+		if (!strcmp(others[i]->label, label))
+			return true;
+	return false;
+}
 
-		for (j = 0; j < i; j++)
-			if (!strcmp(sinks[j]->spec.name, sinks[i]->spec.name))
-				same++;
-		if (same > 1)
-			snprintf(sinks[i]->label, sizeof(sinks[i]->label), "%s#%d",
-				 sinks[i]->spec.name, same);
-	}
+void sink_label_new(struct sink *s, struct sink *const *others, size_t n)
+{
+	int k;
+
+	snprintf(s->label, sizeof(s->label), "%s", s->spec.name);
+	for (k = 2; label_taken(s->label, others, n); k++)
+		snprintf(s->label, sizeof(s->label), "%s#%d", s->spec.name, k);
+}
+
+const char *sink_spec(const struct sink *s)
+{
+	return s->spec_text;
+}
+
+const char *sink_plugin(const struct sink *s)
+{
+	return s->spec.name;
 }
 
 int sink_start(struct sink *s)
@@ -585,6 +603,7 @@ void sink_close(struct sink *s)
 	if (s->efd >= 0)
 		close(s->efd);
 	sinkspec_free(&s->spec);
+	free(s->spec_text);
 	pthread_mutex_destroy(&s->log_lock);
 	pthread_mutex_destroy(&s->acct_lock);
 	free(s);

@@ -17,6 +17,20 @@
 /* A sink, opaque outside deliver/ (sink_int.h). */
 struct sink;
 
+/* The most sinks a daemon runs at once. */
+#define SINK_SET_MAX 16
+
+/*
+ * The sinks in use, as one unit: the capture threads push to the set the
+ * daemon's pointer names (source.h), and a reload publishes a new set
+ * whole instead of changing one in place.  A sink may be in two sets
+ * across a reload (one it keeps).
+ */
+struct sink_set {
+	size_t n;
+	struct sink *sinks[SINK_SET_MAX];
+};
+
 /* Why sink_open failed, for the exit status. */
 enum sink_open_err { SINK_E_USAGE = 1, SINK_E_START = 2 };
 
@@ -51,11 +65,18 @@ int sink_open(struct sink **out, const char *spec_arg, const struct sink_env *en
  */
 int sink_check(const char *spec_arg, const struct sink_env *env, char *err, size_t errlen);
 /* The sink's name in log lines, the stats line and /metrics: its
- * plugin's name, "#K" added for the K-th sink of the same plugin
- * (sink_label_all). */
+ * plugin's name, "#K" added for a second sink of the same plugin
+ * (sink_label_new).  It does not change while the sink lives. */
 const char *sink_label(const struct sink *s);
-/* Labels n sinks: a second "stdout" becomes "stdout#2". */
-void sink_label_all(struct sink *const *sinks, size_t n);
+/* Names s (not yet started) beside the n others: its plugin's name if no
+ * other has it, else "NAME#K" with the least K >= 2 none has, so a second
+ * "stdout" is "stdout#2", and a sink a reload keeps keeps its name. */
+void sink_label_new(struct sink *s, struct sink *const *others, size_t n);
+/* The spec the sink was opened with, as given: a reload keeps a sink
+ * whose spec is the same, byte for byte. */
+const char *sink_spec(const struct sink *s);
+/* The sink's plugin's name. */
+const char *sink_plugin(const struct sink *s);
 /* Starts the sink thread.  Returns 0 or a negative errno. */
 int sink_start(struct sink *s);
 /* The producer's side, from capture thread ring (that thread's ring of

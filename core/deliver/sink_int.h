@@ -27,6 +27,7 @@
 
 struct sink {
 	char label[SINK_NAME_MAX + 8]; /* "stdout" or "stdout#2" */
+	char *spec_text;	       /* the spec as given (sink_spec) */
 	struct sink_spec spec;
 	struct plugin pl;
 	struct synsink_value *vals;

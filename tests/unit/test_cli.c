@@ -572,6 +572,29 @@ static void test_error_stays_one_line(void **state)
 	assert_string_equal(line, "synsink: a ver\n");
 }
 
+/* What a reload cannot apply is named, flag by flag; sinks and
+ * --flush-timeout are not. */
+static void test_fixed_diff(void **state)
+{
+	struct cli_config a, b;
+	char err[256], out[256];
+
+	(void)state;
+	assert_int_equal(PARSE(&a, err, "--queue", "1", "--sink", "stdout"), 0);
+	assert_int_equal(PARSE(&b, err, "--queue", "1", "--sink", "file:path=/x", "--flush-timeout",
+			       "9"),
+			 0);
+	assert_int_equal(cli_fixed_diff(&a, &b, out, sizeof(out)), 0);
+	assert_string_equal(out, "");
+	assert_int_equal(PARSE(&b, err, "--source", "nflog:1", "--user", "nobody", "--dedup", "5",
+			       "--owner"),
+			 0);
+	assert_int_equal(cli_fixed_diff(&a, &b, out, sizeof(out)), 5);
+	assert_string_equal(out, "--source, --retx-window, --dedup, --user, --owner");
+	assert_int_equal(cli_fixed_diff(&a, &b, out, 12), 5); /* cut, still counted */
+	assert_string_equal(out, "--source, -");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -582,6 +605,7 @@ int main(void)
 		cmocka_unit_test(test_sinkspec_errors), cmocka_unit_test(test_values),
 		cmocka_unit_test(test_table_check),	cmocka_unit_test(test_prefix_option),
 		cmocka_unit_test(test_secret_option),	cmocka_unit_test(test_error_stays_one_line),
+		cmocka_unit_test(test_fixed_diff),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
