@@ -100,9 +100,10 @@ static void print_stats(struct daemon *d, int final)
 			sb_printf(&sb, ",");
 		sink_stats_json(d->set->sinks[i], &sb);
 	}
-	sb_printf(&sb, "],\"reloads\":%llu,\"reload_errors\":%llu",
+	sb_printf(&sb, "],\"reloads\":%llu,\"reload_errors\":%llu,\"sink_flush_failures\":%llu",
 		  (unsigned long long)atomic_load(&d->reloads.done),
-		  (unsigned long long)atomic_load(&d->reloads.errors));
+		  (unsigned long long)atomic_load(&d->reloads.errors),
+		  (unsigned long long)atomic_load(&d->reloads.flush_failures));
 	if (owner_level() != OWNER_OFF) {
 		struct owner_json oj = { &sb, 0 };
 

@@ -294,6 +294,10 @@ static void render_reloads(const struct metrics *m, struct strbuf *sb)
 	     "Reloads (SIGHUP with --config) refused: the running configuration stayed.");
 	sb_printf(sb, "synsink_reload_errors_total %llu\n",
 		  (unsigned long long)atomic_load(&m->reload->errors));
+	help(sb, "synsink_sink_flush_failures_total", "counter",
+	     "Sinks a reload closed whose final flush left events undelivered.");
+	sb_printf(sb, "synsink_sink_flush_failures_total %llu\n",
+		  (unsigned long long)atomic_load(&m->reload->flush_failures));
 	help(sb, "synsink_config_last_reload_successful", "gauge",
 	     "0 when the last reload was refused, else 1 (also before any).");
 	sb_printf(sb, "synsink_config_last_reload_successful %d\n",

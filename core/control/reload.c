@@ -250,12 +250,14 @@ static void start_sink(struct sink *s)
 
 /* A sink no longer named: drained by the deadline, its last counters in
  * one line, closed. */
-static void retire(struct sink *s, uint64_t deadline_ns)
+static void retire(struct daemon *d, struct sink *s, uint64_t deadline_ns)
 {
 	struct strbuf sb = { 0 };
 
 	sink_stop(s, deadline_ns);
 	sink_shutdown(s);
+	if (sink_flush_failed(s))
+		atomic_fetch_add(&d->reloads.flush_failures, 1);
 	sb_printf(&sb, "{\"sink_closed\":");
 	sink_stats_json(s, &sb);
 	sb_printf(&sb, "}\n");
@@ -297,7 +299,7 @@ static void apply(struct daemon *d, struct sink_set *set, const bool *kept, uint
 	deadline = clock_mono_ns() + flush_ms * 1000000ull;
 	for (i = 0; i < old->n; i++)
 		if (!kept[i]) {
-			retire(old->sinks[i], deadline);
+			retire(d, old->sinks[i], deadline);
 			n_closed++;
 		}
 	for (i = 0; i < set->n; i++)

@@ -12,9 +12,10 @@
 
 /* What /metrics and the stats line say of the reloads. */
 struct reload_stats {
-	atomic_ullong done;   /* reloads applied */
-	atomic_ullong errors; /* reloads refused */
-	atomic_int last_ok;   /* 0 after a refused reload, else 1 */
+	atomic_ullong done;	      /* reloads applied */
+	atomic_ullong errors;	      /* reloads refused */
+	atomic_ullong flush_failures; /* sinks a reload closed with events undelivered */
+	atomic_int last_ok;	      /* 0 after a refused reload, else 1 */
 };
 
 struct cli_config;

@@ -39,6 +39,8 @@ def same(what, want, got):
 same("log_dropped", stats["log_dropped"], metric("synsink_log_dropped_total"))
 same("reloads", stats["reloads"], metric("synsink_reloads_total"))
 same("reload_errors", stats["reload_errors"], metric("synsink_reload_errors_total"))
+same("sink_flush_failures", stats["sink_flush_failures"],
+     metric("synsink_sink_flush_failures_total"))
 
 # The per-queue scalar counters: found by value under synsink_*_total.
 NAMES = {"received": "synsink_packets_received_total", "retx": "synsink_retransmits_total"}
