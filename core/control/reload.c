@@ -282,6 +282,7 @@ static void publish(struct daemon *d, struct sink_set *set)
 
 static void apply(struct daemon *d, struct sink_set *set, const bool *kept, uint32_t flush_ms)
 {
+	static struct ratelimit same_rl;
 	struct sink_set *old = d->set;
 	bool later[SINK_SET_MAX] = { false };
 	size_t i, n_new = 0, n_closed = 0;
@@ -305,8 +306,12 @@ static void apply(struct daemon *d, struct sink_set *set, const bool *kept, uint
 	for (i = 0; i < set->n; i++)
 		if (later[i])
 			start_sink(set->sinks[i]);
-	log_msg(SYNSINK_LOG_INFO, "reload: %zu sink(s): %zu kept, %zu opened, %zu closed", set->n,
-		set->n - n_new, n_new, n_closed);
+	if (n_new || n_closed)
+		log_msg(SYNSINK_LOG_INFO, "reload: %zu sink(s): %zu kept, %zu opened, %zu closed",
+			set->n, set->n - n_new, n_new, n_closed);
+	else /* a SIGHUP storm is one line in 5 s */
+		log_ratelimited(&same_rl, SYNSINK_LOG_INFO, "reload: %zu sink(s), all kept",
+				set->n);
 	free(old);
 }
 
