@@ -193,4 +193,5 @@ prom_stop
 kill -TERM "$B_PID"
 wait "$B_PID" || e2e_fail "B exited $?"
 ss_stop
+[ "$(ss_stat reload_errors)" = 1 ] || e2e_fail "A's reload_errors: $(ss_stat reload_errors)"
 e2e_pass "5 faults, each fired its alert alone and resolved; every dashboard query has data"

@@ -3,7 +3,8 @@
 # while they flow five reloads of the file synsink was started with:
 #   1. a Redis sink added              -> 3 sinks: 2 kept, 1 opened
 #   2. the stdout format, json -> text -> 2 kept, 1 opened, 1 closed
-#   3. the Redis sink removed          -> 2 kept, 1 closed
+#   3. the Redis sink removed          -> 2 kept, 1 closed (and
+#      --queue-maxlen changed: one line says it needs a restart)
 #   4. an option stdout does not have  -> refused, one line
 #   5. a file sink that cannot open    -> refused, one line
 # Then, exactly:
@@ -25,13 +26,14 @@ e2e_init
 redis_start "$LAB_SRV" "$E2E_TMP/redis" 6390 || e2e_fail "redis-server"
 lab_rules_add --queue 1
 
-# conf RUN STDOUT_FORMAT REDIS(yes|no) [EXTRA]: RUN's config, replaced
+# conf RUN STDOUT_FORMAT REDIS(yes|no) [TAIL [TOP]]: RUN's config, replaced
 # whole (a rename: synsink never reads half a file).  The run without
 # reloads has the Redis sink throughout: the most sink threads the other
 # run ever has, so the two differ by the reloads, not by the work.
 conf() {
 	{
 		echo "metrics = $METRICS"
+		[ -z "${5:-}" ] || printf '%s\n' "$5"
 		echo "[sink file]"
 		echo "path = $E2E_TMP/$1.file"
 		echo "[sink stdout]"
@@ -74,8 +76,10 @@ traffic() {
 		conf "$run" text yes
 		reload "$run" "stdout json -> text" "reload: 3 sink(s): 2 kept, 1 opened, 1 closed"
 		lab_busywait 20000 lab_lines_ge "$E2E_TMP/$run.file" $((3 * N / 6)) || e2e_fail "stalled"
-		conf "$run" text no
+		conf "$run" text no "" "queue-maxlen = 4096"
 		reload "$run" "remove redis" "reload: 2 sink(s): 2 kept, 0 opened, 1 closed"
+		grep -q "reload: --queue-maxlen cannot change at run time: as at start until a restart" \
+			"$SS_ERR" || e2e_fail "no line for --queue-maxlen"
 		lab_busywait 20000 lab_lines_ge "$E2E_TMP/$run.file" $((4 * N / 6)) || e2e_fail "stalled"
 		conf "$run" text no "bogus-key = 1"
 		reload "$run" "an unknown option" "reload refused"
@@ -147,6 +151,8 @@ shut = closed("reload")
 assert [s["sink"] for s in shut] == ["stdout", "redis"], shut
 assert shut[0]["delivered"] == j, ("old stdout delivered", shut[0]["delivered"], j)
 assert shut[1]["delivered"] == len(red), ("redis delivered", shut[1]["delivered"], len(red))
+# kept through reload 2 on the connection it opened at reload 1
+assert shut[1]["plugin"]["reconnects"] == 0, shut[1]["plugin"]
 
 st = final("reload")
 q = st["queues"][0]
