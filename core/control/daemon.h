@@ -26,6 +26,10 @@ struct daemon {
 	/* The sinks: the capture threads push to the set this names (source.h);
 	 * the main thread alone changes it (reload.c). */
 	struct sink_set *_Atomic set;
+	/* Sinks a reload closed that were still busy at their deadline: left
+	 * for the exit (sink_close), kept here so they stay reachable. */
+	struct sink *given_up[4 * SINK_SET_MAX];
+	size_t n_given_up;
 	struct capture caps[CLI_MAX_QUEUES];
 	size_t n_caps;
 	int stop_fd;

@@ -153,14 +153,17 @@ static int open_queues(struct daemon *d)
 
 static void close_all(struct daemon *d)
 {
+	bool all = true;
 	size_t i;
 
 	for (i = 0; i < d->n_caps; i++)
 		capture_close(&d->caps[i]);
 	for (i = 0; d->set && i < d->set->n; i++)
-		sink_close(d->set->sinks[i]);
-	free(d->set);
-	d->set = NULL;
+		all &= sink_close(d->set->sinks[i]);
+	if (all) { /* else the set keeps the sinks given up on reachable */
+		free(d->set);
+		d->set = NULL;
+	}
 	owner_close();
 }
 

@@ -264,7 +264,8 @@ static void retire(struct daemon *d, struct sink *s, uint64_t deadline_ns)
 	if (!sb.oom)
 		log_write(sb.s, sb.len);
 	sb_free(&sb);
-	sink_close(s);
+	if (!sink_close(s) && d->n_given_up < sizeof(d->given_up) / sizeof(d->given_up[0]))
+		d->given_up[d->n_given_up++] = s;
 }
 
 /* Publishes set: from the next batch on, every capture thread pushes to it,

@@ -580,12 +580,14 @@ void sink_shutdown(struct sink *s)
 	}
 }
 
-void sink_close(struct sink *s)
+bool sink_close(struct sink *s)
 {
 	size_t i;
 
-	if (!s || atomic_load(&s->abandoned))
-		return; /* its thread may still be inside the plugin */
+	if (!s)
+		return true;
+	if (atomic_load(&s->abandoned))
+		return false; /* its thread may still be inside the plugin */
 	if (s->opened)
 		s->pl.desc->close(s->state);
 	if (s->spooling)
@@ -607,4 +609,5 @@ void sink_close(struct sink *s)
 	pthread_mutex_destroy(&s->log_lock);
 	pthread_mutex_destroy(&s->acct_lock);
 	free(s);
+	return true;
 }

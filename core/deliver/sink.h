@@ -97,8 +97,9 @@ void sink_stop(struct sink *s, uint64_t deadline_ns);
  * still held, and spools what is left undelivered (with spool=), so the
  * final counters say where every event went. */
 void sink_shutdown(struct sink *s);
-/* Frees everything, the sink too (not a sink given up on: its thread may
- * still be inside the plugin; it is left for the exit).  NULL is a no-op. */
-void sink_close(struct sink *s);
+/* Frees everything, the sink too, and returns true; but a sink given up
+ * on is left for the exit (its thread may still be inside the plugin):
+ * false, and the caller keeps it reachable.  NULL is a no-op (true). */
+bool sink_close(struct sink *s);
 
 #endif
