@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ebpfrec.h - what the tc program (synsink.bpf.c) hands user space, for
+ * both sides: one record per SYN in the BPF ring buffer, and the program's
+ * own counters.  The record carries the packet from its IP header on, as
+ * far as the TCP header and its options go, so user space decodes it with
+ * the decoder every source uses (decode.c): one decoder, one fingerprint.
+ */
+#ifndef SYNSINK_EBPFREC_H
+#define SYNSINK_EBPFREC_H
+
+#include <linux/types.h>
+
+/* Room for a record's packet bytes: a 1280-byte IPv6 packet's header
+ * chain (150 extension headers, tests/unit) and a full TCP header fit; a
+ * record carries at most EBPF_PKT_MAX - 1 (a power of two, so the program
+ * can mask a length for the verifier). */
+#define EBPF_PKT_MAX 2048
+
+/* The longest IPv6 extension-header chain the program walks: more than a
+ * 1500-byte packet can hold (8 bytes each). */
+#define EBPF_EXTHDR_MAX 190
+
+enum ebpf_dir { EBPF_DIR_IN = 0, EBPF_DIR_OUT = 1 };
+
+struct ebpf_record {
+	__u64 tstamp_ns; /* bpf_ktime_get_ns(): CLOCK_MONOTONIC */
+	__u32 ifindex;
+	__u16 len;  /* bytes of pkt[] */
+	__u8 dir;   /* enum ebpf_dir */
+	__u8 vlans; /* 802.1Q/802.1ad tags in front, in the frame */
+	__u8 pkt[EBPF_PKT_MAX];
+};
+
+#define EBPF_RECORD_HDR ((unsigned long)&((struct ebpf_record *)0)->pkt)
+
+/* The program's counters, per CPU: summed by user space. */
+enum ebpf_counter {
+	EBPF_CTR_SEEN, /* SYNs (without ACK) the program matched */
+	EBPF_CTR_LOST, /* of those, not written: the ring was full */
+	EBPF_CTR_N,
+};
+
+#endif

@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: MIT OR GPL-2.0-only
+/*
+ * synsink.bpf.c - the ebpf source's tc program: every TCP SYN without ACK
+ * that crosses an interface, ingress or egress, as one record in a BPF
+ * ring buffer (ebpfrec.h), with nothing held and no rule anywhere.
+ *
+ * It parses Ethernet (up to two 802.1Q/802.1ad tags), IPv4, or IPv6 with
+ * a bounded walk of the extension-header chain (bpf_loop, kernel 5.17) (hop-by-hop, routing,
+ * destination options, fragment, AH: what the kernel's own walk takes),
+ * and keeps what a "--tcp-flags FIN,SYN,RST,ACK SYN" rule keeps: the first
+ * fragment or a whole packet, SYN set, ACK, RST and FIN clear.  Of such a
+ * packet it copies the IP header on, through the TCP header and its
+ * options; user space decodes that with the decoder every source uses.
+ *
+ * Every SYN it keeps is counted (seen); one the ring cannot take is
+ * counted too (lost), so seen = records + lost, exactly.  It never drops
+ * or changes a packet: TC_ACT_OK always.
+ *
+ * Built with the kernel's UAPI headers alone: it reads packet bytes and
+ * __sk_buff fields, which are ABI, and no kernel structure, so it needs
+ * no CO-RE relocation and no vmlinux.h.
+ */
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <linux/in.h>
+#include <linux/in6.h>
+#include <linux/pkt_cls.h>
+
+#include <bpf/bpf_endian.h>
+#include <bpf/bpf_helpers.h>
+
+#include "ebpfrec.h"
+
+char LICENSE[] SEC("license") = "Dual MIT/GPL";
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 22); /* user space sets the size it wants */
+} syn_ring SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, EBPF_CTR_N);
+	__type(key, __u32);
+	__type(value, __u64);
+} syn_counters SEC(".maps");
+
+/* Where a record is put together before it is copied into the ring:
+ * bpf_ringbuf_output takes a length known only at run time. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ebpf_record);
+} syn_scratch SEC(".maps");
+
+#define TCP_FIN	    0x01
+#define TCP_SYN	    0x02
+#define TCP_RST	    0x04
+#define TCP_ACK	    0x10
+#define TCP_HDR_MAX 60
+
+static __always_inline void count(__u32 k)
+{
+	__u64 *v = bpf_map_lookup_elem(&syn_counters, &k);
+
+	if (v)
+		*v += 1;
+}
+
+/* The TCP header's offset from the IPv4 header at l3, or -1. */
+static __always_inline int tcp_v4(struct __sk_buff *skb, __u32 l3)
+{
+	__u8 h[20];
+
+	if (bpf_skb_load_bytes(skb, l3, h, sizeof(h)))
+		return -1;
+	if ((h[0] >> 4) != 4 || (h[0] & 0xf) < 5 || h[9] != IPPROTO_TCP)
+		return -1;
+	if (((h[6] << 8) | h[7]) & 0x1fff)
+		return -1; /* a later fragment: no TCP header */
+	return (h[0] & 0xf) * 4;
+}
+
+/* A walk along an IPv6 extension-header chain, one header a step. */
+struct walk {
+	struct __sk_buff *skb;
+	__u32 l3, off; /* the header now, from the IPv6 header */
+	int tcp;       /* the TCP header's offset, once found */
+	__u8 nh;       /* what the header now is */
+};
+
+/* One step (bpf_loop: the verifier checks it once, not per header).
+ * Returns 1 to stop: TCP found, or a header that is not an extension
+ * header, a later fragment, or past the end. */
+static long walk_step(__u32 i, void *ctx)
+{
+	struct walk *w = ctx;
+	__u8 h[4];
+
+	(void)i;
+	if (w->nh == IPPROTO_TCP) {
+		w->tcp = (int)w->off;
+		return 1;
+	}
+	if (w->nh != IPPROTO_HOPOPTS && w->nh != IPPROTO_ROUTING && w->nh != IPPROTO_DSTOPTS &&
+	    w->nh != IPPROTO_FRAGMENT && w->nh != IPPROTO_AH)
+		return 1;
+	if (bpf_skb_load_bytes(w->skb, w->l3 + w->off, h, sizeof(h)))
+		return 1;
+	if (w->nh == IPPROTO_FRAGMENT) {
+		if (((h[2] << 8) | h[3]) & 0xfff8)
+			return 1; /* a later fragment */
+		w->off += 8;
+	} else if (w->nh == IPPROTO_AH) {
+		w->off += ((__u32)h[1] + 2) * 4;
+	} else {
+		w->off += ((__u32)h[1] + 1) * 8;
+	}
+	w->nh = h[0];
+	return 0;
+}
+
+/* The TCP header's offset from the IPv6 header at l3, or -1. */
+static __always_inline int tcp_v6(struct __sk_buff *skb, __u32 l3)
+{
+	struct walk w = { .skb = skb, .l3 = l3, .off = 40, .tcp = -1 };
+
+	if (bpf_skb_load_bytes(skb, l3 + 6, &w.nh, 1))
+		return -1;
+	bpf_loop(EBPF_EXTHDR_MAX + 1, walk_step, &w, 0);
+	return w.tcp;
+}
+
+static __always_inline int handle(struct __sk_buff *skb, __u8 dir)
+{
+	__u32 key = 0, l3 = ETH_HLEN, len;
+	struct ebpf_record *r;
+	__u8 vlans, flags;
+	__u16 proto;
+	int tcp;
+
+	if (bpf_skb_load_bytes(skb, 12, &proto, sizeof(proto)))
+		return TC_ACT_OK;
+	for (vlans = 0; vlans < 2; vlans++) {
+		if (proto != bpf_htons(ETH_P_8021Q) && proto != bpf_htons(ETH_P_8021AD))
+			break;
+		if (bpf_skb_load_bytes(skb, l3 + 2, &proto, sizeof(proto)))
+			return TC_ACT_OK;
+		l3 += 4;
+	}
+	if (proto == bpf_htons(ETH_P_IP))
+		tcp = tcp_v4(skb, l3);
+	else if (proto == bpf_htons(ETH_P_IPV6))
+		tcp = tcp_v6(skb, l3);
+	else
+		return TC_ACT_OK;
+	if (tcp < 0 || bpf_skb_load_bytes(skb, l3 + (__u32)tcp + 13, &flags, 1) ||
+	    (flags & (TCP_FIN | TCP_SYN | TCP_RST | TCP_ACK)) != TCP_SYN)
+		return TC_ACT_OK;
+	count(EBPF_CTR_SEEN);
+	r = bpf_map_lookup_elem(&syn_scratch, &key);
+	if (!r) {
+		count(EBPF_CTR_LOST);
+		return TC_ACT_OK;
+	}
+	len = skb->len - l3; /* more than 0: the flags byte was there */
+	if (len > (__u32)tcp + TCP_HDR_MAX)
+		len = (__u32)tcp + TCP_HDR_MAX;
+	if (len > EBPF_PKT_MAX - 1)
+		len = EBPF_PKT_MAX - 1;
+	barrier_var(len);	 /* so the compiler keeps the mask below: */
+	len &= EBPF_PKT_MAX - 1; /* the same bound, in a form the verifier tracks */
+	if (len < 1 || bpf_skb_load_bytes(skb, l3, r->pkt, len)) {
+		count(EBPF_CTR_LOST);
+		return TC_ACT_OK;
+	}
+	r->tstamp_ns = bpf_ktime_get_ns();
+	r->ifindex = skb->ifindex;
+	r->len = (__u16)len;
+	r->dir = dir;
+	r->vlans = vlans;
+	if (bpf_ringbuf_output(&syn_ring, r, EBPF_RECORD_HDR + len, 0))
+		count(EBPF_CTR_LOST);
+	return TC_ACT_OK;
+}
+
+SEC("tc")
+int syn_in(struct __sk_buff *skb)
+{
+	return handle(skb, EBPF_DIR_IN);
+}
+
+SEC("tc")
+int syn_out(struct __sk_buff *skb)
+{
+	return handle(skb, EBPF_DIR_OUT);
+}

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ebpfprog.h - the ebpf source's kernel side, loaded: the tc program
+ * (bpf/synsink.bpf.c, embedded as a bpftool skeleton: one binary, nothing
+ * installed beside it), its ring buffer and its counters; and a record's
+ * decoding into an event, through the decoder every source uses.
+ */
+#ifndef SYNSINK_EBPFPROG_H
+#define SYNSINK_EBPFPROG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <synsink/event.h>
+
+#include "bpf/ebpfrec.h"
+
+struct synsink_bpf;
+
+struct ebpf_prog {
+	struct synsink_bpf *skel;
+};
+
+/* The ring buffer's size unless told otherwise, and its least. */
+#define EBPF_RING_DEFAULT (4u << 20)
+#define EBPF_RING_MIN	  4096u
+
+/*
+ * Opens and loads the program with a ring of ring_bytes (a power of two,
+ * at least EBPF_RING_MIN).  Returns 0, or a negative errno with one line
+ * in err: -EPERM says which capability is missing, -ENOENT that the
+ * kernel has no BTF.
+ */
+int ebpf_prog_load(struct ebpf_prog *p, uint32_t ring_bytes, char *err, size_t errlen);
+/* The program for a direction, as a file descriptor (attach or test run). */
+int ebpf_prog_fd(const struct ebpf_prog *p, enum ebpf_dir dir);
+/* The ring buffer map's file descriptor (ring_buffer__new). */
+int ebpf_ring_fd(const struct ebpf_prog *p);
+/* The program's counters, summed over the CPUs, into out[EBPF_CTR_N].
+ * Returns 0 or a negative errno. */
+int ebpf_prog_counters(const struct ebpf_prog *p, uint64_t *out);
+void ebpf_prog_close(struct ebpf_prog *p);
+
+/*
+ * One ring record (size bytes at data) into *ev: its packet through
+ * syn_decode, then its interface, direction and time.  Returns what
+ * syn_decode returns (0 or an enum syn_decode_err), or -1 when the record
+ * is not one (shorter than its header says).
+ */
+int ebpf_record_decode(const void *data, size_t size, struct synsink_event *ev);
+
+#endif
