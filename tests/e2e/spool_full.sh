@@ -4,7 +4,8 @@
 # not fit is dropped and counted (dropped_spool), every event accounted
 # for; capture does not notice: no kernel drops, a verdict for every
 # packet, and verdict p99 in the latency bucket of a run without a spool,
-# or the next one: at 5k/s the p99 sits at the 2 us bucket edge and
+# or the next one, or at most the 200 us bucket (below): at 5k/s the p99
+# sits at the 2 us bucket edge and
 # crosses it from run to run with no spool at all.  Each burst lasts 4 s
 # (20 000 SYNs): one scheduling stall of a few ms on a busy 2-vCPU runner
 # delays some 25 SYNs, which in a 1 s burst was half of the 1% that p99
@@ -94,6 +95,13 @@ if lab_has libasan ldd "$SYNSINK"; then
 	e2e_pass "spool_max 64K: $d1 dropped and counted; full tmpfs: $d2; capture's counters untouched; ASan build: verdict p99 buckets $p1/$p2, $base without a spool, compared only in the plain build"
 	exit 0
 fi
-[ "$p1" -le $((base + 1)) ] && [ "$p2" -le $((base + 1)) ] ||
-	e2e_fail "verdict p99 bucket $p1 (spool_max) / $p2 (full disk), $base without a spool"
+# The bound: a bucket over the slower run without a spool, but never below
+# the 200 us bucket (index 7).  The buckets up to 20 us are finer than
+# this machine's noise (a 2-vCPU runner once put p99 at 20 us, bucket 4,
+# against 5 us, bucket 2, without a spool: CI, 2026-12-03), while a
+# capture that waited on the spool's disk (a write, an fdatasync) would
+# sit at a millisecond or more, bucket 9 and up.
+bound=$((base + 1 > 7 ? base + 1 : 7))
+[ "$p1" -le "$bound" ] && [ "$p2" -le "$bound" ] ||
+	e2e_fail "verdict p99 bucket $p1 (spool_max) / $p2 (full disk), $base without a spool (bound $bound)"
 e2e_pass "spool_max 64K: $d1 dropped and counted; full tmpfs: $d2; capture untouched, verdict p99 in bucket $p1/$p2 (no spool: $base)"
