@@ -15,8 +15,10 @@
 #     line says it delivered;
 #   - no event lost or doubled by any counter, reload_errors 2, and
 #     synsink_reload_errors_total and ..._last_reload_successful say so;
-#   - the verdict-latency p99 bucket is within one bucket of the same
-#     traffic with no reload (run first).
+#   - the verdict-latency p99 bucket is at most one bucket above the
+#     same traffic with no reload (run first).  One-sided: a reload must
+#     not make a SYN wait longer; a baseline that the machine's noise
+#     made slower than the reload run is no defect of the reload.
 . "$(dirname "$0")/lib.sh"
 . "$E2E_DIR/../../lab/redis.sh"
 N=${RELOAD_N:-100000}
@@ -185,7 +187,7 @@ def p99(run):
         if acc >= 0.99 * total:
             return i, list(lat)[i]
 plain, rel = p99("plain"), p99("reload")
-assert abs(plain[0] - rel[0]) <= 1, ("p99 bucket", plain, rel,
+assert rel[0] <= plain[0] + 1, ("p99 bucket", plain, rel,
                                      final("plain")["queues"][0]["verdict_latency_us"],
                                      final("reload")["queues"][0]["verdict_latency_us"])
 print(f"  stdout {j} json + {n - j} text; redis {len(red)} from #{red[0]};"
