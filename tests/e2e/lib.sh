@@ -215,6 +215,41 @@ live_stat_ge() {
 	v=$(ss_live_stat "$1") && [ "$v" -ge "$2" ]
 }
 
+# odd_set FILE: syngen's odd set (every odd shape of SYN, lab/README.md)
+# from the client to port 9 of the server; its report, a line per SYN
+# ("... event" for each that makes one), in FILE.
+odd_set() {
+	ip netns exec "$LAB_CLI" "$SYNGEN" odd -4 $LAB_V4_SRV -6 $LAB_V6_SRV \
+		-S $LAB_V4_CLI -T $LAB_V6_CLI -p 9 >"$1" || e2e_fail "syngen odd failed"
+}
+
+# odd_nfqueue: the odd set through NFQUEUE queue 1, for another source's
+# events to be held against: JSON events in $E2E_TMP/q.out, the final
+# stats in q.err, their count in n_events; the rules gone after.
+odd_nfqueue() {
+	lab_rules_add --queue 1
+	ss_start "$E2E_TMP/q.out" "$E2E_TMP/q.err" --queue 1 --sink stdout:format=json
+	odd_set "$E2E_TMP/odd.q"
+	n_events=$(grep -c ' event$' "$E2E_TMP/odd.q")
+	wait_lines "$E2E_TMP/q.out" "$n_events"
+	ss_stop
+	lab_rules_del
+}
+
+# flood_then_one N [stall]: N raw SYNs flat out from the client's extra
+# addresses to port 9 of the server (with stall, synsink stopped by
+# SIGSTOP meanwhile, so nothing reads), then one real connection to port
+# 23: the end of a flood has a marker that must arrive.
+flood_then_one() {
+	[ -z "${2:-}" ] || kill -STOP "$SS_PID"
+	ip netns exec "$LAB_CLI" "$SYNGEN" raw -a $LAB_V4_SRV -s 198.18.0.10 -k $LAB_EXTRA_SRC \
+		-p 9 -n "$1" -t 60 >"$E2E_TMP/raw" || e2e_fail "syngen raw: $(cat "$E2E_TMP/raw")"
+	[ -z "${2:-}" ] || kill -CONT "$SS_PID"
+	grep -q "^raw: sent $1$" "$E2E_TMP/raw" || e2e_fail "sent: $(cat "$E2E_TMP/raw")"
+	listen_start 23 1
+	connect $LAB_V4_SRV 23 1
+}
+
 # listen_start PORT COUNT: a listener on every server address.
 listen_start() {
 	local out=$E2E_TMP/listen.$1

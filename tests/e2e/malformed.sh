@@ -6,9 +6,7 @@
 e2e_init
 lab_rules_add --queue 1
 ss_start "$E2E_TMP/out" "$E2E_TMP/err" --queue 1 --sink stdout:format=json
-ip netns exec "$LAB_CLI" "$SYNGEN" odd -4 $LAB_V4_SRV -6 $LAB_V6_SRV \
-	-S $LAB_V4_CLI -T $LAB_V6_CLI -p 9 >"$E2E_TMP/odd" ||
-	e2e_fail "syngen odd failed"
+odd_set "$E2E_TMP/odd"
 n_events=$(grep -c ' event$' "$E2E_TMP/odd")
 n_sent=$(wc -l <"$E2E_TMP/odd")
 wait_lines "$E2E_TMP/out" "$n_events"

@@ -22,45 +22,19 @@ FLOOD=${NFLOG_FLOOD:-30000}
 TFLOOD=300000 # 3 s at 100k/s: under way before, during and after the stop
 e2e_init
 
-odd() {
-	ip netns exec "$LAB_CLI" "$SYNGEN" odd -4 $LAB_V4_SRV -6 $LAB_V6_SRV \
-		-S $LAB_V4_CLI -T $LAB_V6_CLI -p 9 >"$1" || e2e_fail "syngen odd failed"
-}
-
 # --- 1. the same events as NFQUEUE's -------------------------------------
-lab_rules_add --queue 1
-ss_start "$E2E_TMP/q.out" "$E2E_TMP/q.err" --queue 1 --sink stdout:format=json
-odd "$E2E_TMP/odd.q"
-n_events=$(grep -c ' event$' "$E2E_TMP/odd.q")
-wait_lines "$E2E_TMP/q.out" "$n_events"
-ss_stop
-lab_rules_del
+n_events=0 # odd_nfqueue sets it
+odd_nfqueue
 
 LAB_RULES_BACKEND=nft lab_rules_add --target log --group 1
 lab_has 'log group 1' lab_srv nft list table inet synsink || e2e_fail "no nft log rule"
 ss_start "$E2E_TMP/l.out" "$E2E_TMP/l.err" --source nflog:1 --sink stdout:format=json \
 	--metrics 127.0.0.1:9465
 grep -q "listening on nflog group 1" "$SS_ERR" || e2e_fail "not listening on the group"
-odd "$E2E_TMP/odd.l"
+odd_set "$E2E_TMP/odd.l"
 wait_lines "$E2E_TMP/l.out" "$n_events"
-python3 - "$E2E_TMP/q.out" "$E2E_TMP/l.out" <<'PY' || e2e_fail "NFLOG's events differ from NFQUEUE's"
-import json, sys
-def events(path):
-    out = {}
-    for line in open(path):
-        e = json.loads(line)
-        out[e["sport"]] = e
-    return out
-q, l = events(sys.argv[1]), events(sys.argv[2])
-assert q.keys() == l.keys(), (sorted(q), sorted(l))
-for sport in q:
-    a, b = dict(q[sport]), dict(l[sport])
-    assert a["source"] == "nfqueue" and b["source"] == "nflog", (a, b)
-    for k in ("source", "id", "ts"):
-        a.pop(k), b.pop(k)
-    assert a == b, ("sport", sport, {k: (a.get(k), b.get(k)) for k in set(a) | set(b) if a.get(k) != b.get(k)})
-print(f"{len(q)} events alike")
-PY
+python3 "$E2E_DIR/same-events.py" "$E2E_TMP/q.out" "$E2E_TMP/l.out" nflog ||
+	e2e_fail "NFLOG's events differ from NFQUEUE's"
 
 # --- 2. real connections --------------------------------------------------
 listen_start 22 $((2 * N + 1))
@@ -111,13 +85,7 @@ flood() {
 	LAB_RULES_BACKEND=iptables lab_rules_add --target log --group 2
 	ss_start "$E2E_TMP/f.out" "$E2E_TMP/f.err" --source nflog:2 --nflog-rcvbuf "$1" \
 		--sink "file:path=$E2E_TMP/f.json,format=json"
-	[ -z "${2:-}" ] || kill -STOP "$SS_PID"
-	ip netns exec "$LAB_CLI" "$SYNGEN" raw -a $LAB_V4_SRV -s 198.18.0.10 -k $LAB_EXTRA_SRC \
-		-p 9 -n "$FLOOD" -t 60 >"$E2E_TMP/raw" || e2e_fail "syngen raw: $(cat "$E2E_TMP/raw")"
-	[ -z "${2:-}" ] || kill -CONT "$SS_PID"
-	grep -q "^raw: sent $FLOOD$" "$E2E_TMP/raw" || e2e_fail "sent: $(cat "$E2E_TMP/raw")"
-	listen_start 23 1
-	connect $LAB_V4_SRV 23 1
+	flood_then_one "$FLOOD" "${2:-}"
 	pkts=$(LAB_RULES_BACKEND=iptables lab_rules_count)
 	[ "$pkts" = $((FLOOD + 1)) ] || e2e_fail "the rule counted $pkts, sent $((FLOOD + 1))"
 	lab_busywait 20000 sh -c "[ -s '$E2E_TMP/f.json' ] && grep -q '\"dport\":23,' '$E2E_TMP/f.json'" ||

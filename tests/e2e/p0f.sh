@@ -29,8 +29,7 @@ ss_start "$E2E_TMP/out" "$E2E_TMP/err" --queue 1 --sink stdout:format=json \
 listen_start 8080 $((2 * N))
 connect $LAB_V4_SRV 8080 $N -c 2
 connect $LAB_V6_SRV 8080 $N -c 2
-ip netns exec "$LAB_CLI" "$SYNGEN" odd -4 $LAB_V4_SRV -6 $LAB_V6_SRV \
-	-S $LAB_V4_CLI -T $LAB_V6_CLI -p 9 >"$E2E_TMP/odd" || e2e_fail "syngen odd"
+odd_set "$E2E_TMP/odd"
 ip netns exec "$LAB_CLI" "$SYNGEN" osfp -4 $LAB_V4_SRV -6 $LAB_V6_SRV \
 	-S $LAB_V4_CLI -T $LAB_V6_CLI -p 9 >"$E2E_TMP/osfp" || e2e_fail "syngen osfp"
 want=$((2 * N + $(grep -c ' event$' "$E2E_TMP/odd") + $(wc -l <"$E2E_TMP/osfp")))

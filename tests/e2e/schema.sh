@@ -11,8 +11,7 @@ ss_start "$E2E_TMP/out" "$E2E_TMP/err" --queue 1 --sink stdout:format=json
 listen_start 22 $((2 * N))
 connect $LAB_V4_SRV 22 $N
 connect $LAB_V6_SRV 22 $N
-ip netns exec "$LAB_CLI" "$SYNGEN" odd -4 $LAB_V4_SRV -6 $LAB_V6_SRV \
-	-S $LAB_V4_CLI -T $LAB_V6_CLI -p 9 >"$E2E_TMP/odd" || e2e_fail "syngen odd"
+odd_set "$E2E_TMP/odd"
 lab_cli "$SYNGEN" raw -a $LAB_V6_SRV -s fd00:5e::10 -k 4 -p 9 -n 20 -x 2 -r 1000 >/dev/null ||
 	e2e_fail "syngen raw"
 n=$(( 2 * N + $(grep -c ' event$' "$E2E_TMP/odd") + 20 ))
