@@ -77,23 +77,29 @@ static void put_meta(struct ifcache_ent *cache, struct synsink_event *ev, const 
 	}
 }
 
-struct synsink_event *capture_take(struct capture *c, const struct nlattr *payload, uint32_t id,
-				   uint64_t kts, const struct pkt_meta *m, uint64_t now_real,
-				   uint64_t now_mono)
+void capture_ifname(struct capture *c, uint32_t idx, uint64_t now_mono, char *out)
+{
+	ifname(c->batch->ifc, idx, now_mono, out);
+}
+
+struct synsink_event *capture_slot(struct capture *c)
 {
 	struct capture_batch *b = c->batch;
 	struct synsink_event *ev;
-	enum syn_decode_err derr;
 
 	if (b->n == PENDING_MAX)
 		c->ops->publish(c);
 	ev = &b->pending[b->n];
 	memset(ev, 0, sizeof(*ev));
-	if (!payload)
-		derr = SYN_ERR_SHORT_IP;
-	else
-		derr = syn_decode(mnl_attr_get_payload(payload), mnl_attr_get_payload_len(payload),
-				  ev);
+	return ev;
+}
+
+struct synsink_event *capture_commit(struct capture *c, struct synsink_event *ev,
+				     enum syn_decode_err derr, uint32_t id, uint64_t kts,
+				     uint64_t now_real)
+{
+	struct capture_batch *b = c->batch;
+
 	if (derr != SYN_OK) {
 		stat_add(&c->st.decode_errors[derr], 1);
 		log_ratelimited(&b->rl_decode, SYNSINK_LOG_WARN, "%s %u: packet %u not decoded: %s",
@@ -105,10 +111,25 @@ struct synsink_event *capture_take(struct capture *c, const struct nlattr *paylo
 	ev->ts_ns = kts ? kts : now_real;
 	if (kts)
 		ev->flags |= SYNSINK_F_KERNEL_TS;
-	put_meta(b->ifc, ev, m, now_mono);
 	if (ev->flags & SYNSINK_F_OPT_BAD)
 		stat_add(&c->st.opt_bad, 1);
 	b->n++;
+	return ev;
+}
+
+struct synsink_event *capture_take(struct capture *c, const struct nlattr *payload, uint32_t id,
+				   uint64_t kts, const struct pkt_meta *m, uint64_t now_real,
+				   uint64_t now_mono)
+{
+	struct synsink_event *ev = capture_slot(c);
+	enum syn_decode_err derr = SYN_ERR_SHORT_IP;
+
+	if (payload)
+		derr = syn_decode(mnl_attr_get_payload(payload), mnl_attr_get_payload_len(payload),
+				  ev);
+	if (!capture_commit(c, ev, derr, id, kts, now_real))
+		return NULL;
+	put_meta(c->batch->ifc, ev, m, now_mono);
 	return ev;
 }
 

@@ -61,12 +61,17 @@ int capture_drain(struct capture *c, struct mmsghdr *msgs, unsigned int n_msgs,
 	}
 }
 
+int capture_nl_fd(const struct capture *c)
+{
+	return mnl_socket_get_fd(c->nl);
+}
+
 static void *capture_thread(void *arg)
 {
 	struct capture *c = arg;
 	const struct capture_ops *ops = c->ops;
 	struct pollfd pfd[2] = {
-		{ .fd = mnl_socket_get_fd(c->nl), .events = POLLIN },
+		{ .fd = ops->fd(c), .events = POLLIN },
 		{ .fd = c->stop_fd, .events = POLLIN },
 	};
 

@@ -3,7 +3,8 @@
  * capture.h - a capture source (source.h) on one kernel object: an
  * NFQUEUE queue (bind, read packets in batches, accept them all with one
  * batch verdict whenever the socket runs dry, then hand the decoded events
- * to the sinks' rings) or an NFLOG group (the same without a verdict).
+ * to the sinks' rings), an NFLOG group (the same without a verdict), or
+ * the ebpf source's ring buffer (a tc program's records, ebpf.c).
  */
 #ifndef SYNSINK_CAPTURE_H
 #define SYNSINK_CAPTURE_H
@@ -21,11 +22,20 @@ struct capture_ops;
 struct capture_batch;
 struct capture_rx;
 struct nflog_rx;
+struct ebpf_rx;
 
 /* What a capture watches: an NFQUEUE queue (it holds each packet until
- * synsink's verdict) or an NFLOG group (the kernel sends a copy, the
- * packet has gone on). */
-enum capture_kind { CAPTURE_NFQUEUE, CAPTURE_NFLOG };
+ * synsink's verdict), an NFLOG group (the kernel sends a copy, the packet
+ * has gone on) or the ebpf source's ring buffer (a tc program on each
+ * interface named copies each SYN's headers, no rule anywhere). */
+enum capture_kind { CAPTURE_NFQUEUE, CAPTURE_NFLOG, CAPTURE_EBPF };
+
+/* The ebpf source: at most this many interfaces, and the hooks it
+ * attaches to (bits of capture_cfg.ebpf_dirs, 1 << enum ebpf_dir). */
+#define EBPF_IFACES_MAX 16
+#define EBPF_HOOK_IN	1
+#define EBPF_HOOK_OUT	2
+#define EBPF_HOOK_BOTH	(EBPF_HOOK_IN | EBPF_HOOK_OUT)
 
 /* Bytes of each packet the kernel copies to us: a whole packet of up to
  * 1500 bytes (an Ethernet MTU, so any minimum-MTU IPv6 packet of 1280
@@ -51,6 +61,10 @@ struct capture_cfg {
 	uint32_t nflog_qthresh;	   /* packets per batch */
 	uint32_t nflog_timeout_cs; /* a batch's longest wait, 1/100 s */
 	uint32_t nflog_rcvbuf;	   /* receive buffer bytes, 0: sized for a burst */
+	/* ebpf only */
+	const char *ebpf_ifaces; /* "IFACE[,IFACE...]" */
+	unsigned int ebpf_dirs;	 /* EBPF_HOOK_* */
+	uint32_t ebpf_ring;	 /* the ring buffer's bytes, a power of two */
 };
 
 struct capture {
@@ -72,6 +86,7 @@ struct capture {
 	struct capture_batch *batch; /* the pending events, in rx or lrx */
 	struct capture_rx *rx;	     /* NFQUEUE: buffers and per-thread state */
 	struct nflog_rx *lrx;	     /* NFLOG: the same */
+	struct ebpf_rx *erx;	     /* ebpf: the program, its ring, the interfaces */
 };
 
 /* What c watches, for a message or a label: "queue" or "group". */
@@ -98,6 +113,30 @@ int capture_open(struct capture *c, uint16_t queue, const struct capture_cfg *cf
  */
 int nflog_open(struct capture *c, uint16_t group, const struct capture_cfg *cfg,
 	       struct sink_set *_Atomic *sinks, size_t ring_idx, char *err, size_t errlen);
+
+/*
+ * Loads the tc program with a ring of cfg->ebpf_ring bytes and attaches
+ * it on the hooks cfg->ebpf_dirs names of every interface in
+ * cfg->ebpf_ifaces (ebpf.c).  Returns 0, or a negative errno with one
+ * line in err: no BTF, not permitted (which capability), no such
+ * interface, our filter's place held by another program.
+ */
+int ebpf_open(struct capture *c, const struct capture_cfg *cfg, struct sink_set *_Atomic *sinks,
+	      size_t ring_idx, char *err, size_t errlen);
+
+/* The names in "IFACE[,IFACE...]" into names (when not NULL), at most
+ * max.  Returns how many, or -EINVAL with one line in err. */
+int ebpf_ifaces_parse(const char *list, char (*names)[SYNSINK_IFNAMSIZ], size_t max, char *err,
+		      size_t errlen);
+
+/* The same, each name an interface here (its index into ifindex, when
+ * not NULL).  Returns how many, or a negative errno with one line. */
+int ebpf_ifaces_check(const char *list, int *ifindex, char *err, size_t errlen);
+
+/* The ebpf program's own counters: SYNs it matched and SYNs its ring
+ * could not take; as they were at the stop once the thread finished.
+ * Any thread.  Returns 0, or -ENOENT for another kind of capture. */
+int ebpf_counters(const struct capture *c, uint64_t *seen, uint64_t *lost);
 
 /* Starts the capture thread.  Returns 0 or a negative errno. */
 int capture_start(struct capture *c, int stop_fd);

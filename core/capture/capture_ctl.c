@@ -291,6 +291,7 @@ static void close_queue(struct capture *c)
 const struct capture_ops capture_nfq_ops = {
 	.noun = "queue",
 	.thread = "queue",
+	.fd = capture_nl_fd,
 	.read = read_available,
 	.publish = capture_publish,
 	.finish = capture_finish,

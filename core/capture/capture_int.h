@@ -17,6 +17,7 @@
 #include <libmnl/libmnl.h>
 
 #include "capture.h"
+#include "decode.h"
 #include "log.h"
 
 #define RX_BATCH       64	      /* datagrams per recvmmsg() */
@@ -45,6 +46,8 @@ struct capture_batch {
 struct capture_ops {
 	const char *noun;   /* "queue", "group": the kernel object in log lines */
 	const char *thread; /* the thread's name before "/N" */
+	/* What the thread polls for the kernel's side. */
+	int (*fd)(const struct capture *c);
 	/* Reads every datagram waiting (capture_drain): 0 when the socket is
 	 * dry, or a negative errno the thread cannot carry on from. */
 	int (*read)(struct capture *c);
@@ -92,6 +95,18 @@ struct pkt_meta {
 struct synsink_event *capture_take(struct capture *c, const struct nlattr *payload, uint32_t id,
 				   uint64_t kts, const struct pkt_meta *m, uint64_t now_real,
 				   uint64_t now_mono);
+/* The two halves of capture_take, for a source whose packets are not
+ * netlink attributes (ebpf.c): the next event of c's batch, zeroed (the
+ * batch is published first if full); then, once decoded into with derr,
+ * the event taken into the batch (as capture_take, without metadata), or
+ * NULL with derr counted. */
+struct synsink_event *capture_slot(struct capture *c);
+struct synsink_event *capture_commit(struct capture *c, struct synsink_event *ev,
+				     enum syn_decode_err derr, uint32_t id, uint64_t kts,
+				     uint64_t now_real);
+/* The name of interface idx into out (SYNSINK_IFNAMSIZ), through the
+ * batch's cache (re-read once a second). */
+void capture_ifname(struct capture *c, uint32_t idx, uint64_t now_mono, char *out);
 /* Hands the pending events on (source_emit) and empties the batch. */
 void capture_emit(struct capture *c);
 /* A source's walk over one datagram (capture_datagram, nflog_datagram):
@@ -118,6 +133,8 @@ int capture_datagram(struct capture *c, const char *buf, size_t len, uint32_t se
 /* Verdict for every pending packet, then the pending events go to the
  * sinks (capture_emit): NFQUEUE's publish. */
 void capture_publish(struct capture *c);
+/* The netlink sources' fd: their socket's. */
+int capture_nl_fd(const struct capture *c);
 /* NFQUEUE's ways (capture_ctl.c); the tests set them on a bare capture. */
 extern const struct capture_ops capture_nfq_ops;
 

@@ -3,6 +3,7 @@
 #include "ebpfprog.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -13,7 +14,13 @@
 #include "decode.h"
 #include "log.h"
 #include "synsink.skel.h"
-#include "util.h"
+
+static _Thread_local bool quiet;
+
+void ebpf_libbpf_quiet(bool on)
+{
+	quiet = on;
+}
 
 /* libbpf's own messages: its warnings as one line of ours each (through
  * our log, which never blocks), the rest dropped (a failed load is said
@@ -22,15 +29,18 @@ __attribute__((format(printf, 2, 0))) static int libbpf_print(enum libbpf_print_
 							      const char *fmt, va_list ap)
 {
 	char line[256];
+	const char *text = line;
 	size_t n;
 
-	if (level != LIBBPF_WARN)
+	if (level != LIBBPF_WARN || quiet)
 		return 0;
 	vsnprintf(line, sizeof(line), fmt, ap);
 	n = strlen(line);
 	if (n && line[n - 1] == '\n')
 		line[n - 1] = '\0';
-	log_msg(SYNSINK_LOG_WARN, "libbpf: %s", line);
+	if (!strncmp(text, "libbpf: ", 8))
+		text += 8;
+	log_msg(SYNSINK_LOG_WARN, "libbpf: %s", text);
 	return 0;
 }
 
@@ -56,8 +66,12 @@ int ebpf_prog_load(struct ebpf_prog *p, uint32_t ring_bytes, char *err, size_t e
 		return ret;
 	}
 	ret = bpf_map__set_max_entries(p->skel->maps.syn_ring, ring_bytes);
+	/* Quiet: a load refused for want of a capability is one line of
+	 * ours, not libbpf's five (its probes, its RLIMIT_MEMLOCK hint). */
+	ebpf_libbpf_quiet(true);
 	if (!ret)
 		ret = synsink_bpf__load(p->skel);
+	ebpf_libbpf_quiet(false);
 	if (ret) {
 		if (ret == -EPERM)
 			snprintf(
@@ -109,19 +123,22 @@ void ebpf_prog_close(struct ebpf_prog *p)
 	p->skel = NULL;
 }
 
-int ebpf_record_decode(const void *data, size_t size, struct synsink_event *ev)
+int ebpf_record_decode(const void *data, size_t size, struct synsink_event *ev, uint64_t *mono_ns)
 {
 	const struct ebpf_record *r = data;
-	uint64_t mono;
 
 	if (size < EBPF_RECORD_HDR || r->len >= EBPF_PKT_MAX || size < EBPF_RECORD_HDR + r->len)
 		return -1;
-	/* The program's clock is CLOCK_MONOTONIC; an event's, CLOCK_REALTIME. */
-	mono = clock_mono_ns();
-	ev->ts_ns = clock_real_ns() - (mono > r->tstamp_ns ? mono - r->tstamp_ns : 0);
-	if (r->dir == EBPF_DIR_OUT)
+	*mono_ns = r->tstamp_ns;
+	ev->mark = r->mark;
+	if (r->dir == EBPF_DIR_OUT) {
 		ev->outdev = r->ifindex;
-	else
+	} else {
+		/* As NFQUEUE gives it with an input device: the source. */
 		ev->indev = r->ifindex;
+		memcpy(ev->hwaddr, r->smac, sizeof(r->smac));
+		ev->hwaddr_len = sizeof(r->smac);
+		ev->flags |= SYNSINK_F_HAS_HW;
+	}
 	return (int)syn_decode(r->pkt, r->len, ev);
 }

@@ -8,6 +8,7 @@
 #ifndef SYNSINK_EBPFPROG_H
 #define SYNSINK_EBPFPROG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -40,13 +41,17 @@ int ebpf_ring_fd(const struct ebpf_prog *p);
  * Returns 0 or a negative errno. */
 int ebpf_prog_counters(const struct ebpf_prog *p, uint64_t *out);
 void ebpf_prog_close(struct ebpf_prog *p);
+/* libbpf's warnings dropped (on) or said (off), for the calling thread:
+ * around a probe whose failure is expected and handled. */
+void ebpf_libbpf_quiet(bool on);
 
 /*
  * One ring record (size bytes at data) into *ev: its packet through
- * syn_decode, then its interface, direction and time.  Returns what
- * syn_decode returns (0 or an enum syn_decode_err), or -1 when the record
- * is not one (shorter than its header says).
+ * syn_decode, its interface, mark and (ingress) source address; its
+ * kernel time, CLOCK_MONOTONIC, into *mono_ns.  Returns what syn_decode returns (0 or
+ * an enum syn_decode_err), or -1 when the record is not one (shorter than
+ * its header says).
  */
-int ebpf_record_decode(const void *data, size_t size, struct synsink_event *ev);
+int ebpf_record_decode(const void *data, size_t size, struct synsink_event *ev, uint64_t *mono_ns);
 
 #endif

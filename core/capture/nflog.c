@@ -168,6 +168,7 @@ static void nflog_close(struct capture *c)
 const struct capture_ops nflog_ops = {
 	.noun = "group",
 	.thread = "nflog",
+	.fd = capture_nl_fd,
 	.read = read_available,
 	.publish = capture_emit,
 	.finish = nflog_finish,

@@ -17,12 +17,14 @@ const unsigned int stats_lat_bounds_us[LAT_N_BUCKETS - 1] = {
 
 /* clang-format takes the stringizing # for a directive: */
 /* clang-format off */
-#define QC(k, m, h) { #k, m, h, offsetof(struct queue_stats, k), #k, NULL, NULL }
-#define QC_NFQ(k, m, h) { #k, m, h, offsetof(struct queue_stats, k), NULL, NULL, NULL }
-#define QC_AS(k, m, h, lk, lm, lh) { #k, m, h, offsetof(struct queue_stats, k), lk, lm, lh }
+#define QC(k, m, h) { #k, m, h, offsetof(struct queue_stats, k), #k, NULL, NULL, true }
+#define QC_NL(k, m, h) { #k, m, h, offsetof(struct queue_stats, k), #k, NULL, NULL, false }
+#define QC_NFQ(k, m, h) { #k, m, h, offsetof(struct queue_stats, k), NULL, NULL, NULL, false }
+#define QC_AS(k, m, h, lk, lm, lh) { #k, m, h, offsetof(struct queue_stats, k), lk, lm, lh, false }
 /* clang-format on */
 const struct queue_counter stats_queue_counters[] = {
-	QC(received, "synsink_packets_received_total", "Packets read from the queue or group."),
+	QC(received, "synsink_packets_received_total",
+	   "Packets read from the queue or group, records from the ebpf ring."),
 	QC(events, "synsink_events_total", "SYNs decoded into events."),
 	QC_NFQ(verdicts, "synsink_verdicts_total", "Packets accepted by sent verdicts."),
 	QC_NFQ(verdict_msgs, "synsink_verdict_msgs_total", "Verdict batches sent."),
@@ -31,8 +33,8 @@ const struct queue_counter stats_queue_counters[] = {
 	QC_AS(id_gaps, "synsink_id_gaps_total", "Packets the kernel queued but could not deliver.",
 	      "lost", "synsink_nflog_lost_total",
 	      "Packets the kernel logged for the group and could not deliver (sequence gaps)."),
-	QC(enobufs, "synsink_enobufs_total", "Receive buffer overruns."),
-	QC(msg_trunc, "synsink_msg_trunc_total", "Netlink messages cut by synsink's buffer."),
+	QC_NL(enobufs, "synsink_enobufs_total", "Receive buffer overruns."),
+	QC_NL(msg_trunc, "synsink_msg_trunc_total", "Netlink messages cut by synsink's buffer."),
 	QC(opt_bad, "synsink_opt_bad_total",
 	   "Events with an option of the wrong length, or options cut short (p0f's bad)."),
 	QC(retx, "synsink_retransmits_total", "Retransmitted SYNs seen."),
@@ -40,6 +42,7 @@ const struct queue_counter stats_queue_counters[] = {
 	   "Retransmit table entries evicted before their window ended."),
 };
 #undef QC
+#undef QC_NL
 #undef QC_NFQ
 #undef QC_AS
 const size_t stats_n_queue_counters = ARRAY_SIZE(stats_queue_counters);
@@ -143,6 +146,25 @@ void stats_group_json(struct strbuf *sb, uint16_t group, const struct queue_stat
 			sb_printf(sb, ",\"%s\":%llu", stats_queue_counters[k].nflog_key,
 				  stat_get(queue_counter_of(st, &stats_queue_counters[k])));
 	decode_errors_json(sb, st);
+	sb_printf(sb, "}");
+}
+
+void stats_ring_json(struct strbuf *sb, uint16_t ring, const struct queue_stats *st,
+		     const uint64_t *seen, uint64_t lost)
+{
+	size_t k;
+
+	sb_printf(sb, "{\"ring\":%u", ring);
+	for (k = 0; k < stats_n_queue_counters; k++)
+		if (stats_queue_counters[k].ebpf)
+			sb_printf(sb, ",\"%s\":%llu", stats_queue_counters[k].key,
+				  stat_get(queue_counter_of(st, &stats_queue_counters[k])));
+	decode_errors_json(sb, st);
+	if (seen)
+		sb_printf(sb, ",\"seen\":%llu,\"lost\":%llu", (unsigned long long)*seen,
+			  (unsigned long long)lost);
+	else
+		sb_printf(sb, ",\"seen\":null,\"lost\":null");
 	sb_printf(sb, "}");
 }
 

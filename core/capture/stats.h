@@ -4,6 +4,7 @@
 #define SYNSINK_STATS_H
 
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -50,6 +51,7 @@ struct queue_counter {
 	 * unless nflog_metric says otherwise. */
 	const char *nflog_key;
 	const char *nflog_metric, *nflog_help;
+	bool ebpf; /* the ebpf source has it too (under key and metric) */
 };
 extern const struct queue_counter stats_queue_counters[];
 extern const size_t stats_n_queue_counters;
@@ -84,5 +86,10 @@ void stats_queue_json(struct strbuf *sb, uint16_t queue, const struct queue_stat
 		      const struct kq_stats *ks);
 /* The same for an NFLOG group: {"group":N, its counters, decode_errors}. */
 void stats_group_json(struct strbuf *sb, uint16_t group, const struct queue_stats *st);
+/* The same for the ebpf source's ring: {"ring":N, its counters,
+ * decode_errors, and the program's "seen" and "lost" (null when seen is
+ * NULL: the counters could not be read)}. */
+void stats_ring_json(struct strbuf *sb, uint16_t ring, const struct queue_stats *st,
+		     const uint64_t *seen, uint64_t lost);
 
 #endif

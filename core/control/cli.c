@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "capture.h"
+#include "ebpfprog.h"
 #include "format.h"
 #include "log.h"
 #include "owner.h"
@@ -25,12 +26,13 @@ enum flag_kind {
 	F_STR,	     /* a string, at off */
 	F_U32,	     /* a number in [min, max] (a power of two if pow2), at off */
 	F_QUEUES,    /* N or N-M */
-	F_SOURCE,    /* nfqueue:N|N-M or nflog:N|N-M */
+	F_SOURCE,    /* nfqueue:N|N-M, nflog:N|N-M or ebpf:IFACE[,IFACE...] */
 	F_SINK,	     /* one more sink (the first on a line replaces earlier ones) */
 	F_DEDUP,     /* --dedup SEC: the retx window, and drop instead of mark */
 	F_SENSOR,    /* a sensor name (format.h) */
 	F_LOG_LEVEL, /* a level name (log.h), as its SYNSINK_LOG_* at off; def is the default */
 	F_OWNER,     /* an optional level (owner.h), as its enum owner_level at off */
+	F_HOOKS,     /* in, out or both, as EBPF_HOOK_* at off; def is the default */
 };
 
 struct flag {
@@ -50,14 +52,19 @@ struct flag {
 static const struct flag flags[] = {
 	{ "queue", 'q', F_QUEUES, 0, 0, 0, DEFAULT_QUEUE, false, true, "N|N-M",
 	  "queue number, or a range with one thread per queue (default 1; pair a range with --queue-balance N:M)" },
-	{ "source", 0, F_SOURCE, 0, 0, 0, 0, false, true, "KIND:N|N-M",
-	  "where SYNs come from: nfqueue:N (as --queue: held until synsink's verdict) or nflog:GROUP (nftables 'log group', iptables NFLOG: a copy, nothing waits)" },
+	{ "source", 0, F_SOURCE, 0, 0, 0, 0, false, true, "KIND:WHAT",
+	  "where SYNs come from: nfqueue:N|N-M (as --queue: held until synsink's verdict), nflog:GROUP|N-M (nftables 'log group', iptables NFLOG: a copy, nothing waits) or ebpf:IFACE[,IFACE...] (a tc program on each interface, no rule at all)" },
 	{ "nflog-batch", 0, F_U32, CF(nflog_batch), 1, 65536, NFLOG_DEFAULT_QTHRESH, false, true,
 	  "N", "with nflog: the kernel sends its packets in batches of up to N" },
 	{ "nflog-timeout", 0, F_U32, CF(nflog_timeout), 10, 60000, NFLOG_DEFAULT_TIMEOUT_CS * 10,
 	  false, true, "MS", "with nflog: or once the oldest waited MS (in steps of 10)" },
 	{ "nflog-rcvbuf", 0, F_U32, CF(nflog_rcvbuf), 0, 1u << 30, DEFAULT_NFLOG_RCVBUF, false,
 	  true, "BYTES", "with nflog: the receive buffer; 0 sizes it for a burst (8 MiB)" },
+	{ "ebpf-dir", 0, F_HOOKS, CF(ebpf_dirs), 0, 0, EBPF_HOOK_BOTH, false, true, "in|out|both",
+	  "with ebpf: the SYNs an interface receives, sends, or both (default both)" },
+	{ "ebpf-ring", 0, F_U32, CF(ebpf_ring), EBPF_RING_MIN, 1u << 30, EBPF_RING_DEFAULT, true,
+	  true, "BYTES",
+	  "with ebpf: the ring buffer, a power of two; a SYN it has no room for is counted lost" },
 	{ "sink", 's', F_SINK, 0, 0, 0, 0, false, false, "SPEC",
 	  "add a sink: NAME or NAME:key=value,key=value (repeatable; default: stdout)" },
 	{ "list-sinks", 0, F_BOOL, CF(list_sinks), 0, 0, 0, false, false, NULL,
@@ -148,7 +155,7 @@ static bool same_value(const struct flag *f, const struct cli_config *a, const s
 	case F_QUEUES:
 		return a->queue_lo == b->queue_lo && a->queue_hi == b->queue_hi;
 	case F_SOURCE:
-		return a->source == b->source;
+		return a->source == b->source && same_str(a->ebpf_ifaces, b->ebpf_ifaces);
 	case F_DEDUP: /* its window is retx-window's */
 		return a->dedup == b->dedup;
 	case F_STR:
@@ -160,6 +167,7 @@ static bool same_value(const struct flag *f, const struct cli_config *a, const s
 		return *(const bool *)x == *(const bool *)y;
 	case F_LOG_LEVEL:
 	case F_OWNER:
+	case F_HOOKS:
 		return *(const int *)x == *(const int *)y;
 	case F_SINK:
 		break;
@@ -260,7 +268,7 @@ bad:
 	return -EINVAL;
 }
 
-/* --source KIND:N|N-M. */
+/* --source KIND:N|N-M, or ebpf:IFACE[,IFACE...]. */
 static int cli_parse_source(const char *s, struct cli_config *cfg, char *err, size_t errlen)
 {
 	static const struct {
@@ -269,6 +277,13 @@ static int cli_parse_source(const char *s, struct cli_config *cfg, char *err, si
 	} kinds[] = { { "nfqueue:", CAPTURE_NFQUEUE }, { "nflog:", CAPTURE_NFLOG } };
 	size_t i;
 
+	if (!strncmp(s, "ebpf:", 5)) {
+		if (ebpf_ifaces_parse(s + 5, NULL, EBPF_IFACES_MAX, err, errlen) < 0)
+			return -EINVAL;
+		cfg->source = CAPTURE_EBPF;
+		cfg->ebpf_ifaces = s + 5;
+		return 0;
+	}
 	for (i = 0; i < ARRAY_SIZE(kinds); i++) {
 		size_t n = strlen(kinds[i].prefix);
 
@@ -277,10 +292,12 @@ static int cli_parse_source(const char *s, struct cli_config *cfg, char *err, si
 					     errlen))
 				return -EINVAL;
 			cfg->source = kinds[i].kind;
+			cfg->ebpf_ifaces = NULL;
 			return 0;
 		}
 	}
-	snprintf(err, errlen, "--source: '%s' is not nfqueue:N|N-M or nflog:N|N-M", s);
+	snprintf(err, errlen,
+		 "--source: '%s' is not nfqueue:N|N-M, nflog:N|N-M or ebpf:IFACE[,IFACE...]", s);
 	return -EINVAL;
 }
 
@@ -307,7 +324,7 @@ void cli_defaults(struct cli_config *cfg)
 	for (i = 0; i < N_FLAGS; i++)
 		if (flags[i].kind == F_U32)
 			*(uint32_t *)((char *)cfg + flags[i].off) = flags[i].def;
-		else if (flags[i].kind == F_LOG_LEVEL)
+		else if (flags[i].kind == F_LOG_LEVEL || flags[i].kind == F_HOOKS)
 			*(int *)((char *)cfg + flags[i].off) = (int)flags[i].def;
 }
 
@@ -338,6 +355,12 @@ int cli_check(const struct cli_config *cfg, char *err, size_t errlen)
 		snprintf(err, errlen, "--group needs --user");
 		return -EINVAL;
 	}
+	if (cfg->source == CAPTURE_EBPF && cfg->owner != OWNER_OFF) {
+		snprintf(
+			err, errlen,
+			"--owner: not with --source ebpf yet (the owner comes from nfqueue's OUTPUT rule)");
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -359,6 +382,7 @@ static int apply_flag(const struct flag *f, const char *arg, struct cli_config *
 		return 0;
 	case F_QUEUES:
 		cfg->source = CAPTURE_NFQUEUE;
+		cfg->ebpf_ifaces = NULL;
 		return cli_parse_queues(flag, arg, &cfg->queue_lo, &cfg->queue_hi, err, errlen);
 	case F_SOURCE:
 		return cli_parse_source(arg, cfg, err, errlen);
@@ -397,6 +421,18 @@ static int apply_flag(const struct flag *f, const char *arg, struct cli_config *
 			return -EINVAL;
 		}
 		*(int *)field = ret;
+		return 0;
+	case F_HOOKS:
+		if (!strcmp(arg, "in"))
+			*(int *)field = EBPF_HOOK_IN;
+		else if (!strcmp(arg, "out"))
+			*(int *)field = EBPF_HOOK_OUT;
+		else if (!strcmp(arg, "both"))
+			*(int *)field = EBPF_HOOK_BOTH;
+		else {
+			snprintf(err, errlen, "%s: '%s' is not in, out or both", flag, arg);
+			return -EINVAL;
+		}
 		return 0;
 	case F_DEDUP: /* the window it drops within */
 		cfg->dedup = true;

@@ -15,7 +15,7 @@
 
 struct cli_config {
 	int source;			  /* an enum capture_kind: --queue is NFQUEUE's */
-	uint16_t queue_lo, queue_hi;	  /* the queues, or the NFLOG groups */
+	uint16_t queue_lo, queue_hi;	  /* the queues, or the NFLOG groups (not ebpf) */
 	const char *sinks[CLI_MAX_SINKS]; /* point into argv */
 	size_t n_sinks;
 	const char *plugin_dir;
@@ -24,12 +24,15 @@ struct cli_config {
 	uint32_t queue_maxlen;
 	uint32_t ring_size;
 	uint32_t flush_timeout_ms;
-	uint32_t retx_window;	/* seconds a SYN is remembered */
-	uint32_t retx_table;	/* entries per queue */
-	uint32_t nflog_batch;	/* --nflog-batch: packets per kernel batch */
-	uint32_t nflog_timeout; /* --nflog-timeout: a batch's longest wait, ms */
-	uint32_t nflog_rcvbuf;	/* --nflog-rcvbuf: bytes, 0: sized for a burst */
-	bool dedup;		/* drop retransmitted SYNs instead of marking */
+	uint32_t retx_window;	 /* seconds a SYN is remembered */
+	uint32_t retx_table;	 /* entries per queue */
+	uint32_t nflog_batch;	 /* --nflog-batch: packets per kernel batch */
+	uint32_t nflog_timeout;	 /* --nflog-timeout: a batch's longest wait, ms */
+	uint32_t nflog_rcvbuf;	 /* --nflog-rcvbuf: bytes, 0: sized for a burst */
+	const char *ebpf_ifaces; /* --source ebpf:IFACES: the list, else NULL */
+	int ebpf_dirs;		 /* --ebpf-dir: EBPF_HOOK_* */
+	uint32_t ebpf_ring;	 /* --ebpf-ring: bytes */
+	bool dedup;		 /* drop retransmitted SYNs instead of marking */
 	bool list_sinks, check_config, help, version;
 	const char *config;  /* --config FILE */
 	const char *metrics; /* --metrics ADDR:PORT */

@@ -56,29 +56,51 @@ static void owner_json(void *arg, const char *name, const char *help, unsigned l
 	sb_printf(oj->sb, "%s\"%s\":%llu", oj->n++ ? "," : "", name, v);
 }
 
-/* The counters of every capture of kind, as a JSON array's members.
- * Returns whether a capture of the other kind was passed over. */
-static bool caps_json(struct daemon *d, struct strbuf *sb, enum capture_kind kind)
+/* The ebpf source's ring, with its program's counters (null when they
+ * cannot be read). */
+static void ring_json(struct strbuf *sb, struct capture *c)
 {
-	bool first = true, other = false;
-	size_t i;
+	uint64_t seen, lost;
 
-	for (i = 0; i < d->n_caps; i++) {
-		struct capture *c = &d->caps[i];
-		struct kq_stats ks;
+	if (ebpf_counters(c, &seen, &lost))
+		stats_ring_json(sb, c->queue, &c->st, NULL, 0);
+	else
+		stats_ring_json(sb, c->queue, &c->st, &seen, lost);
+}
 
-		if (c->kind != kind) {
-			other = true;
+/* The counters of every capture, as the JSON arrays "queues" (always)
+ * and "groups" or "rings" (for those sources). */
+static void caps_json(struct daemon *d, struct strbuf *sb)
+{
+	static const char *const arrays[] = {
+		[CAPTURE_NFQUEUE] = "queues", [CAPTURE_NFLOG] = "groups", [CAPTURE_EBPF] = "rings"
+	};
+	size_t i, k;
+
+	for (k = 0; k < ARRAY_SIZE(arrays); k++) {
+		bool first = true;
+
+		if (k != CAPTURE_NFQUEUE && (!d->n_caps || d->caps[0].kind != (enum capture_kind)k))
 			continue;
+		sb_printf(sb, ",\"%s\":[", arrays[k]);
+		for (i = 0; i < d->n_caps; i++) {
+			struct capture *c = &d->caps[i];
+			struct kq_stats ks;
+
+			if (c->kind != (enum capture_kind)k)
+				continue;
+			sb_printf(sb, "%s", first ? "" : ",");
+			first = false;
+			if (c->kind == CAPTURE_NFLOG)
+				stats_group_json(sb, c->queue, &c->st);
+			else if (c->kind == CAPTURE_EBPF)
+				ring_json(sb, c);
+			else
+				stats_queue_json(sb, c->queue, &c->st,
+						 capture_kstats(c, &ks) ? NULL : &ks);
 		}
-		sb_printf(sb, "%s", first ? "" : ",");
-		first = false;
-		if (kind == CAPTURE_NFLOG)
-			stats_group_json(sb, c->queue, &c->st);
-		else
-			stats_queue_json(sb, c->queue, &c->st, capture_kstats(c, &ks) ? NULL : &ks);
+		sb_printf(sb, "]");
 	}
-	return other;
 }
 
 static void print_stats(struct daemon *d, int final)
@@ -86,15 +108,11 @@ static void print_stats(struct daemon *d, int final)
 	struct strbuf sb = { 0 };
 	size_t i;
 
-	sb_printf(&sb,
-		  "{\"stats\":{\"final\":%s,\"uptime_ms\":%llu,\"log_dropped\":%llu,\"queues\":[",
+	sb_printf(&sb, "{\"stats\":{\"final\":%s,\"uptime_ms\":%llu,\"log_dropped\":%llu",
 		  final ? "true" : "false",
 		  (unsigned long long)((clock_mono_ns() - d->started_ns) / 1000000), log_dropped());
-	if (caps_json(d, &sb, CAPTURE_NFQUEUE)) {
-		sb_printf(&sb, "],\"groups\":[");
-		caps_json(d, &sb, CAPTURE_NFLOG);
-	}
-	sb_printf(&sb, "],\"sinks\":[");
+	caps_json(d, &sb);
+	sb_printf(&sb, ",\"sinks\":[");
 	for (i = 0; i < d->set->n; i++) {
 		if (i)
 			sb_printf(&sb, ",");
@@ -130,10 +148,21 @@ static int open_queues(struct daemon *d)
 		.nflog_qthresh = d->cfg.nflog_batch,
 		.nflog_timeout_cs = (d->cfg.nflog_timeout + 9) / 10,
 		.nflog_rcvbuf = d->cfg.nflog_rcvbuf,
+		.ebpf_ifaces = d->cfg.ebpf_ifaces,
+		.ebpf_dirs = (unsigned int)d->cfg.ebpf_dirs,
+		.ebpf_ring = d->cfg.ebpf_ring,
 	};
 	char err[512];
 	unsigned int q;
 
+	if (d->cfg.source == CAPTURE_EBPF) { /* one ring for every interface */
+		if (ebpf_open(&d->caps[0], &cc, &d->set, 0, err, sizeof(err))) {
+			log_msg(SYNSINK_LOG_ERR, "%s", err);
+			return -1;
+		}
+		d->n_caps = 1;
+		return 0;
+	}
 	for (q = d->cfg.queue_lo; q <= d->cfg.queue_hi; q++) {
 		struct capture *c = &d->caps[d->n_caps];
 		int ret = d->cfg.source == CAPTURE_NFLOG
@@ -167,6 +196,23 @@ static void close_all(struct daemon *d)
 	owner_close();
 }
 
+/* What the source watches, for a line: "queue 1", "queues 1-4", "nflog
+ * group 1", "ebpf on eth0,eth1 (both)". */
+static void source_what(const struct cli_config *cfg, char *out, size_t len)
+{
+	static const char *const hooks[] = {
+		[EBPF_HOOK_IN] = "in", [EBPF_HOOK_OUT] = "out", [EBPF_HOOK_BOTH] = "both"
+	};
+	const char *noun = cfg->source == CAPTURE_NFLOG ? "nflog group" : "queue";
+
+	if (cfg->source == CAPTURE_EBPF)
+		snprintf(out, len, "ebpf on %s (%s)", cfg->ebpf_ifaces, hooks[cfg->ebpf_dirs]);
+	else if (cfg->queue_hi != cfg->queue_lo)
+		snprintf(out, len, "%ss %u-%u", noun, cfg->queue_lo, cfg->queue_hi);
+	else
+		snprintf(out, len, "%s %u", noun, cfg->queue_lo);
+}
+
 /* A daemon that has seen no packet for this long says once that perhaps
  * no rule sends it any. */
 #define NO_PACKET_HINT_NS (60 * 1000000000ull)
@@ -174,15 +220,20 @@ static void close_all(struct daemon *d)
 /* If no queue has had a packet since start: one line saying where to look. */
 static void no_packet_hint(struct daemon *d)
 {
+	char what[160];
 	size_t i;
 
 	for (i = 0; i < d->n_caps; i++)
 		if (stat_get(&d->caps[i].st.received))
 			return;
-	log_msg(SYNSINK_LOG_INFO,
-		"no packet in %llu s: does a rule send SYNs to %s %u? (synsink-rules show)",
-		NO_PACKET_HINT_NS / 1000000000ull,
-		d->cfg.source == CAPTURE_NFLOG ? "nflog group" : "queue", d->cfg.queue_lo);
+	source_what(&d->cfg, what, sizeof(what));
+	if (d->cfg.source == CAPTURE_EBPF)
+		log_msg(SYNSINK_LOG_INFO, "no SYN in %llu s: %s", NO_PACKET_HINT_NS / 1000000000ull,
+			what);
+	else
+		log_msg(SYNSINK_LOG_INFO,
+			"no packet in %llu s: does a rule send SYNs to %s? (synsink-rules show)",
+			NO_PACKET_HINT_NS / 1000000000ull, what);
 }
 
 /* Waits for signals; returns 0 on SIGTERM/SIGINT, 1 when a thread failed.
@@ -326,10 +377,9 @@ static int settle_settings(struct daemon *d, int argc, char **argv)
  * Exits 0 with one line, or 64 after the line start() would print. */
 static int check_config(struct daemon *d)
 {
-	const char *noun = d->cfg.source == CAPTURE_NFLOG ? "nflog group" : "queue";
 	struct sockaddr_storage ss;
 	socklen_t len;
-	char err[512], what[64];
+	char err[512], what[160];
 
 	if (reload_open(d, true))
 		return EX_USAGE;
@@ -337,10 +387,12 @@ static int check_config(struct daemon *d)
 		log_msg(SYNSINK_LOG_ERR, "%s", err);
 		return EX_USAGE;
 	}
-	if (d->cfg.queue_hi != d->cfg.queue_lo)
-		snprintf(what, sizeof(what), "%ss %u-%u", noun, d->cfg.queue_lo, d->cfg.queue_hi);
-	else
-		snprintf(what, sizeof(what), "%s %u", noun, d->cfg.queue_lo);
+	if (d->cfg.source == CAPTURE_EBPF &&
+	    ebpf_ifaces_check(d->cfg.ebpf_ifaces, NULL, err, sizeof(err)) < 0) {
+		log_msg(SYNSINK_LOG_ERR, "%s", err);
+		return EX_USAGE;
+	}
+	source_what(&d->cfg, what, sizeof(what));
 	printf("synsink: configuration OK: %s, %zu sink(s)%s%s\n", what,
 	       d->cfg.n_sinks ? d->cfg.n_sinks : 1, d->cfg.config ? ", from " : "",
 	       d->cfg.config ? d->cfg.config : "");
@@ -416,8 +468,8 @@ static int start(struct daemon *d, bool *failed)
 	for (i = 0; i < d->n_caps; i++) {
 		ret = capture_start(&d->caps[i], d->stop_fd);
 		if (ret) {
-			log_msg(SYNSINK_LOG_ERR, "queue %u: thread: %s", d->caps[i].queue,
-				strerror(-ret));
+			log_msg(SYNSINK_LOG_ERR, "%s %u: thread: %s", capture_noun(&d->caps[i]),
+				d->caps[i].queue, strerror(-ret));
 			return 0;
 		}
 	}
@@ -426,14 +478,8 @@ static int start(struct daemon *d, bool *failed)
 		return 0;
 	}
 	*failed = false;
-	if (d->n_caps > 1)
-		log_msg(SYNSINK_LOG_INFO, "listening on %s %u-%u, %zu sink(s)",
-			d->cfg.source == CAPTURE_NFLOG ? "nflog groups" : "queues", d->cfg.queue_lo,
-			d->cfg.queue_hi, d->set->n);
-	else
-		log_msg(SYNSINK_LOG_INFO, "listening on %s %u, %zu sink(s)",
-			d->cfg.source == CAPTURE_NFLOG ? "nflog group" : "queue", d->cfg.queue_lo,
-			d->set->n);
+	source_what(&d->cfg, err, sizeof(err));
+	log_msg(SYNSINK_LOG_INFO, "listening on %s, %zu sink(s)", err, d->set->n);
 	return -1;
 }
 

@@ -83,9 +83,12 @@ static void help(struct strbuf *sb, const char *name, const char *type, const ch
 
 /* The metric a capture's value of qc goes under: an NFLOG group's own
  * when the counter has one (lost), none when the counter is NFQUEUE's
- * alone (verdicts), else the counter's. */
+ * alone (verdicts) or not the ebpf source's (netlink's), else the
+ * counter's. */
 static const char *metric_of(const struct capture *c, const struct queue_counter *qc)
 {
+	if (c->kind == CAPTURE_EBPF)
+		return qc->ebpf ? qc->metric : NULL;
 	if (c->kind != CAPTURE_NFLOG)
 		return qc->metric;
 	if (!qc->nflog_key)
@@ -161,7 +164,27 @@ static void owner_metric(void *arg, const char *name, const char *text, unsigned
 	sb_printf(sb, "%s %llu\n", metric, v);
 }
 
-/* The whole exposition, appended to sb: what GET /metrics answers. */
+/* The ebpf program's own counters, per ring: the SYNs it matched and
+ * those its ring had no room for. */
+static void render_ebpf(const struct metrics *m, struct strbuf *sb)
+{
+	uint64_t seen, lost;
+	size_t i;
+
+	for (i = 0; i < m->n_caps; i++) {
+		if (ebpf_counters(&m->caps[i], &seen, &lost))
+			continue;
+		help(sb, "synsink_ebpf_seen_total", "counter",
+		     "SYNs the ebpf program matched on the interfaces.");
+		sb_printf(sb, "synsink_ebpf_seen_total{ring=\"%u\"} %llu\n", m->caps[i].queue,
+			  (unsigned long long)seen);
+		help(sb, "synsink_ebpf_lost_total", "counter",
+		     "SYNs the ebpf program matched and its ring had no room for.");
+		sb_printf(sb, "synsink_ebpf_lost_total{ring=\"%u\"} %llu\n", m->caps[i].queue,
+			  (unsigned long long)lost);
+	}
+}
+
 /* Per queue: the decode errors by kind and the kernel's drops. */
 static void render_queue_errors(const struct metrics *m, struct strbuf *sb)
 {
@@ -188,6 +211,7 @@ static void render_queue_errors(const struct metrics *m, struct strbuf *sb)
 		sb_printf(sb, "synsink_kernel_queue_dropped_total{queue=\"%u\",by=\"user\"} %u\n",
 			  m->caps[i].queue, ks.user_dropped);
 	}
+	render_ebpf(m, sb);
 }
 
 /* Per queue: the verdict latency histogram. */
@@ -202,7 +226,7 @@ static void render_latency(const struct metrics *m, struct strbuf *sb)
 		const struct queue_stats *st = &m->caps[i].st;
 		unsigned long long acc = 0;
 
-		if (m->caps[i].kind == CAPTURE_NFLOG)
+		if (m->caps[i].kind != CAPTURE_NFQUEUE)
 			continue; /* no verdict */
 		for (b = 0; b < LAT_N_BUCKETS; b++) {
 			acc += stat_get(&st->lat[b]);

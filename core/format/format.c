@@ -500,6 +500,8 @@ static void put_ip_keys(struct out *o, const struct synsink_event *ev, uint64_t 
 		put_key(o, SOURCE);
 		if (ev->flags & SYNSINK_F_NFLOG)
 			put_lit(o, "\"nflog\"");
+		else if (ev->flags & SYNSINK_F_EBPF)
+			put_lit(o, "\"ebpf\"");
 		else
 			put_lit(o, "\"nfqueue\"");
 	}

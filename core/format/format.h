@@ -12,7 +12,7 @@
 #define SYN_JSON_SCHEMA 1 /* "v": field names never change within it */
 /* "v_minor": 1 added fp, hops, retx; 2 frag; 3 host; 4 fp is p0f's raw_sig;
  * 5 the owner (--owner); 6 source (nfqueue or nflog) */
-#define SYN_JSON_MINOR 6
+#define SYN_JSON_MINOR 7
 #define SYN_SENSOR_MAX 255 /* longest sensor name (a syslog HOSTNAME's) */
 
 /*

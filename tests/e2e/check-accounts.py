@@ -9,8 +9,10 @@ as doc/delivery.md says:
 (at most those after a reload: a sink it opened saw only the events since;
 tests/e2e/reload.sh counts those exactly)
 
-and for every NFLOG group, events + decode errors <= received (equal but
-for the retransmits --dedup drops).
+and for every NFLOG group and ebpf ring, events + decode errors <=
+received (equal but for the retransmits --dedup drops); for every ebpf
+ring, what its program counted is every record read or counted lost:
+seen = received + lost.
 
 Prints each sink's figures; exits 1 naming the sink that does not add up.
 """
@@ -20,13 +22,20 @@ import sys
 stats = json.loads(sys.stdin.read())["stats"]
 assert stats["final"] is True, "not the final stats line"
 groups = stats.get("groups", [])
-made = sum(q["events"] for q in stats["queues"] + groups)
+rings = stats.get("rings", [])
+made = sum(q["events"] for q in stats["queues"] + groups + rings)
 bad = 0
-for g in groups:
+for g in groups + rings:
+    name = f"group {g['group']}" if "group" in g else f"ring {g['ring']}"
     undecoded = sum(g["decode_errors"].values())
     if g["received"] < g["events"] + undecoded:
-        print(f"group {g['group']}: received {g['received']} < events {g['events']}"
+        print(f"{name}: received {g['received']} < events {g['events']}"
               f" + decode errors {undecoded}")
+        bad += 1
+for r in rings:
+    if r["seen"] != r["received"] + r["lost"]:
+        print(f"ring {r['ring']}: the program saw {r['seen']} != received {r['received']}"
+              f" + lost {r['lost']}")
         bad += 1
 for i, s in enumerate(stats["sinks"]):
     left = s["seen"] + s["spool_start"]

@@ -26,7 +26,7 @@ for e in real:
     want = (r"^4:64\+0:0:1460:mss\*44,\d+:mss,sok,ts,nop,ws:df,id\+:0$" if e["family"] == "ipv4"
             else r"^6:64\+0:0:1440:mss\*45,\d+:mss,sok,ts,nop,ws:(flow)?:0$")
     assert re.match(want, e["fp"]), e["fp"]
-    assert e["hops"] == 0 and e["retx"] is False and e["v_minor"] == 6, e
+    assert e["hops"] == 0 and e["retx"] is False and e["v_minor"] == 7, e
 seen = {}
 for e in raw:
     k = (e["src"], e["sport"], e["seq"])

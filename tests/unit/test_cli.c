@@ -11,6 +11,7 @@
 
 #include "capture.h"
 #include "cli.h"
+#include "ebpfprog.h"
 #include "hostport.h"
 #include "log.h"
 #include "options.h"
@@ -146,6 +147,22 @@ static void test_good_lines(void **state)
 	assert_int_equal(PARSE(&cfg, err, "--source", "nflog:1"), 0);
 	assert_int_equal(cfg.nflog_batch, NFLOG_DEFAULT_QTHRESH);
 	assert_int_equal(cfg.nflog_timeout, NFLOG_DEFAULT_TIMEOUT_CS * 10);
+	/* --source ebpf: the interfaces, the hooks, the ring */
+	assert_null(cfg.ebpf_ifaces);
+	assert_int_equal(cfg.ebpf_dirs, EBPF_HOOK_BOTH);
+	assert_int_equal(cfg.ebpf_ring, EBPF_RING_DEFAULT);
+	assert_int_equal(PARSE(&cfg, err, "--source", "ebpf:eth0,veth-lab1", "--ebpf-dir", "out",
+			       "--ebpf-ring", "65536"),
+			 0);
+	assert_int_equal(cfg.source, CAPTURE_EBPF);
+	assert_string_equal(cfg.ebpf_ifaces, "eth0,veth-lab1");
+	assert_int_equal(cfg.ebpf_dirs, EBPF_HOOK_OUT);
+	assert_int_equal(cfg.ebpf_ring, 65536);
+	assert_int_equal(PARSE(&cfg, err, "--source", "ebpf:eth0", "--ebpf-dir=in"), 0);
+	assert_int_equal(cfg.ebpf_dirs, EBPF_HOOK_IN);
+	assert_int_equal(PARSE(&cfg, err, "--source", "ebpf:eth0", "--queue", "2"), 0);
+	assert_int_equal(cfg.source, CAPTURE_NFQUEUE); /* the last one says */
+	assert_null(cfg.ebpf_ifaces);
 }
 
 static void expect_error(int argc, char **argv, const char *needle)
@@ -191,8 +208,19 @@ static void test_bad_lines(void **state)
 	EXPECT_ERROR("unexpected argument 'full'", "--owner", "full"); /* the value takes '=' */
 	EXPECT_ERROR("--log-level: 'warn' is not err, warning, info or debug", "--log-level",
 		     "warn");
-	EXPECT_ERROR("--source: 'ulog:1' is not nfqueue:N|N-M or nflog:N|N-M", "--source",
-		     "ulog:1");
+	EXPECT_ERROR(
+		"--source: 'ulog:1' is not nfqueue:N|N-M, nflog:N|N-M or ebpf:IFACE[,IFACE...]",
+		"--source", "ulog:1");
+	EXPECT_ERROR("--source ebpf: '' is not an interface name", "--source", "ebpf:");
+	EXPECT_ERROR("--source ebpf: '' is not an interface name", "--source", "ebpf:eth0,");
+	EXPECT_ERROR("--source ebpf: 'abcdefghijklmnopq' is not an interface name", "--source",
+		     "ebpf:abcdefghijklmnopq");
+	EXPECT_ERROR("--source ebpf: more than 16 interfaces", "--source",
+		     "ebpf:a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q");
+	EXPECT_ERROR("--ebpf-dir: 'up' is not in, out or both", "--ebpf-dir", "up");
+	EXPECT_ERROR("--ebpf-ring: 6000 is not a power of two", "--ebpf-ring", "6000");
+	EXPECT_ERROR("--ebpf-ring: '1024' is not a number in 4096-", "--ebpf-ring", "1024");
+	EXPECT_ERROR("--owner: not with --source ebpf yet", "--source", "ebpf:eth0", "--owner");
 	EXPECT_ERROR("--source: '70000' is outside 0-65535", "--source", "nflog:70000");
 	EXPECT_ERROR("--source: '' is not a number", "--source", "nflog:");
 	EXPECT_ERROR("--nflog-timeout: '5' is not a number in 10-60000", "--nflog-timeout", "5");
@@ -593,6 +621,11 @@ static void test_fixed_diff(void **state)
 	assert_string_equal(out, "--source, --retx-window, --dedup, --user, --owner");
 	assert_int_equal(cli_fixed_diff(&a, &b, out, 12), 5); /* cut, still counted */
 	assert_string_equal(out, "--source, -");
+	/* The ebpf source's interfaces and hooks are fixed too. */
+	assert_int_equal(PARSE(&a, err, "--source", "ebpf:eth0"), 0);
+	assert_int_equal(PARSE(&b, err, "--source", "ebpf:eth1", "--ebpf-dir", "in"), 0);
+	assert_int_equal(cli_fixed_diff(&a, &b, out, sizeof(out)), 2);
+	assert_string_equal(out, "--source, --ebpf-dir");
 }
 
 int main(void)

@@ -151,6 +151,7 @@ static void expect_record(struct fixture *f, const uint8_t *ip, size_t iplen, in
 	size_t flen = frame_of(frame, ip, iplen, n_vlan, type);
 	const struct ebpf_record *r = &f->got.rec[0];
 	struct synsink_event a, b;
+	uint64_t mono = 0;
 
 	assert_int_equal(run(f, frame, flen, dir), 1);
 	assert_int_equal(r->len, want_len);
@@ -160,14 +161,19 @@ static void expect_record(struct fixture *f, const uint8_t *ip, size_t iplen, in
 	assert_int_equal(r->vlans, n_vlan);
 	memset(&a, 0, sizeof(a));
 	memset(&b, 0, sizeof(b));
-	assert_int_equal(syn_decode(ip, iplen, &a), ebpf_record_decode(r, f->got.size[0], &b));
+	assert_int_equal(syn_decode(ip, iplen, &a),
+			 ebpf_record_decode(r, f->got.size[0], &b, &mono));
 	assert_int_equal(a.sport, b.sport);
 	assert_int_equal(a.seq, b.seq);
 	assert_int_equal(a.n_exthdr, b.n_exthdr);
-	assert_int_equal(a.flags, b.flags);
+	assert_int_equal(a.flags, b.flags & ~SYNSINK_F_HAS_HW);
 	assert_int_equal(a.n_opts, b.n_opts);
-	assert_true(b.ts_ns > 0);
+	assert_true(mono > 0);
 	assert_int_equal(dir == EBPF_DIR_OUT ? b.outdev : b.indev, r->ifindex);
+	/* The frame's source address, as NFQUEUE's hwaddr: ingress only. */
+	assert_int_equal(b.hwaddr_len, dir == EBPF_DIR_IN ? 6 : 0);
+	if (dir == EBPF_DIR_IN)
+		assert_memory_equal(b.hwaddr, frame + 6, 6);
 	f->records++;
 }
 

@@ -150,7 +150,7 @@ static void test_json_v4_full(void **state)
 	assert_int_equal(json_integer_value(json_object_get(j, "ipopt_len")), 0);
 	assert_true(json_is_false(json_object_get(j, "truncated")));
 	assert_true(json_is_false(json_object_get(j, "frag")));
-	assert_int_equal(json_integer_value(json_object_get(j, "v_minor")), 6);
+	assert_int_equal(json_integer_value(json_object_get(j, "v_minor")), 7);
 	assert_string_equal(json_string_value(json_object_get(j, "host")), "-");
 	assert_null(json_object_get(j, "exthdrs"));
 	assert_int_equal(json_integer_value(json_object_get(j, "queue")), 1);

@@ -26,9 +26,11 @@ enum ebpf_dir { EBPF_DIR_IN = 0, EBPF_DIR_OUT = 1 };
 struct ebpf_record {
 	__u64 tstamp_ns; /* bpf_ktime_get_ns(): CLOCK_MONOTONIC */
 	__u32 ifindex;
-	__u16 len;  /* bytes of pkt[] */
-	__u8 dir;   /* enum ebpf_dir */
-	__u8 vlans; /* 802.1Q/802.1ad tags in front, in the frame */
+	__u32 mark;   /* skb->mark */
+	__u16 len;    /* bytes of pkt[] */
+	__u8 dir;     /* enum ebpf_dir */
+	__u8 vlans;   /* 802.1Q/802.1ad tags in front, in the frame */
+	__u8 smac[6]; /* ingress: the frame's source address (NFQUEUE's hwaddr) */
 	__u8 pkt[EBPF_PKT_MAX];
 };
 

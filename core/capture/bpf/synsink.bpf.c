@@ -175,8 +175,13 @@ static __always_inline int handle(struct __sk_buff *skb, __u8 dir)
 		count(EBPF_CTR_LOST);
 		return TC_ACT_OK;
 	}
+	/* The source address NFQUEUE gives as hwaddr, with an input device
+	 * alone: on ingress. */
+	if (dir != EBPF_DIR_IN || bpf_skb_load_bytes(skb, 6, r->smac, sizeof(r->smac)))
+		__builtin_memset(r->smac, 0, sizeof(r->smac));
 	r->tstamp_ns = bpf_ktime_get_ns();
 	r->ifindex = skb->ifindex;
+	r->mark = skb->mark;
 	r->len = (__u16)len;
 	r->dir = dir;
 	r->vlans = vlans;

@@ -39,6 +39,8 @@
 #define SYNSINK_F_OPT_EXWS     (1u << 13) /* a window scale over 14 ("exws") */
 #define SYNSINK_F_NFLOG \
 	(1u << 14) /* from NFLOG: queue is the log group, packet_id its sequence number */
+#define SYNSINK_F_EBPF \
+	(1u << 15) /* from the ebpf source: queue 0, packet_id the ring's record number */
 
 /* Bits of synsink_event.owner: which of the owner fields are valid. */
 #define SYNSINK_OWN_UID	   (1u << 0) /* uid, gid (NFQA_UID, NFQA_GID) */
