@@ -177,20 +177,42 @@ assert st["sinks"][1]["delivered"] == n - j, st["sinks"][1]
 for s in st["sinks"] + shut:
     assert s["dropped"] == 0 and s["failed"] == 0, s
 assert st["reloads"] == 3 and st["reload_errors"] == 2, (st["reloads"], st["reload_errors"])
+print(f"  stdout {j} json + {n - j} text; redis {len(red)} from #{red[0]}")
+PY
+
+# p99_kept PLAIN RELOAD: RELOAD's verdict-latency p99 bucket is at most one
+# above PLAIN's.  One-sided: a baseline the machine's noise made slower
+# than the reload run is no defect of the reload.
+p99_kept() {
+	/usr/bin/python3 - "$E2E_TMP" "$1" "$2" <<'PY'
+import json, sys
+d = sys.argv[1]
 
 def p99(run):
-    lat = final(run)["queues"][0]["verdict_latency_us"]
+    for l in open(f"{d}/{run}.err"):
+        if '"final":true' in l:
+            lat = json.loads(l)["stats"]["queues"][0]["verdict_latency_us"]
     b = [v for k, v in lat.items() if k != "sum_ns"]
     total, acc = sum(b), 0
     for i, v in enumerate(b):
         acc += v
         if acc >= 0.99 * total:
-            return i, list(lat)[i]
-plain, rel = p99("plain"), p99("reload")
-assert rel[0] <= plain[0] + 1, ("p99 bucket", plain, rel,
-                                     final("plain")["queues"][0]["verdict_latency_us"],
-                                     final("reload")["queues"][0]["verdict_latency_us"])
-print(f"  stdout {j} json + {n - j} text; redis {len(red)} from #{red[0]};"
-      f" p99 bucket {plain[1]} plain, {rel[1]} with reloads")
+            return i, list(lat)[i], lat
+plain, rel = p99(sys.argv[2]), p99(sys.argv[3])
+print(f"  p99 bucket {plain[1]} plain, {rel[1]} with reloads")
+if rel[0] > plain[0] + 1:
+    print(f"  plain {plain[2]}\n  reload {rel[2]}")
+    sys.exit(1)
 PY
+}
+# A stall of the machine (another tenant, a JVM's collector: CI met a
+# quarter second of SYNs above 200 us in one run) lands in one run of a
+# pair by chance; a reload that makes capture wait shows in every pair.
+# So a pair that misses is run once more, and that pair decides.
+if ! p99_kept plain reload; then
+	echo "  the pair again, to tell a reload's wait from the machine's noise"
+	traffic plain2 no
+	traffic reload2 yes
+	p99_kept plain2 reload2 || e2e_fail "p99: the reloads made SYNs wait, twice"
+fi
 e2e_pass "$N SYNs at $RATE/s over 5 reloads: each sink exactly its events, 2 refused, p99 kept"
