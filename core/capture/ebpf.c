@@ -22,6 +22,9 @@
 
 #include <errno.h>
 #include <net/if.h>
+#include <net/if_arp.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,10 +100,26 @@ int ebpf_ifaces_parse(const char *list, char (*names)[SYNSINK_IFNAMSIZ], size_t 
 	}
 }
 
+/* The link type of interface name (an ARPHRD_*), or -1. */
+static int link_type(const char *name)
+{
+	struct ifreq ifr;
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), ret = -1;
+
+	if (fd < 0)
+		return -1;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	if (!ioctl(fd, SIOCGIFHWADDR, &ifr))
+		ret = ifr.ifr_hwaddr.sa_family;
+	close(fd);
+	return ret;
+}
+
 int ebpf_ifaces_check(const char *list, int *ifindex, char *err, size_t errlen)
 {
 	char names[EBPF_IFACES_MAX][SYNSINK_IFNAMSIZ];
-	int n, k;
+	int n, k, type;
 
 	n = ebpf_ifaces_parse(list, names, EBPF_IFACES_MAX, err, errlen);
 	for (k = 0; k < n; k++) {
@@ -109,6 +128,17 @@ int ebpf_ifaces_check(const char *list, int *ifindex, char *err, size_t errlen)
 		if (!idx) {
 			snprintf(err, errlen, "ebpf: no interface '%s' here", names[k]);
 			return -ENODEV;
+		}
+		/* The program reads an Ethernet header first (loopback has
+		 * one too); on a device without (tun, WireGuard) every SYN
+		 * would pass unseen, so such a device is refused. */
+		type = link_type(names[k]);
+		if (type != ARPHRD_ETHER && type != ARPHRD_LOOPBACK) {
+			snprintf(
+				err, errlen,
+				"ebpf: '%s' is not an Ethernet device (link type %d): the tc program reads Ethernet frames",
+				names[k], type);
+			return -EPROTONOSUPPORT;
 		}
 		if (ifindex)
 			ifindex[k] = idx;

@@ -14,7 +14,8 @@
 #      same flood: lost 0, every SYN an event.
 #   4. SIGKILL, then start again: one filter of ours on each hook, not two,
 #      and events flow; after a clean stop, none.
-#   5. One line and exit 1: a bogus interface (--check-config: exit 64),
+#   5. One line and exit 1: a bogus interface (--check-config: exit 64), a
+#      device without Ethernet frames (tun),
 #      our place held by another filter, and without CAP_BPF/CAP_SYS_ADMIN
 #      or CAP_NET_ADMIN.
 #   6. With --user nobody: the filters are still detached at the stop.
@@ -135,6 +136,8 @@ ss_stop
 ss_refused 1 "ebpf: no interface 'bogus0' here" --source ebpf:bogus0
 ss_refused 1 "ebpf: no interface 'nope' here" --source ebpf:s0,nope
 ss_refused 64 "ebpf: no interface 'bogus0' here" --check-config --source ebpf:bogus0
+lab_srv ip tuntap add dev t0 mode tun
+ss_refused 1 "ebpf: 't0' is not an Ethernet device (link type 65534)" --source ebpf:s0,t0
 lab_has "configuration OK: ebpf on s0 (in)" lab_srv "$SYNSINK" --check-config --source ebpf:s0 \
 	--ebpf-dir in || e2e_fail "--check-config refused ebpf:s0"
 [ "$(filters ingress)" = 0 ] || e2e_fail "a refused start left a filter on s0"
