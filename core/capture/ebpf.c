@@ -443,7 +443,7 @@ int ebpf_open(struct capture *c, const struct capture_cfg *cfg, struct sink_set 
 		snprintf(err, errlen, "ebpf: retransmit table: %s", strerror(-ret));
 		goto out;
 	}
-	ret = ebpf_prog_load(&rx->prog, cfg->ebpf_ring, err, errlen);
+	ret = ebpf_prog_load(&rx->prog, cfg->ebpf_ring, cfg->owner, err, errlen);
 	if (ret)
 		goto out;
 	rx->rb = ring_buffer__new(ebpf_ring_fd(&rx->prog), on_record, c, NULL);

@@ -44,12 +44,13 @@ __attribute__((format(printf, 2, 0))) static int libbpf_print(enum libbpf_print_
 	return 0;
 }
 
-int ebpf_prog_load(struct ebpf_prog *p, uint32_t ring_bytes, char *err, size_t errlen)
+int ebpf_prog_load(struct ebpf_prog *p, uint32_t ring_bytes, bool owner, char *err, size_t errlen)
 {
 	int ret;
 
 	libbpf_set_print(libbpf_print);
 	p->skel = NULL;
+	p->owner = NULL;
 	if (ring_bytes < EBPF_RING_MIN || (ring_bytes & (ring_bytes - 1))) {
 		snprintf(err, errlen, "ebpf: a ring of %u bytes: not a power of two of at least %u",
 			 ring_bytes, EBPF_RING_MIN);
@@ -66,6 +67,10 @@ int ebpf_prog_load(struct ebpf_prog *p, uint32_t ring_bytes, char *err, size_t e
 		return ret;
 	}
 	ret = bpf_map__set_max_entries(p->skel->maps.syn_ring, ring_bytes);
+	p->skel->rodata->want_owner = owner;
+	if (!ret && !owner) /* no hook, and its map as small as maps go */
+		ret = bpf_program__set_autoload(p->skel->progs.syn_owner, false)
+			      ?: bpf_map__set_max_entries(p->skel->maps.syn_owners, 1);
 	/* Quiet: a load refused for want of a capability is one line of
 	 * ours, not libbpf's five (its probes, its RLIMIT_MEMLOCK hint). */
 	ebpf_libbpf_quiet(true);
@@ -76,11 +81,23 @@ int ebpf_prog_load(struct ebpf_prog *p, uint32_t ring_bytes, char *err, size_t e
 		if (ret == -EPERM)
 			snprintf(
 				err, errlen,
-				"ebpf: loading the program is not permitted (it needs CAP_BPF and CAP_NET_ADMIN)");
+				"ebpf: loading the program is not permitted (it needs CAP_BPF and CAP_NET_ADMIN%s)",
+				owner ? ", and CAP_PERFMON for --owner" : "");
 		else
 			snprintf(err, errlen, "ebpf: cannot load the program: %s", strerror(-ret));
 		ebpf_prog_close(p);
 		return ret;
+	}
+	if (owner) {
+		p->owner = bpf_program__attach(p->skel->progs.syn_owner);
+		if (!p->owner) {
+			ret = -errno;
+			snprintf(err, errlen,
+				 "ebpf: --owner: attaching the connect hook (tp_btf/%s): %s",
+				 "inet_sock_set_state", strerror(errno));
+			ebpf_prog_close(p);
+			return ret;
+		}
 	}
 	return 0;
 }
@@ -94,6 +111,11 @@ int ebpf_prog_fd(const struct ebpf_prog *p, enum ebpf_dir dir)
 int ebpf_ring_fd(const struct ebpf_prog *p)
 {
 	return bpf_map__fd(p->skel->maps.syn_ring);
+}
+
+int ebpf_owners_fd(const struct ebpf_prog *p)
+{
+	return bpf_map__fd(p->skel->maps.syn_owners);
 }
 
 int ebpf_prog_counters(const struct ebpf_prog *p, uint64_t *out)
@@ -119,13 +141,34 @@ int ebpf_prog_counters(const struct ebpf_prog *p, uint64_t *out)
 
 void ebpf_prog_close(struct ebpf_prog *p)
 {
+	bpf_link__destroy(p->owner); /* NULL is a no-op */
+	p->owner = NULL;
 	synsink_bpf__destroy(p->skel); /* NULL is a no-op */
 	p->skel = NULL;
+}
+
+/* The connect hook's owner into ev, in the units /proc gives (owner.h):
+ * the start in clock ticks after boot, as /proc/PID/stat has it. */
+static void put_owner(struct synsink_event *ev, const struct ebpf_owner *o)
+{
+	static long hz;
+
+	if (!hz)
+		hz = sysconf(_SC_CLK_TCK) > 0 ? sysconf(_SC_CLK_TCK) : 100;
+	ev->uid = o->uid;
+	ev->gid = o->gid;
+	ev->pid = o->tgid;
+	ev->pid_start = o->start_boottime / (1000000000ull / (unsigned long)hz);
+	memcpy(ev->comm, o->comm, sizeof(ev->comm));
+	ev->comm[sizeof(ev->comm) - 1] = '\0';
+	/* Looked: owner_enrich has nothing to add. */
+	ev->owner |= SYNSINK_OWN_UID | SYNSINK_OWN_PID | SYNSINK_OWN_LOOKED;
 }
 
 int ebpf_record_decode(const void *data, size_t size, struct synsink_event *ev, uint64_t *mono_ns)
 {
 	const struct ebpf_record *r = data;
+	enum syn_decode_err derr;
 
 	if (size < EBPF_RECORD_HDR || r->len >= EBPF_PKT_MAX || size < EBPF_RECORD_HDR + r->len)
 		return -1;
@@ -140,5 +183,8 @@ int ebpf_record_decode(const void *data, size_t size, struct synsink_event *ev, 
 		ev->hwaddr_len = sizeof(r->smac);
 		ev->flags |= SYNSINK_F_HAS_HW;
 	}
-	return (int)syn_decode(r->pkt, r->len, ev);
+	derr = syn_decode(r->pkt, r->len, ev);
+	if (r->has_owner)
+		put_owner(ev, &r->owner);
+	return (int)derr;
 }

@@ -17,9 +17,11 @@
 #include "bpf/ebpfrec.h"
 
 struct synsink_bpf;
+struct bpf_link;
 
 struct ebpf_prog {
 	struct synsink_bpf *skel;
+	struct bpf_link *owner; /* the connect hook, attached (--owner) */
 };
 
 /* The ring buffer's size unless told otherwise, and its least. */
@@ -28,15 +30,17 @@ struct ebpf_prog {
 
 /*
  * Opens and loads the program with a ring of ring_bytes (a power of two,
- * at least EBPF_RING_MIN).  Returns 0, or a negative errno with one line
- * in err: -EPERM says which capability is missing, -ENOENT that the
- * kernel has no BTF.
+ * at least EBPF_RING_MIN); with owner, the connect hook too, attached.
+ * Returns 0, or a negative errno with one line in err: -EPERM says which
+ * capability is missing, -ENOENT that the kernel has no BTF.
  */
-int ebpf_prog_load(struct ebpf_prog *p, uint32_t ring_bytes, char *err, size_t errlen);
+int ebpf_prog_load(struct ebpf_prog *p, uint32_t ring_bytes, bool owner, char *err, size_t errlen);
 /* The program for a direction, as a file descriptor (attach or test run). */
 int ebpf_prog_fd(const struct ebpf_prog *p, enum ebpf_dir dir);
 /* The ring buffer map's file descriptor (ring_buffer__new). */
 int ebpf_ring_fd(const struct ebpf_prog *p);
+/* The connect hook's map of owners by socket cookie (tests read it). */
+int ebpf_owners_fd(const struct ebpf_prog *p);
 /* The program's counters, summed over the CPUs, into out[EBPF_CTR_N].
  * Returns 0 or a negative errno. */
 int ebpf_prog_counters(const struct ebpf_prog *p, uint64_t *out);
@@ -47,7 +51,8 @@ void ebpf_libbpf_quiet(bool on);
 
 /*
  * One ring record (size bytes at data) into *ev: its packet through
- * syn_decode, its interface, mark and (ingress) source address; its
+ * syn_decode, its interface, mark and (ingress) source address, the
+ * connect hook's owner (uid, gid, pid, pid_start, comm) if it has one; its
  * kernel time, CLOCK_MONOTONIC, into *mono_ns.  Returns what syn_decode returns (0 or
  * an enum syn_decode_err), or -1 when the record is not one (shorter than
  * its header says).

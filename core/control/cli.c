@@ -355,10 +355,11 @@ int cli_check(const struct cli_config *cfg, char *err, size_t errlen)
 		snprintf(err, errlen, "--group needs --user");
 		return -EINVAL;
 	}
-	if (cfg->source == CAPTURE_EBPF && cfg->owner != OWNER_OFF) {
+	if (cfg->source == CAPTURE_EBPF && cfg->owner != OWNER_OFF &&
+	    cfg->ebpf_dirs == EBPF_HOOK_IN) {
 		snprintf(
 			err, errlen,
-			"--owner: not with --source ebpf yet (the owner comes from nfqueue's OUTPUT rule)");
+			"--owner with --ebpf-dir in: the owner is put in a SYN as it leaves (--ebpf-dir out or both)");
 		return -EINVAL;
 	}
 	return 0;

@@ -196,6 +196,16 @@ static void close_all(struct daemon *d)
 	owner_close();
 }
 
+/* Where --owner's answer comes from, for the start line. */
+static const char *owner_way(const struct cli_config *cfg)
+{
+	if (cfg->source == CAPTURE_EBPF)
+		return "from the connect hook (tp_btf/inet_sock_set_state), in the connecting process, as the SYN is made";
+	if (cfg->owner == OWNER_FULL)
+		return "uid and gid with each packet; the process from sock_diag and /proc after the verdict";
+	return "uid and gid with each packet";
+}
+
 /* What the source watches, for a line: "queue 1", "queues 1-4", "nflog
  * group 1", "ebpf on eth0,eth1 (both)". */
 static void source_what(const struct cli_config *cfg, char *out, size_t len)
@@ -480,6 +490,8 @@ static int start(struct daemon *d, bool *failed)
 	*failed = false;
 	source_what(&d->cfg, err, sizeof(err));
 	log_msg(SYNSINK_LOG_INFO, "listening on %s, %zu sink(s)", err, d->set->n);
+	if (d->cfg.owner != OWNER_OFF)
+		log_msg(SYNSINK_LOG_INFO, "owner: %s", owner_way(&d->cfg));
 	return -1;
 }
 

@@ -220,7 +220,8 @@ static void test_bad_lines(void **state)
 	EXPECT_ERROR("--ebpf-dir: 'up' is not in, out or both", "--ebpf-dir", "up");
 	EXPECT_ERROR("--ebpf-ring: 6000 is not a power of two", "--ebpf-ring", "6000");
 	EXPECT_ERROR("--ebpf-ring: '1024' is not a number in 4096-", "--ebpf-ring", "1024");
-	EXPECT_ERROR("--owner: not with --source ebpf yet", "--source", "ebpf:eth0", "--owner");
+	EXPECT_ERROR("--owner with --ebpf-dir in: the owner is put in a SYN as it leaves",
+		     "--source", "ebpf:eth0", "--ebpf-dir", "in", "--owner");
 	EXPECT_ERROR("--source: '70000' is outside 0-65535", "--source", "nflog:70000");
 	EXPECT_ERROR("--source: '' is not a number", "--source", "nflog:");
 	EXPECT_ERROR("--nflog-timeout: '5' is not a number in 10-60000", "--nflog-timeout", "5");

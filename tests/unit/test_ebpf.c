@@ -11,12 +11,22 @@
  * everything else (SYN-ACK, RST, FIN, later fragments, UDP, ARP, a frame
  * cut before the TCP flags) nothing.  The program's own counters agree:
  * seen is every record, and with a ring too small for a burst, seen =
- * records + lost exactly.  Needs root (loading a BPF program).
+ * records + lost exactly.  The connect hook (--owner), loaded and
+ * attached, records a real connect() on loopback under the socket's
+ * cookie, as the process making it; a record carrying an owner decodes
+ * into the event's owner fields, in /proc's units.  Needs root (loading
+ * BPF programs).
  */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
 
 #include <cmocka.h>
 
@@ -61,7 +71,7 @@ static struct fixture *fixture_new(uint32_t ring)
 	char err[256];
 
 	memset(&f, 0, sizeof(f));
-	if (ebpf_prog_load(&f.prog, ring, err, sizeof(err)))
+	if (ebpf_prog_load(&f.prog, ring, false, err, sizeof(err)))
 		fail_msg("%s", err);
 	f.rb = ring_buffer__new(ebpf_ring_fd(&f.prog), on_record, &f.got, NULL);
 	assert_non_null(f.rb);
@@ -317,18 +327,99 @@ static void test_bad_ring(void **state)
 	char err[256];
 
 	(void)state;
-	assert_int_equal(ebpf_prog_load(&p, 3000, err, sizeof(err)), -22);
+	assert_int_equal(ebpf_prog_load(&p, 3000, false, err, sizeof(err)), -22);
 	assert_string_equal(err, "ebpf: a ring of 3000 bytes: not a power of two of at least 4096");
-	assert_int_equal(ebpf_prog_load(&p, 2048, err, sizeof(err)), -22);
+	assert_int_equal(ebpf_prog_load(&p, 2048, false, err, sizeof(err)), -22);
+}
+
+/* A connect() on loopback: the hook has the socket's cookie, with this
+ * process and this thread's name. */
+static void test_owner_hook(void **state)
+{
+	struct ebpf_prog p;
+	struct ebpf_owner o;
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t alen = sizeof(a);
+	uint64_t cookie;
+	socklen_t clen = sizeof(cookie);
+	char err[256];
+	int l, s;
+
+	(void)state;
+	if (ebpf_prog_load(&p, 4096, true, err, sizeof(err)))
+		fail_msg("%s", err);
+	assert_int_equal(prctl(PR_SET_NAME, "hooked-conn"), 0);
+	l = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(l >= 0);
+	assert_int_equal(bind(l, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(listen(l, 1), 0);
+	assert_int_equal(getsockname(l, (struct sockaddr *)&a, &alen), 0);
+	s = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(s >= 0);
+	assert_int_equal(connect(s, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(getsockopt(s, SOL_SOCKET, SO_COOKIE, &cookie, &clen), 0);
+	assert_int_equal(bpf_map_lookup_elem(ebpf_owners_fd(&p), &cookie, &o), 0);
+	assert_int_equal(o.tgid, getpid());
+	assert_int_equal(o.uid, getuid());
+	assert_int_equal(o.gid, getgid());
+	assert_string_equal(o.comm, "hooked-conn");
+	assert_true(o.start_boottime > 0);
+	/* The listener's accepted socket never went through SYN_SENT. */
+	assert_int_equal(getsockopt(l, SOL_SOCKET, SO_COOKIE, &cookie, &clen), 0);
+	assert_int_not_equal(bpf_map_lookup_elem(ebpf_owners_fd(&p), &cookie, &o), 0);
+	close(s);
+	close(l);
+	ebpf_prog_close(&p);
+}
+
+/* A record with an owner: the event's uid, gid, pid, comm and start (in
+ * clock ticks, as /proc/PID/stat has it), marked looked for. */
+static void test_owner_record(void **state)
+{
+	static struct ebpf_record r;
+	uint8_t ip[PKT_MAX];
+	struct tcp_spec t = syn(0x02);
+	size_t iplen;
+	struct synsink_event ev;
+	uint64_t mono;
+	long hz = sysconf(_SC_CLK_TCK);
+
+	(void)state;
+	iplen = pkt_ipv4(ip, sizeof(ip), src4, dst4, 64, 0x4000, NULL, 0, &t);
+	memset(&r, 0, sizeof(r));
+	memcpy(r.pkt, ip, iplen);
+	r.len = (__u16)iplen;
+	r.dir = EBPF_DIR_OUT;
+	r.ifindex = 3;
+	r.tstamp_ns = 1;
+	r.has_owner = 1;
+	r.owner.tgid = 4242;
+	r.owner.tid = 4243;
+	r.owner.uid = 65534;
+	r.owner.gid = 65533;
+	r.owner.start_boottime = 123ull * 1000000000ull;
+	memcpy(r.owner.comm, "fifteen-chars-x", 16);
+	memset(&ev, 0, sizeof(ev));
+	assert_int_equal(ebpf_record_decode(&r, EBPF_RECORD_HDR + iplen, &ev, &mono), 0);
+	assert_int_equal(ev.uid, 65534);
+	assert_int_equal(ev.gid, 65533);
+	assert_int_equal(ev.pid, 4242);
+	assert_int_equal(ev.pid_start, 123 * hz);
+	assert_string_equal(ev.comm, "fifteen-chars-x");
+	assert_int_equal(ev.owner, SYNSINK_OWN_UID | SYNSINK_OWN_PID | SYNSINK_OWN_LOOKED);
+	/* Without one: no owner bit. */
+	r.has_owner = 0;
+	memset(&ev, 0, sizeof(ev));
+	assert_int_equal(ebpf_record_decode(&r, EBPF_RECORD_HDR + iplen, &ev, &mono), 0);
+	assert_int_equal(ev.owner, 0);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_syns),
-		cmocka_unit_test(test_not_syns),
-		cmocka_unit_test(test_overflow),
-		cmocka_unit_test(test_bad_ring),
+		cmocka_unit_test(test_syns),	   cmocka_unit_test(test_not_syns),
+		cmocka_unit_test(test_overflow),   cmocka_unit_test(test_bad_ring),
+		cmocka_unit_test(test_owner_hook), cmocka_unit_test(test_owner_record),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

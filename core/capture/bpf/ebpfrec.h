@@ -23,14 +23,35 @@
 
 enum ebpf_dir { EBPF_DIR_IN = 0, EBPF_DIR_OUT = 1 };
 
+/* Who made a connection, as the connect hook saw it in the connecting
+ * task's own context (synsink.bpf.c, syn_owner), keyed by the socket's
+ * cookie until the SYN leaves. */
+struct ebpf_owner {
+	__u32 tgid; /* the process */
+	__u32 tid;  /* the thread that called connect() */
+	__u32 uid;
+	__u32 gid;
+	__u64 cgroup_id;      /* its cgroup v2 */
+	__u64 start_boottime; /* the process's start, ns after boot: pid reuse */
+	char comm[16];	      /* the thread's name */
+};
+
+/* The owners remembered at once (an LRU map): a connection needs its
+ * entry from connect() until its SYN is sent, and again for a
+ * retransmission. */
+#define EBPF_OWNERS_MAX 16384
+
 struct ebpf_record {
 	__u64 tstamp_ns; /* bpf_ktime_get_ns(): CLOCK_MONOTONIC */
 	__u32 ifindex;
-	__u32 mark;   /* skb->mark */
-	__u16 len;    /* bytes of pkt[] */
-	__u8 dir;     /* enum ebpf_dir */
-	__u8 vlans;   /* 802.1Q/802.1ad tags in front, in the frame */
-	__u8 smac[6]; /* ingress: the frame's source address (NFQUEUE's hwaddr) */
+	__u32 mark;	/* skb->mark */
+	__u16 len;	/* bytes of pkt[] */
+	__u8 dir;	/* enum ebpf_dir */
+	__u8 vlans;	/* 802.1Q/802.1ad tags in front, in the frame */
+	__u8 smac[6];	/* ingress: the frame's source address (NFQUEUE's hwaddr) */
+	__u8 has_owner; /* egress: owner is the connect hook's record */
+	__u8 pad[7];
+	struct ebpf_owner owner;
 	__u8 pkt[EBPF_PKT_MAX];
 };
 

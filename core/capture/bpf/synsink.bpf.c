@@ -16,15 +16,29 @@
  * counted too (lost), so seen = records + lost, exactly.  It never drops
  * or changes a packet: TC_ACT_OK always.
  *
- * Built with the kernel's UAPI headers alone: it reads packet bytes and
- * __sk_buff fields, which are ABI, and no kernel structure, so it needs
- * no CO-RE relocation and no vmlinux.h.
+ * The tc programs are built with the kernel's UAPI headers alone: they
+ * read packet bytes and __sk_buff fields, which are ABI.  The connect
+ * hook (syn_owner, loaded only for --owner) runs where connect() moves
+ * the socket to SYN_SENT (tp_btf/inet_sock_set_state: no kprobe, no
+ * tracefs), in the connecting task's own context, and records who it is
+ * under the socket's cookie; the egress program puts that in the SYN's
+ * record.  It reads one kernel structure field (a task's start time),
+ * relocated by CO-RE against the kernel's BTF.
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
 #include <linux/in.h>
 #include <linux/in6.h>
 #include <linux/pkt_cls.h>
+
+/* The two kernel structures the connect hook reads, as far as it reads
+ * them: their offsets are relocated against the running kernel's BTF at
+ * load (CO-RE), so no vmlinux.h is needed. */
+struct task_struct {
+	struct task_struct *group_leader;
+	__u64 start_boottime;
+} __attribute__((preserve_access_index));
+struct sock;
 
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
@@ -44,6 +58,16 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } syn_counters SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, EBPF_OWNERS_MAX); /* 1 without --owner */
+	__type(key, __u64);		      /* the socket's cookie */
+	__type(value, struct ebpf_owner);
+} syn_owners SEC(".maps");
+
+/* Set before load: the egress program looks owners up (--owner). */
+const volatile __u8 want_owner = 0;
 
 /* Where a record is put together before it is copied into the ring:
  * bpf_ringbuf_output takes a length known only at run time. */
@@ -179,6 +203,16 @@ static __always_inline int handle(struct __sk_buff *skb, __u8 dir)
 	 * alone: on ingress. */
 	if (dir != EBPF_DIR_IN || bpf_skb_load_bytes(skb, 6, r->smac, sizeof(r->smac)))
 		__builtin_memset(r->smac, 0, sizeof(r->smac));
+	r->has_owner = 0;
+	if (want_owner && dir == EBPF_DIR_OUT) {
+		__u64 cookie = bpf_get_socket_cookie(skb);
+		struct ebpf_owner *o = cookie ? bpf_map_lookup_elem(&syn_owners, &cookie) : 0;
+
+		if (o) {
+			__builtin_memcpy(&r->owner, o, sizeof(r->owner));
+			r->has_owner = 1;
+		}
+	}
 	r->tstamp_ns = bpf_ktime_get_ns();
 	r->ifindex = skb->ifindex;
 	r->mark = skb->mark;
@@ -200,4 +234,33 @@ SEC("tc")
 int syn_out(struct __sk_buff *skb)
 {
 	return handle(skb, EBPF_DIR_OUT);
+}
+
+/* connect(): who is making the connection, in its own context, as the
+ * socket enters SYN_SENT, before its SYN is built.  Never fails the call:
+ * a full map evicts its oldest entry. */
+SEC("tp_btf/inet_sock_set_state")
+int syn_owner(__u64 *ctx)
+{
+	struct sock *sk = (struct sock *)ctx[0];
+	struct task_struct *task;
+	struct ebpf_owner o;
+	__u64 id, ug, cookie;
+
+	if ((int)ctx[2] != BPF_TCP_SYN_SENT)
+		return 0;
+	task = bpf_get_current_task_btf();
+	id = bpf_get_current_pid_tgid();
+	ug = bpf_get_current_uid_gid();
+	cookie = bpf_get_socket_cookie(sk);
+	__builtin_memset(&o, 0, sizeof(o));
+	o.tgid = (__u32)(id >> 32);
+	o.tid = (__u32)id;
+	o.uid = (__u32)ug;
+	o.gid = (__u32)(ug >> 32);
+	o.cgroup_id = bpf_get_current_cgroup_id();
+	o.start_boottime = task->group_leader->start_boottime;
+	bpf_get_current_comm(o.comm, sizeof(o.comm));
+	bpf_map_update_elem(&syn_owners, &cookie, &o, BPF_ANY);
+	return 0;
 }
