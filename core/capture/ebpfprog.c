@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -44,8 +45,15 @@ __attribute__((format(printf, 2, 0))) static int libbpf_print(enum libbpf_print_
 	return 0;
 }
 
-int ebpf_prog_load(struct ebpf_prog *p, uint32_t ring_bytes, bool owner, char *err, size_t errlen)
+/* What is loaded: the tc programs and the ring, with or without the
+ * connect hook (the ebpf source), or the hook alone, keeping owners by
+ * 4-tuple (--owner=full with a netfilter source). */
+enum load_what { LOAD_TC, LOAD_TC_OWNER, LOAD_HOOK };
+
+static int load(struct ebpf_prog *p, uint32_t ring_bytes, enum load_what what, char *err,
+		size_t errlen)
 {
+	struct synsink_bpf *k;
 	int ret;
 
 	libbpf_set_print(libbpf_print);
@@ -60,46 +68,66 @@ int ebpf_prog_load(struct ebpf_prog *p, uint32_t ring_bytes, bool owner, char *e
 		snprintf(err, errlen, "ebpf: this kernel has no BTF (/sys/kernel/btf/vmlinux)");
 		return -ENOENT;
 	}
-	p->skel = synsink_bpf__open();
-	if (!p->skel) {
+	k = p->skel = synsink_bpf__open();
+	if (!k) {
 		ret = -errno;
 		snprintf(err, errlen, "ebpf: cannot open the program: %s", strerror(errno));
 		return ret;
 	}
-	ret = bpf_map__set_max_entries(p->skel->maps.syn_ring, ring_bytes);
-	p->skel->rodata->want_owner = owner;
-	if (!ret && !owner) /* no hook, and its map as small as maps go */
-		ret = bpf_program__set_autoload(p->skel->progs.syn_owner, false)
-			      ?: bpf_map__set_max_entries(p->skel->maps.syn_owners, 1);
+	k->rodata->want_owner = what == LOAD_TC_OWNER;
+	k->rodata->want_tuple = what == LOAD_HOOK;
+	/* What is not used is not loaded, and its maps are as small as maps go. */
+	ret = bpf_map__set_max_entries(k->maps.syn_ring, ring_bytes);
+	if (!ret && what == LOAD_TC)
+		ret = bpf_program__set_autoload(k->progs.syn_owner, false)
+			      ?: bpf_map__set_max_entries(k->maps.syn_owners, 1);
+	if (!ret && what != LOAD_HOOK)
+		ret = bpf_map__set_max_entries(k->maps.syn_owners_tuple, 1);
+	if (!ret && what == LOAD_HOOK)
+		ret = bpf_program__set_autoload(k->progs.syn_in, false)
+			      ?: bpf_program__set_autoload(k->progs.syn_out, false);
 	/* Quiet: a load refused for want of a capability is one line of
 	 * ours, not libbpf's five (its probes, its RLIMIT_MEMLOCK hint). */
 	ebpf_libbpf_quiet(true);
 	if (!ret)
-		ret = synsink_bpf__load(p->skel);
+		ret = synsink_bpf__load(k);
 	ebpf_libbpf_quiet(false);
 	if (ret) {
-		if (ret == -EPERM)
+		if (ret == -EPERM && what == LOAD_HOOK)
+			snprintf(
+				err, errlen,
+				"loading the connect hook is not permitted (it needs CAP_BPF and CAP_PERFMON)");
+		else if (ret == -EPERM)
 			snprintf(
 				err, errlen,
 				"ebpf: loading the program is not permitted (it needs CAP_BPF and CAP_NET_ADMIN%s)",
-				owner ? ", and CAP_PERFMON for --owner" : "");
+				what == LOAD_TC_OWNER ? ", and CAP_PERFMON for --owner" : "");
 		else
 			snprintf(err, errlen, "ebpf: cannot load the program: %s", strerror(-ret));
 		ebpf_prog_close(p);
 		return ret;
 	}
-	if (owner) {
-		p->owner = bpf_program__attach(p->skel->progs.syn_owner);
+	if (what != LOAD_TC) {
+		p->owner = bpf_program__attach(k->progs.syn_owner);
 		if (!p->owner) {
 			ret = -errno;
-			snprintf(err, errlen,
-				 "ebpf: --owner: attaching the connect hook (tp_btf/%s): %s",
+			snprintf(err, errlen, "ebpf: attaching the connect hook (tp_btf/%s): %s",
 				 "inet_sock_set_state", strerror(errno));
 			ebpf_prog_close(p);
 			return ret;
 		}
 	}
 	return 0;
+}
+
+int ebpf_prog_load(struct ebpf_prog *p, uint32_t ring_bytes, bool owner, char *err, size_t errlen)
+{
+	return load(p, ring_bytes, owner ? LOAD_TC_OWNER : LOAD_TC, err, errlen);
+}
+
+int ebpf_hook_open(struct ebpf_prog *p, char *err, size_t errlen)
+{
+	return load(p, EBPF_RING_MIN, LOAD_HOOK, err, errlen);
 }
 
 int ebpf_prog_fd(const struct ebpf_prog *p, enum ebpf_dir dir)
@@ -163,6 +191,26 @@ static void put_owner(struct synsink_event *ev, const struct ebpf_owner *o)
 	ev->comm[sizeof(ev->comm) - 1] = '\0';
 	/* Looked: owner_enrich has nothing to add. */
 	ev->owner |= SYNSINK_OWN_UID | SYNSINK_OWN_PID | SYNSINK_OWN_LOOKED;
+}
+
+bool ebpf_hook_find(const struct ebpf_prog *p, struct synsink_event *ev)
+{
+	struct ebpf_tuple t;
+	struct ebpf_owner o;
+	size_t alen = ev->family == AF_INET6 ? 16 : 4;
+
+	if (!p->skel)
+		return false;
+	memset(&t, 0, sizeof(t));
+	memcpy(t.saddr, ev->saddr, alen);
+	memcpy(t.daddr, ev->daddr, alen);
+	t.sport = ev->sport;
+	t.dport = ev->dport;
+	t.family = ev->family;
+	if (bpf_map_lookup_elem(bpf_map__fd(p->skel->maps.syn_owners_tuple), &t, &o))
+		return false;
+	put_owner(ev, &o);
+	return true;
 }
 
 int ebpf_record_decode(const void *data, size_t size, struct synsink_event *ev, uint64_t *mono_ns)

@@ -35,6 +35,16 @@ struct ebpf_prog {
  * capability is missing, -ENOENT that the kernel has no BTF.
  */
 int ebpf_prog_load(struct ebpf_prog *p, uint32_t ring_bytes, bool owner, char *err, size_t errlen);
+/*
+ * The connect hook alone, attached, keeping owners by 4-tuple for the
+ * netfilter sources (--owner=full).  Returns 0, or a negative errno with
+ * one line in err.
+ */
+int ebpf_hook_open(struct ebpf_prog *p, char *err, size_t errlen);
+/* The owner the hook kept for ev's 4-tuple (a SYN this host sent) into
+ * ev, as ebpf_record_decode puts it.  False when it has none.  Any
+ * thread. */
+bool ebpf_hook_find(const struct ebpf_prog *p, struct synsink_event *ev);
 /* The program for a direction, as a file descriptor (attach or test run). */
 int ebpf_prog_fd(const struct ebpf_prog *p, enum ebpf_dir dir);
 /* The ring buffer map's file descriptor (ring_buffer__new). */

@@ -96,8 +96,8 @@ static const struct flag flags[] = {
 	  "this sensor's name in every event (\"host\"), the syslog HOSTNAME and a Kafka header (default: the host name)" },
 	{ "p0f-db", 0, F_STR, CF(p0f_db), 0, 0, 0, false, true, "FILE|none",
 	  "label each JSON event with the OS p0f's signature file gives its SYN (default: /etc/p0f/p0f.fp if it exists)" },
-	{ "owner", 0, F_OWNER, CF(owner), 0, 0, 0, false, true, "[=full]",
-	  "report who sent each SYN this host sends (needs the OUTPUT rule): uid, gid, user and security context; =full adds pid, comm, exe, cgroup, unit and container, and keeps CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH after --user" },
+	{ "owner", 0, F_OWNER, CF(owner), 0, 0, 0, false, true, "[=full|proc]",
+	  "report who sent each SYN this host sends (needs the OUTPUT rule): uid, gid, user and security context; =full adds pid, comm, exe, cgroup, unit and container (through the connect hook where it loads, else sock_diag and /proc; =proc: those alone), and keeps CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH after --user" },
 	{ "log-level", 0, F_LOG_LEVEL, CF(log_level), 0, 0, SYNSINK_LOG_INFO, false, true, "LEVEL",
 	  "write messages up to LEVEL: err, warning, info or debug (default info); counters are not messages" },
 	{ "config", 0, F_STR, CF(config), 0, 0, 0, false, false, "FILE",
@@ -355,6 +355,12 @@ int cli_check(const struct cli_config *cfg, char *err, size_t errlen)
 		snprintf(err, errlen, "--group needs --user");
 		return -EINVAL;
 	}
+	if (cfg->source == CAPTURE_EBPF && cfg->owner == OWNER_PROC) {
+		snprintf(
+			err, errlen,
+			"--owner=proc: with --source ebpf the owner comes from the connect hook alone");
+		return -EINVAL;
+	}
 	if (cfg->source == CAPTURE_EBPF && cfg->owner != OWNER_OFF &&
 	    cfg->ebpf_dirs == EBPF_HOOK_IN) {
 		snprintf(
@@ -418,7 +424,7 @@ static int apply_flag(const struct flag *f, const char *arg, struct cli_config *
 	case F_OWNER:
 		ret = owner_level_parse(arg);
 		if (ret < 0) {
-			snprintf(err, errlen, "%s: '%s' is not socket or full", flag, arg);
+			snprintf(err, errlen, "%s: '%s' is not socket, full or proc", flag, arg);
 			return -EINVAL;
 		}
 		*(int *)field = ret;

@@ -23,6 +23,7 @@
 #include "cli.h"
 #include "config.h"
 #include "daemon.h"
+#include "ebpfprog.h"
 #include "format.h"
 #include "loader.h"
 #include "log.h"
@@ -42,6 +43,10 @@
 #ifndef SYNSINK_PLUGIN_RELDIR
 #define SYNSINK_PLUGIN_RELDIR "../lib/synsink"
 #endif
+
+/* A netfilter source's --owner=full: the connect hook, for a connection
+ * closed before sock_diag finds its socket (owner.h). */
+static struct ebpf_prog owner_hook;
 
 struct owner_json {
 	struct strbuf *sb;
@@ -193,17 +198,42 @@ static void close_all(struct daemon *d)
 		free(d->set);
 		d->set = NULL;
 	}
+	owner_set_hook(NULL);
+	ebpf_prog_close(&owner_hook);
 	owner_close();
 }
 
-/* Where --owner's answer comes from, for the start line. */
-static const char *owner_way(const struct cli_config *cfg)
+static bool owner_hook_find(struct synsink_event *ev)
 {
-	if (cfg->source == CAPTURE_EBPF)
-		return "from the connect hook (tp_btf/inet_sock_set_state), in the connecting process, as the SYN is made";
-	if (cfg->owner == OWNER_FULL)
-		return "uid and gid with each packet; the process from sock_diag and /proc after the verdict";
-	return "uid and gid with each packet";
+	return ebpf_hook_find(&owner_hook, ev);
+}
+
+/* Loads the hook where --owner asks for it and the kernel and the
+ * privileges allow; the start line, which says where the owner comes
+ * from, into line. */
+static void owner_start(const struct cli_config *cfg, char *line, size_t len)
+{
+	static const char packet[] = "uid and gid with each packet";
+	static const char proc[] = "the process from sock_diag and /proc after the verdict";
+	char why[256];
+
+	if (cfg->source == CAPTURE_EBPF) {
+		snprintf(
+			line, len,
+			"from the connect hook (tp_btf/inet_sock_set_state), in the connecting process, as the SYN is made");
+	} else if (cfg->owner == OWNER_SOCKET) {
+		snprintf(line, len, "%s", packet);
+	} else if (cfg->owner == OWNER_PROC) {
+		snprintf(line, len, "%s; %s (--owner=proc)", packet, proc);
+	} else if (ebpf_hook_open(&owner_hook, why, sizeof(why))) {
+		snprintf(line, len, "%s; %s (no connect hook: %s)", packet, proc, why);
+	} else {
+		owner_set_hook(owner_hook_find);
+		snprintf(
+			line, len,
+			"%s; %s, or from the connect hook (tp_btf/inet_sock_set_state) when the socket is gone",
+			packet, proc);
+	}
 }
 
 /* What the source watches, for a line: "queue 1", "queues 1-4", "nflog
@@ -418,12 +448,12 @@ static int check_config(struct daemon *d)
  */
 static int start(struct daemon *d, bool *failed)
 {
-	char err[512];
+	char err[512], owner_line[512];
 	size_t i;
 	int ret;
 
 	d->started_ns = clock_mono_ns();
-	if (d->cfg.user && privs_fence(d->cfg.owner == OWNER_FULL, err, sizeof(err))) {
+	if (d->cfg.user && privs_fence(d->cfg.owner >= OWNER_FULL, err, sizeof(err))) {
 		log_msg(SYNSINK_LOG_ERR, "%s", err);
 		return 1;
 	}
@@ -431,6 +461,8 @@ static int start(struct daemon *d, bool *failed)
 		log_msg(SYNSINK_LOG_ERR, "%s", err);
 		return 1;
 	}
+	if (d->cfg.owner != OWNER_OFF)
+		owner_start(&d->cfg, owner_line, sizeof(owner_line));
 	ret = reload_open(d, false);
 	if (ret)
 		return ret;
@@ -460,7 +492,7 @@ static int start(struct daemon *d, bool *failed)
 	 * lose theirs with the setuid (their keep-caps flag is off), and got
 	 * the bounding set and no_new_privs from privs_fence. */
 	if (d->cfg.user &&
-	    privs_drop(d->cfg.user, d->cfg.group, d->cfg.owner == OWNER_FULL, err, sizeof(err))) {
+	    privs_drop(d->cfg.user, d->cfg.group, d->cfg.owner >= OWNER_FULL, err, sizeof(err))) {
 		log_msg(SYNSINK_LOG_ERR, "%s", err);
 		metrics_stop(&d->metrics);
 		close_all(d);
@@ -491,7 +523,7 @@ static int start(struct daemon *d, bool *failed)
 	source_what(&d->cfg, err, sizeof(err));
 	log_msg(SYNSINK_LOG_INFO, "listening on %s, %zu sink(s)", err, d->set->n);
 	if (d->cfg.owner != OWNER_OFF)
-		log_msg(SYNSINK_LOG_INFO, "owner: %s", owner_way(&d->cfg));
+		log_msg(SYNSINK_LOG_INFO, "owner: %s", owner_line);
 	return -1;
 }
 

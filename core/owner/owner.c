@@ -61,7 +61,13 @@ static uint64_t table_clock;
 static struct user_ent users[USER_SLOTS];
 
 /* Counted once per event (a second sink's copy is not counted again). */
-static atomic_ullong n_lookups, n_found, n_gone, n_noproc;
+static atomic_ullong n_lookups, n_found, n_gone, n_noproc, n_hooked;
+static bool (*hook_find)(struct synsink_event *ev);
+
+void owner_set_hook(bool (*find)(struct synsink_event *ev))
+{
+	hook_find = find;
+}
 
 int owner_level_parse(const char *s)
 {
@@ -69,6 +75,8 @@ int owner_level_parse(const char *s)
 		return OWNER_SOCKET;
 	if (!strcmp(s, "full"))
 		return OWNER_FULL;
+	if (!strcmp(s, "proc"))
+		return OWNER_PROC;
 	return -1;
 }
 
@@ -81,8 +89,8 @@ int owner_open(int lvl, char *err, size_t errlen)
 {
 	int ret;
 
-	level = lvl;
-	if (lvl != OWNER_FULL)
+	level = lvl == OWNER_PROC ? OWNER_FULL : lvl;
+	if (level != OWNER_FULL)
 		return 0;
 	diag_fd = sockdiag_open();
 	if (diag_fd < 0) {
@@ -286,12 +294,19 @@ static void find_batch(struct synsink_event **ev, size_t n)
 		uid[i] = ev[i]->uid;
 	procindex_find(&pindex, inode, uid, n, pid, start, clock_mono_ns());
 	for (i = 0; i < n; i++) {
-		if (!inode[i])
-			atomic_fetch_add(&n_gone, 1);
-		else if (pid[i] && describe(ev[i], pid[i], start[i]))
+		if (inode[i] && pid[i] && describe(ev[i], pid[i], start[i])) {
 			atomic_fetch_add(&n_found, 1);
-		else
+		} else if (hook_find && hook_find(ev[i])) {
+			/* The socket closed before sock_diag or the fd scan got
+			 * to it: it left SYN_SENT first, and the hook kept its
+			 * owner by 4-tuple then. */
+			atomic_fetch_add(&n_found, 1);
+			atomic_fetch_add(&n_hooked, 1);
+		} else if (!inode[i]) {
+			atomic_fetch_add(&n_gone, 1);
+		} else {
 			atomic_fetch_add(&n_noproc, 1);
+		}
 		ev[i]->owner |= SYNSINK_OWN_LOOKED;
 		remember(ev[i]);
 	}
@@ -384,7 +399,10 @@ void owner_counts_each(void (*fn)(void *arg, const char *name, const char *help,
 	fn(arg, "lookups", "locally sent SYNs whose process was looked for (--owner=full)",
 	   atomic_load(&n_lookups));
 	fn(arg, "found", "... and found: pid, comm, exe, cgroup", atomic_load(&n_found));
-	fn(arg, "gone", "... whose socket was closed before the lookup", atomic_load(&n_gone));
+	fn(arg, "hooked", "... found through the connect hook, the socket closed before the lookup",
+	   atomic_load(&n_hooked));
+	fn(arg, "gone", "... not found, whose socket was closed before the lookup",
+	   atomic_load(&n_gone));
 	fn(arg, "noproc", "... whose socket no process we can read holds (ended, or out of reach)",
 	   atomic_load(&n_noproc));
 	fn(arg, "scans", "process fd tables read", atomic_load(&pindex.scans));

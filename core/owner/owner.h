@@ -28,10 +28,12 @@
 #include "cgname.h"
 #include "synsink/event.h"
 
-enum owner_level { OWNER_OFF, OWNER_SOCKET, OWNER_FULL };
+/* OWNER_PROC is full found the old way only: sock_diag and /proc, never
+ * the connect hook; owner_level() says OWNER_FULL for it. */
+enum owner_level { OWNER_OFF, OWNER_SOCKET, OWNER_FULL, OWNER_PROC };
 
-/* "socket" or "full" (NULL: a bare --owner, socket).  Returns the level,
- * or -1. */
+/* "socket", "full" or "proc" (NULL: a bare --owner, socket).  Returns the
+ * level, or -1. */
 int owner_level_parse(const char *s);
 
 /* Sets the level; for full, opens the sock_diag socket (in this network
@@ -40,6 +42,12 @@ int owner_level_parse(const char *s);
 int owner_open(int level, char *err, size_t errlen);
 void owner_close(void);
 int owner_level(void);
+
+/* With --owner=full: find, the connect hook's answer for an event (fills
+ * pid, pid_start, comm and SYNSINK_OWN_PID|LOOKED, or returns false), asked
+ * for a SYN whose socket was gone before sock_diag could find it.  Main
+ * thread, before any sink thread starts; NULL: none. */
+void owner_set_hook(bool (*find)(struct synsink_event *ev));
 
 /* Completes events that have a uid with the process holding their
  * socket (--owner=full): pid, pid_start, comm, SYNSINK_OWN_LOOKED.  A

@@ -127,6 +127,8 @@ static void test_good_lines(void **state)
 	assert_int_equal(cfg.owner, OWNER_FULL);
 	assert_int_equal(PARSE(&cfg, err, "--owner=socket"), 0);
 	assert_int_equal(cfg.owner, OWNER_SOCKET);
+	assert_int_equal(PARSE(&cfg, err, "--owner=proc"), 0);
+	assert_int_equal(cfg.owner, OWNER_PROC);
 	/* --source: nflog groups, nfqueue queues; --queue is nfqueue's */
 	assert_int_equal(cfg.source, CAPTURE_NFQUEUE);
 	assert_int_equal(PARSE(&cfg, err, "--source", "nflog:5-7", "--nflog-batch", "16",
@@ -203,8 +205,8 @@ static void test_bad_lines(void **state)
 	EXPECT_ERROR("--retx-window: 'x'", "--retx-window", "x");
 	EXPECT_ERROR("--retx-table: 1000 is not a power of two", "--retx-table", "1000");
 	EXPECT_ERROR("--group needs --user", "--group", "nogroup");
-	EXPECT_ERROR("--owner: 'all' is not socket or full", "--owner=all");
-	EXPECT_ERROR("--owner: '' is not socket or full", "--owner=");
+	EXPECT_ERROR("--owner: 'all' is not socket, full or proc", "--owner=all");
+	EXPECT_ERROR("--owner: '' is not socket, full or proc", "--owner=");
 	EXPECT_ERROR("unexpected argument 'full'", "--owner", "full"); /* the value takes '=' */
 	EXPECT_ERROR("--log-level: 'warn' is not err, warning, info or debug", "--log-level",
 		     "warn");
@@ -220,6 +222,8 @@ static void test_bad_lines(void **state)
 	EXPECT_ERROR("--ebpf-dir: 'up' is not in, out or both", "--ebpf-dir", "up");
 	EXPECT_ERROR("--ebpf-ring: 6000 is not a power of two", "--ebpf-ring", "6000");
 	EXPECT_ERROR("--ebpf-ring: '1024' is not a number in 4096-", "--ebpf-ring", "1024");
+	EXPECT_ERROR("--owner=proc: with --source ebpf the owner comes from the connect hook alone",
+		     "--source", "ebpf:eth0", "--owner=proc");
 	EXPECT_ERROR("--owner with --ebpf-dir in: the owner is put in a SYN as it leaves",
 		     "--source", "ebpf:eth0", "--ebpf-dir", "in", "--owner");
 	EXPECT_ERROR("--source: '70000' is outside 0-65535", "--source", "nflog:70000");

@@ -13,7 +13,8 @@
  * seen is every record, and with a ring too small for a burst, seen =
  * records + lost exactly.  The connect hook (--owner), loaded and
  * attached, records a real connect() on loopback under the socket's
- * cookie, as the process making it; a record carrying an owner decodes
+ * cookie, as the process making it, and (alone, for the netfilter
+ * sources) under its 4-tuple once it is established; a record carrying an owner decodes
  * into the event's owner fields, in /proc's units.  Needs root (loading
  * BPF programs).
  */
@@ -332,14 +333,33 @@ static void test_bad_ring(void **state)
 	assert_int_equal(ebpf_prog_load(&p, 2048, false, err, sizeof(err)), -22);
 }
 
+/* A listener on loopback (*l, its address in *peer) and a connection to
+ * it (*s), made by this thread named comm. */
+static void loopback_pair(const char *comm, int *l, int *s, struct sockaddr_in *peer)
+{
+	socklen_t alen = sizeof(*peer);
+
+	memset(peer, 0, sizeof(*peer));
+	peer->sin_family = AF_INET;
+	peer->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(prctl(PR_SET_NAME, comm), 0);
+	*l = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(*l >= 0);
+	assert_int_equal(bind(*l, (struct sockaddr *)peer, sizeof(*peer)), 0);
+	assert_int_equal(listen(*l, 1), 0);
+	assert_int_equal(getsockname(*l, (struct sockaddr *)peer, &alen), 0);
+	*s = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(*s >= 0);
+	assert_int_equal(connect(*s, (struct sockaddr *)peer, sizeof(*peer)), 0);
+}
+
 /* A connect() on loopback: the hook has the socket's cookie, with this
  * process and this thread's name. */
 static void test_owner_hook(void **state)
 {
 	struct ebpf_prog p;
 	struct ebpf_owner o;
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t alen = sizeof(a);
+	struct sockaddr_in a;
 	uint64_t cookie;
 	socklen_t clen = sizeof(cookie);
 	char err[256];
@@ -348,15 +368,7 @@ static void test_owner_hook(void **state)
 	(void)state;
 	if (ebpf_prog_load(&p, 4096, true, err, sizeof(err)))
 		fail_msg("%s", err);
-	assert_int_equal(prctl(PR_SET_NAME, "hooked-conn"), 0);
-	l = socket(AF_INET, SOCK_STREAM, 0);
-	assert_true(l >= 0);
-	assert_int_equal(bind(l, (struct sockaddr *)&a, sizeof(a)), 0);
-	assert_int_equal(listen(l, 1), 0);
-	assert_int_equal(getsockname(l, (struct sockaddr *)&a, &alen), 0);
-	s = socket(AF_INET, SOCK_STREAM, 0);
-	assert_true(s >= 0);
-	assert_int_equal(connect(s, (struct sockaddr *)&a, sizeof(a)), 0);
+	loopback_pair("hooked-conn", &l, &s, &a);
 	assert_int_equal(getsockopt(s, SOL_SOCKET, SO_COOKIE, &cookie, &clen), 0);
 	assert_int_equal(bpf_map_lookup_elem(ebpf_owners_fd(&p), &cookie, &o), 0);
 	assert_int_equal(o.tgid, getpid());
@@ -368,6 +380,44 @@ static void test_owner_hook(void **state)
 	assert_int_equal(getsockopt(l, SOL_SOCKET, SO_COOKIE, &cookie, &clen), 0);
 	assert_int_not_equal(bpf_map_lookup_elem(ebpf_owners_fd(&p), &cookie, &o), 0);
 	close(s);
+	close(l);
+	ebpf_prog_close(&p);
+}
+
+/* The hook alone (a netfilter source's --owner=full): a loopback
+ * connection, once established, is found by its 4-tuple as a SYN event
+ * would carry it, with this process; another port is not. */
+static void test_owner_tuple(void **state)
+{
+	struct ebpf_prog p;
+	struct sockaddr_in a, local;
+	socklen_t llen = sizeof(local);
+	struct synsink_event ev;
+	char err[256];
+	int l, s;
+
+	(void)state;
+	if (ebpf_hook_open(&p, err, sizeof(err)))
+		fail_msg("%s", err);
+	loopback_pair("tuple-conn", &l, &s, &a);
+	assert_int_equal(getsockname(s, (struct sockaddr *)&local, &llen), 0);
+	close(s); /* closed at once: the hook has it all the same */
+	memset(&ev, 0, sizeof(ev));
+	ev.family = AF_INET;
+	memcpy(ev.saddr, &local.sin_addr, 4);
+	memcpy(ev.daddr, &a.sin_addr, 4);
+	ev.sport = ntohs(local.sin_port);
+	ev.dport = ntohs(a.sin_port);
+	assert_true(ebpf_hook_find(&p, &ev));
+	assert_int_equal(ev.pid, getpid());
+	assert_int_equal(ev.uid, getuid());
+	assert_string_equal(ev.comm, "tuple-conn");
+	assert_int_equal(ev.owner, SYNSINK_OWN_UID | SYNSINK_OWN_PID | SYNSINK_OWN_LOOKED);
+	memset(&ev.comm, 0, sizeof(ev.comm));
+	ev.owner = 0;
+	ev.sport++;
+	assert_false(ebpf_hook_find(&p, &ev));
+	assert_int_equal(ev.owner, 0);
 	close(l);
 	ebpf_prog_close(&p);
 }
@@ -417,9 +467,10 @@ static void test_owner_record(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_syns),	   cmocka_unit_test(test_not_syns),
-		cmocka_unit_test(test_overflow),   cmocka_unit_test(test_bad_ring),
-		cmocka_unit_test(test_owner_hook), cmocka_unit_test(test_owner_record),
+		cmocka_unit_test(test_syns),	     cmocka_unit_test(test_not_syns),
+		cmocka_unit_test(test_overflow),     cmocka_unit_test(test_bad_ring),
+		cmocka_unit_test(test_owner_hook),   cmocka_unit_test(test_owner_tuple),
+		cmocka_unit_test(test_owner_record),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -41,6 +41,19 @@ struct ebpf_owner {
  * retransmission. */
 #define EBPF_OWNERS_MAX 16384
 
+/* A connection as the netfilter sources see its SYN leave: the key of
+ * the owners the hook keeps for them (--owner=full), put there when the
+ * socket leaves SYN_SENT, as its port is known by then.  Addresses in
+ * network order, IPv4 in the first 4 bytes; ports in host order. */
+struct ebpf_tuple {
+	__u32 saddr[4];
+	__u32 daddr[4];
+	__u16 sport;
+	__u16 dport;
+	__u8 family; /* AF_INET or AF_INET6 */
+	__u8 pad[3];
+};
+
 struct ebpf_record {
 	__u64 tstamp_ns; /* bpf_ktime_get_ns(): CLOCK_MONOTONIC */
 	__u32 ifindex;

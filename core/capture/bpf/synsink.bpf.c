@@ -38,12 +38,26 @@ struct task_struct {
 	struct task_struct *group_leader;
 	__u64 start_boottime;
 } __attribute__((preserve_access_index));
-struct sock;
+struct sock_common {
+	__u32 skc_daddr; /* network order, as all of these but skc_num */
+	__u32 skc_rcv_saddr;
+	__u16 skc_dport;
+	__u16 skc_num; /* the local port, host order */
+	unsigned short skc_family;
+	struct in6_addr skc_v6_daddr;
+	struct in6_addr skc_v6_rcv_saddr;
+} __attribute__((preserve_access_index));
+struct sock {
+	struct sock_common __sk_common;
+} __attribute__((preserve_access_index));
 
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
 
 #include "ebpfrec.h"
+
+#define AF_INET	 2 /* <sys/socket.h>'s, which a BPF program has not */
+#define AF_INET6 10
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
@@ -66,8 +80,17 @@ struct {
 	__type(value, struct ebpf_owner);
 } syn_owners SEC(".maps");
 
-/* Set before load: the egress program looks owners up (--owner). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, EBPF_OWNERS_MAX); /* 1 unless want_tuple */
+	__type(key, struct ebpf_tuple);
+	__type(value, struct ebpf_owner);
+} syn_owners_tuple SEC(".maps");
+
+/* Set before load: the egress program looks owners up (--owner with this
+ * source); the hook keeps them by 4-tuple too (for the netfilter sources). */
 const volatile __u8 want_owner = 0;
+const volatile __u8 want_tuple = 0;
 
 /* Where a record is put together before it is copied into the ring:
  * bpf_ringbuf_output takes a length known only at run time. */
@@ -236,19 +259,58 @@ int syn_out(struct __sk_buff *skb)
 	return handle(skb, EBPF_DIR_OUT);
 }
 
+/* The socket's 4-tuple into t, the family as its SYN has it (an IPv4
+ * connection on an IPv6 socket is IPv4).  False for another family. */
+static __always_inline int tuple_of(struct sock *sk, struct ebpf_tuple *t)
+{
+	unsigned short family = sk->__sk_common.skc_family;
+
+	__builtin_memset(t, 0, sizeof(*t));
+	t->sport = sk->__sk_common.skc_num;
+	t->dport = bpf_ntohs(sk->__sk_common.skc_dport);
+	if (family == AF_INET6) {
+		bpf_probe_read_kernel(t->saddr, 16, &sk->__sk_common.skc_v6_rcv_saddr);
+		bpf_probe_read_kernel(t->daddr, 16, &sk->__sk_common.skc_v6_daddr);
+		/* ::ffff:a.b.c.d, both ends: an IPv4 SYN */
+		if (t->daddr[0] || t->daddr[1] || t->daddr[2] != bpf_htonl(0xffff)) {
+			t->family = AF_INET6;
+			return 1;
+		}
+		__builtin_memset(t->saddr, 0, sizeof(t->saddr));
+		__builtin_memset(t->daddr, 0, sizeof(t->daddr));
+	} else if (family != AF_INET) {
+		return 0;
+	}
+	t->family = AF_INET;
+	t->saddr[0] = sk->__sk_common.skc_rcv_saddr;
+	t->daddr[0] = sk->__sk_common.skc_daddr;
+	return 1;
+}
+
 /* connect(): who is making the connection, in its own context, as the
- * socket enters SYN_SENT, before its SYN is built.  Never fails the call:
- * a full map evicts its oldest entry. */
+ * socket enters SYN_SENT, before its SYN is built (its port may not be
+ * chosen yet).  With want_tuple, when the socket leaves SYN_SENT
+ * (established, refused, or closed: the port is known then, the context
+ * may be softirq's) that owner is kept by 4-tuple as well.  Never fails
+ * the call: a full map evicts its oldest entry. */
 SEC("tp_btf/inet_sock_set_state")
 int syn_owner(__u64 *ctx)
 {
 	struct sock *sk = (struct sock *)ctx[0];
 	struct task_struct *task;
-	struct ebpf_owner o;
+	struct ebpf_owner o, *known;
+	struct ebpf_tuple t;
 	__u64 id, ug, cookie;
 
-	if ((int)ctx[2] != BPF_TCP_SYN_SENT)
+	if ((int)ctx[2] != BPF_TCP_SYN_SENT) {
+		if (!want_tuple || (int)ctx[1] != BPF_TCP_SYN_SENT)
+			return 0;
+		cookie = bpf_get_socket_cookie(sk);
+		known = bpf_map_lookup_elem(&syn_owners, &cookie);
+		if (known && tuple_of(sk, &t))
+			bpf_map_update_elem(&syn_owners_tuple, &t, known, BPF_ANY);
 		return 0;
+	}
 	task = bpf_get_current_task_btf();
 	id = bpf_get_current_pid_tgid();
 	ug = bpf_get_current_uid_gid();
