@@ -85,7 +85,7 @@ static void *capture_thread(void *arg)
 				strerror(-ret));
 			goto out_failed;
 		}
-		if (poll(pfd, 2, -1) < 0 && errno != EINTR) {
+		if (poll(pfd, 2, ops->read_ms ? ops->read_ms : -1) < 0 && errno != EINTR) {
 			log_msg(SYNSINK_LOG_ERR, "%s %u: poll: %s", ops->noun, c->queue,
 				strerror(errno));
 			goto out_failed;

@@ -48,6 +48,9 @@ struct capture_ops {
 	const char *thread; /* the thread's name before "/N" */
 	/* What the thread polls for the kernel's side. */
 	int (*fd)(const struct capture *c);
+	/* 0: read when the fd is readable; else at least every read_ms too
+	 * (a kernel side that does not wake the reader for each packet). */
+	int read_ms;
 	/* Reads every datagram waiting (capture_drain): 0 when the socket is
 	 * dry, or a negative errno the thread cannot carry on from. */
 	int (*read)(struct capture *c);

@@ -362,6 +362,7 @@ static const struct capture_ops ebpf_ops = {
 	.noun = "ring",
 	.thread = "ebpf",
 	.fd = ebpf_fd,
+	.read_ms = EBPF_READ_MS,
 	.read = ebpf_read,
 	.publish = capture_emit,
 	.finish = ebpf_finish,

@@ -76,6 +76,7 @@ static int load(struct ebpf_prog *p, uint32_t ring_bytes, enum load_what what, c
 	}
 	k->rodata->want_owner = what == LOAD_TC_OWNER;
 	k->rodata->want_tuple = what == LOAD_HOOK;
+	k->rodata->wake_bytes = ring_bytes / 4 < EBPF_WAKE_MAX ? ring_bytes / 4 : EBPF_WAKE_MAX;
 	/* What is not used is not loaded, and its maps are as small as maps go. */
 	ret = bpf_map__set_max_entries(k->maps.syn_ring, ring_bytes);
 	if (!ret && what == LOAD_TC)

@@ -28,6 +28,12 @@ struct ebpf_prog {
 #define EBPF_RING_DEFAULT (4u << 20)
 #define EBPF_RING_MIN	  4096u
 
+/* The reader is not woken for each record, as a wake-up costs more than
+ * the record: the program wakes it when a quarter of the ring, at most
+ * EBPF_WAKE_MAX bytes, waits, and it reads every EBPF_READ_MS besides. */
+#define EBPF_WAKE_MAX (64u << 10)
+#define EBPF_READ_MS  10
+
 /*
  * Opens and loads the program with a ring of ring_bytes (a power of two,
  * at least EBPF_RING_MIN); with owner, the connect hook too, attached.

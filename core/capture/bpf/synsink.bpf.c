@@ -91,6 +91,9 @@ struct {
  * source); the hook keeps them by 4-tuple too (for the netfilter sources). */
 const volatile __u8 want_owner = 0;
 const volatile __u8 want_tuple = 0;
+/* Set before load: the reader is woken once this much waits in the ring
+ * (it reads every EBPF_READ_MS besides); 0, for every record. */
+const volatile __u32 wake_bytes = 0;
 
 /* Where a record is put together before it is copied into the ring:
  * bpf_ringbuf_output takes a length known only at run time. */
@@ -183,6 +186,7 @@ static __always_inline int handle(struct __sk_buff *skb, __u8 dir)
 {
 	__u32 key = 0, l3 = ETH_HLEN, len;
 	struct ebpf_record *r;
+	__u64 wake;
 	__u8 vlans, flags;
 	__u16 proto;
 	int tcp;
@@ -242,7 +246,13 @@ static __always_inline int handle(struct __sk_buff *skb, __u8 dir)
 	r->len = (__u16)len;
 	r->dir = dir;
 	r->vlans = vlans;
-	if (bpf_ringbuf_output(&syn_ring, r, EBPF_RECORD_HDR + len, 0))
+	wake = 0;
+	if (wake_bytes)
+		wake = bpf_ringbuf_query(&syn_ring, BPF_RB_AVAIL_DATA) + EBPF_RECORD_HDR + len >=
+				       wake_bytes
+			       ? BPF_RB_FORCE_WAKEUP
+			       : BPF_RB_NO_WAKEUP;
+	if (bpf_ringbuf_output(&syn_ring, r, EBPF_RECORD_HDR + len, wake))
 		count(EBPF_CTR_LOST);
 	return TC_ACT_OK;
 }
