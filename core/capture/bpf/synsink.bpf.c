@@ -91,8 +91,9 @@ struct {
  * source); the hook keeps them by 4-tuple too (for the netfilter sources). */
 const volatile __u8 want_owner = 0;
 const volatile __u8 want_tuple = 0;
-/* Set before load: the reader is woken once this much waits in the ring
- * (it reads every EBPF_READ_MS besides); 0, for every record. */
+/* Set before load: the reader is woken as this much comes to wait in the
+ * ring (it reads every EBPF_READ_MS besides); 0: the ring's own way, a
+ * wake-up for a record that finds the reader caught up. */
 const volatile __u32 wake_bytes = 0;
 
 /* Where a record is put together before it is copied into the ring:
@@ -186,7 +187,7 @@ static __always_inline int handle(struct __sk_buff *skb, __u8 dir)
 {
 	__u32 key = 0, l3 = ETH_HLEN, len;
 	struct ebpf_record *r;
-	__u64 wake;
+	__u64 wake, avail;
 	__u8 vlans, flags;
 	__u16 proto;
 	int tcp;
@@ -246,12 +247,15 @@ static __always_inline int handle(struct __sk_buff *skb, __u8 dir)
 	r->len = (__u16)len;
 	r->dir = dir;
 	r->vlans = vlans;
+	/* One wake-up as what waits crosses wake_bytes: a reader woken
+	 * reads until the ring is dry, and reads every EBPF_READ_MS. */
 	wake = 0;
-	if (wake_bytes)
-		wake = bpf_ringbuf_query(&syn_ring, BPF_RB_AVAIL_DATA) + EBPF_RECORD_HDR + len >=
-				       wake_bytes
+	if (wake_bytes) {
+		avail = bpf_ringbuf_query(&syn_ring, BPF_RB_AVAIL_DATA);
+		wake = avail < wake_bytes && avail + EBPF_RECORD_HDR + len >= wake_bytes
 			       ? BPF_RB_FORCE_WAKEUP
 			       : BPF_RB_NO_WAKEUP;
+	}
 	if (bpf_ringbuf_output(&syn_ring, r, EBPF_RECORD_HDR + len, wake))
 		count(EBPF_CTR_LOST);
 	return TC_ACT_OK;
