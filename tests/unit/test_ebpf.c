@@ -18,6 +18,7 @@
  * into the event's owner fields, in /proc's units.  Needs root (loading
  * BPF programs).
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -333,8 +334,9 @@ static void test_bad_ring(void **state)
 	assert_int_equal(ebpf_prog_load(&p, 2048, false, err, sizeof(err)), -22);
 }
 
-/* A listener on loopback (*l, its address in *peer) and a connection to
- * it (*s), made by this thread named comm. */
+/* A listener on loopback (*l, its address in *peer; a backlog of 0, so
+ * its accept queue is full with this one) and a connection to it (*s),
+ * made by this thread named comm. */
 static void loopback_pair(const char *comm, int *l, int *s, struct sockaddr_in *peer)
 {
 	socklen_t alen = sizeof(*peer);
@@ -346,15 +348,16 @@ static void loopback_pair(const char *comm, int *l, int *s, struct sockaddr_in *
 	*l = socket(AF_INET, SOCK_STREAM, 0);
 	assert_true(*l >= 0);
 	assert_int_equal(bind(*l, (struct sockaddr *)peer, sizeof(*peer)), 0);
-	assert_int_equal(listen(*l, 1), 0);
+	assert_int_equal(listen(*l, 0), 0);
 	assert_int_equal(getsockname(*l, (struct sockaddr *)peer, &alen), 0);
 	*s = socket(AF_INET, SOCK_STREAM, 0);
 	assert_true(*s >= 0);
 	assert_int_equal(connect(*s, (struct sockaddr *)peer, sizeof(*peer)), 0);
 }
 
-/* A connect() on loopback: the hook has the socket's cookie, with this
- * process and this thread's name. */
+/* connect()s on loopback: the hook has a socket's cookie while it is in
+ * SYN_SENT, with this process and this thread's name, and lets it go
+ * once the connection is made. */
 static void test_owner_hook(void **state)
 {
 	struct ebpf_prog p;
@@ -363,22 +366,32 @@ static void test_owner_hook(void **state)
 	uint64_t cookie;
 	socklen_t clen = sizeof(cookie);
 	char err[256];
-	int l, s;
+	int l, s, w;
 
 	(void)state;
 	if (ebpf_prog_load(&p, 4096, true, err, sizeof(err)))
 		fail_msg("%s", err);
 	loopback_pair("hooked-conn", &l, &s, &a);
+	/* Established: gone from the map. */
 	assert_int_equal(getsockopt(s, SOL_SOCKET, SO_COOKIE, &cookie, &clen), 0);
+	assert_int_not_equal(bpf_map_lookup_elem(ebpf_owners_fd(&p), &cookie, &o), 0);
+	/* The listener's queue is full: this one's SYN is dropped, and it
+	 * waits in SYN_SENT. */
+	w = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	assert_true(w >= 0);
+	assert_int_equal(connect(w, (struct sockaddr *)&a, sizeof(a)), -1);
+	assert_int_equal(errno, EINPROGRESS);
+	assert_int_equal(getsockopt(w, SOL_SOCKET, SO_COOKIE, &cookie, &clen), 0);
 	assert_int_equal(bpf_map_lookup_elem(ebpf_owners_fd(&p), &cookie, &o), 0);
 	assert_int_equal(o.tgid, getpid());
 	assert_int_equal(o.uid, getuid());
 	assert_int_equal(o.gid, getgid());
 	assert_string_equal(o.comm, "hooked-conn");
 	assert_true(o.start_boottime > 0);
-	/* The listener's accepted socket never went through SYN_SENT. */
+	/* The listener never went through SYN_SENT. */
 	assert_int_equal(getsockopt(l, SOL_SOCKET, SO_COOKIE, &cookie, &clen), 0);
 	assert_int_not_equal(bpf_map_lookup_elem(ebpf_owners_fd(&p), &cookie, &o), 0);
+	close(w);
 	close(s);
 	close(l);
 	ebpf_prog_close(&p);

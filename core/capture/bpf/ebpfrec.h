@@ -36,9 +36,10 @@ struct ebpf_owner {
 	char comm[16];	      /* the thread's name */
 };
 
-/* The owners remembered at once (an LRU map): a connection needs its
- * entry from connect() until its SYN is sent, and again for a
- * retransmission. */
+/* The owners remembered at once (LRU maps): by cookie, a connection's
+ * entry lives from connect() until it leaves SYN_SENT (its SYN and any
+ * retransmission are sent by then); by 4-tuple, until newer ones push it
+ * out. */
 #define EBPF_OWNERS_MAX 16384
 
 /* A connection as the netfilter sources see its SYN leave: the key of

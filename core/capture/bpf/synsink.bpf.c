@@ -303,9 +303,9 @@ static __always_inline int tuple_of(struct sock *sk, struct ebpf_tuple *t)
 
 /* connect(): who is making the connection, in its own context, as the
  * socket enters SYN_SENT, before its SYN is built (its port may not be
- * chosen yet).  With want_tuple, when the socket leaves SYN_SENT
- * (established, refused, or closed: the port is known then, the context
- * may be softirq's) that owner is kept by 4-tuple as well.  Never fails
+ * chosen yet).  When the socket leaves SYN_SENT (established, refused,
+ * or closed: the port is known then, the context may be softirq's) the
+ * entry goes; with want_tuple, that owner is kept by 4-tuple instead.  Never fails
  * the call: a full map evicts its oldest entry. */
 SEC("tp_btf/inet_sock_set_state")
 int syn_owner(__u64 *ctx)
@@ -317,12 +317,17 @@ int syn_owner(__u64 *ctx)
 	__u64 id, ug, cookie;
 
 	if ((int)ctx[2] != BPF_TCP_SYN_SENT) {
-		if (!want_tuple || (int)ctx[1] != BPF_TCP_SYN_SENT)
+		if ((int)ctx[1] != BPF_TCP_SYN_SENT)
 			return 0;
+		/* Its SYNs are sent: the entry by cookie goes (so the map
+		 * holds the connections being made, never a full LRU's
+		 * worth), by 4-tuple for the netfilter sources. */
 		cookie = bpf_get_socket_cookie(sk);
 		known = bpf_map_lookup_elem(&syn_owners, &cookie);
-		if (known && tuple_of(sk, &t))
+		if (known && want_tuple && tuple_of(sk, &t))
 			bpf_map_update_elem(&syn_owners_tuple, &t, known, BPF_ANY);
+		if (known)
+			bpf_map_delete_elem(&syn_owners, &cookie);
 		return 0;
 	}
 	task = bpf_get_current_task_btf();
