@@ -117,12 +117,18 @@ int nflog_open(struct capture *c, uint16_t group, const struct capture_cfg *cfg,
 /*
  * Loads the tc program with a ring of cfg->ebpf_ring bytes and attaches
  * it on the hooks cfg->ebpf_dirs names of every interface in
- * cfg->ebpf_ifaces (ebpf.c).  Returns 0, or a negative errno with one
- * line in err: no BTF, not permitted (which capability), no such
- * interface, our filter's place held by another program.
+ * cfg->ebpf_ifaces (ebpf.c); NULL: on none (its records then come from
+ * ebpf_test_run).  Returns 0, or a negative errno with one line in err:
+ * no BTF, not permitted (which capability), no such interface, our
+ * filter's place held by another program.
  */
 int ebpf_open(struct capture *c, const struct capture_cfg *cfg, struct sink_set *_Atomic *sinks,
 	      size_t ring_idx, char *err, size_t errlen);
+
+/* Runs the ingress program repeat times on frame (len bytes), as the
+ * kernel's test run does: a record each into the ring.  The program's
+ * mean run time into *ns.  Returns 0 or a negative errno (bench/). */
+int ebpf_test_run(struct capture *c, const void *frame, size_t len, uint32_t repeat, uint32_t *ns);
 
 /* The names in "IFACE[,IFACE...]" into names (when not NULL), at most
  * max.  Returns how many, or -EINVAL with one line in err. */

@@ -389,6 +389,21 @@ int ebpf_counters(const struct capture *c, uint64_t *seen, uint64_t *lost)
 	return 0;
 }
 
+int ebpf_test_run(struct capture *c, const void *frame, size_t len, uint32_t repeat, uint32_t *ns)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = frame, .data_size_in = (__u32)len,
+		    .repeat = repeat);
+	int ret;
+
+	if (c->kind != CAPTURE_EBPF || !c->erx)
+		return -ENOENT;
+	ret = bpf_prog_test_run_opts(ebpf_prog_fd(&c->erx->prog, EBPF_DIR_IN), &o);
+	if (ret)
+		return ret;
+	*ns = o.duration;
+	return 0;
+}
+
 /* The interfaces named, each resolved and attached on the hooks dirs
  * asks for. */
 static int attach_ifaces(struct capture *c, const struct capture_cfg *cfg, char *err, size_t errlen)
@@ -453,7 +468,7 @@ int ebpf_open(struct capture *c, const struct capture_cfg *cfg, struct sink_set 
 		snprintf(err, errlen, "ebpf: ring buffer: %s", strerror(errno));
 		goto out;
 	}
-	ret = attach_ifaces(c, cfg, err, errlen);
+	ret = cfg->ebpf_ifaces ? attach_ifaces(c, cfg, err, errlen) : 0;
 	if (ret)
 		goto out;
 	return 0;
