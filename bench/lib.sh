@@ -9,8 +9,10 @@
 [ -x build/bin/synsink ] && [ -x build/bin/minloop ] || bash ci/build build >/dev/null
 
 tmp=$(mktemp -d /tmp/synsink-bench.XXXXXX)
+BENCH_AT_EXIT="" # a command of the script's own for the end
 bench_cleanup() {
 	set +e
+	eval "$BENCH_AT_EXIT"
 	lab_down
 	wait 2>/dev/null
 	rm -rf "$tmp"
