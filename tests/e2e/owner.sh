@@ -114,7 +114,22 @@ flood() {
 	if holds; then
 		queued=$(ss_stat queues.0.kernel.id_sequence)
 	else
-		queued=$(python3 -c 'import json, sys; print(max(json.loads(l)["id"] for l in open(sys.argv[1])) + 1)' "$E2E_TMP/out")
+		# The group's sequence numbers: the highest one says how many the
+		# kernel numbered; a number seen twice is named with its events.
+		queued=$(python3 - "$E2E_TMP/out" "$E2E_TMP/dup_ids" <<'PY'
+import collections, json, sys
+evs = collections.defaultdict(list)
+for line in open(sys.argv[1]):
+    e = json.loads(line)
+    evs[e["id"]].append("%s:%s>%s:%s %s" % (e["src"], e["sport"], e["dst"], e["dport"], e["ts"]))
+with open(sys.argv[2], "w") as f:
+    for i, v in sorted(evs.items()):
+        if len(v) > 1:
+            print("id %d: %s" % (i, "; ".join(v)), file=f)
+print(max(evs) + 1)
+PY
+)
+		[ ! -s "$E2E_TMP/dup_ids" ] || e2e_fail "sequence numbers seen twice: $(head -n 5 "$E2E_TMP/dup_ids")"
 		[ "$(ss_stat groups.0.lost)" = 0 ] || e2e_fail "lost $(ss_stat groups.0.lost) of $queued"
 	fi
 	[ "$events" = "$queued" ] && [ "$(ss_stat queues.0.received)" = "$queued" ] ||
