@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -76,6 +77,17 @@ static int load(struct ebpf_prog *p, uint32_t ring_bytes, enum load_what what, c
 	}
 	k->rodata->want_owner = what == LOAD_TC_OWNER;
 	k->rodata->want_tuple = what == LOAD_HOOK;
+	if (what == LOAD_HOOK) {
+		struct stat ns;
+
+		if (stat("/proc/self/ns/net", &ns)) {
+			ret = -errno;
+			snprintf(err, errlen, "ebpf: /proc/self/ns/net: %s", strerror(errno));
+			ebpf_prog_close(p);
+			return ret;
+		}
+		k->rodata->want_netns = (uint32_t)ns.st_ino;
+	}
 	k->rodata->wake_bytes = ring_bytes / 4 < EBPF_WAKE_MAX ? ring_bytes / 4 : EBPF_WAKE_MAX;
 	/* What is not used is not loaded, and its maps are as small as maps go. */
 	ret = bpf_map__set_max_entries(k->maps.syn_ring, ring_bytes);

@@ -27,7 +27,11 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <net/if.h>
+#include <sched.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
 #include <sys/socket.h>
 
 #include <cmocka.h>
@@ -435,6 +439,74 @@ static void test_owner_tuple(void **state)
 	ebpf_prog_close(&p);
 }
 
+/* The child's half of test_owner_netns: in a network namespace of its
+ * own, lo up, a loopback connection like the parent's; its local port
+ * and the listener's down fd, then closed at once. */
+static void netns_child(int fd)
+{
+	struct ifreq ifr;
+	struct sockaddr_in a, local;
+	socklen_t llen = sizeof(local);
+	uint16_t ports[2];
+	int l, s, c;
+
+	if (unshare(CLONE_NEWNET))
+		_exit(2);
+	c = socket(AF_INET, SOCK_DGRAM, 0);
+	memset(&ifr, 0, sizeof(ifr));
+	memcpy(ifr.ifr_name, "lo", sizeof("lo"));
+	if (c < 0 || ioctl(c, SIOCGIFFLAGS, &ifr))
+		_exit(3);
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(c, SIOCSIFFLAGS, &ifr))
+		_exit(4);
+	loopback_pair("other-netns", &l, &s, &a);
+	if (getsockname(s, (struct sockaddr *)&local, &llen))
+		_exit(5);
+	close(s);
+	ports[0] = ntohs(local.sin_port);
+	ports[1] = ntohs(a.sin_port);
+	_exit(write(fd, ports, sizeof(ports)) == (ssize_t)sizeof(ports) ? 0 : 6);
+}
+
+/* The hook fires for every network namespace's sockets, but keeps by
+ * 4-tuple only those of the namespace it was opened in: a connection
+ * made in another one (the same loopback addresses ours use) is not
+ * found, so it cannot lend its owner to a SYN of ours. */
+static void test_owner_netns(void **state)
+{
+	struct ebpf_prog p;
+	struct synsink_event ev;
+	uint16_t ports[2];
+	char err[256];
+	int fds[2], st;
+	pid_t pid;
+
+	(void)state;
+	if (ebpf_hook_open(&p, err, sizeof(err)))
+		fail_msg("%s", err);
+	assert_int_equal(pipe(fds), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		netns_child(fds[1]);
+	close(fds[1]);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	assert_int_equal(read(fds[0], ports, sizeof(ports)), sizeof(ports));
+	close(fds[0]);
+	memset(&ev, 0, sizeof(ev));
+	ev.family = AF_INET;
+	ev.saddr[0] = ev.daddr[0] = 127;
+	ev.saddr[3] = ev.daddr[3] = 1;
+	ev.sport = ports[0];
+	ev.dport = ports[1];
+	assert_false(ebpf_hook_find(&p, &ev));
+	assert_int_equal(ev.owner, 0);
+	ebpf_prog_close(&p);
+}
+
 /* A record with an owner: the event's uid, gid, pid, comm and start (in
  * clock ticks, as /proc/PID/stat has it), marked looked for. */
 static void test_owner_record(void **state)
@@ -480,10 +552,10 @@ static void test_owner_record(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_syns),	     cmocka_unit_test(test_not_syns),
-		cmocka_unit_test(test_overflow),     cmocka_unit_test(test_bad_ring),
-		cmocka_unit_test(test_owner_hook),   cmocka_unit_test(test_owner_tuple),
-		cmocka_unit_test(test_owner_record),
+		cmocka_unit_test(test_syns),	    cmocka_unit_test(test_not_syns),
+		cmocka_unit_test(test_overflow),    cmocka_unit_test(test_bad_ring),
+		cmocka_unit_test(test_owner_hook),  cmocka_unit_test(test_owner_tuple),
+		cmocka_unit_test(test_owner_netns), cmocka_unit_test(test_owner_record),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -22,8 +22,9 @@
  * the socket to SYN_SENT (tp_btf/inet_sock_set_state: no kprobe, no
  * tracefs), in the connecting task's own context, and records who it is
  * under the socket's cookie; the egress program puts that in the SYN's
- * record.  It reads one kernel structure field (a task's start time),
- * relocated by CO-RE against the kernel's BTF.
+ * record.  It reads two kernel structure fields (a task's start time, a
+ * socket's network namespace), relocated by CO-RE against the kernel's
+ * BTF.
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
@@ -38,7 +39,17 @@ struct task_struct {
 	struct task_struct *group_leader;
 	__u64 start_boottime;
 } __attribute__((preserve_access_index));
+struct ns_common {
+	unsigned int inum; /* what stat() of /proc/PID/ns/net says st_ino is */
+} __attribute__((preserve_access_index));
+struct net {
+	struct ns_common ns;
+} __attribute__((preserve_access_index));
+typedef struct {
+	struct net *net;
+} __attribute__((preserve_access_index)) possible_net_t;
 struct sock_common {
+	possible_net_t skc_net;
 	__u32 skc_daddr; /* network order, as all of these but skc_num */
 	__u32 skc_rcv_saddr;
 	__u16 skc_dport;
@@ -91,6 +102,12 @@ struct {
  * source); the hook keeps them by 4-tuple too (for the netfilter sources). */
 const volatile __u8 want_owner = 0;
 const volatile __u8 want_tuple = 0;
+/* Set before load, with want_tuple: the network namespace (its inode
+ * number) whose SYNs the netfilter source sees.  The hook fires for every
+ * namespace's sockets; another's 4-tuple may be the same as one of ours
+ * (two containers' 10.0.0.2:40000 -> 10.0.0.1:80), and its owner is not
+ * the owner of our SYN. */
+const volatile __u32 want_netns = 0;
 /* Set before load: the reader is woken as this much comes to wait in the
  * ring (it reads every EBPF_READ_MS besides); 0: the ring's own way, a
  * wake-up for a record that finds the reader caught up. */
@@ -316,6 +333,8 @@ int syn_owner(__u64 *ctx)
 	struct ebpf_tuple t;
 	__u64 id, ug, cookie;
 
+	if (want_tuple && sk->__sk_common.skc_net.net->ns.inum != want_netns)
+		return 0;
 	if ((int)ctx[2] != BPF_TCP_SYN_SENT) {
 		if ((int)ctx[1] != BPF_TCP_SYN_SENT)
 			return 0;
