@@ -333,11 +333,13 @@ int syn_owner(__u64 *ctx)
 	struct ebpf_tuple t;
 	__u64 id, ug, cookie;
 
+	/* Every state change of every TCP socket comes here: the ones into
+	 * and out of SYN_SENT first, the cheapest test. */
+	if ((int)ctx[2] != BPF_TCP_SYN_SENT && (int)ctx[1] != BPF_TCP_SYN_SENT)
+		return 0;
 	if (want_tuple && sk->__sk_common.skc_net.net->ns.inum != want_netns)
 		return 0;
 	if ((int)ctx[2] != BPF_TCP_SYN_SENT) {
-		if ((int)ctx[1] != BPF_TCP_SYN_SENT)
-			return 0;
 		/* Its SYNs are sent: the entry by cookie goes (so the map
 		 * holds the connections being made, never a full LRU's
 		 * worth), by 4-tuple for the netfilter sources. */
